@@ -1,0 +1,1 @@
+"""The Graphgram REST API (FastAPI): app factory, routers per domain, one error shape."""

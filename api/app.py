@@ -1,0 +1,51 @@
+"""The app factory: `uvicorn api.app:create_app --factory`.
+
+One lifespan owns the clients (Neo4j driver, Redis pool, S3 client): built once, checked, closed
+on exit. The process keeps no state of its own, so any number of them can run behind a balancer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from redis.asyncio import Redis
+
+from api.errors import install_error_handlers
+from api.health.router import router as health_router
+from api.state import AppState
+from graph.driver import Graph, make_async_driver
+from graphgram.settings import Settings, get_settings
+from media.storage import make_client
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        driver = make_async_driver(settings)
+        redis = Redis.from_url(settings.redis_url, decode_responses=True, health_check_interval=30)
+        app.state.graphgram = AppState(
+            settings=settings,
+            driver=driver,
+            graph=Graph(driver, settings.neo4j_database, settings.neo4j_query_timeout_s),
+            redis=redis,
+            s3=make_client(settings),
+        )
+        try:
+            yield
+        finally:
+            await redis.aclose()
+            await driver.close()
+
+    app = FastAPI(
+        title="Graphgram",
+        version="0.1.0",
+        summary="Graph-native photo and video social API on Neo4j",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.include_router(health_router)
+    return app

@@ -1,0 +1,120 @@
+"""The one place that talks to the Neo4j driver.
+
+`Graph` runs catalog statements (`cypher/<name>.cypher`) in managed transactions: reads through
+`execute_read`, writes through `execute_write`, so the driver retries transient failures. Every
+transaction carries the current request id in its metadata, so Neo4j's query log maps back to
+the API request that ran it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, Driver, GraphDatabase
+from neo4j import unit_of_work
+
+from cypher import query
+from graphgram.settings import Settings
+
+T = TypeVar("T")
+Params = dict[str, Any]
+Row = dict[str, Any]
+
+request_id_var: ContextVar[str | None] = ContextVar("graphgram_request_id", default=None)
+# Called with (query name, seconds, ok) after each statement: the metrics hook.
+QueryObserver = Callable[[str, float, bool], None]
+_observers: list[QueryObserver] = []
+
+
+def add_query_observer(observer: QueryObserver) -> None:
+    if observer not in _observers:
+        _observers.append(observer)
+
+
+def _observe(name: str, seconds: float, ok: bool) -> None:
+    for observer in _observers:
+        observer(name, seconds, ok)
+
+
+def make_async_driver(settings: Settings) -> AsyncDriver:
+    return AsyncGraphDatabase.driver(
+        settings.neo4j_uri,
+        auth=(settings.neo4j_user, settings.neo4j_password),
+        max_connection_pool_size=50,
+        connection_acquisition_timeout=10,
+    )
+
+
+def make_driver(settings: Settings) -> Driver:
+    return GraphDatabase.driver(
+        settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password)
+    )
+
+
+async def run(tx: AsyncManagedTransaction, name: str, params: Params | None = None) -> list[Row]:
+    """Run one catalog statement inside a transaction function and consume its rows."""
+    started = time.perf_counter()
+    ok = False
+    try:
+        result = await tx.run(query(name), params or {})
+        rows = [record.data() async for record in result]
+        ok = True
+        return rows
+    finally:
+        _observe(name, time.perf_counter() - started, ok)
+
+
+class Graph:
+    def __init__(self, driver: AsyncDriver, database: str, timeout_s: float = 30.0) -> None:
+        self.driver = driver
+        self.database = database
+        self.timeout_s = timeout_s
+
+    def _metadata(self, name: str) -> dict[str, str]:
+        meta = {"app": "graphgram", "query": name}
+        request_id = request_id_var.get()
+        if request_id:
+            meta["request_id"] = request_id
+        return meta
+
+    async def read(self, name: str, params: Params | None = None) -> list[Row]:
+        @unit_of_work(metadata=self._metadata(name), timeout=self.timeout_s)
+        async def _tx(tx: AsyncManagedTransaction) -> list[Row]:
+            return await run(tx, name, params)
+
+        async with self.driver.session(database=self.database) as session:
+            return await session.execute_read(_tx)
+
+    async def write(self, name: str, params: Params | None = None) -> list[Row]:
+        @unit_of_work(metadata=self._metadata(name), timeout=self.timeout_s)
+        async def _tx(tx: AsyncManagedTransaction) -> list[Row]:
+            return await run(tx, name, params)
+
+        async with self.driver.session(database=self.database) as session:
+            return await session.execute_write(_tx)
+
+    async def read_one(self, name: str, params: Params | None = None) -> Row | None:
+        rows = await self.read(name, params)
+        return rows[0] if rows else None
+
+    async def write_one(self, name: str, params: Params | None = None) -> Row | None:
+        rows = await self.write(name, params)
+        return rows[0] if rows else None
+
+    async def in_write(
+        self, label: str, work: Callable[[AsyncManagedTransaction], Awaitable[T]]
+    ) -> T:
+        """Several statements in one write transaction (all or nothing); `work` may be retried."""
+        wrapped = unit_of_work(metadata=self._metadata(label), timeout=self.timeout_s)(work)
+        async with self.driver.session(database=self.database) as session:
+            return await session.execute_write(wrapped)
+
+    async def in_read(
+        self, label: str, work: Callable[[AsyncManagedTransaction], Awaitable[T]]
+    ) -> T:
+        wrapped = unit_of_work(metadata=self._metadata(label), timeout=self.timeout_s)(work)
+        async with self.driver.session(database=self.database) as session:
+            return await session.execute_read(wrapped)

@@ -1,0 +1,1 @@
+"""Graphgram's shared core: settings and the `graphgram` command line."""

@@ -1,0 +1,95 @@
+"""The `graphgram` command line: the local stack, the API server, and (later) seeding and analytics."""
+
+from __future__ import annotations
+
+import time
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from graphgram.settings import get_settings
+
+app = typer.Typer(no_args_is_help=True, help="Graphgram: graph-native photo and video social backend")
+stack_app = typer.Typer(no_args_is_help=True, help="The local stack: Neo4j, MinIO, Redis, nginx, API")
+app.add_typer(stack_app, name="stack")
+
+console = Console(stderr=True)
+
+
+@stack_app.command("up")
+def stack_up(
+    api: bool = typer.Option(True, help="Also start the API server"),
+) -> None:
+    """Install what is missing and start every service; a no-op when all already answer."""
+    from ops.stack import StackError, up
+
+    settings = get_settings()
+    started_at = time.monotonic()
+    with console.status("bringing the stack up") as status:
+        try:
+            started = up(settings, with_api=api, progress=lambda msg: status.update(msg))
+        except StackError as exc:
+            console.print(f"[red]stack up failed:[/red] {exc}")
+            raise typer.Exit(1) from exc
+    elapsed = time.monotonic() - started_at
+    if started:
+        console.print(f"started {', '.join(started)} in {elapsed:.1f}s")
+    else:
+        console.print(f"already up ({elapsed:.1f}s): nothing to do")
+    _print_status()
+
+
+@stack_app.command("down")
+def stack_down() -> None:
+    """Stop every service of this stack instance (data is kept)."""
+    from ops.stack import down
+
+    with console.status("stopping the stack") as status:
+        down(get_settings(), progress=lambda msg: status.update(msg))
+    console.print("stack stopped")
+
+
+@stack_app.command("status")
+def stack_status() -> None:
+    """Show each service, its address, and whether it answers."""
+    if not _print_status():
+        raise typer.Exit(1)
+
+
+def _print_status() -> bool:
+    from ops.stack import status
+
+    table = Table(title=f"stack '{get_settings().stack_name}'")
+    for column in ("service", "state", "address", "log"):
+        table.add_column(column)
+    all_ready = True
+    for item in status(get_settings()):
+        state = "[green]ready[/]" if item.ready else ("[yellow]starting[/]" if item.running else "[red]down[/]")
+        all_ready &= item.ready
+        table.add_row(item.name, state, item.address, str(item.log))
+    Console().print(table)
+    return all_ready
+
+
+@app.command("serve")
+def serve(
+    host: str | None = typer.Option(None, help="Bind address (default from settings)"),
+    port: int | None = typer.Option(None, help="Port (default from settings)"),
+    workers: int = typer.Option(1, help="Worker processes"),
+) -> None:
+    """Run the API in the foreground."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host or settings.api_host,
+        port=port or settings.api_port,
+        workers=workers,
+    )
+
+
+if __name__ == "__main__":
+    app()

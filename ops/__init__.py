@@ -1,0 +1,1 @@
+"""Operations: the local stack (Neo4j, MinIO, Redis, nginx) and its configuration templates."""

@@ -1,0 +1,509 @@
+"""The local stack: real Neo4j, MinIO, Redis and nginx servers run as this project's own processes.
+
+Nothing here needs a Docker engine. Each server is installed once from a package registry
+(Maven Central for Neo4j, the Go module proxy for MinIO, Debian for Redis and nginx), then started
+per stack instance (`Settings.stack_name` + `Settings.port_offset`) with its data, config, logs and
+pid file under `.stack/<instance>/`. `up` is idempotent: a service that already answers is left alone.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from string import Template
+
+import httpx
+
+from graphgram.settings import PROJECT_ROOT, Settings
+
+OPS_DIR = Path(__file__).resolve().parent
+NEO4J_VERSION = "5.26.30"
+# The Go proxy we reach lists exactly this pseudo-version of github.com/minio/minio (a February 2026
+# commit of the archived community server); it refuses @latest and the RELEASE.2025-10-15 one.
+MINIO_MODULE = "github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c"
+
+
+class StackError(RuntimeError):
+    """A service could not be installed or did not come up; the message says what to do next."""
+
+
+Progress = Callable[[str], None]
+
+
+def _noop(_: str) -> None:
+    return None
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie child of ours still "exists"; treat it as gone.
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return True
+    return state != "Z"
+
+
+def _read_pid(path: Path) -> int | None:
+    try:
+        return int(path.read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _wait_until(check: Callable[[], bool], timeout_s: float, interval_s: float = 0.25) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(interval_s)
+    return check()
+
+
+def _http_ok(url: str, timeout_s: float = 2.0) -> bool:
+    try:
+        return httpx.get(url, timeout=timeout_s).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _tail(path: Path, lines: int = 15) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log yet)"
+
+
+def _run(cmd: list[str], *, env: dict[str, str] | None = None, what: str) -> None:
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise StackError(
+            f"{what} failed (exit {result.returncode}): {' '.join(cmd)}\n"
+            f"{result.stdout[-2000:]}{result.stderr[-2000:]}"
+        )
+
+
+def _render(template: str, target: Path, **values: object) -> None:
+    text = Template((OPS_DIR / template).read_text()).substitute(
+        {k: str(v) for k, v in values.items()}
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text)
+
+
+def _spawn(cmd: list[str], *, log: Path, pid_file: Path, env: dict[str, str]) -> int:
+    log.parent.mkdir(parents=True, exist_ok=True)
+    pid_file.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as out:
+        proc = subprocess.Popen(
+            cmd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
+    pid_file.write_text(str(proc.pid))
+    return proc.pid
+
+
+def _terminate(pid_file: Path, timeout_s: float = 30.0) -> None:
+    pid = _read_pid(pid_file)
+    if pid is None:
+        return
+    if _pid_alive(pid):
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        if not _wait_until(lambda: not _pid_alive(pid), timeout_s):
+            os.kill(pid, signal.SIGKILL)
+            _wait_until(lambda: not _pid_alive(pid), 5)
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
+    pid_file.unlink(missing_ok=True)
+
+
+def _ensure_debian_package(binary: str, package: str, progress: Progress) -> str:
+    found = shutil.which(binary) or (f"/usr/sbin/{binary}" if Path(f"/usr/sbin/{binary}").exists() else None)
+    if found:
+        return found
+    if os.geteuid() != 0:
+        raise StackError(
+            f"{binary} is not installed; run `sudo apt-get install -y {package}` and try again"
+        )
+    progress(f"installing {package} from Debian")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    _run(["apt-get", "update", "-qq"], env=env, what="apt-get update")
+    _run(["apt-get", "install", "-y", "-qq", package], env=env, what=f"apt-get install {package}")
+    found = shutil.which(binary) or f"/usr/sbin/{binary}"
+    if not Path(found).exists():
+        raise StackError(f"{package} installed but {binary} is not on PATH")
+    return found
+
+
+@dataclass
+class ServiceStatus:
+    name: str
+    running: bool
+    ready: bool
+    address: str
+    log: Path
+
+
+class Service:
+    name: str = ""
+
+    def __init__(self, settings: Settings) -> None:
+        self.s = settings
+        self.dir = settings.instance_dir / self.name
+        self.log_file = self.dir / "logs" / f"{self.name}.log"
+        self.pid_file = self.dir / "run" / f"{self.name}.pid"
+
+    # overridden per service
+    def install(self, progress: Progress) -> None: ...
+    def launch(self) -> None: ...
+    def ready(self) -> bool:
+        raise NotImplementedError
+
+    def address(self) -> str:
+        raise NotImplementedError
+
+    def after_ready(self) -> None: ...
+
+    def running(self) -> bool:
+        pid = _read_pid(self.pid_file)
+        return pid is not None and _pid_alive(pid)
+
+    def start(self, progress: Progress, timeout_s: float = 120.0) -> bool:
+        """Start the service unless it already answers. Returns True when it was started."""
+        if self.running() and self.ready():
+            self.after_ready()
+            return False
+        if self.running():
+            progress(f"{self.name}: process up, waiting for it to answer")
+        else:
+            self.install(progress)
+            progress(f"{self.name}: starting on {self.address()}")
+            self.launch()
+        if not _wait_until(self.ready, timeout_s):
+            raise StackError(
+                f"{self.name} did not become ready on {self.address()} within {timeout_s:.0f}s.\n"
+                f"Its log is {self.log_file}; last lines:\n{_tail(self.log_file)}\n"
+                f"Check that the port is free (`graphgram stack status`) and try `graphgram stack up` again."
+            )
+        self.after_ready()
+        return True
+
+    def stop(self) -> None:
+        _terminate(self.pid_file)
+
+    def status(self) -> ServiceStatus:
+        running = self.running()
+        return ServiceStatus(self.name, running, running and self.ready(), self.address(), self.log_file)
+
+
+class Neo4jService(Service):
+    name = "neo4j"
+
+    @property
+    def home(self) -> Path:
+        return self.s.stack_root / "neo4j-home"
+
+    @property
+    def conf_dir(self) -> Path:
+        return self.dir / "conf"
+
+    def address(self) -> str:
+        return f"bolt://127.0.0.1:{self.s.neo4j_bolt_port} http://127.0.0.1:{self.s.neo4j_http_port}"
+
+    def _java(self) -> str:
+        for candidate in (os.environ.get("GRAPHGRAM_JAVA_HOME"), "/usr/lib/jvm/java-17-openjdk-amd64"):
+            if candidate and (Path(candidate) / "bin" / "java").exists():
+                return str(Path(candidate) / "bin" / "java")
+        java = shutil.which("java")
+        if not java:
+            raise StackError("Java 17 is needed for Neo4j: `apt-get install -y openjdk-17-jre-headless`")
+        return java
+
+    def _env(self) -> dict[str, str]:
+        java = Path(self._java())
+        return {
+            **os.environ,
+            "NEO4J_HOME": str(self.home),
+            "NEO4J_CONF": str(self.conf_dir),
+            "JAVA_HOME": str(java.parent.parent),
+            "PATH": f"{java.parent}:{os.environ.get('PATH', '')}",
+        }
+
+    def _cli(self, main_class: str, *args: str, what: str) -> None:
+        cmd = [self._java(), "-cp", f"{self.home}/lib/*", main_class, *args]
+        _run(cmd, env=self._env(), what=what)
+
+    def install(self, progress: Progress) -> None:
+        marker = self.home / "lib" / f"neo4j-{NEO4J_VERSION}.jar"
+        if not marker.exists():
+            mvn = shutil.which("mvn")
+            if not mvn:
+                raise StackError("Maven is needed to assemble Neo4j: `apt-get install -y maven`")
+            progress(f"neo4j: assembling Neo4j {NEO4J_VERSION} from Maven Central (first run only)")
+            _run(
+                [mvn, "-B", "-q", "-f", str(OPS_DIR / "neo4j" / "pom.xml"), "package",
+                 f"-Dlib.dir={self.home / 'lib'}", f"-Dneo4j.version={NEO4J_VERSION}"],
+                what="mvn package (Neo4j assembly)",
+            )
+        for sub in ("data", "logs", "run", "plugins", "import", "conf"):
+            (self.dir / sub).mkdir(parents=True, exist_ok=True)
+        _render(
+            "neo4j/neo4j.conf.template",
+            self.conf_dir / "neo4j.conf",
+            bolt_port=self.s.neo4j_bolt_port,
+            http_port=self.s.neo4j_http_port,
+            heap=self.s.neo4j_heap,
+            pagecache=self.s.neo4j_pagecache,
+            data_dir=self.dir / "data",
+            logs_dir=self.dir / "logs",
+            run_dir=self.dir / "run",
+            plugins_dir=self.dir / "plugins",
+            import_dir=self.dir / "import",
+        )
+        if not (self.dir / "data" / "dbms").exists():
+            progress("neo4j: setting the initial password")
+            self._cli(
+                "org.neo4j.cli.AdminTool", "dbms", "set-initial-password", self.s.neo4j_password,
+                what="neo4j-admin dbms set-initial-password",
+            )
+
+    def launch(self) -> None:
+        # Neo4jCommand forks the server JVM with neo4j.conf's flags and writes run/neo4j.pid.
+        self.log_file.parent.mkdir(parents=True, exist_ok=True)
+        started = self.dir / "logs" / "neo4j.log"
+        started.unlink(missing_ok=True)
+        cmd = [self._java(), "-cp", f"{self.home}/lib/*", "org.neo4j.server.startup.Neo4jCommand", "start"]
+        with self.log_file.open("ab") as out:
+            result = subprocess.run(cmd, env=self._env(), stdout=out, stderr=subprocess.STDOUT)
+        if result.returncode != 0:
+            raise StackError(f"neo4j failed to start; see {self.log_file}:\n{_tail(self.log_file)}")
+
+    def ready(self) -> bool:
+        log = self.dir / "logs" / "neo4j.log"
+        try:
+            if "Started." not in log.read_text(errors="replace"):
+                return False
+        except OSError:
+            return False
+        from neo4j import GraphDatabase
+        from neo4j.exceptions import Neo4jError, ServiceUnavailable
+
+        try:
+            with GraphDatabase.driver(
+                f"bolt://127.0.0.1:{self.s.neo4j_bolt_port}",
+                auth=(self.s.neo4j_user, self.s.neo4j_password),
+                connection_timeout=2,
+            ) as driver:
+                records, _, _ = driver.execute_query("RETURN 1 AS ok", database_=self.s.neo4j_database)
+                return bool(records and records[0]["ok"] == 1)
+        except (ServiceUnavailable, Neo4jError, OSError):
+            return False
+
+    def after_ready(self) -> None:
+        from graph.schema import apply_schema
+
+        apply_schema(self.s)
+
+    def stop(self) -> None:
+        if not self.running():
+            self.pid_file.unlink(missing_ok=True)
+            return
+        cmd = [self._java(), "-cp", f"{self.home}/lib/*", "org.neo4j.server.startup.Neo4jCommand", "stop"]
+        with self.log_file.open("ab") as out:
+            subprocess.run(cmd, env=self._env(), stdout=out, stderr=subprocess.STDOUT)
+        _terminate(self.pid_file)
+
+
+class MinioService(Service):
+    name = "minio"
+
+    @property
+    def binary(self) -> Path:
+        return self.s.stack_root / "bin" / "minio"
+
+    def address(self) -> str:
+        return f"http://127.0.0.1:{self.s.s3_port} (console :{self.s.s3_console_port})"
+
+    def install(self, progress: Progress) -> None:
+        if self.binary.exists():
+            return
+        go = shutil.which("go")
+        if not go:
+            raise StackError("Go is needed to build MinIO: install Go 1.24+ and try again")
+        progress(f"minio: building {MINIO_MODULE} with go install (first run only, a few minutes)")
+        env = {**os.environ, "GOBIN": str(self.binary.parent), "CGO_ENABLED": "0"}
+        _run([go, "install", MINIO_MODULE], env=env, what="go install minio")
+
+    def launch(self) -> None:
+        data = self.dir / "data"
+        data.mkdir(parents=True, exist_ok=True)
+        env = {
+            **os.environ,
+            "MINIO_ROOT_USER": self.s.s3_access_key,
+            "MINIO_ROOT_PASSWORD": self.s.s3_secret_key,
+            "MINIO_BROWSER": "on",
+            "MINIO_UPDATE": "off",
+        }
+        _spawn(
+            [str(self.binary), "server", str(data),
+             "--address", f"127.0.0.1:{self.s.s3_port}",
+             "--console-address", f"127.0.0.1:{self.s.s3_console_port}", "--quiet"],
+            log=self.log_file, pid_file=self.pid_file, env=env,
+        )
+
+    def ready(self) -> bool:
+        # live/ready answer before storage is up; cluster health waits for the drives.
+        return _http_ok(f"http://127.0.0.1:{self.s.s3_port}/minio/health/cluster")
+
+    def after_ready(self) -> None:
+        from media.storage import ensure_bucket, make_client
+
+        ensure_bucket(make_client(self.s), self.s.media_bucket)
+
+
+class RedisService(Service):
+    name = "redis"
+
+    def address(self) -> str:
+        return f"redis://127.0.0.1:{self.s.redis_port}"
+
+    def install(self, progress: Progress) -> None:
+        self.binary = _ensure_debian_package("redis-server", "redis-server", progress)
+
+    def launch(self) -> None:
+        conf = self.dir / "conf" / "redis.conf"
+        (self.dir / "data").mkdir(parents=True, exist_ok=True)
+        _render(
+            "redis/redis.conf.template", conf,
+            port=self.s.redis_port, data_dir=self.dir / "data",
+        )
+        _spawn([self.binary, str(conf)], log=self.log_file, pid_file=self.pid_file, env=dict(os.environ))
+
+    def ready(self) -> bool:
+        import redis
+
+        try:
+            client = redis.Redis.from_url(self.address(), socket_connect_timeout=1)
+            try:
+                return bool(client.ping())
+            finally:
+                client.close()
+        except redis.RedisError:
+            return False
+
+
+class NginxService(Service):
+    name = "nginx"
+
+    def address(self) -> str:
+        return f"http://127.0.0.1:{self.s.edge_port}"
+
+    def conf_path(self) -> Path:
+        return self.dir / "conf" / "nginx.conf"
+
+    def install(self, progress: Progress) -> None:
+        self.binary = _ensure_debian_package("nginx", "nginx", progress)
+
+    def render(self) -> None:
+        for sub in ("cache", "temp", "logs", "run", "conf"):
+            (self.dir / sub).mkdir(parents=True, exist_ok=True)
+        _render(
+            "nginx/nginx.conf.template", self.conf_path(),
+            user_directive="user root root;" if os.geteuid() == 0 else "",
+            prefix=self.dir,
+            pid_file=self.pid_file,
+            edge_port=self.s.edge_port,
+            s3_upstream=f"127.0.0.1:{self.s.s3_port}",
+            bucket=self.s.media_bucket,
+            cdn_secret=self.s.cdn_secret,
+            cache_max_size="2g",
+        )
+
+    def launch(self) -> None:
+        self.render()
+        cmd = [self.binary, "-p", str(self.dir), "-c", str(self.conf_path())]
+        _run([*cmd, "-t", "-q"], what="nginx -t (config check)")
+        with self.log_file.open("ab") as out:
+            result = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT)
+        if result.returncode != 0:
+            raise StackError(f"nginx failed to start; see {self.log_file}:\n{_tail(self.log_file)}")
+
+    def ready(self) -> bool:
+        return _http_ok(f"{self.address()}/healthz")
+
+
+class ApiService(Service):
+    name = "api"
+
+    def address(self) -> str:
+        return f"http://{self.s.api_host}:{self.s.api_port}"
+
+    def launch(self) -> None:
+        env = {
+            **os.environ,
+            "GRAPHGRAM_STACK_NAME": self.s.stack_name,
+            "GRAPHGRAM_PORT_OFFSET": str(self.s.port_offset),
+            "PYTHONPATH": str(PROJECT_ROOT),
+        }
+        _spawn(
+            [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
+             "--host", self.s.api_host, "--port", str(self.s.api_port),
+             "--workers", str(self.s.api_workers), "--no-access-log"],
+            log=self.log_file, pid_file=self.pid_file, env=env,
+        )
+
+    def ready(self) -> bool:
+        return _http_ok(f"{self.address()}/ready")
+
+
+def services(settings: Settings, *, with_api: bool = True) -> list[Service]:
+    found: list[Service] = [
+        Neo4jService(settings),
+        MinioService(settings),
+        RedisService(settings),
+        NginxService(settings),
+    ]
+    if with_api:
+        found.append(ApiService(settings))
+    return found
+
+
+def up(settings: Settings, *, with_api: bool = True, progress: Progress = _noop) -> list[str]:
+    """Bring every service up; returns the names of those that had to be started."""
+    started = []
+    for service in services(settings, with_api=with_api):
+        if service.start(progress):
+            started.append(service.name)
+    return started
+
+
+def down(settings: Settings, *, progress: Progress = _noop) -> None:
+    for service in reversed(services(settings)):
+        if service.running():
+            progress(f"{service.name}: stopping")
+        service.stop()
+
+
+def status(settings: Settings) -> list[ServiceStatus]:
+    return [service.status() for service in services(settings)]
