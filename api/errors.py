@@ -84,16 +84,28 @@ class ServiceUnavailable(AppError):
     code = "service_unavailable"
 
 
-def error_json(status: int, code: str, message: str, fields: list[FieldError] | None = None,
-               headers: dict[str, str] | None = None) -> JSONResponse:
+def error_json(
+    status: int,
+    code: str,
+    message: str,
+    fields: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
     body = ErrorResponse(error=ErrorBody(code=code, message=message, fields=fields))
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
 
 
 _HTTP_CODES = {
-    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
-    415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited",
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
 }
 
 
@@ -111,7 +123,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         fields = [
-            FieldError(field=_field_name(tuple(err.get("loc", ()))), message=str(err.get("msg", "")))
+            FieldError(
+                field=_field_name(tuple(err.get("loc", ()))), message=str(err.get("msg", ""))
+            )
             for err in exc.errors()
         ]
         names = ", ".join(sorted({f.field for f in fields}))
@@ -120,7 +134,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "error")
-        return error_json(exc.status_code, code, str(exc.detail), headers=exc.headers)
+        return error_json(exc.status_code, code, str(exc.detail), headers=dict(exc.headers or {}))
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -13,8 +13,14 @@ from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
-from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, Driver, GraphDatabase
-from neo4j import unit_of_work
+from neo4j import (
+    AsyncDriver,
+    AsyncGraphDatabase,
+    AsyncManagedTransaction,
+    Driver,
+    GraphDatabase,
+    unit_of_work,
+)
 
 from cypher import query
 from graphgram.settings import Settings

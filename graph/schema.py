@@ -1,4 +1,4 @@
-"""Applies `cypher/schema/*.cypher` (constraints and indexes) idempotently, and waits for indexes."""
+"""Applies `cypher/schema/*.cypher` (constraints, indexes) idempotently; waits for indexes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The `graphgram` command line: the local stack, the API server, and (later) seeding and analytics."""
+"""The `graphgram` command line: the local stack, the API server, seeding, analytics."""
 
 from __future__ import annotations
 
@@ -10,8 +10,12 @@ from rich.table import Table
 
 from graphgram.settings import get_settings
 
-app = typer.Typer(no_args_is_help=True, help="Graphgram: graph-native photo and video social backend")
-stack_app = typer.Typer(no_args_is_help=True, help="The local stack: Neo4j, MinIO, Redis, nginx, API")
+app = typer.Typer(
+    no_args_is_help=True, help="Graphgram: graph-native photo and video social backend"
+)
+stack_app = typer.Typer(
+    no_args_is_help=True, help="The local stack: Neo4j, MinIO, Redis, nginx, API"
+)
 app.add_typer(stack_app, name="stack")
 
 console = Console(stderr=True)
@@ -65,7 +69,11 @@ def _print_status() -> bool:
         table.add_column(column)
     all_ready = True
     for item in status(get_settings()):
-        state = "[green]ready[/]" if item.ready else ("[yellow]starting[/]" if item.running else "[red]down[/]")
+        state = (
+            "[green]ready[/]"
+            if item.ready
+            else ("[yellow]starting[/]" if item.running else "[red]down[/]")
+        )
         all_ready &= item.ready
         table.add_row(item.name, state, item.address, str(item.log))
     Console().print(table)

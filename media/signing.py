@@ -23,7 +23,9 @@ def sign_path(uri: str, expires: int, secret: str) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
-def signed_url(settings: Settings, key: str, *, ttl_s: int | None = None, now: float | None = None) -> str:
+def signed_url(
+    settings: Settings, key: str, *, ttl_s: int | None = None, now: float | None = None
+) -> str:
     """The edge URL of object `key`, valid for `ttl_s` seconds."""
     ttl = settings.cdn_url_ttl_s if ttl_s is None else ttl_s
     # Round expiry up to a window so that repeated views share one URL (browser caches stay warm).

@@ -56,8 +56,11 @@ def empty_bucket(client: Minio, bucket: str) -> int:
     """Remove every object (tests and `stack reset`); returns how many were removed."""
     from minio.deleteobjects import DeleteObject
 
-    keys = [DeleteObject(o.object_name) for o in client.list_objects(bucket, recursive=True)
-            if o.object_name]
+    keys = [
+        DeleteObject(o.object_name)
+        for o in client.list_objects(bucket, recursive=True)
+        if o.object_name
+    ]
     if keys:
         errors = list(client.remove_objects(bucket, keys))
         if errors:

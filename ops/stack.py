@@ -3,11 +3,12 @@
 Nothing here needs a Docker engine. Each server is installed once from a package registry
 (Maven Central for Neo4j, the Go module proxy for MinIO, Debian for Redis and nginx), then started
 per stack instance (`Settings.stack_name` + `Settings.port_offset`) with its data, config, logs and
-pid file under `.stack/<instance>/`. `up` is idempotent: a service that already answers is left alone.
+pid file under `.stack/<instance>/`. `up` is idempotent: a service that answers is left alone.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -124,22 +125,20 @@ def _terminate(pid_file: Path, timeout_s: float = 30.0) -> None:
     if pid is None:
         return
     if _pid_alive(pid):
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
         if not _wait_until(lambda: not _pid_alive(pid), timeout_s):
             os.kill(pid, signal.SIGKILL)
             _wait_until(lambda: not _pid_alive(pid), 5)
-    try:
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
     pid_file.unlink(missing_ok=True)
 
 
 def _ensure_debian_package(binary: str, package: str, progress: Progress) -> str:
-    found = shutil.which(binary) or (f"/usr/sbin/{binary}" if Path(f"/usr/sbin/{binary}").exists() else None)
+    found = shutil.which(binary) or (
+        f"/usr/sbin/{binary}" if Path(f"/usr/sbin/{binary}").exists() else None
+    )
     if found:
         return found
     if os.geteuid() != 0:
@@ -204,7 +203,8 @@ class Service:
             raise StackError(
                 f"{self.name} did not become ready on {self.address()} within {timeout_s:.0f}s.\n"
                 f"Its log is {self.log_file}; last lines:\n{_tail(self.log_file)}\n"
-                f"Check that the port is free (`graphgram stack status`) and try `graphgram stack up` again."
+                "Check that the port is free (`graphgram stack status`) and run "
+                "`graphgram stack up` again."
             )
         self.after_ready()
         return True
@@ -214,7 +214,9 @@ class Service:
 
     def status(self) -> ServiceStatus:
         running = self.running()
-        return ServiceStatus(self.name, running, running and self.ready(), self.address(), self.log_file)
+        return ServiceStatus(
+            self.name, running, running and self.ready(), self.address(), self.log_file
+        )
 
 
 class Neo4jService(Service):
@@ -229,15 +231,22 @@ class Neo4jService(Service):
         return self.dir / "conf"
 
     def address(self) -> str:
-        return f"bolt://127.0.0.1:{self.s.neo4j_bolt_port} http://127.0.0.1:{self.s.neo4j_http_port}"
+        return (
+            f"bolt://127.0.0.1:{self.s.neo4j_bolt_port} http://127.0.0.1:{self.s.neo4j_http_port}"
+        )
 
     def _java(self) -> str:
-        for candidate in (os.environ.get("GRAPHGRAM_JAVA_HOME"), "/usr/lib/jvm/java-17-openjdk-amd64"):
+        for candidate in (
+            os.environ.get("GRAPHGRAM_JAVA_HOME"),
+            "/usr/lib/jvm/java-17-openjdk-amd64",
+        ):
             if candidate and (Path(candidate) / "bin" / "java").exists():
                 return str(Path(candidate) / "bin" / "java")
         java = shutil.which("java")
         if not java:
-            raise StackError("Java 17 is needed for Neo4j: `apt-get install -y openjdk-17-jre-headless`")
+            raise StackError(
+                "Java 17 is needed for Neo4j: `apt-get install -y openjdk-17-jre-headless`"
+            )
         return java
 
     def _env(self) -> dict[str, str]:
@@ -262,8 +271,16 @@ class Neo4jService(Service):
                 raise StackError("Maven is needed to assemble Neo4j: `apt-get install -y maven`")
             progress(f"neo4j: assembling Neo4j {NEO4J_VERSION} from Maven Central (first run only)")
             _run(
-                [mvn, "-B", "-q", "-f", str(OPS_DIR / "neo4j" / "pom.xml"), "package",
-                 f"-Dlib.dir={self.home / 'lib'}", f"-Dneo4j.version={NEO4J_VERSION}"],
+                [
+                    mvn,
+                    "-B",
+                    "-q",
+                    "-f",
+                    str(OPS_DIR / "neo4j" / "pom.xml"),
+                    "package",
+                    f"-Dlib.dir={self.home / 'lib'}",
+                    f"-Dneo4j.version={NEO4J_VERSION}",
+                ],
                 what="mvn package (Neo4j assembly)",
             )
         for sub in ("data", "logs", "run", "plugins", "import", "conf"):
@@ -284,7 +301,10 @@ class Neo4jService(Service):
         if not (self.dir / "data" / "dbms").exists():
             progress("neo4j: setting the initial password")
             self._cli(
-                "org.neo4j.cli.AdminTool", "dbms", "set-initial-password", self.s.neo4j_password,
+                "org.neo4j.cli.AdminTool",
+                "dbms",
+                "set-initial-password",
+                self.s.neo4j_password,
                 what="neo4j-admin dbms set-initial-password",
             )
 
@@ -293,7 +313,13 @@ class Neo4jService(Service):
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         started = self.dir / "logs" / "neo4j.log"
         started.unlink(missing_ok=True)
-        cmd = [self._java(), "-cp", f"{self.home}/lib/*", "org.neo4j.server.startup.Neo4jCommand", "start"]
+        cmd = [
+            self._java(),
+            "-cp",
+            f"{self.home}/lib/*",
+            "org.neo4j.server.startup.Neo4jCommand",
+            "start",
+        ]
         with self.log_file.open("ab") as out:
             result = subprocess.run(cmd, env=self._env(), stdout=out, stderr=subprocess.STDOUT)
         if result.returncode != 0:
@@ -315,7 +341,9 @@ class Neo4jService(Service):
                 auth=(self.s.neo4j_user, self.s.neo4j_password),
                 connection_timeout=2,
             ) as driver:
-                records, _, _ = driver.execute_query("RETURN 1 AS ok", database_=self.s.neo4j_database)
+                records, _, _ = driver.execute_query(
+                    "RETURN 1 AS ok", database_=self.s.neo4j_database
+                )
                 return bool(records and records[0]["ok"] == 1)
         except (ServiceUnavailable, Neo4jError, OSError):
             return False
@@ -329,7 +357,13 @@ class Neo4jService(Service):
         if not self.running():
             self.pid_file.unlink(missing_ok=True)
             return
-        cmd = [self._java(), "-cp", f"{self.home}/lib/*", "org.neo4j.server.startup.Neo4jCommand", "stop"]
+        cmd = [
+            self._java(),
+            "-cp",
+            f"{self.home}/lib/*",
+            "org.neo4j.server.startup.Neo4jCommand",
+            "stop",
+        ]
         with self.log_file.open("ab") as out:
             subprocess.run(cmd, env=self._env(), stdout=out, stderr=subprocess.STDOUT)
         _terminate(self.pid_file)
@@ -366,10 +400,19 @@ class MinioService(Service):
             "MINIO_UPDATE": "off",
         }
         _spawn(
-            [str(self.binary), "server", str(data),
-             "--address", f"127.0.0.1:{self.s.s3_port}",
-             "--console-address", f"127.0.0.1:{self.s.s3_console_port}", "--quiet"],
-            log=self.log_file, pid_file=self.pid_file, env=env,
+            [
+                str(self.binary),
+                "server",
+                str(data),
+                "--address",
+                f"127.0.0.1:{self.s.s3_port}",
+                "--console-address",
+                f"127.0.0.1:{self.s.s3_console_port}",
+                "--quiet",
+            ],
+            log=self.log_file,
+            pid_file=self.pid_file,
+            env=env,
         )
 
     def ready(self) -> bool:
@@ -395,10 +438,17 @@ class RedisService(Service):
         conf = self.dir / "conf" / "redis.conf"
         (self.dir / "data").mkdir(parents=True, exist_ok=True)
         _render(
-            "redis/redis.conf.template", conf,
-            port=self.s.redis_port, data_dir=self.dir / "data",
+            "redis/redis.conf.template",
+            conf,
+            port=self.s.redis_port,
+            data_dir=self.dir / "data",
         )
-        _spawn([self.binary, str(conf)], log=self.log_file, pid_file=self.pid_file, env=dict(os.environ))
+        _spawn(
+            [self.binary, str(conf)],
+            log=self.log_file,
+            pid_file=self.pid_file,
+            env=dict(os.environ),
+        )
 
     def ready(self) -> bool:
         import redis
@@ -429,7 +479,8 @@ class NginxService(Service):
         for sub in ("cache", "temp", "logs", "run", "conf"):
             (self.dir / sub).mkdir(parents=True, exist_ok=True)
         _render(
-            "nginx/nginx.conf.template", self.conf_path(),
+            "nginx/nginx.conf.template",
+            self.conf_path(),
             user_directive="user root root;" if os.geteuid() == 0 else "",
             prefix=self.dir,
             pid_file=self.pid_file,
@@ -467,10 +518,23 @@ class ApiService(Service):
             "PYTHONPATH": str(PROJECT_ROOT),
         }
         _spawn(
-            [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
-             "--host", self.s.api_host, "--port", str(self.s.api_port),
-             "--workers", str(self.s.api_workers), "--no-access-log"],
-            log=self.log_file, pid_file=self.pid_file, env=env,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "api.app:create_app",
+                "--factory",
+                "--host",
+                self.s.api_host,
+                "--port",
+                str(self.s.api_port),
+                "--workers",
+                str(self.s.api_workers),
+                "--no-access-log",
+            ],
+            log=self.log_file,
+            pid_file=self.pid_file,
+            env=env,
         )
 
     def ready(self) -> bool:

@@ -1,0 +1,47 @@
+# The project's vocabulary. Everything runs from a fresh clone: `make up`, `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: up down status install test test-down lint typecheck fmt bench seed serve clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## Install what is missing, start Neo4j, MinIO, Redis, nginx and the API, seed the demo graph.
+up: $(STAMP)
+	$(BIN)/graphgram stack up
+
+down: $(STAMP)
+	$(BIN)/graphgram stack down
+
+status: $(STAMP)
+	$(BIN)/graphgram stack status
+
+## The whole test suite against real servers (a separate `test` stack instance).
+test: $(STAMP)
+	$(BIN)/pytest
+
+test-down: $(STAMP)
+	GRAPHGRAM_STACK_NAME=test GRAPHGRAM_PORT_OFFSET=10000 $(BIN)/graphgram stack down
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+fmt: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+serve: $(STAMP)
+	$(BIN)/graphgram serve
+
+clean:
+	rm -rf .stack/dev .stack/test

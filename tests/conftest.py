@@ -1,0 +1,92 @@
+"""Session-wide real servers, a clean graph/bucket/Redis per test, and an HTTP client on the app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from minio import Minio
+from neo4j import Driver
+from redis import Redis
+
+from api.app import create_app
+from cypher import query
+from graph.driver import make_driver
+from graphgram.settings import Settings
+from media.storage import empty_bucket, make_client
+from tests.fixtures.servers import servers
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[tuple[str, Settings]]:
+    with servers() as found:
+        yield found
+
+
+@pytest.fixture(scope="session")
+def settings(stack: tuple[str, Settings]) -> Settings:
+    return stack[1]
+
+
+@pytest.fixture(scope="session")
+def neo4j_driver(settings: Settings) -> Iterator[Driver]:
+    driver = make_driver(settings)
+    driver.verify_connectivity()
+    yield driver
+    driver.close()
+
+
+@pytest.fixture(scope="session")
+def s3(settings: Settings) -> Minio:
+    return make_client(settings)
+
+
+@pytest.fixture(scope="session")
+def redis_client(settings: Settings) -> Iterator[Redis]:
+    client: Redis = Redis.from_url(settings.redis_url, decode_responses=True)
+    yield client
+    client.close()
+
+
+def wipe_graph(driver: Driver, database: str) -> None:
+    while True:
+        records, _, _ = driver.execute_query(
+            query("admin/wipe_batch"), {"batch": 10_000}, database_=database
+        )
+        if records[0]["deleted"] == 0:
+            return
+
+
+@pytest.fixture(autouse=True)
+def clean_state(request: pytest.FixtureRequest) -> None:
+    """Each test that touches a server starts from an empty graph, bucket and Redis db."""
+    if "no_clean" in request.keywords:
+        return
+    names = set(request.fixturenames)
+    if not names & {"neo4j_driver", "s3", "redis_client", "client", "app", "settings"}:
+        return
+    settings: Settings = request.getfixturevalue("settings")
+    wipe_graph(request.getfixturevalue("neo4j_driver"), settings.neo4j_database)
+    empty_bucket(request.getfixturevalue("s3"), settings.media_bucket)
+    request.getfixturevalue("redis_client").flushdb()
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+def pytest_configure(config: Any) -> None:
+    config.addinivalue_line("markers", "no_clean: the test manages server state itself")

@@ -1,0 +1,131 @@
+"""Each fixture reaches its real server, and the API's readiness names what is down."""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+import httpx
+import pytest
+from minio import Minio
+from neo4j import Driver
+from redis import Redis
+
+from api.app import create_app
+from cypher import query
+from graphgram.settings import Settings
+from media.signing import signed_url
+
+
+def test_neo4j_is_community_5_26(neo4j_driver: Driver, settings: Settings) -> None:
+    records, _, _ = neo4j_driver.execute_query(
+        query("health/components"), database_=settings.neo4j_database
+    )
+    assert records[0]["name"] == "Neo4j Kernel"
+    assert records[0]["version"].startswith("5.26.")
+    assert records[0]["edition"] == "community"
+
+
+def test_neo4j_round_trip_and_schema(neo4j_driver: Driver, settings: Settings) -> None:
+    records, _, _ = neo4j_driver.execute_query(
+        "CREATE (u:User {id: $id, username: $name}) RETURN u.username AS name",
+        {"id": "u1", "name": "ada"},
+        database_=settings.neo4j_database,
+    )
+    assert records[0]["name"] == "ada"
+    constraints, _, _ = neo4j_driver.execute_query(
+        "SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names",
+        database_=settings.neo4j_database,
+    )
+    assert {"user_id", "user_username", "post_id"} <= set(constraints[0]["names"])
+
+
+def test_redis_round_trip(redis_client: Redis) -> None:
+    redis_client.set("graphgram:test", "42", ex=60)
+    assert redis_client.get("graphgram:test") == "42"
+
+
+def test_object_through_edge_misses_then_hits(s3: Minio, settings: Settings) -> None:
+    key = f"test/{uuid.uuid4().hex}.bin"
+    payload = bytes(range(256)) * 64
+    s3.put_object(settings.media_bucket, key, io.BytesIO(payload), len(payload))
+    assert s3.get_object(settings.media_bucket, key).read() == payload
+
+    url = signed_url(settings, key)
+    first = httpx.get(url)
+    second = httpx.get(url)
+    assert first.status_code == 200
+    assert first.content == payload
+    assert first.headers["x-cache-status"] == "MISS"
+    assert second.headers["x-cache-status"] == "HIT"
+    assert second.content == payload
+    assert second.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+def test_edge_serves_byte_ranges(s3: Minio, settings: Settings) -> None:
+    key = f"test/{uuid.uuid4().hex}.bin"
+    payload = bytes(range(256)) * 8192  # 2 MiB: spans two cache slices
+    s3.put_object(settings.media_bucket, key, io.BytesIO(payload), len(payload))
+    start, end = 1_048_000, 1_049_999
+    response = httpx.get(signed_url(settings, key), headers={"Range": f"bytes={start}-{end}"})
+    assert response.status_code == 206
+    assert response.content == payload[start : end + 1]
+    assert response.headers["content-range"] == f"bytes {start}-{end}/{len(payload)}"
+
+
+def test_edge_refuses_forged_and_expired_signatures(s3: Minio, settings: Settings) -> None:
+    key = f"test/{uuid.uuid4().hex}.txt"
+    s3.put_object(settings.media_bucket, key, io.BytesIO(b"secret"), 6)
+    good = signed_url(settings, key)
+    assert httpx.get(good).status_code == 200
+    forged = good.rsplit("s=", 1)[0] + "s=AAAAAAAAAAAAAAAAAAAAAA"
+    assert httpx.get(forged).status_code == 403
+    expired = signed_url(settings, key, ttl_s=60, now=1_000_000)
+    assert httpx.get(expired).status_code in {403, 410}
+    unsigned = good.split("?", 1)[0]
+    assert httpx.get(unsigned).status_code == 403
+
+
+async def test_ready_reports_every_component(client: httpx.AsyncClient) -> None:
+    response = await client.get("/ready")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["failing"] == []
+    assert set(body["components"]) == {"neo4j", "object_store", "redis"}
+
+
+async def test_health_is_live(client: httpx.AsyncClient) -> None:
+    response = await client.get("/health")
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.no_clean
+async def test_ready_names_neo4j_when_it_is_stopped(stack: tuple[str, Settings]) -> None:
+    mode, settings = stack
+    if mode == "local":
+        # Really stop the test stack's Neo4j, check, and bring it back.
+        from ops.stack import Neo4jService
+
+        neo4j = Neo4jService(settings)
+        neo4j.stop()
+        try:
+            await _assert_ready_names_neo4j(settings)
+        finally:
+            neo4j.start(lambda _: None)
+    else:
+        # Servers we do not own: point the API at a Bolt port where nothing listens.
+        await _assert_ready_names_neo4j(
+            settings.model_copy(update={"neo4j_uri": "bolt://127.0.0.1:1"})
+        )
+
+
+async def _assert_ready_names_neo4j(settings: Settings) -> None:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            response = await http.get("/ready")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failing"] == ["neo4j"]
+    assert body["components"]["redis"]["status"] == "ok"
