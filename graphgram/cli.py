@@ -80,6 +80,18 @@ def _print_status() -> bool:
     return all_ready
 
 
+@app.command("init")
+def init() -> None:
+    """Apply the Neo4j schema and create the media bucket (servers you run yourself, Docker)."""
+    from graph.schema import apply_schema
+    from media.storage import ensure_bucket, make_client
+
+    settings = get_settings()
+    count = apply_schema(settings)
+    ensure_bucket(make_client(settings), settings.media_bucket)
+    console.print(f"schema applied ({count} statements); bucket {settings.media_bucket} ready")
+
+
 @app.command("serve")
 def serve(
     host: str | None = typer.Option(None, help="Bind address (default from settings)"),
