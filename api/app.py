@@ -12,9 +12,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
+from api.accounts.router import router as accounts_router
+from api.discovery.router import router as discovery_router
 from api.errors import install_error_handlers
+from api.feed.router import router as feed_router
 from api.health.router import router as health_router
+from api.posts.router import router as posts_router
 from api.state import AppState
+from api.users.router import router as users_router
 from graph.driver import Graph, make_async_driver
 from graphgram.settings import Settings, get_settings
 from media.storage import make_client
@@ -48,4 +53,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.include_router(health_router)
+    app.include_router(accounts_router)
+    app.include_router(users_router)
+    app.include_router(posts_router)
+    app.include_router(feed_router)
+    app.include_router(discovery_router)
     return app

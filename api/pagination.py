@@ -57,6 +57,9 @@ def paginate(
     """
     has_more = len(rows) > page.limit
     items = rows[: page.limit]
+    if page.min_id is not None:
+        # Queried oldest-first to get the items right after min_id; shown newest first.
+        items.reverse()
     links = []
     if items:
 

@@ -51,12 +51,16 @@ def make_async_driver(settings: Settings) -> AsyncDriver:
         auth=(settings.neo4j_user, settings.neo4j_password),
         max_connection_pool_size=50,
         connection_acquisition_timeout=10,
+        # "label/type does not exist yet" warnings on a young graph are noise, not signal.
+        notifications_min_severity="OFF",
     )
 
 
 def make_driver(settings: Settings) -> Driver:
     return GraphDatabase.driver(
-        settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password)
+        settings.neo4j_uri,
+        auth=(settings.neo4j_user, settings.neo4j_password),
+        notifications_min_severity="OFF",
     )
 
 

@@ -1,0 +1,64 @@
+"""Register, log in and out, and the caller's own account."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from api.accounts.schemas import Login, Register, Token, UpdateMe
+from api.auth.deps import CurrentUser, cache_key
+from api.auth.security import hash_password, new_token, session_id, verify_password
+from api.deps import Cache, Config, Graph
+from api.errors import ERROR_RESPONSES, Conflict, NotFound, Unauthorized
+from api.schemas import Account
+from graph import accounts
+from graphgram.ids import new_id
+
+router = APIRouter(tags=["accounts"], responses=ERROR_RESPONSES)
+
+
+@router.post("/auth/register", status_code=status.HTTP_201_CREATED, response_model=Account)
+async def register(body: Register, graph: Graph) -> Account:
+    password_hash = await hash_password(body.password)
+    try:
+        row = await accounts.create_user(
+            graph,
+            id=new_id(),
+            username=body.username,
+            display_name=body.display_name or body.username,
+            password_hash=password_hash,
+            role="user",
+        )
+    except accounts.UsernameTaken:
+        raise Conflict(f"the username {body.username!r} is taken") from None
+    return Account(**row)
+
+
+@router.post("/auth/login", response_model=Token)
+async def login(body: Login, graph: Graph, cache: Cache, settings: Config) -> Token:
+    row = await accounts.get_credentials(graph, body.username.strip().lower())
+    if not await verify_password(row["password_hash"] if row else None, body.password) or not row:
+        raise Unauthorized("wrong username or password")
+    token = new_token()
+    await accounts.create_session(graph, row["id"], session_id(token), settings.token_ttl_s)
+    return Token(access_token=token, expires_in=settings.token_ttl_s)
+
+
+@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+async def logout(viewer: CurrentUser, graph: Graph, cache: Cache) -> Response:
+    await accounts.delete_session(graph, viewer.session_id)
+    await cache.delete(cache_key(viewer.session_id))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/me", response_model=Account)
+async def get_me(viewer: CurrentUser, graph: Graph) -> Account:
+    row = await accounts.get_me(graph, viewer.id)
+    if row is None:
+        raise NotFound("this account no longer exists")
+    return Account(**row)
+
+
+@router.patch("/me", response_model=Account)
+async def update_me(body: UpdateMe, viewer: CurrentUser, graph: Graph) -> Account:
+    row = await accounts.update_me(graph, viewer.id, body.model_dump(exclude_unset=True))
+    return Account(**row)

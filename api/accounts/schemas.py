@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+
+from api.schemas import StrictBody
+
+USERNAME = re.compile(r"^[a-z0-9_]{3,30}$")
+
+
+class Register(StrictBody):
+    username: Annotated[str, Field(description="3-30 of a-z, 0-9 and _, case-insensitive")]
+    password: Annotated[str, Field(min_length=8, max_length=128)]
+    display_name: Annotated[str | None, Field(max_length=64)] = None
+
+    @field_validator("username")
+    @classmethod
+    def _username(cls, value: str) -> str:
+        value = value.strip().lower()
+        if not USERNAME.fullmatch(value):
+            raise ValueError("must be 3-30 characters of a-z, 0-9 and _")
+        return value
+
+
+class Login(StrictBody):
+    username: Annotated[str, Field(min_length=1, max_length=64)]
+    password: Annotated[str, Field(min_length=1, max_length=128)]
+
+
+class Token(StrictBody):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int
+
+
+class UpdateMe(StrictBody):
+    display_name: Annotated[str | None, Field(min_length=1, max_length=64)] = None
+    bio: Annotated[str | None, Field(max_length=300)] = None
+    private: bool | None = None

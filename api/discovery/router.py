@@ -1,0 +1,99 @@
+"""Search (users and hashtags) and who-to-follow suggestions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from api.auth.deps import CurrentUser
+from api.deps import Graph
+from api.errors import ERROR_RESPONSES, Unprocessable
+from api.schemas import UserSummary
+from graph import discovery
+
+router = APIRouter(tags=["discovery"], responses=ERROR_RESPONSES)
+
+
+class HashtagHit(BaseModel):
+    name: str
+    post_count: int
+
+
+class SearchResults(BaseModel):
+    users: list[UserSummary]
+    hashtags: list[HashtagHit]
+
+
+class Suggestion(BaseModel):
+    user: UserSummary
+    mutuals: int
+    reason: str
+
+
+def reason(names: list[str], mutuals: int) -> str:
+    """`followed by alice`, `... alice and bob`, `... alice, bob and carol`, or `... N others`."""
+    if mutuals <= 0:
+        return "popular on Graphgram"
+    if mutuals == 1:
+        return f"followed by {names[0]}"
+    if mutuals == 2:
+        return f"followed by {names[0]} and {names[1]}"
+    if mutuals == 3:
+        return f"followed by {names[0]}, {names[1]} and {names[2]}"
+    return f"followed by {names[0]}, {names[1]} and {mutuals - 2} others you follow"
+
+
+@router.get("/search", response_model=SearchResults)
+async def search(
+    viewer: CurrentUser,
+    graph: Graph,
+    q: Annotated[str, Query(max_length=100, description="Username, name or #hashtag prefix")],
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> SearchResults:
+    if not discovery.prefix_query(q.lstrip("#")):
+        raise Unprocessable("q: give at least one character to search for")
+    found_users = (
+        [] if q.startswith("#") else await discovery.search_users(graph, viewer.id, q, limit)
+    )
+    tags = await discovery.search_hashtags(graph, viewer.id, q, limit)
+    return SearchResults(
+        users=[UserSummary(**row) for row in found_users],
+        hashtags=[HashtagHit(**row) for row in tags],
+    )
+
+
+@router.get("/suggestions", response_model=list[Suggestion])
+async def suggestions(
+    viewer: CurrentUser, graph: Graph, limit: Annotated[int, Query(ge=1, le=100)] = 20
+) -> list[Suggestion]:
+    rows = await discovery.suggestions(graph, viewer.id, limit)
+    if rows:
+        return [
+            Suggestion(
+                user=UserSummary(
+                    id=r["id"],
+                    username=r["username"],
+                    display_name=r["display_name"],
+                    private=r["private"],
+                ),
+                mutuals=r["mutuals"],
+                reason=reason(r["names"], r["mutuals"]),
+            )
+            for r in rows
+        ]
+    popular = await discovery.popular(graph, viewer.id, limit)
+    return [
+        Suggestion(
+            user=UserSummary(
+                id=r["id"],
+                username=r["username"],
+                display_name=r["display_name"],
+                private=r["private"],
+            ),
+            mutuals=0,
+            reason=reason([], 0),
+        )
+        for r in popular
+    ]

@@ -1,0 +1,163 @@
+"""Profiles, follower lists, follows, follow requests and blocks; users go by username."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response, status
+from pydantic import BaseModel
+
+from api.auth.deps import CurrentUser
+from api.deps import Graph
+from api.errors import ERROR_RESPONSES, NotFound, Unprocessable
+from api.pagination import PageParams, paginate
+from api.schemas import UserSummary
+from graph import users
+from graph.driver import Row
+from graphgram.ids import new_id
+
+router = APIRouter(tags=["users"], responses=ERROR_RESPONSES)
+
+
+class Relationship(BaseModel):
+    following: bool
+    followed_by: bool
+    requested: bool
+    blocking: bool
+
+
+class Profile(BaseModel):
+    id: str
+    username: str
+    display_name: str
+    bio: str
+    private: bool
+    created_at: str
+    post_count: int
+    follower_count: int
+    following_count: int
+    relationship: Relationship
+
+
+class FollowState(BaseModel):
+    following: bool
+    requested: bool
+
+
+def _not_found(username: str) -> NotFound:
+    return NotFound(f"no user {username!r}")
+
+
+def _summaries(
+    rows: list[Row], page: PageParams, request: Request, response: Response
+) -> list[UserSummary]:
+    items = paginate(rows, page, request, response, key="cursor")
+    return [UserSummary(**{k: v for k, v in row.items() if k != "cursor"}) for row in items]
+
+
+async def _content_owner(graph: Graph, viewer_id: str, username: str) -> str:
+    """The user's id when the viewer may see their content (lists, posts); 404 otherwise."""
+    found = await users.access(graph, viewer_id, username.lower())
+    if found is None or not found.content_visible:
+        raise _not_found(username)
+    return found.user_id
+
+
+@router.get("/users/{username}", response_model=Profile)
+async def get_profile(username: str, viewer: CurrentUser, graph: Graph) -> Profile:
+    row = await users.profile(graph, viewer.id, username.lower())
+    if row is None:
+        raise _not_found(username)
+    rel = {k: row.pop(k) for k in ("following", "followed_by", "requested", "blocking")}
+    return Profile(**row, relationship=Relationship(**rel))
+
+
+@router.get("/users/{username}/followers", response_model=list[UserSummary])
+async def list_followers(
+    username: str,
+    viewer: CurrentUser,
+    graph: Graph,
+    page: PageParams,
+    request: Request,
+    response: Response,
+) -> list[UserSummary]:
+    user_id = await _content_owner(graph, viewer.id, username)
+    rows = await users.followers(graph, viewer.id, user_id, page.params())
+    return _summaries(rows, page, request, response)
+
+
+@router.get("/users/{username}/following", response_model=list[UserSummary])
+async def list_following(
+    username: str,
+    viewer: CurrentUser,
+    graph: Graph,
+    page: PageParams,
+    request: Request,
+    response: Response,
+) -> list[UserSummary]:
+    user_id = await _content_owner(graph, viewer.id, username)
+    rows = await users.following(graph, viewer.id, user_id, page.params())
+    return _summaries(rows, page, request, response)
+
+
+@router.post("/users/{username}/follow", response_model=FollowState)
+async def follow(username: str, viewer: CurrentUser, graph: Graph) -> FollowState:
+    if username.lower() == viewer.username:
+        raise Unprocessable("you cannot follow yourself")
+    row = await users.follow(graph, viewer.id, username.lower(), new_id())
+    if row is None:
+        raise _not_found(username)
+    return FollowState(**row)
+
+
+@router.delete("/users/{username}/follow", response_model=FollowState)
+async def unfollow(username: str, viewer: CurrentUser, graph: Graph) -> FollowState:
+    found = await users.access(graph, viewer.id, username.lower())
+    if found is None or not found.visible:
+        raise _not_found(username)
+    await users.unfollow(graph, viewer.id, found.user_id)
+    return FollowState(following=False, requested=False)
+
+
+@router.get("/me/follow-requests", response_model=list[UserSummary])
+async def list_follow_requests(
+    viewer: CurrentUser, graph: Graph, page: PageParams, request: Request, response: Response
+) -> list[UserSummary]:
+    rows = await users.follow_requests(graph, viewer.id, page.params())
+    return _summaries(rows, page, request, response)
+
+
+@router.post("/me/follow-requests/{username}/accept", status_code=status.HTTP_204_NO_CONTENT)
+async def accept_request(username: str, viewer: CurrentUser, graph: Graph) -> Response:
+    if not await users.accept_request(graph, viewer.id, username.lower()):
+        raise NotFound(f"no pending follow request from {username!r}")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/me/follow-requests/{username}/reject", status_code=status.HTTP_204_NO_CONTENT)
+async def reject_request(username: str, viewer: CurrentUser, graph: Graph) -> Response:
+    if not await users.reject_request(graph, viewer.id, username.lower()):
+        raise NotFound(f"no pending follow request from {username!r}")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/users/{username}/block", status_code=status.HTTP_204_NO_CONTENT)
+async def block(username: str, viewer: CurrentUser, graph: Graph) -> Response:
+    if username.lower() == viewer.username:
+        raise Unprocessable("you cannot block yourself")
+    if not await users.block(graph, viewer.id, username.lower(), new_id()):
+        raise _not_found(username)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.delete("/users/{username}/block", status_code=status.HTTP_204_NO_CONTENT)
+async def unblock(username: str, viewer: CurrentUser, graph: Graph) -> Response:
+    if not await users.unblock(graph, viewer.id, username.lower()):
+        raise _not_found(username)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/me/blocks", response_model=list[UserSummary])
+async def list_blocks(
+    viewer: CurrentUser, graph: Graph, page: PageParams, request: Request, response: Response
+) -> list[UserSummary]:
+    rows = await users.blocks(graph, viewer.id, page.params())
+    return _summaries(rows, page, request, response)

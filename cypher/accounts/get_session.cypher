@@ -1,0 +1,6 @@
+// Title: the user behind a live session (nothing when it is unknown or expired)
+/* :params {session_id: "9f86d0..."} */
+MATCH (u:User)-[:HAS_SESSION]->(s:Session {id: $session_id})
+WHERE s.expires_at > datetime()
+RETURN u.id AS id, u.username AS username, u.role AS role,
+       s.expires_at.epochSeconds AS expires_at

@@ -1,0 +1,7 @@
+// Title: a comment's post, whether the viewer can see it, wrote it, or owns the post
+/* :params {viewer_id: "01hzy0000000000000000000aa", comment_id: "01hzy0000000000000000000c1"} */
+MATCH (v:User {id: $viewer_id}),
+      (w:User)-[:WROTE]->(c:Comment {id: $comment_id})-[:ON]->(p:Post)<-[:POSTED]-(a:User)
+RETURN p.id AS post_id, w = v AS own, a = v AS post_owner,
+       NOT EXISTS { (v)-[:BLOCKS]-(w) } AND NOT EXISTS { (v)-[:BLOCKS]-(a) }
+         AND (NOT a.private OR a = v OR EXISTS { (v)-[:FOLLOWS]->(a) }) AS visible

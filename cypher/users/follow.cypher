@@ -1,0 +1,13 @@
+// Title: follow a public account or request to follow a private one; idempotent, nothing across a block
+// The throw-away property write locks the target first, so concurrent calls cannot both MERGE.
+/* :params {viewer_id: "01hzy0000000000000000000aa", username: "bob", rel_id: "01hzy0000000000000000000cc"} */
+MATCH (v:User {id: $viewer_id}), (u:User {username: $username})
+WHERE v <> u AND NOT EXISTS { (v)-[:BLOCKS]-(u) }
+SET u.lock_ = true
+REMOVE u.lock_
+WITH v, u, EXISTS { (v)-[:FOLLOWS]->(u) } AS already
+FOREACH (_ IN CASE WHEN NOT u.private OR already THEN [1] ELSE [] END |
+  MERGE (v)-[f:FOLLOWS]->(u) ON CREATE SET f.since = datetime(), f.id = $rel_id)
+FOREACH (_ IN CASE WHEN u.private AND NOT already THEN [1] ELSE [] END |
+  MERGE (v)-[q:REQUESTED]->(u) ON CREATE SET q.at = datetime(), q.id = $rel_id)
+RETURN EXISTS { (v)-[:FOLLOWS]->(u) } AS following, EXISTS { (v)-[:REQUESTED]->(u) } AS requested

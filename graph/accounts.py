@@ -1,0 +1,71 @@
+"""Accounts and sessions in the graph."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+from neo4j.exceptions import ConstraintError
+
+from graph.driver import Graph, Row, run
+
+
+class UsernameTaken(Exception):
+    pass
+
+
+async def create_user(
+    graph: Graph, *, id: str, username: str, display_name: str, password_hash: str, role: str
+) -> Row:
+    try:
+        row = await graph.write_one(
+            "accounts/create_user",
+            {
+                "id": id,
+                "username": username,
+                "display_name": display_name,
+                "password_hash": password_hash,
+                "role": role,
+            },
+        )
+    except ConstraintError as exc:
+        raise UsernameTaken(username) from exc
+    assert row is not None
+    return row
+
+
+async def get_credentials(graph: Graph, username: str) -> Row | None:
+    return await graph.read_one("accounts/get_credentials", {"username": username})
+
+
+async def create_session(graph: Graph, user_id: str, session_id: str, ttl_s: int) -> int | None:
+    row = await graph.write_one(
+        "accounts/create_session", {"user_id": user_id, "session_id": session_id, "ttl_s": ttl_s}
+    )
+    return int(row["expires_at"]) if row else None
+
+
+async def get_session(graph: Graph, session_id: str) -> Row | None:
+    return await graph.read_one("accounts/get_session", {"session_id": session_id})
+
+
+async def delete_session(graph: Graph, session_id: str) -> None:
+    await graph.write("accounts/delete_session", {"session_id": session_id})
+
+
+async def get_me(graph: Graph, viewer_id: str) -> Row | None:
+    return await graph.read_one("accounts/get_me", {"viewer_id": viewer_id})
+
+
+async def update_me(graph: Graph, viewer_id: str, changes: dict[str, Any]) -> Row:
+    params = {"viewer_id": viewer_id, "display_name": None, "bio": None, "private": None}
+    params.update(changes)
+
+    async def work(tx: AsyncManagedTransaction) -> Row:
+        rows = await run(tx, "accounts/update_me", params)
+        # An account that turns public lets its pending requests in, as Instagram does.
+        if changes.get("private") is False:
+            await run(tx, "accounts/accept_all_requests", {"viewer_id": viewer_id})
+        return rows[0]
+
+    return await graph.in_write("accounts/update_me", work)

@@ -1,0 +1,134 @@
+"""Posts, likes and comments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from neo4j import AsyncManagedTransaction
+
+from graph.driver import Graph, Params, Row, run
+
+
+@dataclass(frozen=True)
+class PostAccess:
+    own: bool
+    visible: bool
+
+
+class MediaNotAttachable(Exception):
+    def __init__(self, media_ids: list[str]) -> None:
+        super().__init__(", ".join(media_ids))
+        self.media_ids = media_ids
+
+
+async def create(
+    graph: Graph,
+    *,
+    viewer_id: str,
+    post_id: str,
+    caption: str,
+    hashtags: list[str],
+    mentions: list[str],
+    media_ids: list[str],
+) -> None:
+    """One transaction: check every media id, then write the post; nothing is written on error."""
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        checks = await run(
+            tx, "posts/check_media", {"viewer_id": viewer_id, "media_ids": media_ids}
+        )
+        bad = [row["media_id"] for row in checks if not row["ok"]]
+        if bad:
+            raise MediaNotAttachable(bad)
+        await run(
+            tx,
+            "posts/create_post",
+            {
+                "viewer_id": viewer_id,
+                "id": post_id,
+                "caption": caption,
+                "hashtags": hashtags,
+                "mentions": mentions,
+                "media_ids": media_ids,
+            },
+        )
+
+    await graph.in_write("posts/create_post", work)
+
+
+async def hydrate(graph: Graph, viewer_id: str, ids: list[str]) -> list[Row]:
+    if not ids:
+        return []
+    return await graph.read("posts/hydrate", {"viewer_id": viewer_id, "ids": ids})
+
+
+async def access(graph: Graph, viewer_id: str, post_id: str) -> PostAccess | None:
+    row = await graph.read_one("posts/get_access", {"viewer_id": viewer_id, "post_id": post_id})
+    return PostAccess(row["own"], row["visible"]) if row else None
+
+
+async def delete(graph: Graph, viewer_id: str, post_id: str) -> list[str] | None:
+    """Delete the viewer's post; the ids of media no post uses any more, or None if not theirs."""
+    row = await graph.write_one("posts/delete_post", {"viewer_id": viewer_id, "post_id": post_id})
+    return list(row["released_media"]) if row else None
+
+
+async def user_post_ids(graph: Graph, user_id: str, page: Params) -> list[str]:
+    rows = await graph.read("posts/list_user_posts", {"user_id": user_id, **page})
+    return [row["id"] for row in rows]
+
+
+async def like(graph: Graph, viewer_id: str, post_id: str, rel_id: str) -> bool:
+    row = await graph.write_one(
+        "posts/like", {"viewer_id": viewer_id, "post_id": post_id, "rel_id": rel_id}
+    )
+    return row is not None
+
+
+async def unlike(graph: Graph, viewer_id: str, post_id: str) -> None:
+    await graph.write("posts/unlike", {"viewer_id": viewer_id, "post_id": post_id})
+
+
+async def likers(graph: Graph, viewer_id: str, post_id: str, page: Params) -> list[Row]:
+    return await graph.read(
+        "posts/list_likers", {"viewer_id": viewer_id, "post_id": post_id, **page}
+    )
+
+
+async def reply_target_ok(graph: Graph, viewer_id: str, post_id: str, comment_id: str) -> bool:
+    row = await graph.read_one(
+        "posts/check_reply_target",
+        {"viewer_id": viewer_id, "post_id": post_id, "comment_id": comment_id},
+    )
+    return bool(row and row["ok"])
+
+
+async def create_comment(
+    graph: Graph, *, viewer_id: str, post_id: str, comment_id: str, text: str, reply_to: str | None
+) -> Row | None:
+    return await graph.write_one(
+        "posts/create_comment",
+        {
+            "viewer_id": viewer_id,
+            "post_id": post_id,
+            "id": comment_id,
+            "text": text,
+            "reply_to": reply_to,
+        },
+    )
+
+
+async def comments(graph: Graph, viewer_id: str, post_id: str, page: Params) -> list[Row]:
+    return await graph.read(
+        "posts/list_comments", {"viewer_id": viewer_id, "post_id": post_id, **page}
+    )
+
+
+async def comment_access(graph: Graph, viewer_id: str, comment_id: str) -> Row | None:
+    return await graph.read_one(
+        "posts/get_comment_access", {"viewer_id": viewer_id, "comment_id": comment_id}
+    )
+
+
+async def delete_comment(graph: Graph, comment_id: str) -> None:
+    await graph.write("posts/delete_comment", {"comment_id": comment_id})

@@ -1,0 +1,81 @@
+"""Profiles, follows, follow requests and blocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.driver import Graph, Params, Row
+
+
+@dataclass(frozen=True)
+class Access:
+    user_id: str
+    visible: bool  # no block between viewer and user
+    content_visible: bool  # and public, self, or followed
+
+
+async def access(graph: Graph, viewer_id: str, username: str) -> Access | None:
+    row = await graph.read_one("users/get_access", {"viewer_id": viewer_id, "username": username})
+    if row is None:
+        return None
+    return Access(row["id"], row["visible"], row["content_visible"])
+
+
+async def profile(graph: Graph, viewer_id: str, username: str) -> Row | None:
+    return await graph.read_one("users/get_profile", {"viewer_id": viewer_id, "username": username})
+
+
+async def followers(graph: Graph, viewer_id: str, user_id: str, page: Params) -> list[Row]:
+    return await graph.read(
+        "users/list_followers", {"viewer_id": viewer_id, "user_id": user_id, **page}
+    )
+
+
+async def following(graph: Graph, viewer_id: str, user_id: str, page: Params) -> list[Row]:
+    return await graph.read(
+        "users/list_following", {"viewer_id": viewer_id, "user_id": user_id, **page}
+    )
+
+
+async def follow(graph: Graph, viewer_id: str, username: str, rel_id: str) -> Row | None:
+    return await graph.write_one(
+        "users/follow", {"viewer_id": viewer_id, "username": username, "rel_id": rel_id}
+    )
+
+
+async def unfollow(graph: Graph, viewer_id: str, user_id: str) -> None:
+    await graph.write("users/unfollow", {"viewer_id": viewer_id, "user_id": user_id})
+
+
+async def follow_requests(graph: Graph, viewer_id: str, page: Params) -> list[Row]:
+    return await graph.read("users/list_follow_requests", {"viewer_id": viewer_id, **page})
+
+
+async def accept_request(graph: Graph, viewer_id: str, username: str) -> bool:
+    row = await graph.write_one(
+        "users/accept_request", {"viewer_id": viewer_id, "username": username}
+    )
+    return row is not None
+
+
+async def reject_request(graph: Graph, viewer_id: str, username: str) -> bool:
+    row = await graph.write_one(
+        "users/reject_request", {"viewer_id": viewer_id, "username": username}
+    )
+    return row is not None
+
+
+async def block(graph: Graph, viewer_id: str, username: str, rel_id: str) -> bool:
+    row = await graph.write_one(
+        "users/block", {"viewer_id": viewer_id, "username": username, "rel_id": rel_id}
+    )
+    return row is not None
+
+
+async def unblock(graph: Graph, viewer_id: str, username: str) -> bool:
+    row = await graph.write_one("users/unblock", {"viewer_id": viewer_id, "username": username})
+    return row is not None
+
+
+async def blocks(graph: Graph, viewer_id: str, page: Params) -> list[Row]:
+    return await graph.read("users/list_blocks", {"viewer_id": viewer_id, **page})
