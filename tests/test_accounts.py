@@ -1,0 +1,118 @@
+"""Register, log in, sessions, and the caller's own account."""
+
+from __future__ import annotations
+
+import httpx
+from neo4j import Driver
+from redis import Redis
+
+from graphgram.settings import Settings
+from tests.helpers import PASSWORD, auth, register
+
+
+async def test_register_returns_account_and_stores_argon2_hash(
+    client: httpx.AsyncClient, neo4j_driver: Driver, settings: Settings
+) -> None:
+    response = await client.post(
+        "/auth/register", json={"username": "Alice_1", "password": PASSWORD, "display_name": "Al"}
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert body["username"] == "alice_1"
+    assert body["display_name"] == "Al"
+    assert body["private"] is False
+    assert "password" not in str(body)
+    records, _, _ = neo4j_driver.execute_query(
+        "MATCH (u:User {username: 'alice_1'}) RETURN u.password_hash AS h",
+        database_=settings.neo4j_database,
+    )
+    assert records[0]["h"].startswith("$argon2id$")
+
+
+async def test_duplicate_username_is_409_case_insensitively(client: httpx.AsyncClient) -> None:
+    await register(client, "bob")
+    again = await client.post("/auth/register", json={"username": "BOB", "password": PASSWORD})
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "conflict"
+
+
+async def test_bad_username_and_password_are_422_naming_fields(client: httpx.AsyncClient) -> None:
+    for username in ("ab", "a" * 31, "no spaces", "émile", "dash-ed"):
+        response = await client.post(
+            "/auth/register", json={"username": username, "password": PASSWORD}
+        )
+        assert response.status_code == 422, username
+        assert [f["field"] for f in response.json()["error"]["fields"]] == ["username"]
+    short = await client.post("/auth/register", json={"username": "carol", "password": "short"})
+    assert short.status_code == 422
+    assert short.json()["error"]["fields"][0]["field"] == "password"
+
+
+async def test_unknown_body_field_is_422(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/auth/register", json={"username": "dave", "password": PASSWORD, "admin": True}
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"][0]["field"] == "admin"
+
+
+async def test_login_with_wrong_password_is_401(client: httpx.AsyncClient) -> None:
+    await register(client, "erin")
+    wrong = await client.post("/auth/login", json={"username": "erin", "password": "nope-nope"})
+    unknown = await client.post("/auth/login", json={"username": "nobody", "password": "x" * 9})
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json()["error"]["message"] == unknown.json()["error"]["message"]
+
+
+async def test_endpoints_need_a_bearer_token(client: httpx.AsyncClient) -> None:
+    for method, path in [("GET", "/me"), ("GET", "/feed"), ("POST", "/posts"), ("GET", "/users/x")]:
+        response = await client.request(method, path)
+        assert response.status_code == 401, path
+        assert response.json()["error"]["code"] == "unauthorized"
+    bogus = await client.get("/me", headers=auth("not-a-token"))
+    assert bogus.status_code == 401
+
+
+async def test_logout_revokes_the_token(client: httpx.AsyncClient) -> None:
+    user = await register(client, "frank")
+    assert (await client.get("/me", headers=user["headers"])).status_code == 200
+    assert (await client.post("/auth/logout", headers=user["headers"])).status_code == 204
+    assert (await client.get("/me", headers=user["headers"])).status_code == 401
+
+
+async def test_session_survives_losing_the_redis_cache(
+    client: httpx.AsyncClient, redis_client: Redis
+) -> None:
+    user = await register(client, "gina")
+    assert (await client.get("/me", headers=user["headers"])).status_code == 200
+    assert redis_client.keys("session:*")
+    redis_client.flushdb()  # Redis is a cache: Neo4j keeps the session
+    again = await client.get("/me", headers=user["headers"])
+    assert again.status_code == 200
+    assert again.json()["username"] == "gina"
+    assert redis_client.keys("session:*")
+
+
+async def test_patch_me_updates_profile_and_checks_limits(client: httpx.AsyncClient) -> None:
+    user = await register(client, "hank")
+    response = await client.patch(
+        "/me",
+        json={"display_name": "Hank H", "bio": "hi", "private": True},
+        headers=user["headers"],
+    )
+    assert response.status_code == 200
+    assert response.json() | {"id": "", "created_at": ""} == {
+        "id": "",
+        "created_at": "",
+        "username": "hank",
+        "display_name": "Hank H",
+        "bio": "hi",
+        "private": True,
+        "role": "user",
+    }
+    too_long = await client.patch("/me", json={"bio": "x" * 301}, headers=user["headers"])
+    assert too_long.status_code == 422
+    assert too_long.json()["error"]["fields"][0]["field"] == "bio"
+    assert "300" in too_long.json()["error"]["fields"][0]["message"]
+    me = await client.get("/me", headers=user["headers"])
+    assert me.json()["bio"] == "hi"
