@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from graphgram.settings import get_settings
+from seed.cli import seed_command
 
 app = typer.Typer(
     no_args_is_help=True, help="Graphgram: graph-native photo and video social backend"
@@ -17,6 +18,7 @@ stack_app = typer.Typer(
     no_args_is_help=True, help="The local stack: Neo4j, MinIO, Redis, nginx, API"
 )
 app.add_typer(stack_app, name="stack")
+app.command("seed")(seed_command)
 
 console = Console(stderr=True)
 
@@ -24,9 +26,13 @@ console = Console(stderr=True)
 @stack_app.command("up")
 def stack_up(
     api: bool = typer.Option(True, help="Also start the API server"),
+    seed: bool = typer.Option(True, help="Seed the demo graph when the graph has no users"),
 ) -> None:
     """Install what is missing and start every service; a no-op when all already answer."""
+    from graph.driver import make_driver
     from ops.stack import StackError, up
+    from seed.cli import print_report, run_seed
+    from seed.loader import user_count
 
     settings = get_settings()
     started_at = time.monotonic()
@@ -36,6 +42,13 @@ def stack_up(
         except StackError as exc:
             console.print(f"[red]stack up failed:[/red] {exc}")
             raise typer.Exit(1) from exc
+    if seed:
+        settings = get_settings()
+        with make_driver(settings) as driver:
+            empty = user_count(driver, settings) == 0
+        if empty:
+            console.print("the graph is empty: seeding the demo preset (about 1,000 users)")
+            print_report(run_seed(settings, preset="demo"))
     elapsed = time.monotonic() - started_at
     if started:
         console.print(f"started {', '.join(started)} in {elapsed:.1f}s")

@@ -13,7 +13,7 @@ from neo4j import Driver
 from redis import Redis
 
 from api.app import create_app
-from cypher import query
+from graph.admin import wipe
 from graph.driver import make_driver
 from graphgram.settings import Settings
 from media.storage import empty_bucket, make_client
@@ -51,15 +51,6 @@ def redis_client(settings: Settings) -> Iterator[Redis]:
     client.close()
 
 
-def wipe_graph(driver: Driver, database: str) -> None:
-    while True:
-        records, _, _ = driver.execute_query(
-            query("admin/wipe_batch"), {"batch": 10_000}, database_=database
-        )
-        if records[0]["deleted"] == 0:
-            return
-
-
 @pytest.fixture(autouse=True)
 def clean_state(request: pytest.FixtureRequest) -> None:
     """Each test that touches a server starts from an empty graph, bucket and Redis db."""
@@ -69,7 +60,7 @@ def clean_state(request: pytest.FixtureRequest) -> None:
     if not names & {"neo4j_driver", "s3", "redis_client", "client", "app", "settings"}:
         return
     settings: Settings = request.getfixturevalue("settings")
-    wipe_graph(request.getfixturevalue("neo4j_driver"), settings.neo4j_database)
+    wipe(request.getfixturevalue("neo4j_driver"), settings)
     empty_bucket(request.getfixturevalue("s3"), settings.media_bucket)
     request.getfixturevalue("redis_client").flushdb()
 

@@ -1,0 +1,5 @@
+// Title: seed a batch of pending follow requests
+/* :params {rows: [{a: "01hzy0000000000000000000aa", b: "01hzy0000000000000000000bb", id: "01hzy0000000000000000000cc", ts: 1700000000000}]} */
+UNWIND $rows AS r
+MATCH (a:User {id: r.a}), (b:User {id: r.b})
+CREATE (a)-[:REQUESTED {id: r.id, at: datetime({epochMillis: r.ts})}]->(b)

@@ -1,0 +1,4 @@
+// Title: node counts per label
+CALL db.labels() YIELD label
+CALL (label) { MATCH (n) WHERE label IN labels(n) RETURN count(n) AS count }
+RETURN label, count ORDER BY label

@@ -1,0 +1,1 @@
+"""Demo-graph generator: reproducible, heavy-tailed social graphs of any size."""
