@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from redis.asyncio import Redis
 
 from api.accounts.router import router as accounts_router
+from api.analytics.router import router as analytics_router
 from api.discovery.router import router as discovery_router
 from api.errors import install_error_handlers
 from api.feed.router import router as feed_router
@@ -58,4 +59,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(posts_router)
     app.include_router(feed_router)
     app.include_router(discovery_router)
+    app.include_router(analytics_router)
     return app

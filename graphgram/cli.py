@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from graphgram.analytics_cli import app as cypher_app
 from graphgram.settings import get_settings
 from seed.cli import seed_command
 
@@ -19,6 +20,7 @@ stack_app = typer.Typer(
 )
 app.add_typer(stack_app, name="stack")
 app.command("seed")(seed_command)
+app.add_typer(cypher_app, name="cypher")
 
 console = Console(stderr=True)
 

@@ -1,0 +1,30 @@
+"""Shared by the benchmarks: a dedicated `bench` stack instance, and writing results."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from graphgram.settings import PROJECT_ROOT, Settings
+
+RESULTS = PROJECT_ROOT / "bench" / "results"
+
+
+def bench_settings() -> Settings:
+    """A stack instance of its own (ports +17700), so benchmarks never touch dev or test data."""
+    return Settings(
+        environment="test",
+        stack_name=os.environ.get("GRAPHGRAM_BENCH_STACK_NAME", "bench"),
+        port_offset=int(os.environ.get("GRAPHGRAM_BENCH_PORT_OFFSET", "17700")),
+        neo4j_heap=os.environ.get("GRAPHGRAM_BENCH_NEO4J_HEAP", "2g"),
+        neo4j_pagecache=os.environ.get("GRAPHGRAM_BENCH_NEO4J_PAGECACHE", "2g"),
+    )
+
+
+def write_result(name: str, data: dict[str, Any]) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(data, indent=2))
+    return path
