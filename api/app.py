@@ -6,6 +6,7 @@ on exit. The process keeps no state of its own, so any number of them can run be
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -18,11 +19,13 @@ from api.discovery.router import router as discovery_router
 from api.errors import install_error_handlers
 from api.feed.router import router as feed_router
 from api.health.router import router as health_router
+from api.media.router import router as media_router
 from api.posts.router import router as posts_router
 from api.state import AppState
 from api.users.router import router as users_router
 from graph.driver import Graph, make_async_driver
 from graphgram.settings import Settings, get_settings
+from media.jobs import worker as media_worker
 from media.storage import make_client
 
 
@@ -40,9 +43,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             redis=redis,
             s3=make_client(settings),
         )
+        stop = asyncio.Event()
+        worker = (
+            asyncio.create_task(media_worker(app.state.graphgram, stop=stop))
+            if settings.media_worker
+            else None
+        )
         try:
             yield
         finally:
+            stop.set()
+            if worker is not None:
+                await worker
             await redis.aclose()
             await driver.close()
 
@@ -60,4 +72,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(feed_router)
     app.include_router(discovery_router)
     app.include_router(analytics_router)
+    app.include_router(media_router)
     return app

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from graphgram.analytics_cli import app as cypher_app
 from graphgram.settings import get_settings
+from media.cli import app as media_app
 from seed.cli import seed_command
 
 app = typer.Typer(
@@ -21,6 +22,7 @@ stack_app = typer.Typer(
 app.add_typer(stack_app, name="stack")
 app.command("seed")(seed_command)
 app.add_typer(cypher_app, name="cypher")
+app.add_typer(media_app, name="media")
 
 console = Console(stderr=True)
 

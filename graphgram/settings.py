@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     max_image_bytes: int = 20 * 1024 * 1024
     max_video_bytes: int = 200 * 1024 * 1024
     max_image_pixels: int = 50_000_000
+    # Each API process also drains the media queue; set false to run `graphgram media worker`s.
+    media_worker: bool = True
 
     # Base ports; the instance's real port is base + port_offset.
     neo4j_bolt_base: int = 7687

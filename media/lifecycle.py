@@ -9,24 +9,13 @@ they stop being reachable when the signed URLs handed out for them expire (`cdn_
 from __future__ import annotations
 
 import anyio.to_thread
-from minio.deleteobjects import DeleteObject
 
 from api.state import AppState
 from graph import media as media_graph
+from media.storage import delete_objects
 
 
 async def release_media(state: AppState, media_ids: list[str]) -> list[str]:
     keys = await media_graph.release(state.graph, media_ids)
-    if keys:
-
-        def _remove() -> None:
-            errors = list(
-                state.s3.remove_objects(
-                    state.settings.media_bucket, [DeleteObject(k) for k in keys]
-                )
-            )
-            if errors:
-                raise RuntimeError(f"could not delete {len(errors)} media objects: {errors[0]}")
-
-        await anyio.to_thread.run_sync(_remove)
+    await anyio.to_thread.run_sync(delete_objects, state.s3, state.settings.media_bucket, keys)
     return keys

@@ -54,15 +54,17 @@ def ensure_bucket(client: Minio, bucket: str) -> None:
 
 def empty_bucket(client: Minio, bucket: str) -> int:
     """Remove every object (tests and `stack reset`); returns how many were removed."""
+    keys = [o.object_name for o in client.list_objects(bucket, recursive=True) if o.object_name]
+    delete_objects(client, bucket, keys)
+    return len(keys)
+
+
+def delete_objects(client: Minio, bucket: str, keys: list[str]) -> None:
+    """Delete the given keys (missing ones are fine); raises when the store reports errors."""
     from minio.deleteobjects import DeleteObject
 
-    keys = [
-        DeleteObject(o.object_name)
-        for o in client.list_objects(bucket, recursive=True)
-        if o.object_name
-    ]
-    if keys:
-        errors = list(client.remove_objects(bucket, keys))
-        if errors:
-            raise RuntimeError(f"could not delete {len(errors)} objects: {errors[0]}")
-    return len(keys)
+    if not keys:
+        return
+    errors = list(client.remove_objects(bucket, [DeleteObject(k) for k in keys]))
+    if errors:
+        raise RuntimeError(f"could not delete {len(errors)} objects: {errors[0]}")

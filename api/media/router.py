@@ -1,0 +1,67 @@
+"""Upload pictures and videos; read a media item's state and signed edge URLs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, File, Request, UploadFile, status
+
+from api.auth.deps import CurrentUser
+from api.deps import Config, Graph, State
+from api.errors import ERROR_RESPONSES, AppError, NotFound, PayloadTooLarge
+from graph import media as media_graph
+from media.upload import CHUNK, UploadRejected, store_upload
+from media.views import MediaOut, media_view
+
+router = APIRouter(tags=["media"], responses=ERROR_RESPONSES)
+
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+class UploadError(AppError):
+    def __init__(self, rejected: UploadRejected) -> None:
+        super().__init__(rejected.message)
+        self.status_code = rejected.status
+        self.code = rejected.code
+
+
+async def _chunks(file: UploadFile) -> AsyncIterator[bytes]:
+    while chunk := await file.read(CHUNK):
+        yield chunk
+
+
+@router.post(
+    "/media",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MediaOut,
+    responses={413: {"description": "Over the size cap"}, 415: {"description": "Unsupported"}},
+)
+async def upload(
+    request: Request,
+    file: Annotated[UploadFile, File(description="One picture or video")],
+    viewer: CurrentUser,
+    state: State,
+    settings: Config,
+) -> MediaOut:
+    """Upload one file. Pictures come back `ready`; videos `processing` until the worker is done."""
+    declared = request.headers.get("content-length")
+    limit = max(settings.max_image_bytes, settings.max_video_bytes) + MULTIPART_OVERHEAD
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"uploads may be at most {limit // (1024 * 1024)} MB")
+    try:
+        node = await store_upload(state, viewer.id, _chunks(file), file.content_type)
+    except UploadRejected as rejected:
+        raise UploadError(rejected) from None
+    finally:
+        await file.close()
+    return media_view(settings, node)
+
+
+@router.get("/media/{media_id}", response_model=MediaOut)
+async def get_media(media_id: str, viewer: CurrentUser, graph: Graph, settings: Config) -> MediaOut:
+    """Poll a media item: its owner, or anyone who can see a post showing it."""
+    node = await media_graph.get_visible(graph, viewer.id, media_id)
+    if node is None:
+        raise NotFound(f"no media {media_id!r}")
+    return media_view(settings, node)

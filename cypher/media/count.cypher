@@ -1,0 +1,2 @@
+// Title: how many media nodes exist
+MATCH (m:Media) RETURN count(m) AS media

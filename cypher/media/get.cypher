@@ -1,0 +1,4 @@
+// Title: a media item by id (the processing worker's view)
+/* :params {media_id: "01hzy0000000000000000000mm"} */
+MATCH (m:Media {id: $media_id})
+RETURN properties(m) AS media

@@ -1,0 +1,6 @@
+// Title: media stuck in processing since before $before, or failed and attached to no post
+/* :params {before: "2026-01-01T00:00:00Z"} */
+MATCH (m:Media)
+WHERE (m.status = "processing" AND m.created_at < datetime($before))
+   OR (m.status = "failed" AND NOT EXISTS { ()-[:HAS_MEDIA]->(m) })
+RETURN m.id AS id, [k IN [m.key, m.thumb_key, m.poster_key] WHERE k IS NOT NULL] AS keys
