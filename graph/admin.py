@@ -8,14 +8,19 @@ from cypher import query
 from graphgram.settings import Settings
 
 
-def wipe(driver: Driver, settings: Settings, batch: int = 10_000) -> int:
-    """Delete every node and relationship in batches; returns how many nodes went."""
+def _drain(driver: Driver, settings: Settings, name: str, batch: int) -> int:
     total = 0
     while True:
         records, _, _ = driver.execute_query(
-            query("admin/wipe_batch"), {"batch": batch}, database_=settings.neo4j_database
+            query(name), {"batch": batch}, database_=settings.neo4j_database
         )
         deleted = int(records[0]["deleted"])
         total += deleted
         if deleted == 0:
             return total
+
+
+def wipe(driver: Driver, settings: Settings, batch: int = 10_000) -> int:
+    """Delete every relationship, then every node, in bounded batches; returns nodes deleted."""
+    _drain(driver, settings, "admin/wipe_relationships_batch", batch)
+    return _drain(driver, settings, "admin/wipe_batch", batch)
