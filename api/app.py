@@ -11,10 +11,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from redis.asyncio import Redis
 
+from api import observability
 from api.accounts.router import router as accounts_router
 from api.analytics.router import router as analytics_router
+from api.clients import object_store, redis_client
 from api.discovery.router import router as discovery_router
 from api.errors import install_error_handlers
 from api.feed.router import router as feed_router
@@ -25,8 +26,8 @@ from api.state import AppState
 from api.users.router import router as users_router
 from graph.driver import Graph, make_async_driver
 from graphgram.settings import Settings, get_settings
+from media.jobs import depth as media_queue_depth
 from media.jobs import worker as media_worker
-from media.storage import make_client
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -35,13 +36,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         driver = make_async_driver(settings)
-        redis = Redis.from_url(settings.redis_url, decode_responses=True, health_check_interval=30)
+        redis = redis_client(settings)
         app.state.graphgram = AppState(
             settings=settings,
             driver=driver,
             graph=Graph(driver, settings.neo4j_database, settings.neo4j_query_timeout_s),
             redis=redis,
-            s3=make_client(settings),
+            s3=object_store(settings),
         )
         stop = asyncio.Event()
         worker = (
@@ -65,6 +66,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+
+    async def queue_depth() -> int:
+        return await media_queue_depth(app.state.graphgram)
+
+    observability.install(app, queue_depth)
     app.include_router(health_router)
     app.include_router(accounts_router)
     app.include_router(users_router)

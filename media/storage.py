@@ -15,8 +15,8 @@ from minio.error import S3Error
 from graphgram.settings import Settings
 
 
-def make_client(settings: Settings) -> Minio:
-    return Minio(
+def make_client(settings: Settings, cls: type[Minio] = Minio) -> Minio:
+    return cls(
         settings.s3_endpoint,
         access_key=settings.s3_access_key,
         secret_key=settings.s3_secret_key,

@@ -13,6 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from api.auth.security import session_id
 from api.deps import Cache, Graph
 from api.errors import Forbidden, Unauthorized
+from api.observability import cache_lookup
 from graph import accounts
 
 _bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer <access_token>`")
@@ -39,6 +40,7 @@ async def current_user(
         raise Unauthorized("missing bearer token: log in with POST /auth/login")
     sid = session_id(credentials.credentials)
     cached = await cache.get(cache_key(sid))
+    cache_lookup("session", hit=bool(cached))
     if cached:
         data = json.loads(cached)
         return Viewer(data["id"], data["username"], data["role"], sid)

@@ -1,0 +1,152 @@
+"""/metrics moves with real requests; request ids come back, reach the logs and Neo4j."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from neo4j import AsyncManagedTransaction
+
+from api.app import create_app
+from api.observability import json_handler
+from api.state import AppState
+from graph.driver import make_async_driver, request_id_var, run
+from graphgram.settings import Settings
+from tests.helpers import post, register
+
+
+def sample(text: str, name: str, **labels: str) -> float:
+    """The value of one Prometheus sample (0 when absent)."""
+    for line in text.splitlines():
+        matched = re.fullmatch(re.escape(name) + r"(?:\{(.*)\})? (\S+)", line)
+        if not matched:
+            continue
+        found = dict(re.findall(r'(\w+)="([^"]*)"', matched.group(1) or ""))
+        if all(found.get(k) == v for k, v in labels.items()):
+            return float(matched.group(2))
+    return 0.0
+
+
+async def metrics(client: httpx.AsyncClient) -> str:
+    response = await client.get("/metrics")
+    assert response.status_code == 200
+    return response.text
+
+
+async def test_request_counters_use_route_templates(client: httpx.AsyncClient) -> None:
+    before = await metrics(client)
+    alice = await register(client, "alice")
+    created = await post(client, alice, "hello")
+    for _ in range(3):
+        await client.get(f"/posts/{created['id']}", headers=alice["headers"])
+    await client.get("/posts/nope", headers=alice["headers"])
+    after = await metrics(client)
+    route = {"method": "GET", "route": "/posts/{post_id}"}
+    assert (
+        sample(after, "graphgram_http_requests_total", **route, status="200")
+        - sample(before, "graphgram_http_requests_total", **route, status="200")
+        == 3
+    )
+    assert (
+        sample(after, "graphgram_http_requests_total", **route, status="404")
+        - sample(before, "graphgram_http_requests_total", **route, status="404")
+        == 1
+    )
+    assert sample(after, "graphgram_http_request_duration_seconds_count", **route) > sample(
+        before, "graphgram_http_request_duration_seconds_count", **route
+    )
+    assert created["id"] not in after  # raw paths never become label values
+
+
+async def test_cypher_redis_and_store_latency_are_recorded(client: httpx.AsyncClient) -> None:
+    before = await metrics(client)
+    assert (await client.get("/ready")).status_code == 200
+    alice = await register(client, "alice")
+    await client.get("/me", headers=alice["headers"])
+    await client.get("/me", headers=alice["headers"])
+    after = await metrics(client)
+
+    def moved(name: str, **labels: str) -> float:
+        return sample(after, name, **labels) - sample(before, name, **labels)
+
+    assert moved("graphgram_cypher_duration_seconds_count", query="health/ping", outcome="ok") == 1
+    assert (
+        moved("graphgram_cypher_duration_seconds_count", query="accounts/create_user", outcome="ok")
+        == 1
+    )
+    assert (
+        moved("graphgram_backend_call_duration_seconds_count", backend="redis", operation="ping")
+        == 1
+    )
+    assert (
+        moved(
+            "graphgram_backend_call_duration_seconds_count",
+            backend="object_store",
+            operation="HEAD",
+        )
+        >= 1
+    )
+    # first /me misses the session cache (login wrote only Neo4j), the second hits it
+    assert moved("graphgram_cache_lookups_total", cache="session", result="miss") == 1
+    assert moved("graphgram_cache_lookups_total", cache="session", result="hit") == 1
+
+
+async def test_media_queue_depth_gauge(settings: Settings) -> None:
+    # Its own Redis database, so the session app's media worker cannot drain these jobs.
+    own_db = settings.redis_url.rsplit("/", 1)[0] + "/1"
+    quiet = create_app(settings.model_copy(update={"media_worker": False, "redis_url": own_db}))
+    async with quiet.router.lifespan_context(quiet):
+        state: AppState = quiet.state.graphgram
+        await state.redis.delete("media:jobs")
+        await state.redis.rpush("media:jobs", "queued-1", "queued-2")
+        transport = httpx.ASGITransport(app=quiet)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            assert sample(await metrics(http), "graphgram_media_queue_depth") == 2
+            await state.redis.lpop("media:jobs")
+            assert sample(await metrics(http), "graphgram_media_queue_depth") == 1
+        await state.redis.delete("media:jobs")
+
+
+async def test_request_id_is_echoed_and_logged(client: httpx.AsyncClient) -> None:
+    stream = io.StringIO()
+    handler = json_handler(stream)
+    logging.getLogger("graphgram").addHandler(handler)
+    try:
+        response = await client.get("/health", headers={"X-Request-ID": "trace-abc-123"})
+        minted = (await client.get("/health")).headers["x-request-id"]
+    finally:
+        logging.getLogger("graphgram").removeHandler(handler)
+    assert response.headers["x-request-id"] == "trace-abc-123"
+    assert re.fullmatch(r"[0-9a-f]{32}", minted)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [line["request_id"] for line in lines] == ["trace-abc-123", minted]
+    assert lines[0]["route"] == "/health"
+    assert lines[0]["status"] == 200
+    assert {"time", "level", "logger", "message", "duration_ms"} <= set(lines[0])
+
+
+async def test_request_id_travels_into_neo4j_transaction_metadata(
+    app: FastAPI, settings: Settings
+) -> None:
+    state: AppState = app.state.graphgram
+    observer = make_async_driver(settings)
+    seen: list[dict[str, Any]] = []
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        await run(tx, "health/ping")
+        async with observer.session(database=settings.neo4j_database) as other:
+            result = await other.run("SHOW TRANSACTIONS YIELD metaData RETURN metaData")
+            seen.extend([record["metaData"] async for record in result])
+
+    token = request_id_var.set("trace-into-neo4j")
+    try:
+        await state.graph.in_read("test/metadata", work)
+    finally:
+        request_id_var.reset(token)
+        await observer.close()
+    assert {"app": "graphgram", "query": "test/metadata", "request_id": "trace-into-neo4j"} in seen
