@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: up down status install test test-down lint typecheck fmt bench seed serve clean
+.PHONY: up down status install test test-down lint fmt bench seed serve capacity-doc clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -39,6 +39,21 @@ lint: $(STAMP)
 fmt: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+seed: $(STAMP)
+	$(BIN)/graphgram seed --preset demo --wipe
+
+## Benchmarks on their own `bench` stack instance; figures land in bench/results/*.json.
+bench: $(STAMP)
+	$(BIN)/python -m bench.seed_bench
+	$(BIN)/python -m bench.media_bench
+	$(BIN)/python -m bench.api_bench
+
+capacity-doc: $(STAMP)
+	sed -n '1,/^## The estimate/p' docs/capacity.md > docs/capacity.md.tmp
+	echo >> docs/capacity.md.tmp
+	$(BIN)/graphgram estimate --profile docs/profiles/500m-dau.yaml --format markdown >> docs/capacity.md.tmp
+	mv docs/capacity.md.tmp docs/capacity.md
 
 serve: $(STAMP)
 	$(BIN)/graphgram serve

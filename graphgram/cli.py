@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from capacity.cli import estimate_command
 from graphgram.analytics_cli import app as cypher_app
 from graphgram.settings import get_settings
 from media.cli import app as media_app
@@ -23,6 +24,7 @@ app.add_typer(stack_app, name="stack")
 app.command("seed")(seed_command)
 app.add_typer(cypher_app, name="cypher")
 app.add_typer(media_app, name="media")
+app.command("estimate")(estimate_command)
 
 console = Console(stderr=True)
 

@@ -1,0 +1,1 @@
+"""Capacity estimates for Graphgram from a load profile, calibrated by live figures."""
