@@ -28,3 +28,18 @@ def write_result(name: str, data: dict[str, Any]) -> Path:
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(data, indent=2))
     return path
+
+
+def report(name: str, title: str, data: dict[str, Any]) -> None:
+    """Print the figures as a table and write them to bench/results/<name>.json."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for key, value in data.items():
+        table.add_row(key, f"{value:,.2f}" if isinstance(value, float) else str(value))
+    console = Console()
+    console.print(table)
+    console.print(f"written to {write_result(name, data)}")

@@ -18,9 +18,8 @@ import av
 import httpx
 from PIL import Image
 from rich.console import Console
-from rich.table import Table
 
-from bench.common import bench_settings, write_result
+from bench.common import bench_settings, report
 from graph.admin import wipe
 from graph.driver import make_driver
 from media.signing import signed_url
@@ -116,13 +115,7 @@ def main() -> None:
         "direct_get_mb_per_s": args.gets * len(blob) / (1024 * 1024) / origin_s,
         "edge_hit_vs_direct_get": origin_s / edge_s,
     }
-    table = Table(title="media upload and delivery (same bytes, same run)")
-    table.add_column("measure")
-    table.add_column("value", justify="right")
-    for name, value in result.items():
-        table.add_row(name, f"{value:,.2f}" if isinstance(value, float) else str(value))
-    console.print(table)
-    console.print(f"written to {write_result('media', result)}")
+    report("media", "media upload and delivery (same bytes, same run)", result)
 
 
 if __name__ == "__main__":

@@ -14,9 +14,8 @@ import time
 
 from neo4j import Driver
 from rich.console import Console
-from rich.table import Table
 
-from bench.common import bench_settings, write_result
+from bench.common import bench_settings
 from cypher import query
 from graph.admin import wipe
 from graph.driver import make_driver
@@ -96,13 +95,7 @@ def main() -> None:
         result["preset_seconds"] = report.seconds
         result["preset_rels_per_s"] = report.relationships_per_second
         result["preset_vs_row_at_a_time"] = report.relationships_per_second / (len(follows) / slow)
-    table = Table(title="seeding speed (same rows, same run)")
-    table.add_column("measure")
-    table.add_column("value", justify="right")
-    for key, value in result.items():
-        table.add_row(key, f"{value:,.2f}" if isinstance(value, float) else str(value))
-    console.print(table)
-    console.print(f"written to {write_result('seed', result)}")
+    report("seed", "seeding speed (same rows, same run)", result)
 
 
 if __name__ == "__main__":

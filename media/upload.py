@@ -93,25 +93,27 @@ def check_type(path: Path, declared: str | None) -> Sniffed:
     return found
 
 
-def _put_bytes(s3: Minio, bucket: str, key: str, data: bytes, content_type: str) -> bool:
-    """Store an immutable, content-addressed object; False when it was already there."""
+def _exists(s3: Minio, bucket: str, key: str) -> bool:
     try:
         s3.stat_object(bucket, key)
-        return False
+        return True
     except S3Error as exc:
-        if exc.code not in {"NoSuchKey", "NoSuchObject", "NotFound"}:
-            raise
+        if exc.code in {"NoSuchKey", "NoSuchObject", "NotFound"}:
+            return False
+        raise
+
+
+def _put_bytes(s3: Minio, bucket: str, key: str, data: bytes, content_type: str) -> bool:
+    """Store an immutable, content-addressed object; False when it was already there."""
+    if _exists(s3, bucket, key):
+        return False
     s3.put_object(bucket, key, io.BytesIO(data), len(data), content_type=content_type)
     return True
 
 
 def _put_file(s3: Minio, bucket: str, key: str, path: Path, content_type: str) -> bool:
-    try:
-        s3.stat_object(bucket, key)
+    if _exists(s3, bucket, key):
         return False
-    except S3Error as exc:
-        if exc.code not in {"NoSuchKey", "NoSuchObject", "NotFound"}:
-            raise
     s3.fput_object(bucket, key, str(path), content_type=content_type, part_size=PART_SIZE)
     return True
 

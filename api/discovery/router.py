@@ -69,21 +69,11 @@ async def suggestions(
     viewer: CurrentUser, graph: Graph, limit: Annotated[int, Query(ge=1, le=100)] = 20
 ) -> list[Suggestion]:
     rows = await discovery.suggestions(graph, viewer.id, limit)
-    if rows:
-        return [
-            Suggestion(
-                user=UserSummary(
-                    id=r["id"],
-                    username=r["username"],
-                    display_name=r["display_name"],
-                    private=r["private"],
-                ),
-                mutuals=r["mutuals"],
-                reason=reason(r["names"], r["mutuals"]),
-            )
-            for r in rows
+    if not rows:  # follows nobody (or no friends of friends): the most-followed accounts
+        rows = [
+            r | {"mutuals": 0, "names": []}
+            for r in await discovery.popular(graph, viewer.id, limit)
         ]
-    popular = await discovery.popular(graph, viewer.id, limit)
     return [
         Suggestion(
             user=UserSummary(
@@ -92,8 +82,8 @@ async def suggestions(
                 display_name=r["display_name"],
                 private=r["private"],
             ),
-            mutuals=0,
-            reason=reason([], 0),
+            mutuals=r["mutuals"],
+            reason=reason(r["names"], r["mutuals"]),
         )
-        for r in popular
+        for r in rows
     ]
