@@ -53,8 +53,10 @@ def stack_up(
         with make_driver(settings) as driver:
             empty = user_count(driver, settings) == 0
         if empty:
-            console.print("the graph is empty: seeding the demo preset (about 1,000 users)")
-            print_report(run_seed(settings, preset="demo"))
+            console.print(
+                "the graph is empty: seeding the demo preset (about 1,000 users, with pictures)"
+            )
+            print_report(run_seed(settings, preset="demo", with_media=60))
     elapsed = time.monotonic() - started_at
     if started:
         console.print(f"started {', '.join(started)} in {elapsed:.1f}s")

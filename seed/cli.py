@@ -20,7 +20,14 @@ from rich.table import Table
 from graph.driver import make_driver
 from graphgram.settings import Settings, get_settings
 from seed.generator import PRESETS, generate
-from seed.loader import DEMO_PASSWORD, GraphNotEmpty, LoadReport, load, user_count
+from seed.loader import (
+    DEMO_PASSWORD,
+    GraphNotEmpty,
+    LoadReport,
+    load,
+    summary,
+    user_count,
+)
 
 console = Console(stderr=True)
 # Timestamps end at a fixed instant, so the same seed gives the same graph on any day.
@@ -36,6 +43,7 @@ def run_seed(
     days: int = 90,
     wipe: bool = False,
     quiet: bool = False,
+    with_media: int = 0,
 ) -> LoadReport:
     """Generate the graph for `preset` and load it; refuses a non-empty graph unless `wipe`."""
     from graph.admin import wipe as wipe_graph
@@ -66,6 +74,20 @@ def run_seed(
                 bar.update(tasks[phase], completed=done if total else 1)
 
             report = load(driver, settings, graph, progress=progress)
+            if with_media:
+                import asyncio
+
+                from seed.media import upload_media
+
+                asyncio.run(
+                    upload_media(
+                        settings,
+                        posts=with_media,
+                        seed=seed,
+                        progress=lambda done, total: progress("media", done, total),
+                    )
+                )
+                report.labels, report.types = summary(driver, settings)
         if not quiet:
             console.print(f"generated in {generated_s:.1f}s")
         return report
@@ -79,6 +101,12 @@ def seed_command(
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same graph")] = 42,
     days: Annotated[int, typer.Option(help="Spread timestamps over this many days")] = 90,
     wipe: Annotated[bool, typer.Option(help="Delete the existing graph first")] = False,
+    with_media: Annotated[
+        int,
+        typer.Option(
+            help="Upload Pillow-drawn pictures through the real media path for this many posts"
+        ),
+    ] = 0,
 ) -> None:
     """Generate and load a demo graph (batched UNWIND writes), with progress and a summary."""
     if preset not in PRESETS:
@@ -86,7 +114,15 @@ def seed_command(
         raise typer.Exit(2)
     settings = get_settings()
     try:
-        report = run_seed(settings, preset=preset, users=users, seed=seed, days=days, wipe=wipe)
+        report = run_seed(
+            settings,
+            preset=preset,
+            users=users,
+            seed=seed,
+            days=days,
+            wipe=wipe,
+            with_media=with_media,
+        )
     except GraphNotEmpty as exc:
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(1) from exc

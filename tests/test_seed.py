@@ -105,3 +105,28 @@ async def test_demo_accounts_can_log_in_and_see_a_living_feed(
         "/me", headers={"Authorization": f"Bearer {me.json()['access_token']}"}
     )
     assert profile.json()["role"] == "analyst"
+
+
+async def test_with_media_uploads_real_pictures_onto_posts(
+    client: httpx.AsyncClient, settings: Settings, neo4j_driver: Driver
+) -> None:
+    import asyncio
+
+    await asyncio.to_thread(run_seed, settings, preset="tiny", seed=11, quiet=True, with_media=3)
+    attached = rows(
+        neo4j_driver,
+        settings,
+        "MATCH (u:User)-[:POSTED]->(p:Post)-[:HAS_MEDIA]->(m:Media {status: 'ready'})"
+        " WHERE (u)-[:OWNS]->(m) RETURN count(DISTINCT p) AS posts, count(m) AS media",
+    )[0]
+    assert attached["posts"] == 3
+    assert attached["media"] >= 3
+    post_id = rows(
+        neo4j_driver, settings, "MATCH (p:Post)-[:HAS_MEDIA]->() RETURN p.id AS id LIMIT 1"
+    )[0]["id"]
+    login = await client.post("/auth/login", json={"username": "alice", "password": DEMO_PASSWORD})
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    shown = (await client.get(f"/posts/{post_id}", headers=headers)).json()
+    picture = httpx.get(shown["media"][0]["url"])
+    assert picture.status_code == 200
+    assert picture.headers["content-type"] == "image/webp"
