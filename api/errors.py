@@ -118,6 +118,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(_: Request, exc: AppError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            headers = {"Retry-After": str(retry_after)}
         return error_json(exc.status_code, exc.code, exc.message, exc.fields, headers)
 
     @app.exception_handler(RequestValidationError)
@@ -138,5 +141,5 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorResponse} for code in (400, 401, 404, 409, 422)
+    code: {"model": ErrorResponse} for code in (400, 401, 404, 409, 422, 429)
 }

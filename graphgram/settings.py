@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     api_port_base: int = 8000
     api_workers: int = 1
     token_ttl_s: int = 7 * 24 * 3600
+    # Login attempts per username and client address, and registrations per address, per window.
+    login_attempts: int = 10
+    registrations: int = 20
+    rate_window_s: int = 300
 
     # Media limits
     max_image_bytes: int = 20 * 1024 * 1024

@@ -116,3 +116,17 @@ async def test_patch_me_updates_profile_and_checks_limits(client: httpx.AsyncCli
     assert "300" in too_long.json()["error"]["fields"][0]["message"]
     me = await client.get("/me", headers=user["headers"])
     assert me.json()["bio"] == "hi"
+
+
+async def test_login_attempts_are_rate_limited_per_username(client: httpx.AsyncClient) -> None:
+    await register(client, "ivan")
+    await register(client, "judy")
+    wrong = {"username": "ivan", "password": "not-the-password"}
+    for _ in range(10):
+        assert (await client.post("/auth/login", json=wrong)).status_code == 401
+    limited = await client.post("/auth/login", json={"username": "IVAN", "password": PASSWORD})
+    assert limited.status_code == 429
+    assert limited.json()["error"]["code"] == "rate_limited"
+    assert 0 < int(limited.headers["retry-after"]) <= 300
+    other = await client.post("/auth/login", json={"username": "judy", "password": PASSWORD})
+    assert other.status_code == 200

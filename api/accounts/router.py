@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
+from api import ratelimit
 from api.accounts.schemas import Login, Register, Token, UpdateMe
 from api.auth.deps import CurrentUser, cache_key
 from api.auth.security import hash_password, new_token, session_id, verify_password
@@ -16,8 +17,21 @@ from graphgram.ids import new_id
 router = APIRouter(tags=["accounts"], responses=ERROR_RESPONSES)
 
 
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
 @router.post("/auth/register", status_code=status.HTTP_201_CREATED, response_model=Account)
-async def register(body: Register, graph: Graph) -> Account:
+async def register(
+    body: Register, graph: Graph, cache: Cache, settings: Config, request: Request
+) -> Account:
+    await ratelimit.hit(
+        cache,
+        f"register:{_client(request)}",
+        limit=settings.registrations,
+        window_s=settings.rate_window_s,
+        what="registrations from this address",
+    )
     password_hash = await hash_password(body.password)
     try:
         row = await accounts.create_user(
@@ -34,9 +48,16 @@ async def register(body: Register, graph: Graph) -> Account:
 
 
 @router.post("/auth/login", response_model=Token)
-async def login(body: Login, graph: Graph, cache: Cache, settings: Config) -> Token:
-    row = await accounts.get_credentials(graph, body.username.strip().lower())
+async def login(
+    body: Login, graph: Graph, cache: Cache, settings: Config, request: Request
+) -> Token:
+    username = body.username.strip().lower()
+    # Only failed attempts count, so a user who logs in often is never locked out.
+    key = f"login:{_client(request)}:{username}"
+    await ratelimit.check(cache, key, limit=settings.login_attempts, what="failed logins")
+    row = await accounts.get_credentials(graph, username)
     if not await verify_password(row["password_hash"] if row else None, body.password) or not row:
+        await ratelimit.count(cache, key, window_s=settings.rate_window_s)
         raise Unauthorized("wrong username or password")
     token = new_token()
     await accounts.create_session(graph, row["id"], session_id(token), settings.token_ttl_s)
