@@ -69,3 +69,11 @@ async def update_me(graph: Graph, viewer_id: str, changes: dict[str, Any]) -> Ro
         return rows[0]
 
     return await graph.in_write("accounts/update_me", work)
+
+
+async def delete_account(graph: Graph, viewer_id: str) -> tuple[list[str], list[str]]:
+    """Delete the account and everything it wrote; (media ids it owned, its session ids)."""
+    row = await graph.write_one("accounts/delete_account", {"viewer_id": viewer_id})
+    if row is None:
+        return [], []
+    return list(row["media"]), list(row["sessions"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+from minio import Minio
 from neo4j import Driver
 from redis import Redis
 
@@ -130,3 +131,51 @@ async def test_login_attempts_are_rate_limited_per_username(client: httpx.AsyncC
     assert 0 < int(limited.headers["retry-after"]) <= 300
     other = await client.post("/auth/login", json={"username": "judy", "password": PASSWORD})
     assert other.status_code == 200
+
+
+async def test_deleting_an_account_removes_everything_it_wrote(
+    client: httpx.AsyncClient, neo4j_driver: Driver, settings: Settings, s3: Minio
+) -> None:
+    from tests.fixtures.media_files import picture
+    from tests.helpers import follow, post
+
+    gone, stays = await register(client, "gone"), await register(client, "stays")
+    await follow(client, stays, gone)
+    await follow(client, gone, stays)
+    media = await client.post(
+        "/media", files={"file": ("p.png", picture("PNG"), "image/png")}, headers=gone["headers"]
+    )
+    own = await client.post(
+        "/posts",
+        json={"caption": "mine", "media_ids": [media.json()["id"]]},
+        headers=gone["headers"],
+    )
+    theirs = await post(client, stays, "a post that stays")
+    await client.post(f"/posts/{theirs['id']}/like", headers=gone["headers"])
+    comment = await client.post(
+        f"/posts/{theirs['id']}/comments", json={"text": "bye"}, headers=gone["headers"]
+    )
+    await client.post(
+        f"/posts/{theirs['id']}/comments",
+        json={"text": "reply", "reply_to": comment.json()["id"]},
+        headers=stays["headers"],
+    )
+    await client.post(
+        f"/posts/{own.json()['id']}/comments", json={"text": "x"}, headers=stays["headers"]
+    )
+    assert list(s3.list_objects(settings.media_bucket, recursive=True))
+
+    assert (await client.delete("/me", headers=gone["headers"])).status_code == 204
+    assert (await client.get("/me", headers=gone["headers"])).status_code == 401
+    records, _, _ = neo4j_driver.execute_query(
+        "MATCH (n) RETURN labels(n)[0] AS label, count(n) AS n ORDER BY label",
+        database_=settings.neo4j_database,
+    )
+    assert {r["label"]: r["n"] for r in records} == {"Post": 1, "Session": 1, "User": 1}
+    assert list(s3.list_objects(settings.media_bucket, recursive=True)) == []
+    view = (await client.get(f"/posts/{theirs['id']}", headers=stays["headers"])).json()
+    assert view["like_count"] == 0
+    assert view["comment_count"] == 0
+    profile = (await client.get("/users/stays", headers=stays["headers"])).json()
+    assert profile["follower_count"] == 0
+    assert profile["following_count"] == 0

@@ -8,11 +8,12 @@ from api import ratelimit
 from api.accounts.schemas import Login, Register, Token, UpdateMe
 from api.auth.deps import CurrentUser, cache_key
 from api.auth.security import hash_password, new_token, session_id, verify_password
-from api.deps import Cache, Config, Graph
+from api.deps import Cache, Config, Graph, State
 from api.errors import ERROR_RESPONSES, Conflict, NotFound, Unauthorized
 from api.schemas import Account
 from graph import accounts
 from graphgram.ids import new_id
+from media.lifecycle import release_media
 
 router = APIRouter(tags=["accounts"], responses=ERROR_RESPONSES)
 
@@ -83,3 +84,14 @@ async def get_me(viewer: CurrentUser, graph: Graph) -> Account:
 async def update_me(body: UpdateMe, viewer: CurrentUser, graph: Graph) -> Account:
     row = await accounts.update_me(graph, viewer.id, body.model_dump(exclude_unset=True))
     return Account(**row)
+
+
+@router.delete("/me", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_me(viewer: CurrentUser, graph: Graph, cache: Cache, state: State) -> Response:
+    """Delete your account, its posts, comments, likes, follows and media, for good."""
+    media, sessions = await accounts.delete_account(graph, viewer.id)
+    if sessions:
+        await cache.delete(*(cache_key(sid) for sid in sessions))
+    if media:
+        await release_media(state, media)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,23 @@
+// Title: delete an account with its posts (and their comments and likes), its comments (and the
+// replies below them), likes, follows, requests, blocks and sessions; returns the ids of the
+// media it owned and of its sessions, for the object store and the Redis cache
+/* :params {viewer_id: "01hzy0000000000000000000aa"} */
+MATCH (u:User {id: $viewer_id})
+WITH u,
+     COLLECT { MATCH (u)-[:OWNS]->(m:Media) RETURN m.id } AS media,
+     COLLECT { MATCH (u)-[:HAS_SESSION]->(s:Session) RETURN s.id } AS sessions
+CALL (u) {
+  MATCH (u)-[:POSTED]->(:Post)<-[:ON]-(c:Comment)
+  DETACH DELETE c
+}
+CALL (u) {
+  MATCH (u)-[:WROTE]->(:Comment)<-[:REPLY_TO*0..]-(r:Comment)
+  WITH DISTINCT r
+  DETACH DELETE r
+}
+CALL (u) {
+  MATCH (u)-[:POSTED|HAS_SESSION]->(n)
+  DETACH DELETE n
+}
+DETACH DELETE u
+RETURN media, sessions
