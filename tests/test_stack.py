@@ -129,3 +129,10 @@ async def _assert_ready_names_neo4j(settings: Settings) -> None:
     body = response.json()
     assert body["failing"] == ["neo4j"]
     assert body["components"]["redis"]["status"] == "ok"
+
+
+async def test_openapi_documents_the_api(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    for path in ("/auth/register", "/feed", "/media", "/users/{username}/follow", "/search"):
+        assert path in spec["paths"], path
+    assert (await client.get("/docs")).status_code == 200
