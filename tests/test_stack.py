@@ -12,14 +12,15 @@ from neo4j import Driver
 from redis import Redis
 
 from api.app import create_app
-from cypher import query
 from graphgram.settings import Settings
 from media.signing import signed_url
 
 
 def test_neo4j_is_community_5_26(neo4j_driver: Driver, settings: Settings) -> None:
     records, _, _ = neo4j_driver.execute_query(
-        query("health/components"), database_=settings.neo4j_database
+        "CALL dbms.components() YIELD name, versions, edition "
+        "RETURN name, versions[0] AS version, edition",
+        database_=settings.neo4j_database,
     )
     assert records[0]["name"] == "Neo4j Kernel"
     assert records[0]["version"].startswith("5.26.")

@@ -1,4 +1,5 @@
 // Title: the caller's own account
+// Blocks: the caller's own account
 /* :params {viewer_id: "01hzy0000000000000000000aa"} */
 MATCH (u:User {id: $viewer_id})
 RETURN u.id AS id, u.username AS username, u.display_name AS display_name, u.bio AS bio,

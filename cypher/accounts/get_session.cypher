@@ -1,4 +1,5 @@
 // Title: the user behind a live session (nothing when it is unknown or expired)
+// Blocks: authentication, the caller's own session
 /* :params {session_id: "9f86d0..."} */
 MATCH (u:User)-[:HAS_SESSION]->(s:Session {id: $session_id})
 WHERE s.expires_at > datetime()

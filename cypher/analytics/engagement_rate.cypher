@@ -1,5 +1,6 @@
 // Title: engagement rate per user: likes and comments received per post per follower
 // Description: (likes + comments on the user's posts) / posts / max(followers, 1), for users with at least $min_posts posts.
+// Blocks: analysts' whole-graph aggregates (analyst role), no viewer
 /* :params {min_posts: 1, limit: 20} */
 MATCH (u:User)
 WITH u, COUNT { (u)-[:POSTED]->(:Post) } AS posts

@@ -1,5 +1,6 @@
 // Title: communities of mutual followers: each account's circle of mutual follows and how tight it is
 // Description: For accounts with at least $min_size mutual follows: the members, and the share of member pairs that also follow each other mutually (1.0 = a clique). Community Edition has no GDS, so this is the local view.
+// Blocks: analysts' whole-graph aggregates (analyst role), no viewer
 /* :params {min_size: 2, limit: 20} */
 MATCH (u:User)-[:FOLLOWS]->(m:User)-[:FOLLOWS]->(u)
 WITH u, collect(DISTINCT m) AS circle

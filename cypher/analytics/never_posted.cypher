@@ -1,4 +1,5 @@
 // Title: users who never post, most-followed first
+// Blocks: analysts' whole-graph aggregates (analyst role), no viewer
 /* :params {limit: 20} */
 MATCH (u:User)
 WHERE NOT EXISTS { (u)-[:POSTED]->(:Post) }

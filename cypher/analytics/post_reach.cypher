@@ -1,5 +1,6 @@
 // Title: reach of a post: its likers and the distinct followers of its likers
 // Description: reach counts everyone who follows at least one liker, plus the likers, minus the author.
+// Blocks: analysts' whole-graph aggregates (analyst role), no viewer
 /* :params {post_id: "01hzy0000000000000000000pp"} */
 MATCH (a:User)-[:POSTED]->(p:Post {id: $post_id})
 OPTIONAL MATCH (l:User)-[:LIKES]->(p)

@@ -1,5 +1,6 @@
 // Title: top influencers by followers, with the engagement their posts receive
 // Description: Accounts ranked by follower count, then by likes and comments received on their posts.
+// Blocks: analysts' whole-graph aggregates (analyst role), no viewer
 /* :params {limit: 10} */
 MATCH (u:User)
 WITH u,

@@ -1,5 +1,6 @@
 // Title: the live graph's activity, for `graphgram estimate --from-graph`
 // Description: totals and the time span of posts, so rates per user per day can be derived.
+// Blocks: whole-graph totals for capacity planning, no viewer
 MATCH (u:User)
 WITH count(u) AS users
 OPTIONAL MATCH (p:Post)

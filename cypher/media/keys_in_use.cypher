@@ -1,4 +1,5 @@
 // Title: which of the given object keys some Media node still references
+// Blocks: object-store bookkeeping, returns keys only
 /* :params {keys: ["img/ab.webp"]} */
 UNWIND $keys AS key
 MATCH (m:Media) WHERE m.key = key OR m.thumb_key = key OR m.poster_key = key

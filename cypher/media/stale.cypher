@@ -1,4 +1,5 @@
 // Title: media stuck in processing since before $before, or failed and attached to no post
+// Blocks: the sweep's maintenance view, no viewer
 /* :params {before: "2026-01-01T00:00:00Z"} */
 MATCH (m:Media)
 WHERE (m.status = "processing" AND m.created_at < datetime($before))

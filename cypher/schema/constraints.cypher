@@ -1,4 +1,5 @@
 // Title: uniqueness constraints for every node label that has an id
+// Blocks: schema, returns no content
 // Each statement is idempotent (IF NOT EXISTS); graph.schema runs them one by one on start.
 CREATE CONSTRAINT user_id IF NOT EXISTS FOR (u:User) REQUIRE u.id IS UNIQUE;
 CREATE CONSTRAINT user_username IF NOT EXISTS FOR (u:User) REQUIRE u.username IS UNIQUE;

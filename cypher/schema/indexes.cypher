@@ -1,4 +1,5 @@
 // Title: range and full-text indexes used by feeds, lists and search
+// Blocks: schema, returns no content
 CREATE INDEX post_created_at IF NOT EXISTS FOR (p:Post) ON (p.created_at);
 CREATE INDEX comment_created_at IF NOT EXISTS FOR (c:Comment) ON (c.created_at);
 CREATE INDEX media_key IF NOT EXISTS FOR (m:Media) ON (m.key);

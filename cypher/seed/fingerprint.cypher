@@ -1,4 +1,5 @@
 // Title: a canonical listing of every node id and relationship (type, ends, id) for fingerprinting
+// Blocks: seeding and its summary, no viewer
 CALL () {
   MATCH (n) WHERE n.id IS NOT NULL OR n:Hashtag
   RETURN labels(n)[0] + ":" + coalesce(n.id, n.name) + ":" + coalesce(n.username, "") AS item

@@ -1,4 +1,5 @@
 // Title: one page of the accounts the viewer blocks, newest block first
+// Blocks: the viewer's own block list: the blocked accounts are the content
 /* :params {viewer_id: "01hzy0000000000000000000aa", limit: 21, max_id: null, since_id: null, min_id: null} */
 MATCH (me:User {id: $viewer_id})-[b:BLOCKS]->(u:User)
 WHERE ($max_id IS NULL OR b.id < $max_id)

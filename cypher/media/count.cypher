@@ -1,2 +1,0 @@
-// Title: how many media nodes exist
-MATCH (m:Media) RETURN count(m) AS media

@@ -1,0 +1,98 @@
+"""A lint for the Cypher catalog: plain file checks, no server.
+
+- Every read statement carries the block check (an undirected `(a)-[:BLOCKS]-(b)` pattern) or
+  says in a `// Blocks: <reason>` header line why it needs none (cypher/README.md).
+- Every statement is used: some Python module outside the tests names it (`"posts/hydrate"`),
+  or loads its whole folder by prefix (`"analytics/"`). A statement only the tests load is dead.
+- Every catalog-looking name in the code exists, so a typo fails here rather than at run time.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from cypher import catalog, header
+
+ROOT = Path(__file__).resolve().parent.parent
+SKIP_DIRS = {".venv", ".git", ".stack", "tests", "build", "node_modules", "__pycache__"}
+
+# Clauses that make a statement a write. `CALL db.*` procedures used here are all reads.
+WRITE_CLAUSE = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE|DROP|FOREACH)\b", re.IGNORECASE)
+# The block check: a BLOCKS relationship matched in either direction between two nodes.
+BLOCK_CHECK = re.compile(r"\)\s*-\s*\[\s*\w*\s*:\s*BLOCKS\s*\]\s*-\s*\(")
+CATALOG_NAME = re.compile(r"^[a-z][a-z0-9_]*/[a-z][a-z0-9_]*$")
+
+
+def body(text: str) -> str:
+    """The statement without `//` lines and `/* ... */` blocks (headers and :params)."""
+    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.DOTALL)
+    return "\n".join(line for line in text.splitlines() if not line.strip().startswith("//"))
+
+
+def is_read(name: str) -> bool:
+    return WRITE_CLAUSE.search(body(catalog()[name])) is None
+
+
+@cache
+def python_strings() -> frozenset[str]:
+    """Every string constant in the project's Python code outside tests/."""
+    found: set[str] = set()
+    for path in ROOT.rglob("*.py"):
+        if SKIP_DIRS & set(path.relative_to(ROOT).parts):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        found.update(
+            node.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        )
+    return frozenset(found)
+
+
+def test_catalog_is_not_empty() -> None:
+    # Guards the checks below against passing vacuously on a catalog that failed to load.
+    assert len(catalog()) > 50
+    assert any(is_read(name) for name in catalog())
+    assert "posts/hydrate" in python_strings()
+
+
+@pytest.mark.parametrize("name", sorted(catalog()))
+def test_read_statement_checks_blocks_or_says_why_not(name: str) -> None:
+    reason = header(name, "Blocks")
+    has_check = BLOCK_CHECK.search(body(catalog()[name])) is not None
+    if reason is not None:
+        assert reason, f"cypher/{name}.cypher: the `// Blocks:` header needs a reason"
+        assert not has_check, (
+            f"cypher/{name}.cypher has the block check and a `// Blocks:` exemption; "
+            "drop the header"
+        )
+    elif is_read(name):
+        assert has_check, (
+            f"cypher/{name}.cypher reads without the block check: add "
+            "`NOT EXISTS { (viewer)-[:BLOCKS]-(author) }`, or a `// Blocks: <why not>` header"
+        )
+
+
+@pytest.mark.parametrize("name", sorted(catalog()))
+def test_statement_is_used_by_the_code(name: str) -> None:
+    folder = name.split("/", 1)[0] + "/"
+    strings = python_strings()
+    assert name in strings or folder in strings, (
+        f"cypher/{name}.cypher is not used: no module outside tests/ names "
+        f'"{name}" or loads "{folder}"; delete the file'
+    )
+
+
+def test_names_in_the_code_exist() -> None:
+    folders = {name.split("/", 1)[0] for name in catalog()}
+    missing = sorted(
+        s
+        for s in python_strings()
+        if CATALOG_NAME.match(s) and s.split("/", 1)[0] in folders and s not in catalog()
+    )
+    assert not missing, f"the code names Cypher files that do not exist: {missing}"
