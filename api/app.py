@@ -11,23 +11,38 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import observability
 from api.accounts.router import router as accounts_router
 from api.analytics.router import router as analytics_router
-from api.clients import object_store, redis_client
 from api.discovery.router import router as discovery_router
 from api.errors import install_error_handlers
 from api.feed.router import router as feed_router
 from api.health.router import router as health_router
 from api.media.router import router as media_router
 from api.posts.router import router as posts_router
-from api.state import AppState
 from api.users.router import router as users_router
-from graph.driver import Graph, make_async_driver
+from backends import Backends
+from graph.driver import causal_chain
 from graphgram.settings import Settings, get_settings
 from media.jobs import depth as media_queue_depth
 from media.jobs import worker as media_worker
+
+
+class CausalChain:
+    """Each HTTP request is one causal chain: all its Neo4j sessions share a bookmark manager, so
+    a write and its read-back (create a post, then show it) agree even on a cluster."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with causal_chain():
+            await self.app(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -35,18 +50,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        driver = make_async_driver(settings)
-        redis = redis_client(settings)
-        app.state.graphgram = AppState(
-            settings=settings,
-            driver=driver,
-            graph=Graph(driver, settings.neo4j_database, settings.neo4j_query_timeout_s),
-            redis=redis,
-            s3=object_store(settings),
-        )
+        backends = Backends.build(settings)
+        app.state.backends = backends
         stop = asyncio.Event()
         worker = (
-            asyncio.create_task(media_worker(app.state.graphgram, stop=stop))
+            asyncio.create_task(media_worker(backends, stop=stop))
             if settings.media_worker
             else None
         )
@@ -56,8 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             stop.set()
             if worker is not None:
                 await worker
-            await redis.aclose()
-            await driver.close()
+            await backends.close()
 
     app = FastAPI(
         title="Graphgram",
@@ -66,9 +73,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.add_middleware(CausalChain)
 
     async def queue_depth() -> int:
-        return await media_queue_depth(app.state.graphgram)
+        return await media_queue_depth(app.state.backends)
 
     observability.install(app, queue_depth)
     app.include_router(health_router)

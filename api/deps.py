@@ -1,4 +1,4 @@
-"""Dependencies as named types: `Graph`, `Cache`, `Store`, `Config`."""
+"""Dependencies as named types: `Backend`, `Graph`, `Cache`, `Store`, `Config`."""
 
 from __future__ import annotations
 
@@ -8,33 +8,33 @@ from fastapi import Depends, Request
 from minio import Minio
 from redis.asyncio import Redis
 
-from api.state import AppState
+from backends import Backends
 from graph.driver import Graph as GraphClient
 from graphgram.settings import Settings
 
 
-def get_state(request: Request) -> AppState:
-    state: AppState = request.app.state.graphgram
-    return state
+def get_backends(request: Request) -> Backends:
+    backends: Backends = request.app.state.backends
+    return backends
 
 
-State = Annotated[AppState, Depends(get_state)]
+Backend = Annotated[Backends, Depends(get_backends)]
 
 
-def _graph(state: State) -> GraphClient:
-    return state.graph
+def _graph(backends: Backend) -> GraphClient:
+    return backends.graph
 
 
-def _redis(state: State) -> Redis:
-    return state.redis
+def _redis(backends: Backend) -> Redis:
+    return backends.redis
 
 
-def _s3(state: State) -> Minio:
-    return state.s3
+def _s3(backends: Backend) -> Minio:
+    return backends.s3
 
 
-def _settings(state: State) -> Settings:
-    return state.settings
+def _settings(backends: Backend) -> Settings:
+    return backends.settings
 
 
 Graph = Annotated[GraphClient, Depends(_graph)]

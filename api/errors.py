@@ -1,4 +1,6 @@
-"""Errors as types, and the one JSON error shape every response uses.
+"""The one JSON error shape every response uses, and the handlers that produce it.
+
+The error types live in `graphgram.errors` (below every layer that raises them).
 
 Every error body is `{"error": {"code": str, "message": str, "fields"?: [{"field", "message"}]}}`.
 """
@@ -10,78 +12,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-
-class FieldError(BaseModel):
-    field: str
-    message: str
-
-
-class ErrorBody(BaseModel):
-    code: str
-    message: str
-    fields: list[FieldError] | None = None
-
-
-class ErrorResponse(BaseModel):
-    error: ErrorBody
-
-
-class AppError(Exception):
-    status_code = 400
-    code = "bad_request"
-
-    def __init__(self, message: str, *, fields: list[FieldError] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fields = fields
-
-
-class NotFound(AppError):
-    status_code = 404
-    code = "not_found"
-
-
-class Conflict(AppError):
-    status_code = 409
-    code = "conflict"
-
-
-class Unauthorized(AppError):
-    status_code = 401
-    code = "unauthorized"
-
-
-class Forbidden(AppError):
-    status_code = 403
-    code = "forbidden"
-
-
-class Unprocessable(AppError):
-    status_code = 422
-    code = "validation_error"
-
-
-class PayloadTooLarge(AppError):
-    status_code = 413
-    code = "payload_too_large"
-
-
-class UnsupportedMedia(AppError):
-    status_code = 415
-    code = "unsupported_media_type"
-
-
-class TooManyRequests(AppError):
-    status_code = 429
-    code = "rate_limited"
-
-
-class ServiceUnavailable(AppError):
-    status_code = 503
-    code = "service_unavailable"
+from graphgram.errors import AppError, ErrorBody, ErrorResponse, FieldError
 
 
 def error_json(

@@ -15,75 +15,19 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TextIO
 
 from fastapi import FastAPI, Request, Response
-from prometheus_client import (
-    CONTENT_TYPE_LATEST,
-    CollectorRegistry,
-    Counter,
-    Gauge,
-    Histogram,
-    generate_latest,
-)
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pythonjsonlogger.json import JsonFormatter
 
 from graph.driver import add_query_observer, request_id_var
-
-REGISTRY = CollectorRegistry(auto_describe=True)
-LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
-
-HTTP_REQUESTS = Counter(
-    "graphgram_http_requests_total",
-    "HTTP requests",
-    ["method", "route", "status"],
-    registry=REGISTRY,
-)
-HTTP_LATENCY = Histogram(
-    "graphgram_http_request_duration_seconds",
-    "HTTP request latency",
-    ["method", "route"],
-    buckets=LATENCY_BUCKETS,
-    registry=REGISTRY,
-)
-CYPHER_LATENCY = Histogram(
-    "graphgram_cypher_duration_seconds",
-    "Latency of each named Cypher statement",
-    ["query", "outcome"],
-    buckets=LATENCY_BUCKETS,
-    registry=REGISTRY,
-)
-BACKEND_LATENCY = Histogram(
-    "graphgram_backend_call_duration_seconds",
-    "Redis and object-store call latency",
-    ["backend", "operation"],
-    buckets=LATENCY_BUCKETS,
-    registry=REGISTRY,
-)
-BACKEND_ERRORS = Counter(
-    "graphgram_backend_errors_total",
-    "Failed Redis and object-store calls",
-    ["backend", "operation"],
-    registry=REGISTRY,
-)
-CACHE_LOOKUPS = Counter(
-    "graphgram_cache_lookups_total",
-    "Redis cache lookups (session cache) by result",
-    ["cache", "result"],
-    registry=REGISTRY,
-)
-MEDIA_QUEUE_DEPTH = Gauge(
-    "graphgram_media_queue_depth", "Media jobs waiting in the Redis queue", registry=REGISTRY
+from graphgram.metrics import (
+    CYPHER_LATENCY,
+    HTTP_LATENCY,
+    HTTP_REQUESTS,
+    MEDIA_QUEUE_DEPTH,
+    REGISTRY,
 )
 
 log = logging.getLogger("graphgram.access")
-
-
-def observe_backend(backend: str, operation: str, seconds: float, ok: bool) -> None:
-    BACKEND_LATENCY.labels(backend, operation).observe(seconds)
-    if not ok:
-        BACKEND_ERRORS.labels(backend, operation).inc()
-
-
-def cache_lookup(cache: str, hit: bool) -> None:
-    CACHE_LOOKUPS.labels(cache, "hit" if hit else "miss").inc()
 
 
 def _observe_cypher(name: str, seconds: float, ok: bool) -> None:

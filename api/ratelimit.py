@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from redis.asyncio import Redis
 
-from api.errors import TooManyRequests
+from graphgram.errors import TooManyRequests
 
 
 class RateLimited(TooManyRequests):

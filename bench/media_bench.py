@@ -19,11 +19,12 @@ import httpx
 from PIL import Image
 from rich.console import Console
 
+from backends import object_store
 from bench.common import bench_settings, report
 from graph.admin import wipe
 from graph.driver import make_driver
 from media.signing import signed_url
-from media.storage import empty_bucket, make_client
+from media.storage import empty_bucket
 from ops.stack import up
 
 console = Console()
@@ -57,7 +58,7 @@ def main() -> None:
     settings = bench_settings()
     with console.status("starting the bench stack and API"):
         up(settings, with_api=True)
-    s3 = make_client(settings)
+    s3 = object_store(settings, timed=False)
     with make_driver(settings) as driver:
         wipe(driver, settings)
     empty_bucket(s3, settings.media_bucket)

@@ -145,13 +145,13 @@ def estimate_command(
 
 
 def _measure(profile: Profile) -> dict[str, Any]:
+    from backends import object_store
     from capacity.calibrate import from_live, graph_figures, object_sizes
     from graph.driver import make_driver
     from graphgram.settings import get_settings
-    from media.storage import make_client
 
     settings = get_settings()
     with make_driver(settings) as driver:
         figures = graph_figures(driver, settings)
-    sizes = object_sizes(make_client(settings), settings.media_bucket)
+    sizes = object_sizes(object_store(settings, timed=False), settings.media_bucket)
     return from_live(profile, figures, sizes)

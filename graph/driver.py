@@ -4,12 +4,17 @@
 `execute_read`, writes through `execute_write`, so the driver retries transient failures. Every
 transaction carries the current request id in its metadata, so Neo4j's query log maps back to
 the API request that ran it.
+
+Each API request is one causal chain (`causal_chain`): every session it opens shares one
+bookmark manager, so a statement sees what the request's earlier statements wrote even on a
+Neo4j cluster whose reads go to another member (create a post, then read it back).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
@@ -17,10 +22,12 @@ from neo4j import (
     AsyncDriver,
     AsyncGraphDatabase,
     AsyncManagedTransaction,
+    AsyncSession,
     Driver,
     GraphDatabase,
     unit_of_work,
 )
+from neo4j.api import AsyncBookmarkManager
 
 from cypher import query
 from graphgram.settings import Settings
@@ -30,6 +37,24 @@ Params = dict[str, Any]
 Row = dict[str, Any]
 
 request_id_var: ContextVar[str | None] = ContextVar("graphgram_request_id", default=None)
+_chain_var: ContextVar[AsyncBookmarkManager | None] = ContextVar("graphgram_chain", default=None)
+
+
+@contextmanager
+def causal_chain() -> Iterator[AsyncBookmarkManager]:
+    """Statements run inside share one bookmark manager: each sees what the earlier ones wrote."""
+    manager = AsyncGraphDatabase.bookmark_manager()
+    token = _chain_var.set(manager)
+    try:
+        yield manager
+    finally:
+        _chain_var.reset(token)
+
+
+def current_chain() -> AsyncBookmarkManager | None:
+    return _chain_var.get()
+
+
 # Called with (query name, seconds, ok) after each statement: the metrics hook.
 QueryObserver = Callable[[str, float, bool], None]
 _observers: list[QueryObserver] = []
@@ -83,6 +108,9 @@ class Graph:
         self.database = database
         self.timeout_s = timeout_s
 
+    def _session(self) -> AsyncSession:
+        return self.driver.session(database=self.database, bookmark_manager=_chain_var.get())
+
     def _metadata(self, name: str) -> dict[str, str]:
         meta = {"app": "graphgram", "query": name}
         request_id = request_id_var.get()
@@ -95,7 +123,7 @@ class Graph:
         async def _tx(tx: AsyncManagedTransaction) -> list[Row]:
             return await run(tx, name, params)
 
-        async with self.driver.session(database=self.database) as session:
+        async with self._session() as session:
             return await session.execute_read(_tx)
 
     async def write(self, name: str, params: Params | None = None) -> list[Row]:
@@ -103,7 +131,7 @@ class Graph:
         async def _tx(tx: AsyncManagedTransaction) -> list[Row]:
             return await run(tx, name, params)
 
-        async with self.driver.session(database=self.database) as session:
+        async with self._session() as session:
             return await session.execute_write(_tx)
 
     async def read_one(self, name: str, params: Params | None = None) -> Row | None:
@@ -119,12 +147,12 @@ class Graph:
     ) -> T:
         """Several statements in one write transaction (all or nothing); `work` may be retried."""
         wrapped = unit_of_work(metadata=self._metadata(label), timeout=self.timeout_s)(work)
-        async with self.driver.session(database=self.database) as session:
+        async with self._session() as session:
             return await session.execute_write(wrapped)
 
     async def in_read(
         self, label: str, work: Callable[[AsyncManagedTransaction], Awaitable[T]]
     ) -> T:
         wrapped = unit_of_work(metadata=self._metadata(label), timeout=self.timeout_s)(work)
-        async with self.driver.session(database=self.database) as session:
+        async with self._session() as session:
             return await session.execute_read(wrapped)

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
 
     # Redis
     redis_url: str = ""
+    # Connect and per-command timeout: a Redis that is away fails fast instead of hanging requests.
+    redis_timeout_s: float = 3.0
 
     # CDN edge (nginx) that fronts the object store
     cdn_base_url: str = ""

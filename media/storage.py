@@ -7,22 +7,44 @@ edge checks a signed, expiring URL before it proxies or serves from cache.
 
 from __future__ import annotations
 
+import io
 import json
+from pathlib import Path
 
 from minio import Minio
 from minio.error import S3Error
 
-from graphgram.settings import Settings
+PART_SIZE = 16 * 1024 * 1024  # S3 multipart part size for large originals
+# The only answers that mean "this object is not there"; any other error is raised, so a store
+# that is down or misconfigured is never mistaken for a missing object.
+_MISSING = {"NoSuchKey", "NoSuchObject", "NotFound", "ResourceNotFound"}
 
 
-def make_client(settings: Settings, cls: type[Minio] = Minio) -> Minio:
-    return cls(
-        settings.s3_endpoint,
-        access_key=settings.s3_access_key,
-        secret_key=settings.s3_secret_key,
-        secure=settings.s3_secure,
-        region=settings.s3_region,
-    )
+def object_exists(client: Minio, bucket: str, key: str) -> bool:
+    """True when the object is stored, False only when the store says it is missing."""
+    try:
+        client.stat_object(bucket, key)
+        return True
+    except S3Error as exc:
+        if exc.code in _MISSING:
+            return False
+        raise
+
+
+def put_bytes(client: Minio, bucket: str, key: str, data: bytes, content_type: str) -> bool:
+    """Store an immutable, content-addressed object; False when it was already there."""
+    if object_exists(client, bucket, key):
+        return False
+    client.put_object(bucket, key, io.BytesIO(data), len(data), content_type=content_type)
+    return True
+
+
+def put_file(client: Minio, bucket: str, key: str, path: Path, content_type: str) -> bool:
+    """Like `put_bytes`, streaming a local file (multipart for large ones)."""
+    if object_exists(client, bucket, key):
+        return False
+    client.fput_object(bucket, key, str(path), content_type=content_type, part_size=PART_SIZE)
+    return True
 
 
 def _read_policy(bucket: str) -> str:

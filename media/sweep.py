@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import anyio.to_thread
-from minio.error import S3Error
 
-from api.state import AppState
+from backends import Backends
 from graph import media as media_graph
-from media.storage import delete_objects
+from media.storage import delete_objects, object_exists
 
 
 @dataclass
@@ -20,46 +19,42 @@ class SweepReport:
     orphan_objects: int = 0
 
 
-async def sweep(state: AppState, *, grace_s: int = 3600) -> SweepReport:
+async def sweep(backends: Backends, *, grace_s: int = 3600) -> SweepReport:
     """Remove what a crash left behind; anything younger than `grace_s` may still be in flight."""
     report = SweepReport()
-    bucket = state.settings.media_bucket
+    bucket = backends.settings.media_bucket
     cutoff = datetime.now(UTC) - timedelta(seconds=grace_s)
 
-    stale = await media_graph.stale(state.graph, cutoff.isoformat())
+    stale = await media_graph.stale(backends.graph, cutoff.isoformat())
     if stale:
-        await media_graph.delete(state.graph, [row["id"] for row in stale])
+        await media_graph.delete(backends.graph, [row["id"] for row in stale])
         report.stale_media = len(stale)
 
-    def exists(key: str) -> bool:
-        try:
-            state.s3.stat_object(bucket, key)
-            return True
-        except S3Error:
-            return False
-
     broken = []
-    for row in await media_graph.all_keys(state.graph):
+    for row in await media_graph.all_keys(backends.graph):
         if row["status"] == "ready" and not row["attached"]:
-            checks = [await anyio.to_thread.run_sync(exists, k) for k in row["keys"]]
+            checks = [
+                await anyio.to_thread.run_sync(object_exists, backends.s3, bucket, k)
+                for k in row["keys"]
+            ]
             if not all(checks):
                 broken.append(row["id"])
     if broken:
-        await media_graph.delete(state.graph, broken)
+        await media_graph.delete(backends.graph, broken)
         report.missing_objects_media = len(broken)
 
     def old_objects() -> list[str]:
         return [
             o.object_name
-            for o in state.s3.list_objects(bucket, recursive=True)
+            for o in backends.s3.list_objects(bucket, recursive=True)
             if o.object_name and o.last_modified and o.last_modified < cutoff
         ]
 
     objects = await anyio.to_thread.run_sync(old_objects)
     for start in range(0, len(objects), 500):
         keys = objects[start : start + 500]
-        in_use = await media_graph.keys_in_use(state.graph, keys)
+        in_use = await media_graph.keys_in_use(backends.graph, keys)
         doomed = [k for k in keys if k not in in_use]
-        await anyio.to_thread.run_sync(delete_objects, state.s3, bucket, doomed)
+        await anyio.to_thread.run_sync(delete_objects, backends.s3, bucket, doomed)
         report.orphan_objects += len(doomed)
     return report

@@ -420,9 +420,10 @@ class MinioService(Service):
         return _http_ok(f"http://127.0.0.1:{self.s.s3_port}/minio/health/cluster")
 
     def after_ready(self) -> None:
-        from media.storage import ensure_bucket, make_client
+        from backends import object_store
+        from media.storage import ensure_bucket
 
-        ensure_bucket(make_client(self.s), self.s.media_bucket)
+        ensure_bucket(object_store(self.s, timed=False), self.s.media_bucket)
 
 
 class RedisService(Service):

@@ -10,12 +10,9 @@ import random
 from collections.abc import AsyncIterator, Callable
 
 from PIL import Image, ImageDraw
-from redis.asyncio import Redis
 
-from api.state import AppState
-from graph.driver import Graph, make_async_driver
+from backends import open_backends
 from graphgram.settings import Settings
-from media.storage import make_client
 from media.upload import store_upload
 
 PALETTES = (
@@ -63,27 +60,19 @@ async def upload_media(
 ) -> int:
     """Give up to `posts` of the newest public posts one or two pictures; returns uploads made."""
     rng = random.Random(seed)
-    driver = make_async_driver(settings)
-    redis = Redis.from_url(settings.redis_url, decode_responses=True)
-    state = AppState(
-        settings, driver, Graph(driver, settings.neo4j_database), redis, make_client(settings)
-    )
     uploaded = 0
-    try:
-        targets = await state.graph.read("seed/posts_for_media", {"limit": posts})
+    async with open_backends(settings) as backends:
+        targets = await backends.graph.read("seed/posts_for_media", {"limit": posts})
         rows = []
         for i, target in enumerate(targets):
             ids = []
             for _ in range(1 if rng.random() < 0.7 else 2):
                 picture = await asyncio.to_thread(draw_picture, rng, target["caption"])
-                node = await store_upload(state, target["author"], _one(picture), "image/jpeg")
+                node = await store_upload(backends, target["author"], _one(picture), "image/jpeg")
                 ids.append(node["id"])
                 uploaded += 1
             rows.append({"post": target["post"], "media": ids})
             if progress:
                 progress(i + 1, len(targets))
-        await state.graph.write("seed/attach_media", {"rows": rows})
-    finally:
-        await redis.aclose()
-        await driver.close()
+        await backends.graph.write("seed/attach_media", {"rows": rows})
     return uploaded

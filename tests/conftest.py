@@ -13,10 +13,11 @@ from neo4j import Driver
 from redis import Redis
 
 from api.app import create_app
+from backends import object_store
 from graph.admin import wipe
 from graph.driver import make_driver
 from graphgram.settings import Settings
-from media.storage import empty_bucket, make_client
+from media.storage import empty_bucket
 from tests.fixtures.servers import servers
 
 
@@ -41,7 +42,7 @@ def neo4j_driver(settings: Settings) -> Iterator[Driver]:
 
 @pytest.fixture(scope="session")
 def s3(settings: Settings) -> Minio:
-    return make_client(settings)
+    return object_store(settings, timed=False)
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from neo4j import Driver
 from typer.testing import CliRunner
 
-from api.state import AppState
+from backends import Backends
 from graph import analytics
 from graphgram.settings import Settings
 from tests.helpers import register
@@ -72,7 +72,7 @@ def test_every_saved_query_is_documented() -> None:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 async def test_saved_query_returns_expected_rows(name: str, hand_built: None, app: FastAPI) -> None:
     params, rows = EXPECTED[name]
-    state: AppState = app.state.graphgram
+    state: Backends = app.state.backends
     result = await analytics.run_saved(state.graph, name, params)
     assert sort_members(result.rows) == rows
     assert result.truncated is False
@@ -81,7 +81,7 @@ async def test_saved_query_returns_expected_rows(name: str, hand_built: None, ap
 async def test_a_write_is_refused_and_changes_nothing(
     app: FastAPI, neo4j_driver: Driver, settings: Settings
 ) -> None:
-    state: AppState = app.state.graphgram
+    state: Backends = app.state.backends
     with pytest.raises(analytics.NotReadOnly):
         await analytics.run_statement(state.graph, "CREATE (n:Intruder) RETURN n", {})
     with pytest.raises(analytics.NotReadOnly):
@@ -93,7 +93,7 @@ async def test_a_write_is_refused_and_changes_nothing(
 
 
 async def test_row_cap_truncates(app: FastAPI) -> None:
-    state: AppState = app.state.graphgram
+    state: Backends = app.state.backends
     result = await analytics.run_statement(
         state.graph, "UNWIND range(1, 50) AS i RETURN i", {}, row_cap=10
     )
@@ -160,7 +160,7 @@ async def test_api_rejects_bad_requests(
 def test_cli_runs_a_saved_query_as_csv(
     hand_built: None, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from graphgram.cli import app as cli
+    from cli.main import app as cli
 
     for key, value in {
         "GRAPHGRAM_NEO4J_URI": settings.neo4j_uri,

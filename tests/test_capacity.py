@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from capacity import units
 from capacity.model import Profile, Row, estimate
-from graphgram.cli import app as cli
+from cli.main import app as cli
 from graphgram.settings import Settings
 
 # 86,400 DAU makes "per day" equal "per second": one post each per day is 1 write/s.

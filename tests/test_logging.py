@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from neo4j import AsyncManagedTransaction
 
 from api.observability import json_handler
-from api.state import AppState
+from backends import Backends
 from graph.driver import make_async_driver, request_id_var, run
 from graphgram.settings import Settings
 
@@ -39,7 +39,7 @@ async def test_request_id_is_echoed_and_logged(client: httpx.AsyncClient) -> Non
 async def test_request_id_travels_into_neo4j_transaction_metadata(
     app: FastAPI, settings: Settings
 ) -> None:
-    state: AppState = app.state.graphgram
+    state: Backends = app.state.backends
     observer = make_async_driver(settings)
     seen: list[dict[str, Any]] = []
 

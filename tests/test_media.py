@@ -272,7 +272,7 @@ async def test_sweep_removes_orphan_objects_and_stuck_media(
         "created_at: datetime() - duration('PT2H')})",
         database_=settings.neo4j_database,
     )
-    report = await sweep(app.state.graphgram, grace_s=0)
+    report = await sweep(app.state.backends, grace_s=0)
     assert report.orphan_objects == 1
     assert report.stale_media == 1
     assert "img/orphan.webp" not in objects(s3, settings)

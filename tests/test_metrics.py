@@ -7,7 +7,7 @@ import re
 import httpx
 
 from api.app import create_app
-from api.state import AppState
+from backends import Backends
 from graphgram.settings import Settings
 from tests.helpers import post, register
 
@@ -93,7 +93,7 @@ async def test_media_queue_depth_gauge(settings: Settings) -> None:
     own_db = settings.redis_url.rsplit("/", 1)[0] + "/1"
     quiet = create_app(settings.model_copy(update={"media_worker": False, "redis_url": own_db}))
     async with quiet.router.lifespan_context(quiet):
-        state: AppState = quiet.state.graphgram
+        state: Backends = quiet.state.backends
         await state.redis.delete("media:jobs")
         await state.redis.rpush("media:jobs", "queued-1", "queued-2")
         transport = httpx.ASGITransport(app=quiet)

@@ -8,10 +8,11 @@ from api import ratelimit
 from api.accounts.schemas import Login, Register, Token, UpdateMe
 from api.auth.deps import CurrentUser, cache_key
 from api.auth.security import hash_password, new_token, session_id, verify_password
-from api.deps import Cache, Config, Graph, State
-from api.errors import ERROR_RESPONSES, Conflict, NotFound, Unauthorized
+from api.deps import Backend, Cache, Config, Graph
+from api.errors import ERROR_RESPONSES
 from api.schemas import Account
 from graph import accounts
+from graphgram.errors import Conflict, NotFound, Unauthorized
 from graphgram.ids import new_id
 from media.lifecycle import release_media
 
@@ -87,11 +88,11 @@ async def update_me(body: UpdateMe, viewer: CurrentUser, graph: Graph) -> Accoun
 
 
 @router.delete("/me", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_me(viewer: CurrentUser, graph: Graph, cache: Cache, state: State) -> Response:
+async def delete_me(viewer: CurrentUser, graph: Graph, cache: Cache, backends: Backend) -> Response:
     """Delete your account, its posts, comments, likes, follows and media, for good."""
     media, sessions = await accounts.delete_account(graph, viewer.id)
     if sessions:
         await cache.delete(*(cache_key(sid) for sid in sessions))
     if media:
-        await release_media(state, media)
+        await release_media(backends, media)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -12,9 +12,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.auth.security import session_id
 from api.deps import Cache, Graph
-from api.errors import Forbidden, Unauthorized
-from api.observability import cache_lookup
 from graph import accounts
+from graphgram.errors import Forbidden, Unauthorized
+from graphgram.metrics import cache_lookup
 
 _bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer <access_token>`")
 

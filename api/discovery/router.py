@@ -9,9 +9,10 @@ from pydantic import BaseModel
 
 from api.auth.deps import CurrentUser
 from api.deps import Graph
-from api.errors import ERROR_RESPONSES, Unprocessable
+from api.errors import ERROR_RESPONSES
 from api.schemas import UserSummary
 from graph import discovery
+from graphgram.errors import Unprocessable
 
 router = APIRouter(tags=["discovery"], responses=ERROR_RESPONSES)
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from api.deps import State
+from api.deps import Backend
 
 router = APIRouter(tags=["health"])
 
@@ -52,19 +52,21 @@ async def _check(name: str, probe: Awaitable[None]) -> tuple[str, Component]:
     responses={503: {"model": Readiness, "description": "A component is down"}},
     summary="Every backing service answers",
 )
-async def ready(state: State) -> JSONResponse:
+async def ready(backends: Backend) -> JSONResponse:
     async def neo4j() -> None:
-        rows = await state.graph.read("health/ping")
+        rows = await backends.graph.read("health/ping")
         if not rows or rows[0]["ok"] != 1:
             raise RuntimeError("unexpected answer")
 
     async def redis() -> None:
-        await state.redis.ping()
+        await backends.redis.ping()
 
     async def store() -> None:
-        exists = await anyio.to_thread.run_sync(state.s3.bucket_exists, state.settings.media_bucket)
+        exists = await anyio.to_thread.run_sync(
+            backends.s3.bucket_exists, backends.settings.media_bucket
+        )
         if not exists:
-            raise RuntimeError(f"bucket {state.settings.media_bucket} missing")
+            raise RuntimeError(f"bucket {backends.settings.media_bucket} missing")
 
     results = dict(
         await asyncio.gather(

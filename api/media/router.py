@@ -8,22 +8,16 @@ from typing import Annotated
 from fastapi import APIRouter, File, Request, UploadFile, status
 
 from api.auth.deps import CurrentUser
-from api.deps import Config, Graph, State
-from api.errors import ERROR_RESPONSES, AppError, NotFound, PayloadTooLarge
+from api.deps import Backend, Config, Graph
+from api.errors import ERROR_RESPONSES
 from graph import media as media_graph
-from media.upload import CHUNK, UploadRejected, store_upload
+from graphgram.errors import NotFound, PayloadTooLarge
+from media.upload import CHUNK, store_upload
 from media.views import MediaOut, media_view
 
 router = APIRouter(tags=["media"], responses=ERROR_RESPONSES)
 
 MULTIPART_OVERHEAD = 64 * 1024
-
-
-class UploadError(AppError):
-    def __init__(self, rejected: UploadRejected) -> None:
-        super().__init__(rejected.message)
-        self.status_code = rejected.status
-        self.code = rejected.code
 
 
 async def _chunks(file: UploadFile) -> AsyncIterator[bytes]:
@@ -41,7 +35,7 @@ async def upload(
     request: Request,
     file: Annotated[UploadFile, File(description="One picture or video")],
     viewer: CurrentUser,
-    state: State,
+    backends: Backend,
     settings: Config,
 ) -> MediaOut:
     """Upload one file. Pictures come back `ready`; videos `processing` until the worker is done."""
@@ -50,9 +44,7 @@ async def upload(
     if declared and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"uploads may be at most {limit // (1024 * 1024)} MB")
     try:
-        node = await store_upload(state, viewer.id, _chunks(file), file.content_type)
-    except UploadRejected as rejected:
-        raise UploadError(rejected) from None
+        node = await store_upload(backends, viewer.id, _chunks(file), file.content_type)
     finally:
         await file.close()
     return media_view(settings, node)

@@ -2,53 +2,22 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Response, status
 
 from api.auth.deps import CurrentUser
-from api.deps import Config, Graph, State
-from api.errors import ERROR_RESPONSES, FieldError, Forbidden, NotFound, Unprocessable
-from api.pagination import PageParams, paginate
+from api.deps import Backend, Config, Graph
+from api.errors import ERROR_RESPONSES
+from api.pagination import Pagination
 from api.posts.schemas import Comment, NewComment, NewPost, Post, hashtags, mentions
+from api.posts.views import post_page, post_view
 from api.schemas import UserSummary
 from graph import posts, users
 from graph.driver import Graph as GraphClient
-from graph.driver import Row
+from graphgram.errors import FieldError, Forbidden, NotFound, Unprocessable
 from graphgram.ids import new_id
-from graphgram.settings import Settings
 from media.lifecycle import release_media
-from media.views import media_view
 
 router = APIRouter(tags=["posts"], responses=ERROR_RESPONSES)
-
-
-def post_view(settings: Settings, row: Row) -> Post:
-    return Post(
-        id=row["id"],
-        author=row["author"],
-        caption=row["caption"],
-        media=[media_view(settings, node) for node in row["media"]],
-        hashtags=row["hashtags"],
-        mentions=row["mentions"],
-        like_count=row["like_count"],
-        liked=row["liked"],
-        comment_count=row["comment_count"],
-        created_at=row["created_at"],
-    )
-
-
-async def post_page(
-    graph: GraphClient,
-    settings: Settings,
-    viewer_id: str,
-    ids: list[str],
-    page: PageParams,
-    request: Request,
-    response: Response,
-) -> list[Post]:
-    """Turn one page of post ids (limit + 1 fetched) into post views with a Link header."""
-    page_ids = paginate([{"id": i} for i in ids], page, request, response)
-    rows = await posts.hydrate(graph, viewer_id, [item["id"] for item in page_ids])
-    return [post_view(settings, row) for row in rows]
 
 
 async def _visible_post(graph: GraphClient, viewer_id: str, post_id: str) -> posts.PostAccess:
@@ -94,13 +63,15 @@ async def get_post(post_id: str, viewer: CurrentUser, graph: Graph, settings: Co
 
 
 @router.delete("/posts/{post_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_post(post_id: str, viewer: CurrentUser, graph: Graph, state: State) -> Response:
+async def delete_post(
+    post_id: str, viewer: CurrentUser, graph: Graph, backends: Backend
+) -> Response:
     found = await _visible_post(graph, viewer.id, post_id)
     if not found.own:
         raise Forbidden("only the author can delete a post")
     released = await posts.delete(graph, viewer.id, post_id)
     if released:
-        await release_media(state, released)
+        await release_media(backends, released)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -110,15 +81,13 @@ async def list_user_posts(
     viewer: CurrentUser,
     graph: Graph,
     settings: Config,
-    page: PageParams,
-    request: Request,
-    response: Response,
+    page: Pagination,
 ) -> list[Post]:
     found = await users.access(graph, viewer.id, username.lower())
     if found is None or not found.content_visible:
         raise NotFound(f"no user {username!r}")
     ids = await posts.user_post_ids(graph, found.user_id, page.params())
-    return await post_page(graph, settings, viewer.id, ids, page, request, response)
+    return await post_page(graph, settings, viewer.id, ids, page)
 
 
 @router.post("/posts/{post_id}/like", response_model=Post)
@@ -142,14 +111,11 @@ async def list_likers(
     post_id: str,
     viewer: CurrentUser,
     graph: Graph,
-    page: PageParams,
-    request: Request,
-    response: Response,
+    page: Pagination,
 ) -> list[UserSummary]:
     await _visible_post(graph, viewer.id, post_id)
     rows = await posts.likers(graph, viewer.id, post_id, page.params())
-    items = paginate(rows, page, request, response, key="cursor")
-    return [UserSummary(**{k: v for k, v in r.items() if k != "cursor"}) for r in items]
+    return [UserSummary(**row) for row in page.items(rows, key="cursor")]
 
 
 @router.post(
@@ -184,13 +150,11 @@ async def list_comments(
     post_id: str,
     viewer: CurrentUser,
     graph: Graph,
-    page: PageParams,
-    request: Request,
-    response: Response,
+    page: Pagination,
 ) -> list[Comment]:
     await _visible_post(graph, viewer.id, post_id)
     rows = await posts.comments(graph, viewer.id, post_id, page.params())
-    return [Comment(**row) for row in paginate(rows, page, request, response)]
+    return [Comment(**row) for row in page.items(rows)]
 
 
 @router.delete("/comments/{comment_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Response, status
 from pydantic import BaseModel
 
 from api.auth.deps import CurrentUser
 from api.deps import Graph
-from api.errors import ERROR_RESPONSES, NotFound, Unprocessable
-from api.pagination import PageParams, paginate
+from api.errors import ERROR_RESPONSES
+from api.pagination import Pagination
 from api.schemas import UserSummary
 from graph import users
-from graph.driver import Row
+from graphgram.errors import NotFound, Unprocessable
 from graphgram.ids import new_id
 
 router = APIRouter(tags=["users"], responses=ERROR_RESPONSES)
@@ -46,13 +46,6 @@ def _not_found(username: str) -> NotFound:
     return NotFound(f"no user {username!r}")
 
 
-def _summaries(
-    rows: list[Row], page: PageParams, request: Request, response: Response
-) -> list[UserSummary]:
-    items = paginate(rows, page, request, response, key="cursor")
-    return [UserSummary(**{k: v for k, v in row.items() if k != "cursor"}) for row in items]
-
-
 async def _content_owner(graph: Graph, viewer_id: str, username: str) -> str:
     """The user's id when the viewer may see their content (lists, posts); 404 otherwise."""
     found = await users.access(graph, viewer_id, username.lower())
@@ -75,13 +68,11 @@ async def list_followers(
     username: str,
     viewer: CurrentUser,
     graph: Graph,
-    page: PageParams,
-    request: Request,
-    response: Response,
+    page: Pagination,
 ) -> list[UserSummary]:
     user_id = await _content_owner(graph, viewer.id, username)
     rows = await users.followers(graph, viewer.id, user_id, page.params())
-    return _summaries(rows, page, request, response)
+    return [UserSummary(**row) for row in page.items(rows, key="cursor")]
 
 
 @router.get("/users/{username}/following", response_model=list[UserSummary])
@@ -89,13 +80,11 @@ async def list_following(
     username: str,
     viewer: CurrentUser,
     graph: Graph,
-    page: PageParams,
-    request: Request,
-    response: Response,
+    page: Pagination,
 ) -> list[UserSummary]:
     user_id = await _content_owner(graph, viewer.id, username)
     rows = await users.following(graph, viewer.id, user_id, page.params())
-    return _summaries(rows, page, request, response)
+    return [UserSummary(**row) for row in page.items(rows, key="cursor")]
 
 
 @router.post("/users/{username}/follow", response_model=FollowState)
@@ -119,10 +108,10 @@ async def unfollow(username: str, viewer: CurrentUser, graph: Graph) -> FollowSt
 
 @router.get("/me/follow-requests", response_model=list[UserSummary])
 async def list_follow_requests(
-    viewer: CurrentUser, graph: Graph, page: PageParams, request: Request, response: Response
+    viewer: CurrentUser, graph: Graph, page: Pagination
 ) -> list[UserSummary]:
     rows = await users.follow_requests(graph, viewer.id, page.params())
-    return _summaries(rows, page, request, response)
+    return [UserSummary(**row) for row in page.items(rows, key="cursor")]
 
 
 @router.post("/me/follow-requests/{username}/accept", status_code=status.HTTP_204_NO_CONTENT)
@@ -156,8 +145,6 @@ async def unblock(username: str, viewer: CurrentUser, graph: Graph) -> Response:
 
 
 @router.get("/me/blocks", response_model=list[UserSummary])
-async def list_blocks(
-    viewer: CurrentUser, graph: Graph, page: PageParams, request: Request, response: Response
-) -> list[UserSummary]:
+async def list_blocks(viewer: CurrentUser, graph: Graph, page: Pagination) -> list[UserSummary]:
     rows = await users.blocks(graph, viewer.id, page.params())
-    return _summaries(rows, page, request, response)
+    return [UserSummary(**row) for row in page.items(rows, key="cursor")]

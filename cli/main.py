@@ -9,9 +9,9 @@ from rich.console import Console
 from rich.table import Table
 
 from capacity.cli import estimate_command
-from graphgram.analytics_cli import app as cypher_app
+from cli.cypher import app as cypher_app
+from cli.media import app as media_app
 from graphgram.settings import get_settings
-from media.cli import app as media_app
 from seed.cli import seed_command
 
 app = typer.Typer(
@@ -104,12 +104,13 @@ def _print_status() -> bool:
 @app.command("init")
 def init() -> None:
     """Apply the Neo4j schema and create the media bucket (servers you run yourself, Docker)."""
+    from backends import object_store
     from graph.schema import apply_schema
-    from media.storage import ensure_bucket, make_client
+    from media.storage import ensure_bucket
 
     settings = get_settings()
     count = apply_schema(settings)
-    ensure_bucket(make_client(settings), settings.media_bucket)
+    ensure_bucket(object_store(settings, timed=False), settings.media_bucket)
     console.print(f"schema applied ({count} statements); bucket {settings.media_bucket} ready")
 
 

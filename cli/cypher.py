@@ -12,8 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from backends import open_backends
 from graph import analytics
-from graph.driver import Graph, make_async_driver
 from graphgram.settings import get_settings
 
 app = typer.Typer(no_args_is_help=True, help="Saved, read-only analyst queries (cypher/analytics)")
@@ -78,10 +78,5 @@ def run(
 
 
 async def _run(name: str, given: dict[str, str], timeout_s: float) -> analytics.Result:
-    settings = get_settings()
-    driver = make_async_driver(settings)
-    try:
-        graph = Graph(driver, settings.neo4j_database)
-        return await analytics.run_saved(graph, name, given, timeout_s=timeout_s)
-    finally:
-        await driver.close()
+    async with open_backends(get_settings()) as backends:
+        return await analytics.run_saved(backends.graph, name, given, timeout_s=timeout_s)

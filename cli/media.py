@@ -3,43 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
 import typer
-from redis.asyncio import Redis
 from rich.console import Console
 from rich.table import Table
 
-from api.state import AppState
-from graph.driver import Graph, make_async_driver
+from backends import Backends, open_backends
 from graphgram.settings import get_settings
-from media.storage import make_client
 
 app = typer.Typer(no_args_is_help=True, help="Media maintenance")
 console = Console(stderr=True)
 T = TypeVar("T")
 
 
-@asynccontextmanager
-async def _state() -> AsyncIterator[AppState]:
-    settings = get_settings()
-    driver = make_async_driver(settings)
-    redis = Redis.from_url(settings.redis_url, decode_responses=True)
-    try:
-        yield AppState(
-            settings, driver, Graph(driver, settings.neo4j_database), redis, make_client(settings)
-        )
-    finally:
-        await redis.aclose()
-        await driver.close()
-
-
-def _run(work: Callable[[AppState], Awaitable[T]]) -> T:
+def _run(work: Callable[[Backends], Awaitable[T]]) -> T:
     async def main() -> T:
-        async with _state() as state:
-            return await work(state)
+        async with open_backends(get_settings()) as backends:
+            return await work(backends)
 
     return asyncio.run(main())
 
@@ -54,7 +36,7 @@ def sweep_command(
     from media.sweep import sweep
 
     with console.status("sweeping media"):
-        report = _run(lambda state: sweep(state, grace_s=grace))
+        report = _run(lambda backends: sweep(backends, grace_s=grace))
     table = Table(title="media sweep")
     table.add_column("removed")
     table.add_column("count", justify="right")
@@ -70,4 +52,4 @@ def worker_command() -> None:
     from media.jobs import worker
 
     console.print("media worker: waiting for jobs (Ctrl-C to stop)")
-    _run(lambda state: worker(state))
+    _run(lambda backends: worker(backends))

@@ -1,0 +1,106 @@
+"""The backend clients one process owns: the Neo4j graph, Redis and the object store.
+
+Built once (the API's lifespan, a CLI command, a worker) by `open_backends`, shared by every
+request, closed on exit. Everything above the repositories (`media/`, `api/`, `seed/`, the CLI)
+takes a `Backends`; nothing builds its own clients, so every process gets the same query
+timeout, pool sizes and timed clients.
+
+Every Redis command passes through `execute_command`, and every S3 request of the `minio` SDK
+through `_url_open` (pinned SDK version), so timing those two covers all calls.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from minio import Minio
+from neo4j import AsyncDriver
+from redis.asyncio import Redis
+
+from graph.driver import Graph, make_async_driver
+from graphgram.metrics import observe_backend
+from graphgram.settings import Settings
+
+
+class TimedRedis(Redis):
+    async def execute_command(self, *args: Any, **options: Any) -> Any:
+        started = time.perf_counter()
+        ok = False
+        try:
+            result = await super().execute_command(*args, **options)  # type: ignore[no-untyped-call]
+            ok = True
+            return result
+        finally:
+            observe_backend("redis", str(args[0]).lower(), time.perf_counter() - started, ok)
+
+
+class TimedMinio(Minio):
+    def _url_open(self, method: str, region: str, *args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        ok = False
+        try:
+            result = super()._url_open(method, region, *args, **kwargs)
+            ok = True
+            return result
+        finally:
+            observe_backend("object_store", method, time.perf_counter() - started, ok)
+
+
+def redis_client(settings: Settings) -> Redis:
+    client: Redis = TimedRedis.from_url(
+        settings.redis_url,
+        decode_responses=True,
+        health_check_interval=30,
+        socket_connect_timeout=settings.redis_timeout_s,
+        socket_timeout=settings.redis_timeout_s,
+        retry_on_timeout=False,
+    )
+    return client
+
+
+def object_store(settings: Settings, *, timed: bool = True) -> Minio:
+    cls = TimedMinio if timed else Minio
+    return cls(
+        settings.s3_endpoint,
+        access_key=settings.s3_access_key,
+        secret_key=settings.s3_secret_key,
+        secure=settings.s3_secure,
+        region=settings.s3_region,
+    )
+
+
+@dataclass
+class Backends:
+    settings: Settings
+    driver: AsyncDriver
+    graph: Graph
+    redis: Redis
+    s3: Minio
+
+    @classmethod
+    def build(cls, settings: Settings) -> Backends:
+        driver = make_async_driver(settings)
+        return cls(
+            settings=settings,
+            driver=driver,
+            graph=Graph(driver, settings.neo4j_database, settings.neo4j_query_timeout_s),
+            redis=redis_client(settings),
+            s3=object_store(settings),
+        )
+
+    async def close(self) -> None:
+        await self.redis.aclose()
+        await self.driver.close()
+
+
+@asynccontextmanager
+async def open_backends(settings: Settings) -> AsyncIterator[Backends]:
+    backends = Backends.build(settings)
+    try:
+        yield backends
+    finally:
+        await backends.close()
