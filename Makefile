@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: up down status install test test-down lint fmt bench seed serve capacity-doc clean
+.PHONY: up down status install web test test-down lint fmt bench seed serve capacity-doc clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -12,10 +12,27 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e ".[dev]"
 	@touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) web
+
+## The web client (web/, TypeScript + Vite) built into web/dist/, which the API serves at /web/.
+## `npm ci` installs exactly package-lock.json; both steps rerun only when their inputs change.
+WEB_NODE := web/node_modules/.package-lock.json
+WEB_BUILT := web/dist/index.html
+WEB_SOURCES := $(shell find web/src web/scripts -type f 2>/dev/null) web/index.html \
+	web/vite.config.ts web/tsconfig.json
+
+$(WEB_NODE): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $(WEB_NODE)
+
+$(WEB_BUILT): $(WEB_NODE) $(WEB_SOURCES)
+	cd web && npm run build
+	@touch $(WEB_BUILT)
+
+web: $(WEB_BUILT)
 
 ## Install what is missing, start Neo4j, MinIO, Redis, nginx and the API, seed the demo graph.
-up: $(STAMP)
+up: $(STAMP) web
 	$(BIN)/graphgram stack up
 
 down: $(STAMP)
@@ -25,7 +42,7 @@ status: $(STAMP)
 	$(BIN)/graphgram stack status
 
 ## The whole test suite against real servers (a separate `test` stack instance).
-test: $(STAMP)
+test: $(STAMP) web
 	$(BIN)/pytest
 
 test-down: $(STAMP)

@@ -23,6 +23,7 @@ from api.health.router import router as health_router
 from api.media.router import router as media_router
 from api.posts.router import router as posts_router
 from api.users.router import router as users_router
+from api.web import install_web
 from backends import Backends
 from graph.driver import causal_chain
 from graphgram.settings import Settings, get_settings
@@ -87,4 +88,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(discovery_router)
     app.include_router(analytics_router)
     app.include_router(media_router)
+    install_web(app)
     return app

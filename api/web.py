@@ -1,0 +1,111 @@
+"""The web client and the offline API docs, served by the API process.
+
+`web/` is a TypeScript single-page app built by Vite into `web/dist/` (`make web`). It is served
+under `/web/`, a prefix no API path uses, and talks only to the public JSON API on this same
+origin. Unknown paths under `/web/` get `index.html` so the client's own URLs (`/web/p/<id>`,
+`/web/u/<name>`) survive a reload. `/docs` and `/redoc` load Swagger UI and ReDoc from
+`web/dist/docs-assets/` (copied from their npm packages at build time) instead of a CDN, so they
+render on a machine with no internet access.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import (
+    get_redoc_html,
+    get_swagger_ui_html,
+    get_swagger_ui_oauth2_redirect_html,
+)
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
+PREFIX = "/web"
+DOCS_ASSETS = f"{PREFIX}/docs-assets"
+
+# Vite names bundles by content hash, so they never change under the same URL.
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "no-cache"
+
+NOT_BUILT = """<!doctype html><html lang="en"><meta charset="utf-8"><title>Graphgram</title>
+<h1>The web client is not built</h1>
+<p>Run <code>make web</code> (it runs <code>npm ci && npm run build</code> in <code>web/</code>)
+and reload. The JSON API works without it.</p></html>"""
+
+
+def _file(dist: Path, relative: str, request: Request) -> Response | None:
+    """The built file at `relative`, its gzip twin when the browser accepts it; None if absent."""
+    root = dist.resolve()
+    path = (root / relative).resolve()
+    if not path.is_relative_to(root) or not path.is_file() or path.suffix == ".gz":
+        return None
+    cache = IMMUTABLE if relative.startswith("assets/") else REVALIDATE
+    headers = {"Cache-Control": cache, "Vary": "Accept-Encoding"}
+    zipped = path.with_name(path.name + ".gz")
+    if "gzip" in request.headers.get("accept-encoding", "") and zipped.is_file():
+        media_type = FileResponse(path).media_type
+        headers["Content-Encoding"] = "gzip"
+        return FileResponse(zipped, media_type=media_type, headers=headers)
+    return FileResponse(path, headers=headers)
+
+
+def _drop_default_docs(app: FastAPI) -> None:
+    """Remove FastAPI's CDN-backed docs pages, whether or not the app was built without them."""
+    paths = {app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url} - {None}
+    kept: list[BaseRoute] = [
+        route
+        for route in app.router.routes
+        if not (isinstance(route, Route) and route.path in paths and not route.include_in_schema)
+    ]
+    app.router.routes[:] = kept
+
+
+def install_web(app: FastAPI, dist: Path = WEB_DIST) -> None:
+    """Mount the built client at /web/ and the offline /docs and /redoc pages."""
+    _drop_default_docs(app)
+    openapi_url = app.openapi_url or "/openapi.json"
+    title = f"{app.title} API"
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=openapi_url,
+            title=title,
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/swagger-ui/favicon-32x32.png",
+            oauth2_redirect_url="/docs/oauth2-redirect",
+        )
+
+    @app.get("/docs/oauth2-redirect", include_in_schema=False)
+    async def swagger_ui_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url=openapi_url,
+            title=title,
+            redoc_js_url=f"{DOCS_ASSETS}/redoc/redoc.standalone.js",
+            redoc_favicon_url=f"{DOCS_ASSETS}/swagger-ui/favicon-32x32.png",
+            with_google_fonts=False,
+        )
+
+    @app.get(PREFIX, include_in_schema=False)
+    async def web_root() -> RedirectResponse:
+        return RedirectResponse(f"{PREFIX}/")
+
+    @app.get(PREFIX + "/{path:path}", include_in_schema=False)
+    async def web_client(path: str, request: Request) -> Response:
+        found = _file(dist, path, request) if path else None
+        if found is not None:
+            return found
+        if "." in path.rsplit("/", 1)[-1]:
+            # A missing asset is a 404, not the app shell (which would fail as a script).
+            return Response("not found", status_code=404, media_type="text/plain")
+        shell = _file(dist, "index.html", request)
+        if shell is None:
+            return HTMLResponse(NOT_BUILT, status_code=503)
+        return shell

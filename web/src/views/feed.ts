@@ -1,0 +1,54 @@
+// The home feed, endless on the API's cursors, with suggestions beside it.
+
+import { api, type Post, type Suggestion } from "../api";
+import { endless, errorBox, h, link, replace } from "../dom";
+import { postCard } from "../post";
+import type { Context } from "../main";
+import { followButton } from "./profile";
+
+export function suggestionItem(s: Suggestion): HTMLElement {
+  return h("li", { class: "person" },
+    link(`/u/${s.user.username}`, { class: "person-link" },
+      h("span", { class: "avatar", "aria-hidden": "true" }, s.user.username.charAt(0).toUpperCase()),
+      h("span", { class: "person-names" },
+        h("span", { class: "name" }, s.user.display_name),
+        h("span", { class: "handle" }, `@${s.user.username}`),
+        h("span", { class: "reason" }, s.reason))),
+    followButton(s.user.username, { following: false, requested: false }, Boolean(s.user.private)));
+}
+
+export async function suggestionsPanel(limit: number): Promise<HTMLElement> {
+  const list = h("ul", { class: "people" });
+  const panel = h("section", { class: "suggestions", "aria-labelledby": "suggestions-title" },
+    h("h2", { id: "suggestions-title" }, "Suggested for you"), list);
+  try {
+    const found = await api.suggestions(limit);
+    if (found.length === 0) list.replaceWith(h("p", { class: "muted" }, "No suggestions right now."));
+    for (const s of found) list.append(suggestionItem(s));
+    panel.append(link("/explore", { class: "see-all" }, "See all suggestions"));
+  } catch (error) {
+    list.replaceWith(errorBox(error));
+  }
+  return panel;
+}
+
+export async function feedView({ main }: Context): Promise<void> {
+  const list = h("div", { class: "feed", role: "feed", "aria-label": "Home feed" });
+  const aside = h("aside", { class: "side" });
+  replace(main, h("div", { class: "columns" },
+    h("section", { class: "feed-column" }, h("h1", { class: "visually-hidden-mobile" }, "Home"), list),
+    aside));
+  let first = true;
+  endless<Post>(list, "/feed?limit=10", (post) => {
+    const card = postCard(post, first);
+    first = false;
+    return card;
+  }, {
+    label: "posts",
+    empty: () => h("div", { class: "empty card" },
+      h("h2", {}, "Your feed is empty"),
+      h("p", {}, "Follow people to see their posts here, or share your first one."),
+      link("/upload", { class: "button primary" }, "Share a post")),
+  });
+  aside.append(await suggestionsPanel(5));
+}
