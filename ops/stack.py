@@ -219,8 +219,67 @@ class Service:
         )
 
 
+GIB = 1024**3
+MIB = 1024**2
+
+
+def machine_memory() -> int:
+    """Total memory of this machine in bytes."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+
+
+def store_bytes(directory: Path) -> int:
+    """Bytes on disk under a Neo4j database directory (0 when it does not exist yet)."""
+    if not directory.exists():
+        return 0
+    return sum(f.stat().st_size for f in directory.rglob("*") if f.is_file())
+
+
+@dataclass(frozen=True)
+class MemoryPlan:
+    heap: str
+    pagecache: str
+    reason: str
+
+
+def _size(value: int) -> str:
+    return f"{max(1, value // MIB)}m"
+
+
+def neo4j_memory(settings: Settings, store: int, ram: int | None = None) -> MemoryPlan:
+    """Heap and page cache for this machine and this store, unless set explicitly.
+
+    The page cache holds the whole store plus a fifth for growth (never less than the old
+    fixed 2 GB on a machine with 16 GB or more), capped so Neo4j takes at most 60% of memory:
+    the rest is MinIO, Redis, nginx, the API and the OS file cache. The heap is 2 GB for
+    stores under 2 GB and 4 GB above (index population and big seeding transactions),
+    never more than a quarter of memory. `GRAPHGRAM_NEO4J_HEAP` / `_PAGECACHE` override.
+    """
+    ram = ram or machine_memory()
+    heap = min(2 * GIB if store < 2 * GIB else 4 * GIB, ram // 4)
+    floor = min(2 * GIB, ram // 8)
+    pagecache = max(floor, int(store * 1.2) + 256 * MIB)
+    pagecache = max(256 * MIB, min(pagecache, int(ram * 0.6) - heap))
+    explicit = settings.model_fields_set
+    heap_s = settings.neo4j_heap if "neo4j_heap" in explicit else _size(heap)
+    cache_s = settings.neo4j_pagecache if "neo4j_pagecache" in explicit else _size(pagecache)
+    reason = (
+        f"machine {ram / GIB:.0f} GiB, store {store / GIB:.2f} GiB on disk; "
+        f"heap {heap_s}{' (set)' if 'neo4j_heap' in explicit else ''}, "
+        f"page cache {cache_s}{' (set)' if 'neo4j_pagecache' in explicit else ''}"
+    )
+    return MemoryPlan(heap_s, cache_s, reason)
+
+
 class Neo4jService(Service):
     name = "neo4j"
+    memory: MemoryPlan | None = None
 
     @property
     def home(self) -> Path:
@@ -229,6 +288,14 @@ class Neo4jService(Service):
     @property
     def conf_dir(self) -> Path:
         return self.dir / "conf"
+
+    @property
+    def database_dir(self) -> Path:
+        return self.dir / "data" / "databases" / self.s.neo4j_database
+
+    @property
+    def import_dir(self) -> Path:
+        return self.dir / "import"
 
     def address(self) -> str:
         return (
@@ -285,13 +352,15 @@ class Neo4jService(Service):
             )
         for sub in ("data", "logs", "run", "plugins", "import", "conf"):
             (self.dir / sub).mkdir(parents=True, exist_ok=True)
+        self.memory = neo4j_memory(self.s, store_bytes(self.database_dir))
         _render(
             "neo4j/neo4j.conf.template",
             self.conf_dir / "neo4j.conf",
             bolt_port=self.s.neo4j_bolt_port,
             http_port=self.s.neo4j_http_port,
-            heap=self.s.neo4j_heap,
-            pagecache=self.s.neo4j_pagecache,
+            heap=self.memory.heap,
+            pagecache=self.memory.pagecache,
+            memory_reason=self.memory.reason,
             data_dir=self.dir / "data",
             logs_dir=self.dir / "logs",
             run_dir=self.dir / "run",
@@ -352,6 +421,51 @@ class Neo4jService(Service):
         from graph.schema import apply_schema
 
         apply_schema(self.s)
+
+    def boot(self, progress: Progress, timeout_s: float = 600.0) -> None:
+        """Start the server and wait until it answers, without applying the schema (the bulk
+        importer's caller creates indexes itself and waits for them longer than a start does)."""
+        self.install(progress)
+        if not self.running():
+            progress(f"{self.name}: starting on {self.address()}")
+            self.launch()
+        if not _wait_until(self.ready, timeout_s, interval_s=1.0):
+            raise StackError(
+                f"neo4j did not answer on {self.address()} within {timeout_s:.0f}s; its log is "
+                f"{self.log_file}:\n{_tail(self.log_file)}\nRun `graphgram stack up` again."
+            )
+
+    def admin(self, *args: str, heap: str = "1g", on_line: Callable[[str], None] = _noop) -> None:
+        """Run `neo4j-admin <args>` against this instance's config, streaming its output lines.
+
+        Neo4jAdminCommand forks the tool's JVM with the same flags the packaged neo4j-admin
+        script uses; HEAP_SIZE sizes that JVM."""
+        cmd = [
+            self._java(),
+            "-cp",
+            f"{self.home}/lib/*",
+            "org.neo4j.server.startup.Neo4jAdminCommand",
+            *args,
+        ]
+        lines: list[str] = []
+        with subprocess.Popen(
+            cmd,
+            env={**self._env(), "HEAP_SIZE": heap},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            bufsize=1,
+        ) as proc:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                lines.append(line.rstrip())
+                on_line(line.rstrip())
+        if proc.returncode != 0:
+            tail = "\n".join(lines[-25:])
+            raise StackError(
+                f"neo4j-admin {' '.join(args[:3])} failed (exit {proc.returncode}):\n{tail}"
+            )
 
     def stop(self) -> None:
         if not self.running():
@@ -508,6 +622,10 @@ class NginxService(Service):
 class ApiService(Service):
     name = "api"
 
+    def workers(self) -> int:
+        """One uvicorn worker process per core unless GRAPHGRAM_API_WORKERS says otherwise."""
+        return self.s.api_workers or os.cpu_count() or 1
+
     def address(self) -> str:
         return f"http://{self.s.api_host}:{self.s.api_port}"
 
@@ -530,7 +648,7 @@ class ApiService(Service):
                 "--port",
                 str(self.s.api_port),
                 "--workers",
-                str(self.s.api_workers),
+                str(self.workers()),
                 "--no-access-log",
             ],
             log=self.log_file,

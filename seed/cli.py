@@ -1,4 +1,11 @@
-"""`graphgram seed`: build a reproducible demo graph of any size with one command."""
+"""`graphgram seed`: build a reproducible demo graph of any size with one command.
+
+Two ways in, one generator (so the same seed gives the same graph either way):
+- bulk (`seed.bulk`): CSV + `neo4j-admin database import`, for an empty database on the local
+  stack (or `--wipe`); the server is stopped for the import and started again;
+- online (`seed.loader`): batched UNWIND writes into a running server.
+`--method auto` picks bulk for big presets on the local stack and online otherwise.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +13,11 @@ import time
 from typing import Annotated
 
 import typer
+from argon2 import PasswordHasher
+from neo4j.exceptions import ServiceUnavailable
 from rich.console import Console
 from rich.progress import (
     BarColumn,
-    MofNCompleteColumn,
     Progress,
     TaskID,
     TextColumn,
@@ -19,9 +27,10 @@ from rich.table import Table
 
 from graph.driver import make_driver
 from graphgram.settings import Settings, get_settings
-from seed.generator import PRESETS, generate
+from seed.generator import PRESETS, relationship_count, stream
 from seed.loader import (
     DEMO_PASSWORD,
+    WORKERS,
     GraphNotEmpty,
     LoadReport,
     load,
@@ -32,6 +41,34 @@ from seed.loader import (
 console = Console(stderr=True)
 # Timestamps end at a fixed instant, so the same seed gives the same graph on any day.
 END_MS = 1_790_000_000_000  # 2026-09-22
+# From this many users, `--method auto` takes the bulk path on the local stack: below it the
+# importer's JVM start and the server restart cost more than the writes they save.
+BULK_FROM_USERS = 50_000
+METHODS = ("auto", "bulk", "online")
+
+
+class SeedError(RuntimeError):
+    pass
+
+
+def is_local(settings: Settings) -> bool:
+    """Whether the graph is this machine's stack instance (the bulk path restarts it)."""
+    from ops.stack import Neo4jService
+
+    service = Neo4jService(settings)
+    return (
+        settings.neo4j_uri == f"bolt://127.0.0.1:{settings.neo4j_bolt_port}"
+        and (service.home / "lib").exists()
+    )
+
+
+def _users_now(settings: Settings) -> int | None:
+    """Users in the graph, or None when no server answers."""
+    try:
+        with make_driver(settings) as driver:
+            return user_count(driver, settings)
+    except (ServiceUnavailable, OSError):
+        return None
 
 
 def run_seed(
@@ -44,36 +81,82 @@ def run_seed(
     wipe: bool = False,
     quiet: bool = False,
     with_media: int = 0,
+    method: str = "auto",
+    workers: int = WORKERS,
 ) -> LoadReport:
     """Generate the graph for `preset` and load it; refuses a non-empty graph unless `wipe`."""
     from graph.admin import wipe as wipe_graph
 
-    with make_driver(settings) as driver:
-        if user_count(driver, settings):
-            if not wipe:
-                raise GraphNotEmpty(
-                    "the graph already has users: pass --wipe to replace it with a demo graph"
-                )
-            wipe_graph(driver, settings)
+    if method not in METHODS:
+        raise SeedError(f"unknown method {method!r}: choose one of {', '.join(METHODS)}")
+    size = users or PRESETS[preset].users
+    local = is_local(settings)
+    if method == "auto":
+        method = "bulk" if local and size >= BULK_FROM_USERS else "online"
+    if method == "bulk" and not local:
+        raise SeedError(
+            f"the bulk path imports into this machine's stack instance ({settings.stack_name}), "
+            f"but the graph is at {settings.neo4j_uri}: use --method online"
+        )
+    present = _users_now(settings)
+    if present is None:
+        if method == "online" or not wipe:
+            raise SeedError(
+                f"no Neo4j answers at {settings.neo4j_uri}: start it with `graphgram stack up` "
+                "(or pass --wipe to bulk-import into the stopped local stack)"
+            )
+    elif present and not wipe:
+        raise GraphNotEmpty(
+            "the graph already has users: pass --wipe to replace it with a demo graph"
+        )
+    password_hash = PasswordHasher().hash(DEMO_PASSWORD)  # once: every demo user shares it
+    chunks = stream(PRESETS[preset], seed=seed, days=days, end_ms=END_MS, users=users)
+    with Progress(
+        TextColumn("[bold]{task.description:<30}"),
+        BarColumn(),
+        TextColumn("{task.fields[count]:>14}"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet,
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(phase: str, done: int, total: int) -> None:
+            count = f"{done}%" if total == 100 else f"{done:,}"
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(phase, total=total or None, count=count)
+            bar.update(tasks[phase], completed=done, count=count)
+            if total and done >= total:
+                bar.update(tasks[phase], total=total, completed=total)
+
         started = time.perf_counter()
-        graph = generate(PRESETS[preset], seed=seed, days=days, end_ms=END_MS, users=users)
-        generated_s = time.perf_counter() - started
-        with Progress(
-            TextColumn("[bold]{task.description:<9}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            disable=quiet,
-        ) as bar:
-            tasks: dict[str, TaskID] = {}
+        details: dict[str, float] = {}
+        if method == "bulk":
+            from seed.bulk import bulk_load
 
-            def progress(phase: str, done: int, total: int) -> None:
-                if phase not in tasks:
-                    tasks[phase] = bar.add_task(phase, total=total or 1)
-                bar.update(tasks[phase], completed=done if total else 1)
-
-            report = load(driver, settings, graph, progress=progress)
+            bulk = bulk_load(settings, chunks, password_hash, progress=progress)
+            rows = bulk.csv.rows
+            details = {
+                "generate_and_csv_s": bulk.csv.seconds,
+                "import_s": bulk.import_s,
+                "start_s": bulk.start_s,
+                "indexes_s": bulk.schema_s,
+                "store_gib": bulk.store_bytes / 1024**3,
+            }
+            if not quiet:
+                console.print(f"neo4j memory: {bulk.memory}")
+        else:
+            with make_driver(settings) as driver:
+                if present:
+                    wipe_graph(driver, settings)
+                rows = load(
+                    driver, settings, chunks, password_hash, progress=progress, workers=workers
+                )
+        seconds = time.perf_counter() - started
+        for phase, task in tasks.items():
+            if phase in rows:
+                bar.update(task, total=rows[phase], completed=rows[phase])
+        with make_driver(settings) as driver:
             if with_media:
                 import asyncio
 
@@ -87,15 +170,14 @@ def run_seed(
                         progress=lambda done, total: progress("media", done, total),
                     )
                 )
-                report.labels, report.types = summary(driver, settings)
-        if not quiet:
-            console.print(f"generated in {generated_s:.1f}s")
-        return report
+            labels, types = summary(driver, settings)
+    return LoadReport(seconds, relationship_count(rows), labels, types, method, details)
 
 
 def seed_command(
     preset: Annotated[
-        str, typer.Option(help="tiny (tests), demo (~1,000 users), large (100,000)")
+        str,
+        typer.Option(help="tiny (tests), demo (1,000 users), large (100,000), xl (1,000,000)"),
     ] = "demo",
     users: Annotated[int | None, typer.Option(help="Override the preset's number of users")] = None,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same graph")] = 42,
@@ -107,8 +189,18 @@ def seed_command(
             help="Upload Pillow-drawn pictures through the real media path for this many posts"
         ),
     ] = 0,
+    method: Annotated[
+        str,
+        typer.Option(
+            help="bulk: neo4j-admin import into the local stack (restarts Neo4j); online: "
+            f"UNWIND writes to a running server; auto: bulk from {BULK_FROM_USERS:,} users"
+        ),
+    ] = "auto",
+    workers: Annotated[
+        int, typer.Option(help="Online path: transactions in flight at once")
+    ] = WORKERS,
 ) -> None:
-    """Generate and load a demo graph (batched UNWIND writes), with progress and a summary."""
+    """Generate and load a demo graph, with progress per phase and a summary."""
     if preset not in PRESETS:
         console.print(f"[red]unknown preset {preset!r}[/]: choose one of {', '.join(PRESETS)}")
         raise typer.Exit(2)
@@ -122,8 +214,10 @@ def seed_command(
             days=days,
             wipe=wipe,
             with_media=with_media,
+            method=method,
+            workers=workers,
         )
-    except GraphNotEmpty as exc:
+    except (GraphNotEmpty, SeedError) as exc:
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(1) from exc
     print_report(report)
@@ -140,8 +234,9 @@ def print_report(report: LoadReport) -> None:
         if count:
             table.add_row(f"[:{name}]", f"{count:,}")
     Console().print(table)
+    steps = ", ".join(f"{k} {v:.1f}" for k, v in report.details.items())
     console.print(
-        f"loaded {report.relationships:,} relationships in {report.seconds:.1f}s "
-        f"({report.relationships_per_second:,.0f}/s); every demo account's password is "
-        f"[bold]{DEMO_PASSWORD}[/] (try alice, bob, carol, or the analyst ana)"
+        f"{report.method}: {report.relationships:,} relationships in {report.seconds:.1f}s "
+        f"({report.relationships_per_second:,.0f}/s{'; ' + steps if steps else ''}); every demo "
+        f"account's password is [bold]{DEMO_PASSWORD}[/] (try alice, bob, carol or ana)"
     )

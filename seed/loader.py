@@ -1,38 +1,67 @@
-"""Writes a generated demo graph to Neo4j through batched `UNWIND` statements (cypher/seed/)."""
+"""The online path: writes generated chunks to a running Neo4j with batched `UNWIND` statements.
+
+Used when the database already has data, or is not the local stack (the bulk path needs to stop
+the server). Three things make it faster than one batch after another:
+
+- rows are lists, not maps (less to pack, send and unpack per row);
+- several batches are in flight (`workers` sessions) while the generator keeps producing on
+  the main thread;
+- batches that run at the same time never share a node. Each phase's rows are bucketed by
+  start node and by end node (`k` buckets each, `k` = workers) into a k×k grid and written in
+  k rounds; round j runs cells (i, (i + j) mod k) side by side, which differ in both start and
+  end bucket, so concurrent transactions never wait on each other's node locks (and never
+  deadlock into the driver's retry loop on a celebrity's node).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import queue
+import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import Any
 
-from argon2 import PasswordHasher
 from neo4j import Driver, ManagedTransaction
 
 from cypher import query
 from graphgram.settings import Settings
-from seed.generator import DemoGraph, Row, batches
+from seed.generator import PHASES, Chunk, Row
 
 DEMO_PASSWORD = "graphgram-demo"
-BATCH = 5_000
+BATCH = 10_000
+WORKERS = 2
 
-# (phase name, DemoGraph attribute, cypher file)
-PHASES: tuple[tuple[str, str, str], ...] = (
-    ("users", "users", "seed/users"),
-    ("blocks", "blocks", "seed/blocks"),
-    ("follows", "follows", "seed/follows"),
-    ("requests", "requests", "seed/requests"),
-    ("posts", "posts", "seed/posts"),
-    ("tags", "tags", "seed/tags"),
-    ("mentions", "mentions", "seed/mentions"),
-    ("likes", "likes", "seed/likes"),
-    ("comments", "comments", "seed/comments"),
-    ("replies", "replies", "seed/replies"),
-)
+# Phases whose rows must be committed before a phase's rows can find their nodes.
+DEPENDS: dict[str, tuple[str, ...]] = {
+    "blocks": ("users",),
+    "follows": ("users",),
+    "requests": ("users",),
+    "posts": ("users",),
+    "tags": ("posts", "hashtags"),
+    "mentions": ("posts",),
+    "likes": ("posts",),
+    "comments": ("posts",),
+    "replies": ("comments",),
+}
+# Which row fields are the nodes a phase's statement locks: (start, end), -1 for none.
+LOCKED: dict[str, tuple[int, int]] = {
+    "hashtags": (-1, -1),
+    "users": (-1, -1),
+    "blocks": (0, 1),
+    "follows": (0, 1),
+    "requests": (0, 1),
+    "posts": (1, -1),
+    "tags": (0, 1),
+    "mentions": (0, 1),
+    "likes": (0, 1),
+    "comments": (1, 2),
+    "replies": (0, 1),
+}
 
-Progress = Callable[[str, int, int], None]  # (phase, rows done, rows in phase)
+Progress = Callable[[str, int, int], None]  # (phase, rows done, rows in phase; 0 if unknown)
 
 
 @dataclass
@@ -41,6 +70,8 @@ class LoadReport:
     relationships: int
     labels: dict[str, int]
     types: dict[str, int]
+    method: str = "online"
+    details: dict[str, float] = field(default_factory=dict)
 
     @property
     def relationships_per_second(self) -> float:
@@ -66,34 +97,116 @@ def _write(driver: Driver, settings: Settings, name: str, params: dict[str, Any]
         session.execute_write(work)
 
 
+def _bucket(value: Any, k: int) -> int:
+    return hash(value) % k
+
+
+class _Writer:
+    """Writes flushed phases in order on a background thread, k transactions at a time."""
+
+    def __init__(
+        self,
+        driver: Driver,
+        settings: Settings,
+        extra: dict[str, dict[str, Any]],
+        batch_size: int,
+        workers: int,
+        progress: Progress | None,
+    ) -> None:
+        self.driver, self.settings, self.extra = driver, settings, extra
+        self.batch_size, self.k, self.progress = batch_size, max(1, workers), progress
+        self.done: dict[str, int] = {}
+        self.jobs: queue.Queue[tuple[str, list[Row]] | None] = queue.Queue(maxsize=4)
+        self.error: BaseException | None = None
+        self.pool = ThreadPoolExecutor(self.k, thread_name_prefix="seed-writer")
+        self.thread = threading.Thread(target=self._run, name="seed-loader", daemon=True)
+        self.thread.start()
+
+    def put(self, phase: str, rows: list[Row]) -> None:
+        if self.error:
+            raise self.error
+        self.jobs.put((phase, rows))
+
+    def close(self) -> None:
+        self.jobs.put(None)
+        self.thread.join()
+        self.pool.shutdown()
+        if self.error:
+            raise self.error
+
+    def _run(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            if self.error:
+                continue  # drain, so the producer never blocks on a dead writer
+            try:
+                self._phase(*job)
+            except BaseException as exc:  # noqa: BLE001 - re-raised on the producer's thread
+                self.error = exc
+
+    def _batches(self, phase: str, rows: list[Row]) -> None:
+        params = dict(self.extra.get(phase, {}))
+        for start in range(0, len(rows), self.batch_size):
+            params["rows"] = rows[start : start + self.batch_size]
+            _write(self.driver, self.settings, f"seed/{phase}", params)
+
+    def _phase(self, phase: str, rows: list[Row]) -> None:
+        first, second = LOCKED[phase]
+        k = self.k
+        if k == 1 or first < 0:
+            parts = [rows[i::k] for i in range(k)] if first < 0 else [rows]
+            list(self.pool.map(lambda part: self._batches(phase, part), parts))
+        else:
+            grid: list[list[list[Row]]] = [[[] for _ in range(k)] for _ in range(k)]
+            for row in rows:
+                end = _bucket(row[second], k) if second >= 0 else 0
+                grid[_bucket(row[first], k)][end].append(row)
+            for shift in range(k):
+                cells = [grid[i][(i + shift) % k] for i in range(k)]
+                list(self.pool.map(lambda cell: self._batches(phase, cell), cells))
+        self.done[phase] = self.done.get(phase, 0) + len(rows)
+        if self.progress:
+            self.progress(phase, self.done[phase], 0)
+
+
 def load(
     driver: Driver,
     settings: Settings,
-    graph: DemoGraph,
+    chunks: Iterable[Chunk],
+    password_hash: str,
     *,
     progress: Progress | None = None,
     batch_size: int = BATCH,
-) -> LoadReport:
-    """Write every phase in order; the caller has checked the graph is empty (or wiped it)."""
-    started = time.perf_counter()
-    password_hash = PasswordHasher().hash(DEMO_PASSWORD)  # once: every demo user shares it
-    _write(driver, settings, "seed/hashtags", {"names": graph.hashtags})
-    for phase, attribute, name in PHASES:
-        rows: list[Row] = getattr(graph, attribute)
-        done = 0
-        if progress:
-            progress(phase, 0, len(rows))
-        for batch in batches(rows, batch_size):
-            params: dict[str, Any] = {"rows": batch}
-            if phase == "users":
-                params["password_hash"] = password_hash
-            _write(driver, settings, name, params)
-            done += len(batch)
-            if progress:
-                progress(phase, done, len(rows))
-    seconds = time.perf_counter() - started
-    labels, types = summary(driver, settings)
-    return LoadReport(seconds, graph.relationship_count(), labels, types)
+    workers: int = WORKERS,
+) -> dict[str, int]:
+    """Write every chunk, nodes before the relationships that need them; returns rows per phase.
+
+    The caller has checked that the graph is empty (or wiped it)."""
+    extra = {"users": {"password_hash": password_hash}}
+    writer = _Writer(driver, settings, extra, batch_size, workers, progress)
+    # Rows wait per phase until there is a grid's worth; a phase is flushed only after what it
+    # depends on, and the writer runs flushes in order, so a MATCH always finds its nodes.
+    pending: dict[str, list[Row]] = {p: [] for p in PHASES}
+    flush_at = batch_size * max(1, workers) ** 2
+    rows_seen: dict[str, int] = {}
+
+    def flush(phase: str) -> None:
+        for before in DEPENDS.get(phase, ()):
+            flush(before)
+        if pending[phase]:
+            writer.put(phase, pending[phase])
+            pending[phase] = []
+
+    try:
+        for phase, rows in chunks:
+            rows_seen[phase] = rows_seen.get(phase, 0) + len(rows)
+            pending[phase].extend(rows)
+            if len(pending[phase]) >= flush_at:
+                flush(phase)
+        for phase in PHASES:
+            flush(phase)
+    finally:
+        writer.close()
+    return rows_seen
 
 
 def summary(driver: Driver, settings: Settings) -> tuple[dict[str, int], dict[str, int]]:
@@ -107,7 +220,8 @@ def summary(driver: Driver, settings: Settings) -> tuple[dict[str, int], dict[st
 
 
 def fingerprint(driver: Driver, settings: Settings) -> str:
-    """sha256 over a canonical listing of every node and relationship."""
+    """sha256 over a canonical listing of every node and relationship, with their properties
+    (except the password hash, which is salted afresh on every run)."""
     records, _, _ = driver.execute_query(
         query("seed/fingerprint"), database_=settings.neo4j_database
     )
@@ -116,3 +230,9 @@ def fingerprint(driver: Driver, settings: Settings) -> str:
         digest.update(record["item"].encode())
         digest.update(b"\n")
     return digest.hexdigest()
+
+
+def timed(work: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started

@@ -1,5 +1,6 @@
 // Title: seed a batch of blocks
-/* :params {rows: [{a: "01hzy0000000000000000000aa", b: "01hzy0000000000000000000bb", id: "01hzy0000000000000000000cc", ts: 1700000000000}]} */
+// Rows are lists [blocker id, blocked id, relationship id, epoch millis].
+/* :params {rows: [["01hzy0000000000000000000aa", "01hzy0000000000000000000bb", "01hzy0000000000000000000cc", 1700000000000]]} */
 UNWIND $rows AS r
-MATCH (a:User {id: r.a}), (b:User {id: r.b})
-CREATE (a)-[:BLOCKS {id: r.id, since: datetime({epochMillis: r.ts})}]->(b)
+MATCH (a:User {id: r[0]}), (b:User {id: r[1]})
+CREATE (a)-[:BLOCKS {id: r[2], since: datetime({epochMillis: r[3]})}]->(b)

@@ -1,5 +1,6 @@
 // Title: seed a batch of comments (replies are linked afterwards by seed/replies)
-/* :params {rows: [{id: "01hzy0000000000000000000c1", user: "01hzy0000000000000000000bb", post: "01hzy0000000000000000000pp", text: "nice", ts: 1700000000000}]} */
+// Rows are lists [comment id, author id, post id, text, epoch millis].
+/* :params {rows: [["01hzy0000000000000000000c1", "01hzy0000000000000000000bb", "01hzy0000000000000000000pp", "nice", 1700000000000]]} */
 UNWIND $rows AS r
-MATCH (u:User {id: r.user}), (p:Post {id: r.post})
-CREATE (u)-[:WROTE]->(:Comment {id: r.id, text: r.text, created_at: datetime({epochMillis: r.ts})})-[:ON]->(p)
+MATCH (u:User {id: r[1]}), (p:Post {id: r[2]})
+CREATE (u)-[:WROTE]->(:Comment {id: r[0], text: r[3], created_at: datetime({epochMillis: r[4]})})-[:ON]->(p)

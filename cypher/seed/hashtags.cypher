@@ -1,4 +1,5 @@
 // Title: seed the hashtag vocabulary
-/* :params {names: ["demo", "sunset"]} */
-UNWIND $names AS name
-MERGE (:Hashtag {name: name})
+// Rows are lists [name].
+/* :params {rows: [["demo"], ["sunset"]]} */
+UNWIND $rows AS r
+MERGE (:Hashtag {name: r[0]})

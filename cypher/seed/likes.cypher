@@ -1,5 +1,6 @@
 // Title: seed a batch of likes
-/* :params {rows: [{user: "01hzy0000000000000000000bb", post: "01hzy0000000000000000000pp", id: "01hzy0000000000000000000ll", ts: 1700000000000}]} */
+// Rows are lists [user id, post id, relationship id, epoch millis].
+/* :params {rows: [["01hzy0000000000000000000bb", "01hzy0000000000000000000pp", "01hzy0000000000000000000ll", 1700000000000]]} */
 UNWIND $rows AS r
-MATCH (u:User {id: r.user}), (p:Post {id: r.post})
-CREATE (u)-[:LIKES {id: r.id, at: datetime({epochMillis: r.ts})}]->(p)
+MATCH (u:User {id: r[0]}), (p:Post {id: r[1]})
+CREATE (u)-[:LIKES {id: r[2], at: datetime({epochMillis: r[3]})}]->(p)

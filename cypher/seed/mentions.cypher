@@ -1,5 +1,6 @@
 // Title: seed a batch of MENTIONS relationships
-/* :params {rows: [{post: "01hzy0000000000000000000pp", user: "01hzy0000000000000000000bb", ts: 1700000000000}]} */
+// Rows are lists [post id, mentioned user id, epoch millis].
+/* :params {rows: [["01hzy0000000000000000000pp", "01hzy0000000000000000000bb", 1700000000000]]} */
 UNWIND $rows AS r
-MATCH (p:Post {id: r.post}), (u:User {id: r.user})
-CREATE (p)-[:MENTIONS {at: datetime({epochMillis: r.ts})}]->(u)
+MATCH (p:Post {id: r[0]}), (u:User {id: r[1]})
+CREATE (p)-[:MENTIONS {at: datetime({epochMillis: r[2]})}]->(u)

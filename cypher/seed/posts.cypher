@@ -1,5 +1,6 @@
 // Title: seed a batch of posts with their authors
-/* :params {rows: [{id: "01hzy0000000000000000000pp", author: "01hzy0000000000000000000aa", caption: "hello #demo", ts: 1700000000000}]} */
+// Rows are lists [post id, author id, caption, epoch millis].
+/* :params {rows: [["01hzy0000000000000000000pp", "01hzy0000000000000000000aa", "hello #demo", 1700000000000]]} */
 UNWIND $rows AS r
-MATCH (u:User {id: r.author})
-CREATE (u)-[:POSTED]->(:Post {id: r.id, caption: r.caption, created_at: datetime({epochMillis: r.ts})})
+MATCH (u:User {id: r[1]})
+CREATE (u)-[:POSTED]->(:Post {id: r[0], caption: r[2], created_at: datetime({epochMillis: r[3]})})

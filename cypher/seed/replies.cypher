@@ -1,5 +1,6 @@
 // Title: seed a batch of REPLY_TO relationships between comments
-/* :params {rows: [{id: "01hzy0000000000000000000c2", parent: "01hzy0000000000000000000c1"}]} */
+// Rows are lists [reply id, parent comment id].
+/* :params {rows: [["01hzy0000000000000000000c2", "01hzy0000000000000000000c1"]]} */
 UNWIND $rows AS r
-MATCH (c:Comment {id: r.id}), (parent:Comment {id: r.parent})
+MATCH (c:Comment {id: r[0]}), (parent:Comment {id: r[1]})
 CREATE (c)-[:REPLY_TO]->(parent)

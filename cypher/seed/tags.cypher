@@ -1,5 +1,6 @@
 // Title: seed a batch of TAGGED relationships
-/* :params {rows: [{post: "01hzy0000000000000000000pp", tag: "demo"}]} */
+// Rows are lists [post id, hashtag name].
+/* :params {rows: [["01hzy0000000000000000000pp", "demo"]]} */
 UNWIND $rows AS r
-MATCH (p:Post {id: r.post}), (h:Hashtag {name: r.tag})
+MATCH (p:Post {id: r[0]}), (h:Hashtag {name: r[1]})
 CREATE (p)-[:TAGGED]->(h)
