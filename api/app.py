@@ -22,6 +22,7 @@ from api.feed.router import router as feed_router
 from api.health.router import router as health_router
 from api.media.router import router as media_router
 from api.posts.router import router as posts_router
+from api.tags.router import router as tags_router
 from api.users.router import router as users_router
 from api.web import install_web
 from backends import Backends
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(posts_router)
     app.include_router(feed_router)
     app.include_router(discovery_router)
+    app.include_router(tags_router)
     app.include_router(analytics_router)
     app.include_router(media_router)
     install_web(app)

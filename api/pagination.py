@@ -17,6 +17,8 @@ from fastapi import Depends, Query, Request, Response
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+# Sorts after every id (ULIDs are Crockford base32: digits and letters): "no upper bound".
+ID_CEILING = "~"
 
 
 class Page:
@@ -40,12 +42,29 @@ class Page:
         self.min_id = min_id
 
     def params(self) -> dict[str, Any]:
-        """Cypher parameters; fetch one extra row to know whether an older page exists."""
+        """Cypher parameters; fetch one extra row to know whether an older page exists.
+
+        Besides the raw cursors, two id ranges for ordered index seeks: newest first between
+        `newer_than` and `older_than`, or oldest first between `after` and `before` (min_id).
+        The direction not asked for gets an empty range, so its branch of the statement reads
+        nothing; plain parameters (no `coalesce`) keep the seek a range seek in index order.
+        """
+        older_than = self.max_id if self.max_id is not None else ID_CEILING
+        if self.min_id is None:
+            newest = (self.since_id or "", older_than)
+            oldest = ("", "")
+        else:
+            newest = ("", "")
+            oldest = (self.min_id, older_than)
         return {
             "limit": self.limit + 1,
             "max_id": self.max_id,
             "since_id": self.since_id,
             "min_id": self.min_id,
+            "newer_than": newest[0],
+            "older_than": newest[1],
+            "after": oldest[0],
+            "before": oldest[1],
         }
 
     def items(self, rows: list[Any], *, key: str = "id") -> list[Any]:

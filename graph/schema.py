@@ -1,4 +1,5 @@
-"""Applies `cypher/schema/*.cypher` (constraints, indexes) idempotently; waits for indexes."""
+"""Applies `cypher/schema/*.cypher` (constraints, indexes) idempotently, waits for indexes, and
+runs the data migrations that fill properties those indexes need."""
 
 from __future__ import annotations
 
@@ -18,4 +19,8 @@ def apply_schema(settings: Settings) -> int:
         driver.execute_query(
             query("admin/await_indexes"), {"seconds": 60}, database_=settings.neo4j_database
         )
+        # Data migrations batch with CALL { } IN TRANSACTIONS, which needs auto-commit sessions.
+        with driver.session(database=settings.neo4j_database) as session:
+            for statement in statements("admin/backfill_endpoints"):
+                session.run(statement).consume()
     return count

@@ -3,6 +3,6 @@
 MATCH (me:User {id: $viewer_id})<-[q:REQUESTED]-(r:User)
 WHERE NOT me.private
 MERGE (r)-[f:FOLLOWS]->(me)
-  ON CREATE SET f.since = datetime(), f.id = q.id
+  ON CREATE SET f.since = datetime(), f.id = q.id, f.follower = r.id, f.followee = me.id
 DELETE q
 RETURN count(*) AS accepted

@@ -1,7 +1,7 @@
 // Title: users whose username or display name starts with the query (full-text), block-filtered
 /* :params {viewer_id: "01hzy0000000000000000000aa", lucene: "ali*", limit: 20} */
 MATCH (v:User {id: $viewer_id})
-CALL db.index.fulltext.queryNodes("user_search", $lucene) YIELD node, score
+CALL db.index.fulltext.queryNodes("user_search", $lucene, {limit: 200}) YIELD node, score
 WHERE NOT EXISTS { (v)-[:BLOCKS]-(node) }
 RETURN node.id AS id, node.username AS username, node.display_name AS display_name,
        node.private AS private

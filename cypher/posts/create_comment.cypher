@@ -1,10 +1,17 @@
 // Title: comment on a post, optionally replying to a comment on the same post; returns the comment
 /* :params {viewer_id: "01hzy0000000000000000000aa", post_id: "01hzy0000000000000000000pp", id: "01hzy0000000000000000000c1", text: "nice", reply_to: null} */
-MATCH (v:User {id: $viewer_id}), (p:Post {id: $post_id})
-CREATE (v)-[:WROTE]->(c:Comment {id: $id, text: $text, created_at: datetime()})-[:ON]->(p)
-WITH v, c
-CALL (c) {
-  MATCH (parent:Comment {id: $reply_to})
+// `post`, `post_owner` and `reply_owner` name the endpoints, so a post's comments and a user's
+// comment notifications are ordered index seeks (cypher/schema/indexes.cypher).
+MATCH (v:User {id: $viewer_id}), (a:User)-[:POSTED]->(p:Post {id: $post_id})
+OPTIONAL MATCH (w:User)-[:WROTE]->(parent:Comment {id: $reply_to})
+WITH v, a, p, w, parent
+WHERE $reply_to IS NULL OR parent IS NOT NULL
+CREATE (v)-[:WROTE]->(c:Comment {
+  id: $id, text: $text, created_at: datetime(), post: p.id, post_owner: a.id, reply_owner: w.id
+})-[:ON]->(p)
+WITH v, c, parent
+CALL (c, parent) {
+  WITH c, parent WHERE parent IS NOT NULL
   MERGE (c)-[:REPLY_TO]->(parent)
 }
 RETURN c.id AS id, c.text AS text, toString(c.created_at) AS created_at, $reply_to AS reply_to,

@@ -1,19 +1,20 @@
 // Title: create a post with its hashtags, mentions (never across a block) and ordered media
 /* :params {viewer_id: "01hzy0000000000000000000aa", id: "01hzy0000000000000000000pp", caption: "hi #graph @bob", hashtags: ["graph"], mentions: ["bob"], media_ids: []} */
 MATCH (v:User {id: $viewer_id})
-CREATE (v)-[:POSTED]->(p:Post {id: $id, caption: $caption, created_at: datetime()})
+CREATE (v)-[:POSTED]->(p:Post {id: $id, caption: $caption, created_at: datetime(), author: v.id})
 WITH v, p
 CALL (v, p) {
   UNWIND $hashtags AS tag
   MERGE (h:Hashtag {name: tag})
-  MERGE (p)-[:TAGGED]->(h)
+  MERGE (p)-[t:TAGGED]->(h)
+    ON CREATE SET t.tag = h.name, t.post = p.id
 }
 CALL (v, p) {
   UNWIND $mentions AS name
   MATCH (m:User {username: name})
   WHERE m <> v AND NOT EXISTS { (v)-[:BLOCKS]-(m) }
   MERGE (p)-[r:MENTIONS]->(m)
-    ON CREATE SET r.at = p.created_at
+    ON CREATE SET r.at = p.created_at, r.user = m.id, r.post = p.id
 }
 CALL (p) {
   UNWIND range(0, size($media_ids) - 1) AS position

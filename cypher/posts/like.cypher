@@ -6,5 +6,5 @@ WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) }
 SET p.lock_ = true
 REMOVE p.lock_
 MERGE (v)-[l:LIKES]->(p)
-  ON CREATE SET l.at = datetime(), l.id = $rel_id
+  ON CREATE SET l.at = datetime(), l.id = $rel_id, l.post = p.id, l.owner = a.id
 RETURN p.id AS id

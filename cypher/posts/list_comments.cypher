@@ -1,12 +1,22 @@
 // Title: one page of a post's comments, newest first, without authors in a block with the viewer
-/* :params {viewer_id: "01hzy0000000000000000000aa", post_id: "01hzy0000000000000000000pp", limit: 21, max_id: null, since_id: null, min_id: null} */
-MATCH (v:User {id: $viewer_id}), (w:User)-[:WROTE]->(c:Comment)-[:ON]->(:Post {id: $post_id})
-WHERE NOT EXISTS { (v)-[:BLOCKS]-(w) }
-  AND ($max_id IS NULL OR c.id < $max_id)
-  AND ($since_id IS NULL OR c.id > $since_id)
-  AND ($min_id IS NULL OR c.id > $min_id)
+// Seeks the comment_post index (post, id).
+// One ordered index seek per direction: newest first between newer_than and older_than, or oldest
+// first from `after` (min_id); api/pagination.py gives the unused direction an empty range. The
+// block filter runs on the rows read in order until the page is full, never on every row.
+/* :params {viewer_id: "01hzy0000000000000000000aa", post_id: "01hzy0000000000000000000pp", limit: 21, newer_than: "", older_than: "~", after: "", before: ""} */
+MATCH (v:User {id: $viewer_id})
+CALL (v) {
+  MATCH (c:Comment) WHERE c.post = $post_id AND c.id > $newer_than AND c.id < $older_than
+  WITH * ORDER BY c.post DESC, c.id DESC
+  MATCH (w:User)-[:WROTE]->(c) WHERE NOT EXISTS { (v)-[:BLOCKS]-(w) }
+  RETURN c, w LIMIT $limit
+  UNION ALL
+  MATCH (c:Comment) WHERE c.post = $post_id AND c.id > $after AND c.id < $before
+  WITH * ORDER BY c.post ASC, c.id ASC
+  MATCH (w:User)-[:WROTE]->(c) WHERE NOT EXISTS { (v)-[:BLOCKS]-(w) }
+  RETURN c, w LIMIT $limit
+}
 OPTIONAL MATCH (c)-[:REPLY_TO]->(parent:Comment)
-RETURN c.id AS id, c.text AS text, toString(c.created_at) AS created_at, parent.id AS reply_to,
-       {id: w.id, username: w.username, display_name: w.display_name} AS author
-ORDER BY CASE WHEN $min_id IS NULL THEN c.id END DESC, c.id ASC
-LIMIT $limit
+RETURN c.id AS cursor, c.id AS id, c.text AS text, toString(c.created_at) AS created_at,
+       parent.id AS reply_to, {id: w.id, username: w.username, display_name: w.display_name} AS author
+ORDER BY CASE WHEN $after = "" THEN cursor END DESC, cursor ASC

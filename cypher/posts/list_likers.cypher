@@ -1,11 +1,21 @@
-// Title: one page of the users who liked a post, newest like first, without users in a block with the viewer
-/* :params {viewer_id: "01hzy0000000000000000000aa", post_id: "01hzy0000000000000000000pp", limit: 21, max_id: null, since_id: null, min_id: null} */
-MATCH (v:User {id: $viewer_id}), (u:User)-[l:LIKES]->(:Post {id: $post_id})
-WHERE NOT EXISTS { (v)-[:BLOCKS]-(u) }
-  AND ($max_id IS NULL OR l.id < $max_id)
-  AND ($since_id IS NULL OR l.id > $since_id)
-  AND ($min_id IS NULL OR l.id > $min_id)
-RETURN l.id AS cursor, u.id AS id, u.username AS username, u.display_name AS display_name,
-       u.private AS private
-ORDER BY CASE WHEN $min_id IS NULL THEN l.id END DESC, l.id ASC
-LIMIT $limit
+// Title: one page of a post's likers, newest like first, without users in a block with the viewer
+// Seeks the likes_post index (post, id).
+// One ordered index seek per direction: newest first between newer_than and older_than, or oldest
+// first from `after` (min_id); api/pagination.py gives the unused direction an empty range. The
+// block filter runs on the rows read in order until the page is full, never on every row.
+/* :params {viewer_id: "01hzy0000000000000000000aa", post_id: "01hzy0000000000000000000pp", limit: 21, newer_than: "", older_than: "~", after: "", before: ""} */
+MATCH (v:User {id: $viewer_id})
+CALL (v) {
+  MATCH (f:User)-[r:LIKES]->() WHERE r.post = $post_id AND r.id > $newer_than AND r.id < $older_than
+  WITH * ORDER BY r.post DESC, r.id DESC
+  WHERE NOT EXISTS { (v)-[:BLOCKS]-(f) }
+  RETURN r, f LIMIT $limit
+  UNION ALL
+  MATCH (f:User)-[r:LIKES]->() WHERE r.post = $post_id AND r.id > $after AND r.id < $before
+  WITH * ORDER BY r.post ASC, r.id ASC
+  WHERE NOT EXISTS { (v)-[:BLOCKS]-(f) }
+  RETURN r, f LIMIT $limit
+}
+RETURN r.id AS cursor, f.id AS id, f.username AS username, f.display_name AS display_name,
+       f.private AS private
+ORDER BY CASE WHEN $after = "" THEN cursor END DESC, cursor ASC

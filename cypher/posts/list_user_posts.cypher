@@ -1,10 +1,16 @@
-// Title: one page of post ids by a user, newest first (visibility is checked by the caller)
-// Blocks: ids only; the caller checks users/get_access, and posts/hydrate filters blocks
-/* :params {user_id: "01hzy0000000000000000000bb", limit: 21, max_id: null, since_id: null, min_id: null} */
-MATCH (:User {id: $user_id})-[:POSTED]->(p:Post)
-WHERE ($max_id IS NULL OR p.id < $max_id)
-  AND ($since_id IS NULL OR p.id > $since_id)
-  AND ($min_id IS NULL OR p.id > $min_id)
+// Title: one page of a user's post ids, newest first
+// Blocks: the caller checked the viewer may see this user's content (graph.users.access)
+// Seeks the post_author index (author, id): the work is the page, whatever the post count. One
+// ordered seek per direction; api/pagination.py gives the unused direction an empty range.
+/* :params {user_id: "01hzy0000000000000000000bb", limit: 21, newer_than: "", older_than: "~", after: "", before: ""} */
+CALL () {
+  MATCH (p:Post) WHERE p.author = $user_id AND p.id > $newer_than AND p.id < $older_than
+  WITH p ORDER BY p.author DESC, p.id DESC
+  RETURN p LIMIT $limit
+  UNION ALL
+  MATCH (p:Post) WHERE p.author = $user_id AND p.id > $after AND p.id < $before
+  WITH p ORDER BY p.author ASC, p.id ASC
+  RETURN p LIMIT $limit
+}
 RETURN p.id AS id
-ORDER BY CASE WHEN $min_id IS NULL THEN p.id END DESC, p.id ASC
-LIMIT $limit
+ORDER BY CASE WHEN $after = "" THEN id END DESC, id ASC

@@ -7,7 +7,9 @@ SET u.lock_ = true
 REMOVE u.lock_
 WITH v, u, EXISTS { (v)-[:FOLLOWS]->(u) } AS already
 FOREACH (_ IN CASE WHEN NOT u.private OR already THEN [1] ELSE [] END |
-  MERGE (v)-[f:FOLLOWS]->(u) ON CREATE SET f.since = datetime(), f.id = $rel_id)
+  MERGE (v)-[f:FOLLOWS]->(u)
+    ON CREATE SET f.since = datetime(), f.id = $rel_id, f.follower = v.id, f.followee = u.id)
 FOREACH (_ IN CASE WHEN u.private AND NOT already THEN [1] ELSE [] END |
-  MERGE (v)-[q:REQUESTED]->(u) ON CREATE SET q.at = datetime(), q.id = $rel_id)
+  MERGE (v)-[q:REQUESTED]->(u)
+    ON CREATE SET q.at = datetime(), q.id = $rel_id, q.requester = v.id, q.target = u.id)
 RETURN EXISTS { (v)-[:FOLLOWS]->(u) } AS following, EXISTS { (v)-[:REQUESTED]->(u) } AS requested

@@ -1,11 +1,21 @@
-// Title: one page of pending follow requests to the viewer, newest first
-/* :params {viewer_id: "01hzy0000000000000000000aa", limit: 21, max_id: null, since_id: null, min_id: null} */
-MATCH (me:User {id: $viewer_id})<-[q:REQUESTED]-(r:User)
-WHERE NOT EXISTS { (me)-[:BLOCKS]-(r) }
-  AND ($max_id IS NULL OR q.id < $max_id)
-  AND ($since_id IS NULL OR q.id > $since_id)
-  AND ($min_id IS NULL OR q.id > $min_id)
-RETURN q.id AS cursor, r.id AS id, r.username AS username, r.display_name AS display_name,
-       r.private AS private
-ORDER BY CASE WHEN $min_id IS NULL THEN q.id END DESC, q.id ASC
-LIMIT $limit
+// Title: one page of the follow requests the viewer received, newest first, without users in a block with them
+// Seeks the requested_target index (target, id).
+// One ordered index seek per direction: newest first between newer_than and older_than, or oldest
+// first from `after` (min_id); api/pagination.py gives the unused direction an empty range. The
+// block filter runs on the rows read in order until the page is full, never on every row.
+/* :params {viewer_id: "01hzy0000000000000000000aa", limit: 21, newer_than: "", older_than: "~", after: "", before: ""} */
+MATCH (v:User {id: $viewer_id})
+CALL (v) {
+  MATCH (f:User)-[r:REQUESTED]->() WHERE r.target = $viewer_id AND r.id > $newer_than AND r.id < $older_than
+  WITH * ORDER BY r.target DESC, r.id DESC
+  WHERE NOT EXISTS { (v)-[:BLOCKS]-(f) }
+  RETURN r, f LIMIT $limit
+  UNION ALL
+  MATCH (f:User)-[r:REQUESTED]->() WHERE r.target = $viewer_id AND r.id > $after AND r.id < $before
+  WITH * ORDER BY r.target ASC, r.id ASC
+  WHERE NOT EXISTS { (v)-[:BLOCKS]-(f) }
+  RETURN r, f LIMIT $limit
+}
+RETURN r.id AS cursor, f.id AS id, f.username AS username, f.display_name AS display_name,
+       f.private AS private
+ORDER BY CASE WHEN $after = "" THEN cursor END DESC, cursor ASC

@@ -1,11 +1,21 @@
 // Title: one page of the accounts a user follows, newest follow first, without users in a block with the viewer
-/* :params {viewer_id: "01hzy0000000000000000000aa", user_id: "01hzy0000000000000000000bb", limit: 21, max_id: null, since_id: null, min_id: null} */
-MATCH (v:User {id: $viewer_id}), (u:User {id: $user_id})-[r:FOLLOWS]->(f:User)
-WHERE NOT EXISTS { (v)-[:BLOCKS]-(f) }
-  AND ($max_id IS NULL OR r.id < $max_id)
-  AND ($since_id IS NULL OR r.id > $since_id)
-  AND ($min_id IS NULL OR r.id > $min_id)
+// Seeks the follows_follower index (follower, id).
+// One ordered index seek per direction: newest first between newer_than and older_than, or oldest
+// first from `after` (min_id); api/pagination.py gives the unused direction an empty range. The
+// block filter runs on the rows read in order until the page is full, never on every row.
+/* :params {viewer_id: "01hzy0000000000000000000aa", user_id: "01hzy0000000000000000000bb", limit: 21, newer_than: "", older_than: "~", after: "", before: ""} */
+MATCH (v:User {id: $viewer_id})
+CALL (v) {
+  MATCH ()-[r:FOLLOWS]->(f:User) WHERE r.follower = $user_id AND r.id > $newer_than AND r.id < $older_than
+  WITH * ORDER BY r.follower DESC, r.id DESC
+  WHERE NOT EXISTS { (v)-[:BLOCKS]-(f) }
+  RETURN r, f LIMIT $limit
+  UNION ALL
+  MATCH ()-[r:FOLLOWS]->(f:User) WHERE r.follower = $user_id AND r.id > $after AND r.id < $before
+  WITH * ORDER BY r.follower ASC, r.id ASC
+  WHERE NOT EXISTS { (v)-[:BLOCKS]-(f) }
+  RETURN r, f LIMIT $limit
+}
 RETURN r.id AS cursor, f.id AS id, f.username AS username, f.display_name AS display_name,
        f.private AS private
-ORDER BY CASE WHEN $min_id IS NULL THEN r.id END DESC, r.id ASC
-LIMIT $limit
+ORDER BY CASE WHEN $after = "" THEN cursor END DESC, cursor ASC

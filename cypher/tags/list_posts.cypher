@@ -1,0 +1,23 @@
+// Title: one page of a hashtag's post ids, newest first, that the viewer may see
+// Seeks the tagged_tag index (tag, post): the work is the page plus the posts skipped because
+// their author is in a block with the viewer or private and not followed, never the tag's size.
+// One ordered seek per direction; api/pagination.py gives the unused direction an empty range.
+/* :params {viewer_id: "01hzy0000000000000000000aa", tag: "sunset", limit: 21, newer_than: "", older_than: "~", after: "", before: ""} */
+MATCH (v:User {id: $viewer_id})
+CALL (v) {
+  MATCH (p:Post)-[t:TAGGED]->() WHERE t.tag = $tag AND t.post > $newer_than AND t.post < $older_than
+  WITH * ORDER BY t.tag DESC, t.post DESC
+  MATCH (a:User)-[:POSTED]->(p)
+  WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) }
+    AND (NOT a.private OR a = v OR EXISTS { (v)-[:FOLLOWS]->(a) })
+  RETURN p LIMIT $limit
+  UNION ALL
+  MATCH (p:Post)-[t:TAGGED]->() WHERE t.tag = $tag AND t.post > $after AND t.post < $before
+  WITH * ORDER BY t.tag ASC, t.post ASC
+  MATCH (a:User)-[:POSTED]->(p)
+  WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) }
+    AND (NOT a.private OR a = v OR EXISTS { (v)-[:FOLLOWS]->(a) })
+  RETURN p LIMIT $limit
+}
+RETURN p.id AS id
+ORDER BY CASE WHEN $after = "" THEN id END DESC, id ASC
