@@ -8,7 +8,7 @@ CALL db.index.fulltext.queryNodes("hashtag_search", $lucene, {limit: 200}) YIELD
 WITH v, node, score,
      COUNT { (node)<-[:TAGGED]-() }
      - size(COLLECT {
-         MATCH (v)-[:BLOCKS]-(:User)-[:POSTED]->(p:Post)-[:TAGGED]->(node)
+         MATCH (v)-[:BLOCKS]-(:User)-[:POSTED]->(p:Post) WHERE EXISTS { (p)-[:TAGGED]->(node) }
          RETURN DISTINCT p
        }) AS post_count
 WHERE post_count > 0

@@ -5,6 +5,6 @@ MATCH (v:User {id: $viewer_id}), (h:Hashtag {name: $tag})
 RETURN h.name AS name,
        COUNT { (h)<-[:TAGGED]-() }
        - size(COLLECT {
-           MATCH (v)-[:BLOCKS]-(:User)-[:POSTED]->(p:Post)-[:TAGGED]->(h)
+           MATCH (v)-[:BLOCKS]-(:User)-[:POSTED]->(p:Post) WHERE EXISTS { (p)-[:TAGGED]->(h) }
            RETURN DISTINCT p
          }) AS post_count
