@@ -98,6 +98,12 @@ READS: dict[str, tuple[str, Any]] = {
     "tag_posts": ("tags/list_posts", lambda hub: {"tag": hub, **_page()}),
     "tag_count": ("tags/get_tag", lambda hub: {"tag": hub}),
     "profile_counts": ("users/get_profile", lambda hub: {"username": hub}),
+    "user_access": ("users/get_access", lambda hub: {"username": hub}),
+    "post_access": ("posts/get_access", lambda hub: {"post_id": f"{hub}-top"}),
+    "comment_access": (
+        "posts/get_comment_access",
+        lambda hub: {"comment_id": f"cu{hub}-000001"},
+    ),
     "search_hashtags": (
         "discovery/search_hashtags",
         lambda hub: {"lucene": f"{hub}*", "limit": 20},
