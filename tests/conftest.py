@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from minio import Minio
 from neo4j import Driver
@@ -18,7 +19,9 @@ from graph.admin import wipe
 from graph.driver import make_driver
 from graphgram.settings import Settings
 from media.storage import empty_bucket
+from tests.fixtures.factories import Factory
 from tests.fixtures.servers import servers
+from tests.helpers import PASSWORD
 
 
 @pytest.fixture(scope="session")
@@ -58,12 +61,23 @@ def clean_state(request: pytest.FixtureRequest) -> None:
     if "no_clean" in request.keywords:
         return
     names = set(request.fixturenames)
-    if not names & {"neo4j_driver", "s3", "redis_client", "client", "app", "settings"}:
+    if not names & {"neo4j_driver", "s3", "redis_client", "client", "app", "settings", "factory"}:
         return
     settings: Settings = request.getfixturevalue("settings")
     wipe(request.getfixturevalue("neo4j_driver"), settings)
     empty_bucket(request.getfixturevalue("s3"), settings.media_bucket)
     request.getfixturevalue("redis_client").flushdb()
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """One argon2 hash of tests.helpers.PASSWORD for every factory user of the session."""
+    return PasswordHasher().hash(PASSWORD)
+
+
+@pytest.fixture
+def factory(neo4j_driver: Driver, settings: Settings, password_hash: str) -> Factory:
+    return Factory(neo4j_driver, settings, password_hash)
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,9 @@ from neo4j import Driver
 from redis import Redis
 
 from graphgram.settings import Settings
-from tests.helpers import PASSWORD, auth, register
+from tests.fixtures.factories import Factory
+from tests.fixtures.media_files import picture
+from tests.helpers import PASSWORD, auth
 
 
 async def test_register_returns_account_and_stores_argon2_hash(
@@ -30,8 +32,10 @@ async def test_register_returns_account_and_stores_argon2_hash(
     assert records[0]["h"].startswith("$argon2id$")
 
 
-async def test_duplicate_username_is_409_case_insensitively(client: httpx.AsyncClient) -> None:
-    await register(client, "bob")
+async def test_duplicate_username_is_409_case_insensitively(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    factory.user("bob")
     again = await client.post("/auth/register", json={"username": "BOB", "password": PASSWORD})
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "conflict"
@@ -57,8 +61,10 @@ async def test_unknown_body_field_is_422(client: httpx.AsyncClient) -> None:
     assert response.json()["error"]["fields"][0]["field"] == "admin"
 
 
-async def test_login_with_wrong_password_is_401(client: httpx.AsyncClient) -> None:
-    await register(client, "erin")
+async def test_login_with_wrong_password_is_401(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    factory.user("erin")
     wrong = await client.post("/auth/login", json={"username": "erin", "password": "nope-nope"})
     unknown = await client.post("/auth/login", json={"username": "nobody", "password": "x" * 9})
     assert wrong.status_code == unknown.status_code == 401
@@ -74,17 +80,17 @@ async def test_endpoints_need_a_bearer_token(client: httpx.AsyncClient) -> None:
     assert bogus.status_code == 401
 
 
-async def test_logout_revokes_the_token(client: httpx.AsyncClient) -> None:
-    user = await register(client, "frank")
+async def test_logout_revokes_the_token(client: httpx.AsyncClient, factory: Factory) -> None:
+    user = factory.user("frank")
     assert (await client.get("/me", headers=user["headers"])).status_code == 200
     assert (await client.post("/auth/logout", headers=user["headers"])).status_code == 204
     assert (await client.get("/me", headers=user["headers"])).status_code == 401
 
 
 async def test_session_survives_losing_the_redis_cache(
-    client: httpx.AsyncClient, redis_client: Redis
+    client: httpx.AsyncClient, redis_client: Redis, factory: Factory
 ) -> None:
-    user = await register(client, "gina")
+    user = factory.user("gina")
     assert (await client.get("/me", headers=user["headers"])).status_code == 200
     assert redis_client.keys("session:*")
     redis_client.flushdb()  # Redis is a cache: Neo4j keeps the session
@@ -94,8 +100,10 @@ async def test_session_survives_losing_the_redis_cache(
     assert redis_client.keys("session:*")
 
 
-async def test_patch_me_updates_profile_and_checks_limits(client: httpx.AsyncClient) -> None:
-    user = await register(client, "hank")
+async def test_patch_me_updates_profile_and_checks_limits(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    user = factory.user("hank")
     response = await client.patch(
         "/me",
         json={"display_name": "Hank H", "bio": "hi", "private": True},
@@ -119,9 +127,11 @@ async def test_patch_me_updates_profile_and_checks_limits(client: httpx.AsyncCli
     assert me.json()["bio"] == "hi"
 
 
-async def test_login_attempts_are_rate_limited_per_username(client: httpx.AsyncClient) -> None:
-    await register(client, "ivan")
-    await register(client, "judy")
+async def test_login_attempts_are_rate_limited_per_username(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    factory.user("ivan")
+    factory.user("judy")
     wrong = {"username": "ivan", "password": "not-the-password"}
     for _ in range(10):
         assert (await client.post("/auth/login", json=wrong)).status_code == 401
@@ -134,14 +144,11 @@ async def test_login_attempts_are_rate_limited_per_username(client: httpx.AsyncC
 
 
 async def test_deleting_an_account_removes_everything_it_wrote(
-    client: httpx.AsyncClient, neo4j_driver: Driver, settings: Settings, s3: Minio
+    client: httpx.AsyncClient, neo4j_driver: Driver, settings: Settings, s3: Minio, factory: Factory
 ) -> None:
-    from tests.fixtures.media_files import picture
-    from tests.helpers import follow, post
-
-    gone, stays = await register(client, "gone"), await register(client, "stays")
-    await follow(client, stays, gone)
-    await follow(client, gone, stays)
+    gone, stays = factory.user("gone"), factory.user("stays")
+    factory.follow(stays, gone)
+    factory.follow(gone, stays)
     media = await client.post(
         "/media", files={"file": ("p.png", picture("PNG"), "image/png")}, headers=gone["headers"]
     )
@@ -150,19 +157,12 @@ async def test_deleting_an_account_removes_everything_it_wrote(
         json={"caption": "mine", "media_ids": [media.json()["id"]]},
         headers=gone["headers"],
     )
-    theirs = await post(client, stays, "a post that stays")
-    await client.post(f"/posts/{theirs['id']}/like", headers=gone["headers"])
-    comment = await client.post(
-        f"/posts/{theirs['id']}/comments", json={"text": "bye"}, headers=gone["headers"]
-    )
-    await client.post(
-        f"/posts/{theirs['id']}/comments",
-        json={"text": "reply", "reply_to": comment.json()["id"]},
-        headers=stays["headers"],
-    )
-    await client.post(
-        f"/posts/{own.json()['id']}/comments", json={"text": "x"}, headers=stays["headers"]
-    )
+    assert own.status_code == 201, own.text
+    theirs = factory.post(stays, "a post that stays")
+    factory.like(gone, theirs)
+    comment = factory.comment(gone, theirs, "bye")
+    factory.comment(stays, theirs, "reply", reply_to=comment["id"])
+    factory.comment(stays, own.json(), "x")
     assert list(s3.list_objects(settings.media_bucket, recursive=True))
 
     assert (await client.delete("/me", headers=gone["headers"])).status_code == 204

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from backends import Backends
 from graph import analytics
 from graphgram.settings import Settings
-from tests.helpers import register
+from tests.fixtures.factories import Factory
 
 # a, b, c, d; d never posts. Mutual follows: a<->b, b<->c. c blocks d.
 HAND_BUILT = """
@@ -101,24 +101,10 @@ async def test_row_cap_truncates(app: FastAPI) -> None:
     assert result.truncated is True
 
 
-async def analyst(
-    client: httpx.AsyncClient, neo4j_driver: Driver, settings: Settings
-) -> dict[str, Any]:
-    user = await register(client, "ana")
-    neo4j_driver.execute_query(
-        "MATCH (u:User {username: 'ana'}) SET u.role = 'analyst'", database_=settings.neo4j_database
-    )
-    login = await client.post(
-        "/auth/login", json={"username": "ana", "password": "correct-horse-1"}
-    )
-    user["headers"] = {"Authorization": f"Bearer {login.json()['access_token']}"}
-    return user
-
-
 async def test_api_runs_saved_queries_for_analysts_only(
-    client: httpx.AsyncClient, neo4j_driver: Driver, settings: Settings, hand_built: None
+    client: httpx.AsyncClient, factory: Factory, hand_built: None
 ) -> None:
-    ana = await analyst(client, neo4j_driver, settings)
+    ana = factory.user("ana", role="analyst")
     listed = await client.get("/analytics/queries", headers=ana["headers"])
     assert {q["name"] for q in listed.json()} == set(EXPECTED)
     ran = await client.post(
@@ -129,7 +115,7 @@ async def test_api_runs_saved_queries_for_analysts_only(
         "rows": [["pa1", "a", 2, 2]],
         "truncated": False,
     }
-    user = await register(client, "plain")
+    user = factory.user("plain")
     assert (await client.get("/analytics/queries", headers=user["headers"])).status_code == 403
     refused = await client.post(
         "/analytics/queries/top_influencers", json={}, headers=user["headers"]
@@ -137,10 +123,8 @@ async def test_api_runs_saved_queries_for_analysts_only(
     assert refused.status_code == 403
 
 
-async def test_api_rejects_bad_requests(
-    client: httpx.AsyncClient, neo4j_driver: Driver, settings: Settings
-) -> None:
-    ana = await analyst(client, neo4j_driver, settings)
+async def test_api_rejects_bad_requests(client: httpx.AsyncClient, factory: Factory) -> None:
+    ana = factory.user("ana", role="analyst")
     unknown = await client.post("/analytics/queries/drop_all", json={}, headers=ana["headers"])
     assert unknown.status_code == 404
     for params in ({"limit": "ten"}, {"limit": 1.5}, {"nope": 1}):

@@ -7,35 +7,32 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.helpers import block, follow, ids, post, register
+from tests.fixtures.factories import Factory
+from tests.helpers import ids
 
 Users = dict[str, dict[str, Any]]
 
 
 @pytest.fixture(params=["viewer_blocks", "viewer_is_blocked"])
-async def pair(request: pytest.FixtureRequest, client: httpx.AsyncClient) -> Users:
+def pair(request: pytest.FixtureRequest, factory: Factory) -> Users:
     """`viewer` and `other` with some shared history, then a block in one direction."""
-    viewer, other, third = [await register(client, n) for n in ("viewer", "other", "third")]
+    viewer, other, third = [factory.user(n) for n in ("viewer", "other", "third")]
     users = {"viewer": viewer, "other": other, "third": third}
-    await follow(client, viewer, other)
-    await follow(client, other, viewer)
-    await follow(client, viewer, third)
-    await follow(client, other, third)
-    users["other_post"] = await post(client, other, "by other #shared @viewer")
-    users["third_post"] = await post(client, third, "by third #shared")
-    users["viewer_post"] = await post(client, viewer, "by viewer @other")
-    tp = users["third_post"]["id"]
-    await client.post(f"/posts/{tp}/like", headers=other["headers"])
-    await client.post(
-        f"/posts/{tp}/comments", json={"text": "other here"}, headers=other["headers"]
-    )
-    vp = users["viewer_post"]["id"]
-    await client.post(f"/posts/{vp}/like", headers=other["headers"])
-    await client.post(f"/posts/{vp}/comments", json={"text": "hi"}, headers=other["headers"])
+    factory.follow(viewer, other)
+    factory.follow(other, viewer)
+    factory.follow(viewer, third)
+    factory.follow(other, third)
+    users["other_post"] = factory.post(other, "by other #shared @viewer")
+    users["third_post"] = factory.post(third, "by third #shared")
+    users["viewer_post"] = factory.post(viewer, "by viewer @other")
+    factory.like(other, users["third_post"])
+    factory.comment(other, users["third_post"], "other here")
+    factory.like(other, users["viewer_post"])
+    factory.comment(other, users["viewer_post"], "hi")
     if request.param == "viewer_blocks":
-        await block(client, viewer, other)
+        factory.block(viewer, other)
     else:
-        await block(client, other, viewer)
+        factory.block(other, viewer)
     return users
 
 
@@ -97,12 +94,14 @@ async def test_search_hides_the_other(client: httpx.AsyncClient, pair: Users) ->
     assert tags.json()["hashtags"] == [{"name": "shared", "post_count": 1}]
 
 
-async def test_suggestions_hide_the_other(client: httpx.AsyncClient, pair: Users) -> None:
+async def test_suggestions_hide_the_other(
+    client: httpx.AsyncClient, factory: Factory, pair: Users
+) -> None:
     # third follows other: without the block, other would be suggested to a new follower of third
-    newcomer = await register(client, "newcomer")
-    await follow(client, newcomer, pair["third"])
-    await follow(client, pair["third"], pair["other"])
-    await follow(client, pair["third"], pair["viewer"])
+    newcomer = factory.user("newcomer")
+    factory.follow(newcomer, pair["third"])
+    factory.follow(pair["third"], pair["other"])
+    factory.follow(pair["third"], pair["viewer"])
     suggested = await client.get("/suggestions", headers=newcomer["headers"])
     assert {s["user"]["username"] for s in suggested.json()} == {"other", "viewer"}
     mine = await get(client, pair, "/suggestions")

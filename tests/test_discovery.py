@@ -6,24 +6,26 @@ import httpx
 
 from api.discovery.router import reason
 from graph.discovery import prefix_query
-from tests.helpers import follow, post, register
+from tests.fixtures.factories import Factory
 
 
-async def test_search_users_by_username_and_display_name_prefix(client: httpx.AsyncClient) -> None:
-    me = await register(client, "searcher")
-    await register(client, "alicia", display_name="Wonder Land")
-    await register(client, "alfred")
-    await register(client, "bob", display_name="Alpine Bob")
+async def test_search_users_by_username_and_display_name_prefix(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    me = factory.user("searcher")
+    factory.user("alicia", display_name="Wonder Land")
+    factory.user("alfred")
+    factory.user("bob", display_name="Alpine Bob")
     found = await client.get("/search", params={"q": "Al"}, headers=me["headers"])
     assert {u["username"] for u in found.json()["users"]} == {"alicia", "alfred", "bob"}
     by_name = await client.get("/search", params={"q": "wond"}, headers=me["headers"])
     assert [u["username"] for u in by_name.json()["users"]] == ["alicia"]
 
 
-async def test_search_hashtags(client: httpx.AsyncClient) -> None:
-    me = await register(client, "searcher")
-    await post(client, me, "#sunset #sunrise #moon")
-    await post(client, me, "#sunset again")
+async def test_search_hashtags(client: httpx.AsyncClient, factory: Factory) -> None:
+    me = factory.user("searcher")
+    factory.post(me, "#sunset #sunrise #moon")
+    factory.post(me, "#sunset again")
     found = await client.get("/search", params={"q": "#sun"}, headers=me["headers"])
     assert found.json() == {
         "users": [],
@@ -31,8 +33,10 @@ async def test_search_hashtags(client: httpx.AsyncClient) -> None:
     }
 
 
-async def test_search_treats_lucene_syntax_as_text(client: httpx.AsyncClient) -> None:
-    me = await register(client, "searcher")
+async def test_search_treats_lucene_syntax_as_text(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    me = factory.user("searcher")
     for q in ['a"b', "x) OR (y", "*", "name:admin", "\\"]:
         response = await client.get("/search", params={"q": q}, headers=me["headers"])
         assert response.status_code in {200, 422}, q
@@ -41,27 +45,31 @@ async def test_search_treats_lucene_syntax_as_text(client: httpx.AsyncClient) ->
     assert prefix_query("x) OR (y") == "x\\)* AND or* AND \\(y*"
 
 
-async def test_suggestions_rank_friends_of_friends_by_mutuals(client: httpx.AsyncClient) -> None:
-    me = await register(client, "meg")
-    friends = [await register(client, n) for n in ("ann", "ben", "cat", "dan", "eve")]
-    star, niche, followed = [await register(client, n) for n in ("star", "niche", "known")]
+async def test_suggestions_rank_friends_of_friends_by_mutuals(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    me = factory.user("meg")
+    friends = [factory.user(n) for n in ("ann", "ben", "cat", "dan", "eve")]
+    star, niche, followed = [factory.user(n) for n in ("star", "niche", "known")]
     for friend in friends:
-        await follow(client, me, friend)
-        await follow(client, friend, star)
-    await follow(client, friends[0], niche)
-    await follow(client, friends[0], followed)
-    await follow(client, me, followed)
-    await follow(client, friends[1], me)  # never suggest yourself
+        factory.follow(me, friend)
+        factory.follow(friend, star)
+    factory.follow(friends[0], niche)
+    factory.follow(friends[0], followed)
+    factory.follow(me, followed)
+    factory.follow(friends[1], me)  # never suggest yourself
     got = (await client.get("/suggestions", headers=me["headers"])).json()
     assert [(s["user"]["username"], s["mutuals"]) for s in got] == [("star", 5), ("niche", 1)]
     assert got[0]["reason"] == "followed by ann, ben and 3 others you follow"
     assert got[1]["reason"] == "followed by ann"
 
 
-async def test_suggestions_skip_requested_accounts(client: httpx.AsyncClient) -> None:
-    me, friend, private = [await register(client, n) for n in ("meg", "friend", "priv")]
-    await follow(client, me, friend)
-    await follow(client, friend, private)
+async def test_suggestions_skip_requested_accounts(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    me, friend, private = [factory.user(n) for n in ("meg", "friend", "priv")]
+    factory.follow(me, friend)
+    factory.follow(friend, private)
     await client.patch("/me", json={"private": True}, headers=private["headers"])
     assert [
         s["user"]["username"]
@@ -71,12 +79,14 @@ async def test_suggestions_skip_requested_accounts(client: httpx.AsyncClient) ->
     assert (await client.get("/suggestions", headers=me["headers"])).json() == []
 
 
-async def test_suggestions_fall_back_to_popular_accounts(client: httpx.AsyncClient) -> None:
-    newbie, a, b = [await register(client, n) for n in ("newbie", "a_pop", "b_pop")]
-    fans = [await register(client, f"fan{i}") for i in range(2)]
+async def test_suggestions_fall_back_to_popular_accounts(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    newbie, a, b = [factory.user(n) for n in ("newbie", "a_pop", "b_pop")]
+    fans = [factory.user(f"fan{i}") for i in range(2)]
     for fan in fans:
-        await follow(client, fan, a)
-    await follow(client, fans[0], b)
+        factory.follow(fan, a)
+    factory.follow(fans[0], b)
     got = (await client.get("/suggestions", params={"limit": 2}, headers=newbie["headers"])).json()
     assert [(s["user"]["username"], s["reason"]) for s in got] == [
         ("a_pop", "popular on Graphgram"),

@@ -6,7 +6,8 @@ from typing import Any
 
 import httpx
 
-from tests.helpers import block, follow, ids, post, register
+from tests.fixtures.factories import Factory
+from tests.helpers import block, follow, ids, post
 
 
 async def feed(client: httpx.AsyncClient, user: dict[str, Any], **params: Any) -> httpx.Response:
@@ -15,36 +16,42 @@ async def feed(client: httpx.AsyncClient, user: dict[str, Any], **params: Any) -
     return response
 
 
-async def test_feed_has_followed_and_own_posts_newest_first(client: httpx.AsyncClient) -> None:
-    alice, bob, carol = [await register(client, n) for n in ("alice", "bob", "carol")]
-    await follow(client, alice, bob)
-    p1 = await post(client, bob, "bob 1")
-    p2 = await post(client, carol, "carol, not followed")
-    p3 = await post(client, alice, "alice own")
-    p4 = await post(client, bob, "bob 2")
+async def test_feed_has_followed_and_own_posts_newest_first(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    alice, bob, carol = [factory.user(n) for n in ("alice", "bob", "carol")]
+    factory.follow(alice, bob)
+    p1 = factory.post(bob, "bob 1")
+    p2 = factory.post(carol, "carol, not followed")
+    p3 = factory.post(alice, "alice own")
+    p4 = factory.post(bob, "bob 2")
     got = ids((await feed(client, alice)).json())
     assert got == [p4["id"], p3["id"], p1["id"]]
     assert p2["id"] not in got
 
 
-async def test_feed_excludes_private_accounts_not_followed(client: httpx.AsyncClient) -> None:
-    alice, bob = await register(client, "alice"), await register(client, "bob")
-    await follow(client, alice, bob)
+async def test_feed_excludes_private_accounts_not_followed(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    alice, bob = factory.user("alice"), factory.user("bob")
+    factory.follow(alice, bob)
     await client.patch("/me", json={"private": True}, headers=bob["headers"])
     secret = await post(client, bob, "for followers")
     assert ids((await feed(client, alice)).json()) == [secret["id"]]  # alice already follows
-    carol = await register(client, "carol")
+    carol = factory.user("carol")
     await client.post("/users/bob/follow", headers=carol["headers"])  # only a request
     assert (await feed(client, carol)).json() == []
 
 
-async def test_feed_is_fresh_after_unfollow_block_and_delete(client: httpx.AsyncClient) -> None:
-    alice, bob, carol = [await register(client, n) for n in ("alice", "bob", "carol")]
-    await follow(client, alice, bob)
-    await follow(client, alice, carol)
-    bob_post = await post(client, bob, "bob")
-    carol_post = await post(client, carol, "carol")
-    carol_post2 = await post(client, carol, "carol 2")
+async def test_feed_is_fresh_after_unfollow_block_and_delete(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    alice, bob, carol = [factory.user(n) for n in ("alice", "bob", "carol")]
+    factory.follow(alice, bob)
+    factory.follow(alice, carol)
+    bob_post = factory.post(bob, "bob")
+    carol_post = factory.post(carol, "carol")
+    carol_post2 = factory.post(carol, "carol 2")
     assert set(ids((await feed(client, alice)).json())) == {
         bob_post["id"],
         carol_post["id"],
@@ -62,11 +69,11 @@ async def test_feed_is_fresh_after_unfollow_block_and_delete(client: httpx.Async
 
 
 async def test_pagination_neither_skips_nor_repeats_while_posts_arrive(
-    client: httpx.AsyncClient,
+    client: httpx.AsyncClient, factory: Factory
 ) -> None:
-    alice, bob = await register(client, "alice"), await register(client, "bob")
-    await follow(client, alice, bob)
-    older = [(await post(client, bob, f"old {i}"))["id"] for i in range(7)]
+    alice, bob = factory.user("alice"), factory.user("bob")
+    factory.follow(alice, bob)
+    older = [factory.post(bob, f"old {i}")["id"] for i in range(7)]
     first = await feed(client, alice, limit=3)
     page1 = ids(first.json())
     assert page1 == older[::-1][:3]
@@ -87,8 +94,8 @@ async def test_pagination_neither_skips_nor_repeats_while_posts_arrive(
     assert just_after == newer[:2][::-1]
 
 
-async def test_limit_is_bounded(client: httpx.AsyncClient) -> None:
-    alice = await register(client, "alice")
+async def test_limit_is_bounded(client: httpx.AsyncClient, factory: Factory) -> None:
+    alice = factory.user("alice")
     response = await client.get("/feed", params={"limit": 101}, headers=alice["headers"])
     assert response.status_code == 422
     assert response.json()["error"]["fields"][0]["field"] == "limit"

@@ -8,7 +8,8 @@ import httpx
 from neo4j import Driver
 
 from graphgram.settings import Settings
-from tests.helpers import block, follow, register
+from tests.fixtures.factories import Factory
+from tests.helpers import block
 
 
 def count(driver: Driver, settings: Settings, pattern: str) -> int:
@@ -18,8 +19,10 @@ def count(driver: Driver, settings: Settings, pattern: str) -> int:
     return int(records[0]["n"])
 
 
-async def test_follow_public_account_shows_in_profile_and_lists(client: httpx.AsyncClient) -> None:
-    alice, bob = await register(client, "alice"), await register(client, "bob")
+async def test_follow_public_account_shows_in_profile_and_lists(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    alice, bob = factory.user("alice"), factory.user("bob")
     response = await client.post("/users/bob/follow", headers=alice["headers"])
     assert response.json() == {"following": True, "requested": False}
     profile = (await client.get("/users/bob", headers=alice["headers"])).json()
@@ -34,9 +37,9 @@ async def test_follow_public_account_shows_in_profile_and_lists(client: httpx.As
 
 
 async def test_concurrent_follows_create_one_relationship(
-    client: httpx.AsyncClient, neo4j_driver: Driver, settings: Settings
+    client: httpx.AsyncClient, neo4j_driver: Driver, settings: Settings, factory: Factory
 ) -> None:
-    alice, _ = await register(client, "alice"), await register(client, "bob")
+    alice, _ = factory.user("alice"), factory.user("bob")
     results = await asyncio.gather(
         *[client.post("/users/bob/follow", headers=alice["headers"]) for _ in range(10)]
     )
@@ -44,9 +47,9 @@ async def test_concurrent_follows_create_one_relationship(
     assert count(neo4j_driver, settings, "(:User {username:'alice'})-[:FOLLOWS]->(:User)") == 1
 
 
-async def test_unfollow_is_idempotent(client: httpx.AsyncClient) -> None:
-    alice, bob = await register(client, "alice"), await register(client, "bob")
-    await follow(client, alice, bob)
+async def test_unfollow_is_idempotent(client: httpx.AsyncClient, factory: Factory) -> None:
+    alice, bob = factory.user("alice"), factory.user("bob")
+    factory.follow(alice, bob)
     for _ in range(2):
         response = await client.delete("/users/bob/follow", headers=alice["headers"])
         assert response.status_code == 200
@@ -55,15 +58,19 @@ async def test_unfollow_is_idempotent(client: httpx.AsyncClient) -> None:
     assert profile["follower_count"] == 0
 
 
-async def test_following_yourself_or_unknown_users_is_refused(client: httpx.AsyncClient) -> None:
-    alice = await register(client, "alice")
+async def test_following_yourself_or_unknown_users_is_refused(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    alice = factory.user("alice")
     assert (await client.post("/users/alice/follow", headers=alice["headers"])).status_code == 422
     assert (await client.post("/users/ghost/follow", headers=alice["headers"])).status_code == 404
     assert (await client.post("/users/alice/block", headers=alice["headers"])).status_code == 422
 
 
-async def test_private_account_request_accept_flow(client: httpx.AsyncClient) -> None:
-    alice, bob = await register(client, "alice"), await register(client, "bob")
+async def test_private_account_request_accept_flow(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    alice, bob = factory.user("alice"), factory.user("bob")
     await client.patch("/me", json={"private": True}, headers=bob["headers"])
     await client.post("/posts", json={"caption": "private thoughts"}, headers=bob["headers"])
 
@@ -86,8 +93,8 @@ async def test_private_account_request_accept_flow(client: httpx.AsyncClient) ->
     assert again.status_code == 404
 
 
-async def test_rejected_request_grants_nothing(client: httpx.AsyncClient) -> None:
-    alice, bob = await register(client, "alice"), await register(client, "bob")
+async def test_rejected_request_grants_nothing(client: httpx.AsyncClient, factory: Factory) -> None:
+    alice, bob = factory.user("alice"), factory.user("bob")
     await client.patch("/me", json={"private": True}, headers=bob["headers"])
     await client.post("/users/bob/follow", headers=alice["headers"])
     assert (
@@ -102,16 +109,18 @@ async def test_rejected_request_grants_nothing(client: httpx.AsyncClient) -> Non
     }
 
 
-async def test_withdrawing_a_request(client: httpx.AsyncClient) -> None:
-    alice, bob = await register(client, "alice"), await register(client, "bob")
+async def test_withdrawing_a_request(client: httpx.AsyncClient, factory: Factory) -> None:
+    alice, bob = factory.user("alice"), factory.user("bob")
     await client.patch("/me", json={"private": True}, headers=bob["headers"])
     await client.post("/users/bob/follow", headers=alice["headers"])
     await client.delete("/users/bob/follow", headers=alice["headers"])
     assert (await client.get("/me/follow-requests", headers=bob["headers"])).json() == []
 
 
-async def test_going_public_accepts_pending_requests(client: httpx.AsyncClient) -> None:
-    alice, bob = await register(client, "alice"), await register(client, "bob")
+async def test_going_public_accepts_pending_requests(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    alice, bob = factory.user("alice"), factory.user("bob")
     await client.patch("/me", json={"private": True}, headers=bob["headers"])
     await client.post("/users/bob/follow", headers=alice["headers"])
     await client.patch("/me", json={"private": False}, headers=bob["headers"])
@@ -120,11 +129,11 @@ async def test_going_public_accepts_pending_requests(client: httpx.AsyncClient) 
 
 
 async def test_block_removes_follows_and_requests_both_ways(
-    client: httpx.AsyncClient, neo4j_driver: Driver, settings: Settings
+    client: httpx.AsyncClient, neo4j_driver: Driver, settings: Settings, factory: Factory
 ) -> None:
-    alice, bob = await register(client, "alice"), await register(client, "bob")
-    await follow(client, alice, bob)
-    await follow(client, bob, alice)
+    alice, bob = factory.user("alice"), factory.user("bob")
+    factory.follow(alice, bob)
+    factory.follow(bob, alice)
     await block(client, alice, bob)
     await block(client, alice, bob)  # idempotent
     assert count(neo4j_driver, settings, "(:User)-[:FOLLOWS]->(:User)") == 0
@@ -136,10 +145,12 @@ async def test_block_removes_follows_and_requests_both_ways(
     assert [u["username"] for u in blocked.json()] == ["bob"]
 
 
-async def test_unblock_restores_visibility_but_not_follows(client: httpx.AsyncClient) -> None:
-    alice, bob = await register(client, "alice"), await register(client, "bob")
-    await follow(client, alice, bob)
-    await block(client, bob, alice)
+async def test_unblock_restores_visibility_but_not_follows(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    alice, bob = factory.user("alice"), factory.user("bob")
+    factory.follow(alice, bob)
+    factory.block(bob, alice)
     assert (await client.get("/users/bob", headers=alice["headers"])).status_code == 404
     assert (await client.delete("/users/alice/block", headers=bob["headers"])).status_code == 204
     profile = await client.get("/users/bob", headers=alice["headers"])
@@ -148,12 +159,12 @@ async def test_unblock_restores_visibility_but_not_follows(client: httpx.AsyncCl
 
 
 async def test_follower_list_pagination_neither_skips_nor_repeats(
-    client: httpx.AsyncClient,
+    client: httpx.AsyncClient, factory: Factory
 ) -> None:
-    star = await register(client, "star")
-    fans = [await register(client, f"fan{i:02d}") for i in range(7)]
+    star = factory.user("star")
+    fans = [factory.user(f"fan{i:02d}") for i in range(7)]
     for fan in fans:
-        await follow(client, fan, star)
+        factory.follow(fan, star)
     seen: list[str] = []
     url = "/users/star/followers?limit=3"
     while url:

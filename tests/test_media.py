@@ -19,7 +19,7 @@ from PIL import Image
 from api.app import create_app
 from graphgram.settings import Settings
 from tests.fixtures import media_files as files
-from tests.helpers import follow, register
+from tests.fixtures.factories import Factory
 
 
 def objects(s3: Minio, settings: Settings) -> set[str]:
@@ -69,9 +69,9 @@ def fetch_image(url: str) -> Image.Image:
 
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "GIF", "HEIF"])
 async def test_each_picture_format_gets_variants_and_blurhash(
-    fmt: str, client: httpx.AsyncClient
+    fmt: str, client: httpx.AsyncClient, factory: Factory
 ) -> None:
-    alice = await register(client, "alice")
+    alice = factory.user("alice")
     response = await upload(client, alice, files.picture(fmt, 1600, 800), name="pic.bin")
     assert response.status_code == 201, response.text
     body = response.json()
@@ -85,8 +85,10 @@ async def test_each_picture_format_gets_variants_and_blurhash(
     assert max(thumb.size) == 320
 
 
-async def test_exif_orientation_applied_and_gps_stripped(client: httpx.AsyncClient) -> None:
-    alice = await register(client, "alice")
+async def test_exif_orientation_applied_and_gps_stripped(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    alice = factory.user("alice")
     original = files.jpeg_with_gps_rotated()
     assert Image.open(io.BytesIO(original)).getexif().get_ifd(0x8825)  # the fixture has GPS
     body = (await upload(client, alice, original, name="photo.jpg")).json()
@@ -106,9 +108,14 @@ async def test_exif_orientation_applied_and_gps_stripped(client: httpx.AsyncClie
     [(files.mp4, "video/mp4"), (files.mov, "video/quicktime"), (files.webm, "video/webm")],
 )
 async def test_each_video_format_is_probed_and_gets_a_poster(
-    make: Any, ctype: str, client: httpx.AsyncClient, s3: Minio, settings: Settings
+    make: Any,
+    ctype: str,
+    client: httpx.AsyncClient,
+    s3: Minio,
+    settings: Settings,
+    factory: Factory,
 ) -> None:
-    alice = await register(client, "alice")
+    alice = factory.user("alice")
     data = make()
     response = await upload(client, alice, data, name="clip", ctype=ctype)
     assert response.status_code == 201, response.text
@@ -125,9 +132,9 @@ async def test_each_video_format_is_probed_and_gets_a_poster(
 
 
 async def test_identical_uploads_share_objects(
-    client: httpx.AsyncClient, s3: Minio, settings: Settings
+    client: httpx.AsyncClient, s3: Minio, settings: Settings, factory: Factory
 ) -> None:
-    alice, bob = await register(client, "alice"), await register(client, "bob")
+    alice, bob = factory.user("alice"), factory.user("bob")
     data = files.picture("PNG")
     first = (await upload(client, alice, data)).json()
     second = (await upload(client, bob, data)).json()
@@ -157,8 +164,9 @@ async def test_bad_input_is_4xx_and_changes_nothing(
     s3: Minio,
     neo4j_driver: Driver,
     settings: Settings,
+    factory: Factory,
 ) -> None:
-    alice = await register(client, "alice")
+    alice = factory.user("alice")
     response = await upload(client, alice, make(), name="upload.jpg", ctype=ctype)
     assert response.status_code == status, response.text
     assert set(response.json()["error"]) >= {"code", "message"}
@@ -177,9 +185,13 @@ async def small_caps_client(settings: Settings) -> AsyncIterator[httpx.AsyncClie
 
 
 async def test_over_size_uploads_are_413_and_store_nothing(
-    small_caps_client: httpx.AsyncClient, s3: Minio, neo4j_driver: Driver, settings: Settings
+    small_caps_client: httpx.AsyncClient,
+    s3: Minio,
+    neo4j_driver: Driver,
+    settings: Settings,
+    factory: Factory,
 ) -> None:
-    alice = await register(small_caps_client, "alice")
+    alice = factory.user("alice")
     big_picture = files.picture("PNG", 400, 400) + b"\0" * 3_000
     for data in (big_picture, b"\0" * 10_000):
         response = await upload(small_caps_client, alice, data)
@@ -189,10 +201,10 @@ async def test_over_size_uploads_are_413_and_store_nothing(
 
 
 async def test_media_attach_to_posts_in_order_and_show_in_the_feed(
-    client: httpx.AsyncClient,
+    client: httpx.AsyncClient, factory: Factory
 ) -> None:
-    alice, bob = await register(client, "alice"), await register(client, "bob")
-    await follow(client, bob, alice)
+    alice, bob = factory.user("alice"), factory.user("bob")
+    factory.follow(bob, alice)
     a = (await upload(client, alice, files.picture("PNG", 50, 50))).json()
     b = (await upload(client, alice, files.picture("JPEG", 60, 30))).json()
     created = await client.post(
@@ -208,9 +220,10 @@ async def test_media_attach_to_posts_in_order_and_show_in_the_feed(
     assert stolen.status_code == 422
 
 
-async def test_private_media_is_not_readable_by_strangers(client: httpx.AsyncClient) -> None:
-    alice, stranger = await register(client, "alice"), await register(client, "stranger")
-    await client.patch("/me", json={"private": True}, headers=alice["headers"])
+async def test_private_media_is_not_readable_by_strangers(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    alice, stranger = factory.user("alice", private=True), factory.user("stranger")
     m = (await upload(client, alice, files.picture("PNG"))).json()
     await client.post("/posts", json={"media_ids": [m["id"]]}, headers=alice["headers"])
     assert (await client.get(f"/media/{m['id']}", headers=stranger["headers"])).status_code == 404
@@ -218,8 +231,10 @@ async def test_private_media_is_not_readable_by_strangers(client: httpx.AsyncCli
     assert httpx.get(m["url"].split("?")[0]).status_code == 403
 
 
-async def test_edge_caches_and_serves_ranges_of_a_video(client: httpx.AsyncClient) -> None:
-    alice = await register(client, "alice")
+async def test_edge_caches_and_serves_ranges_of_a_video(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    alice = factory.user("alice")
     # Unique bytes: the edge keeps content-addressed objects cached across test runs.
     data = files.video("mp4", "libx264", frames=48, size=(320, 240), tint=secrets.randbelow(65536))
     created = (await upload(client, alice, data, ctype="video/mp4")).json()
@@ -236,9 +251,9 @@ async def test_edge_caches_and_serves_ranges_of_a_video(client: httpx.AsyncClien
 
 
 async def test_deleting_the_post_removes_its_media(
-    client: httpx.AsyncClient, s3: Minio, neo4j_driver: Driver, settings: Settings
+    client: httpx.AsyncClient, s3: Minio, neo4j_driver: Driver, settings: Settings, factory: Factory
 ) -> None:
-    alice = await register(client, "alice")
+    alice = factory.user("alice")
     kept = (await upload(client, alice, files.picture("PNG", 40, 40))).json()
     shared = (await upload(client, alice, files.picture("JPEG", 40, 40))).json()
     one = await client.post(
@@ -259,11 +274,16 @@ async def test_deleting_the_post_removes_its_media(
 
 
 async def test_sweep_removes_orphan_objects_and_stuck_media(
-    app: FastAPI, client: httpx.AsyncClient, s3: Minio, neo4j_driver: Driver, settings: Settings
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    s3: Minio,
+    neo4j_driver: Driver,
+    settings: Settings,
+    factory: Factory,
 ) -> None:
     from media.sweep import sweep
 
-    alice = await register(client, "alice")
+    alice = factory.user("alice")
     good = (await upload(client, alice, files.picture("PNG"))).json()
     s3.put_object(settings.media_bucket, "img/orphan.webp", io.BytesIO(b"x"), 1)
     neo4j_driver.execute_query(

@@ -9,7 +9,8 @@ import httpx
 from api.app import create_app
 from backends import Backends
 from graphgram.settings import Settings
-from tests.helpers import post, register
+from tests.fixtures.factories import Factory
+from tests.helpers import register
 
 
 def sample(text: str, name: str, **labels: str) -> float:
@@ -30,10 +31,12 @@ async def metrics(client: httpx.AsyncClient) -> str:
     return response.text
 
 
-async def test_request_counters_use_route_templates(client: httpx.AsyncClient) -> None:
+async def test_request_counters_use_route_templates(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
     before = await metrics(client)
-    alice = await register(client, "alice")
-    created = await post(client, alice, "hello")
+    alice = factory.user("alice")
+    created = factory.post(alice, "hello")
     for _ in range(3):
         await client.get(f"/posts/{created['id']}", headers=alice["headers"])
     await client.get("/posts/nope", headers=alice["headers"])

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import httpx
 
-from tests.helpers import follow, post, register
+from tests.fixtures.factories import Factory
+from tests.helpers import post
 
 
-async def test_notifications_cover_every_kind_newest_first(client: httpx.AsyncClient) -> None:
-    me, fan = await register(client, "meg"), await register(client, "fan")
-    mine = await post(client, me, "my post")
-    await follow(client, fan, me)
-    await client.post(f"/posts/{mine['id']}/like", headers=fan["headers"])
-    comment = await client.post(
-        f"/posts/{mine['id']}/comments", json={"text": "wow"}, headers=fan["headers"]
-    )
-    theirs = await post(client, fan, "hello @meg")
+async def test_notifications_cover_every_kind_newest_first(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    me, fan = factory.user("meg"), factory.user("fan")
+    mine = factory.post(me, "my post")
+    factory.follow(fan, me)
+    factory.like(fan, mine)
+    comment = factory.comment(fan, mine, "wow")
+    theirs = factory.post(fan, "hello @meg")
     await client.patch("/me", json={"private": True}, headers=me["headers"])
-    lurker = await register(client, "lurker")
-    await client.post("/users/meg/follow", headers=lurker["headers"])
+    lurker = factory.user("lurker")
+    factory.follow(lurker, me)  # meg is private now: a request
 
     notes = (await client.get("/notifications", headers=me["headers"])).json()
     assert [(n["type"], n["account"]["username"]) for n in notes] == [
@@ -29,18 +30,18 @@ async def test_notifications_cover_every_kind_newest_first(client: httpx.AsyncCl
         ("follow", "fan"),
     ]
     assert notes[1]["post_id"] == theirs["id"]
-    assert notes[2]["comment_id"] == comment.json()["id"]
+    assert notes[2]["comment_id"] == comment["id"]
     assert not any(n["read"] for n in notes)
 
 
-async def test_read_marker_and_pagination(client: httpx.AsyncClient) -> None:
-    me = await register(client, "meg")
-    fans = [await register(client, f"fan{i}") for i in range(4)]
+async def test_read_marker_and_pagination(client: httpx.AsyncClient, factory: Factory) -> None:
+    me = factory.user("meg")
+    fans = [factory.user(f"fan{i}") for i in range(4)]
     for fan in fans:
-        await follow(client, fan, me)
+        factory.follow(fan, me)
     assert (await client.post("/notifications/read", headers=me["headers"])).status_code == 204
-    late = await register(client, "late")
-    await follow(client, late, me)
+    late = factory.user("late")
+    factory.follow(late, me)
     page = await client.get("/notifications", params={"limit": 2}, headers=me["headers"])
     assert [(n["account"]["username"], n["read"]) for n in page.json()] == [
         ("late", False),
@@ -54,8 +55,8 @@ async def test_read_marker_and_pagination(client: httpx.AsyncClient) -> None:
     assert [n["account"]["username"] for n in rest.json()] == ["fan2", "fan1", "fan0"]
 
 
-async def test_own_actions_do_not_notify(client: httpx.AsyncClient) -> None:
-    me = await register(client, "meg")
+async def test_own_actions_do_not_notify(client: httpx.AsyncClient, factory: Factory) -> None:
+    me = factory.user("meg")
     mine = await post(client, me, "note to self @meg")
     await client.post(f"/posts/{mine['id']}/like", headers=me["headers"])
     await client.post(f"/posts/{mine['id']}/comments", json={"text": "x"}, headers=me["headers"])

@@ -8,7 +8,8 @@ import httpx
 from neo4j import Driver
 
 from graphgram.settings import Settings
-from tests.helpers import block, post, register
+from tests.fixtures.factories import Factory
+from tests.helpers import post
 
 
 def scalar(driver: Driver, settings: Settings, query: str) -> int:
@@ -16,8 +17,10 @@ def scalar(driver: Driver, settings: Settings, query: str) -> int:
     return int(records[0][0])
 
 
-async def test_create_post_parses_hashtags_and_mentions(client: httpx.AsyncClient) -> None:
-    alice, _ = await register(client, "alice"), await register(client, "bob")
+async def test_create_post_parses_hashtags_and_mentions(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    alice, _ = factory.user("alice"), factory.user("bob")
     created = await post(client, alice, "Sunset #Beach #beach #sun with @bob and @nobody")
     assert created["hashtags"] == ["beach", "sun"]
     assert created["mentions"] == ["bob"]
@@ -29,17 +32,17 @@ async def test_create_post_parses_hashtags_and_mentions(client: httpx.AsyncClien
     assert fetched.json() == created
 
 
-async def test_no_mention_across_a_block(client: httpx.AsyncClient) -> None:
-    alice, bob = await register(client, "alice"), await register(client, "bob")
-    await block(client, bob, alice)
+async def test_no_mention_across_a_block(client: httpx.AsyncClient, factory: Factory) -> None:
+    alice, bob = factory.user("alice"), factory.user("bob")
+    factory.block(bob, alice)
     created = await post(client, alice, "hey @bob")
     assert created["mentions"] == []
 
 
 async def test_caption_limit_is_422_with_the_limit(
-    client: httpx.AsyncClient, neo4j_driver: Driver, settings: Settings
+    client: httpx.AsyncClient, neo4j_driver: Driver, settings: Settings, factory: Factory
 ) -> None:
-    alice = await register(client, "alice")
+    alice = factory.user("alice")
     response = await client.post("/posts", json={"caption": "x" * 2201}, headers=alice["headers"])
     assert response.status_code == 422
     field = response.json()["error"]["fields"][0]
@@ -49,9 +52,9 @@ async def test_caption_limit_is_422_with_the_limit(
 
 
 async def test_post_with_unknown_media_writes_nothing(
-    client: httpx.AsyncClient, neo4j_driver: Driver, settings: Settings
+    client: httpx.AsyncClient, neo4j_driver: Driver, settings: Settings, factory: Factory
 ) -> None:
-    alice = await register(client, "alice")
+    alice = factory.user("alice")
     response = await client.post(
         "/posts", json={"caption": "#new", "media_ids": ["nope"]}, headers=alice["headers"]
     )
@@ -65,10 +68,10 @@ async def test_post_with_unknown_media_writes_nothing(
 
 
 async def test_likes_are_idempotent_under_concurrency(
-    client: httpx.AsyncClient, neo4j_driver: Driver, settings: Settings
+    client: httpx.AsyncClient, neo4j_driver: Driver, settings: Settings, factory: Factory
 ) -> None:
-    alice, bob = await register(client, "alice"), await register(client, "bob")
-    created = await post(client, alice, "like me")
+    alice, bob = factory.user("alice"), factory.user("bob")
+    created = factory.post(alice, "like me")
     results = await asyncio.gather(
         *[client.post(f"/posts/{created['id']}/like", headers=bob["headers"]) for _ in range(10)]
     )
@@ -84,9 +87,9 @@ async def test_likes_are_idempotent_under_concurrency(
     assert unliked.json()["liked"] is False
 
 
-async def test_comments_and_replies(client: httpx.AsyncClient) -> None:
-    alice, bob = await register(client, "alice"), await register(client, "bob")
-    created = await post(client, alice, "discuss")
+async def test_comments_and_replies(client: httpx.AsyncClient, factory: Factory) -> None:
+    alice, bob = factory.user("alice"), factory.user("bob")
+    created = factory.post(alice, "discuss")
     first = await client.post(
         f"/posts/{created['id']}/comments", json={"text": "first!"}, headers=bob["headers"]
     )
@@ -106,16 +109,14 @@ async def test_comments_and_replies(client: httpx.AsyncClient) -> None:
     assert view["comment_count"] == 2
 
 
-async def test_comment_validation(client: httpx.AsyncClient) -> None:
-    alice = await register(client, "alice")
-    one, other = await post(client, alice, "one"), await post(client, alice, "two")
-    c = await client.post(
-        f"/posts/{one['id']}/comments", json={"text": "x"}, headers=alice["headers"]
-    )
+async def test_comment_validation(client: httpx.AsyncClient, factory: Factory) -> None:
+    alice = factory.user("alice")
+    one, other = factory.post(alice, "one"), factory.post(alice, "two")
+    c = factory.comment(alice, one, "x")
     for body, field in [
         ({"text": ""}, "text"),
         ({"text": "y" * 2201}, "text"),
-        ({"text": "ok", "reply_to": c.json()["id"]}, "reply_to"),  # a comment on another post
+        ({"text": "ok", "reply_to": c["id"]}, "reply_to"),  # a comment on another post
     ]:
         response = await client.post(
             f"/posts/{other['id']}/comments", json=body, headers=alice["headers"]
@@ -128,14 +129,12 @@ async def test_comment_validation(client: httpx.AsyncClient) -> None:
     assert missing.status_code == 404
 
 
-async def test_comment_deletion_rights(client: httpx.AsyncClient) -> None:
-    owner, bob, carol = [await register(client, n) for n in ("owner", "bob", "carol")]
-    created = await post(client, owner, "mine")
+async def test_comment_deletion_rights(client: httpx.AsyncClient, factory: Factory) -> None:
+    owner, bob, carol = [factory.user(n) for n in ("owner", "bob", "carol")]
+    created = factory.post(owner, "mine")
     path = f"/posts/{created['id']}/comments"
-    by_bob = (await client.post(path, json={"text": "bob"}, headers=bob["headers"])).json()
-    reply = await client.post(
-        path, json={"text": "re", "reply_to": by_bob["id"]}, headers=carol["headers"]
-    )
+    by_bob = factory.comment(bob, created, "bob")
+    reply = factory.comment(carol, created, "re", reply_to=by_bob["id"])
     assert (
         await client.delete(f"/comments/{by_bob['id']}", headers=carol["headers"])
     ).status_code == 403
@@ -145,19 +144,17 @@ async def test_comment_deletion_rights(client: httpx.AsyncClient) -> None:
     # the reply went with its parent
     assert (await client.get(path, headers=owner["headers"])).json() == []
     assert (
-        await client.delete(f"/comments/{reply.json()['id']}", headers=carol["headers"])
+        await client.delete(f"/comments/{reply['id']}", headers=carol["headers"])
     ).status_code == 404
 
 
 async def test_deleting_a_post_removes_likes_comments_and_links(
-    client: httpx.AsyncClient, neo4j_driver: Driver, settings: Settings
+    client: httpx.AsyncClient, neo4j_driver: Driver, settings: Settings, factory: Factory
 ) -> None:
-    alice, bob = await register(client, "alice"), await register(client, "bob")
-    created = await post(client, alice, "bye #gone @bob")
-    await client.post(f"/posts/{created['id']}/like", headers=bob["headers"])
-    await client.post(
-        f"/posts/{created['id']}/comments", json={"text": "x"}, headers=bob["headers"]
-    )
+    alice, bob = factory.user("alice"), factory.user("bob")
+    created = factory.post(alice, "bye #gone @bob")
+    factory.like(bob, created)
+    factory.comment(bob, created, "x")
     assert (
         await client.delete(f"/posts/{created['id']}", headers=bob["headers"])
     ).status_code == 403
@@ -174,10 +171,11 @@ async def test_deleting_a_post_removes_likes_comments_and_links(
     )
 
 
-async def test_private_posts_are_404_to_strangers(client: httpx.AsyncClient) -> None:
-    alice, bob = await register(client, "alice"), await register(client, "bob")
-    await client.patch("/me", json={"private": True}, headers=alice["headers"])
-    created = await post(client, alice, "secret")
+async def test_private_posts_are_404_to_strangers(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    alice, bob = factory.user("alice", private=True), factory.user("bob")
+    created = factory.post(alice, "secret")
     assert (await client.get(f"/posts/{created['id']}", headers=bob["headers"])).status_code == 404
     like = await client.post(f"/posts/{created['id']}/like", headers=bob["headers"])
     assert like.status_code == 404
