@@ -591,20 +591,12 @@ class NginxService(Service):
         self.binary = _ensure_debian_package("nginx", "nginx", progress)
 
     def render(self) -> None:
+        from ops import edge
+
         for sub in ("cache", "temp", "logs", "run", "conf"):
             (self.dir / sub).mkdir(parents=True, exist_ok=True)
-        _render(
-            "nginx/nginx.conf.template",
-            self.conf_path(),
-            user_directive="user root root;" if os.geteuid() == 0 else "",
-            prefix=self.dir,
-            pid_file=self.pid_file,
-            edge_port=self.s.edge_port,
-            s3_upstream=f"127.0.0.1:{self.s.s3_port}",
-            bucket=self.s.media_bucket,
-            cdn_secret=self.s.cdn_secret,
-            cache_max_size="2g",
-        )
+        conf = edge.native(self.s, self.dir, self.pid_file, as_root=os.geteuid() == 0)
+        self.conf_path().write_text(edge.render(conf))
 
     def launch(self) -> None:
         self.render()
