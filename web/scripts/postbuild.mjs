@@ -22,6 +22,14 @@ for (const [from, to] of Object.entries(files)) {
   cpSync(join(root, "node_modules", from), join(docs, to));
 }
 
+// ReDoc's sidebar credit loads a logo from Redocly's CDN; it hides itself when the image fails,
+// so point it at an empty data URL: the page then asks no other host for anything.
+const redoc = join(docs, "redoc", "redoc.standalone.js");
+const logo = 'src:"https://cdn.redoc.ly/redoc/logo-mini.svg"';
+const bundle = readFileSync(redoc, "utf8");
+if (bundle.includes(logo)) writeFileSync(redoc, bundle.replace(logo, 'src:"data:,"'));
+else console.warn("postbuild: ReDoc's CDN logo reference not found; tests/e2e/test_docs_offline.py will tell");
+
 function* walk(dir) {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);

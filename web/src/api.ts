@@ -269,6 +269,7 @@ export const api = {
     send(`/users/${encodeURIComponent(username)}/block`, { method: "POST" }),
   unblock: (username: string) =>
     send(`/users/${encodeURIComponent(username)}/block`, { method: "DELETE" }),
+  blocks: () => page<UserSummary>("/me/blocks?limit=100"),
   followRequests: () => page<UserSummary>("/me/follow-requests?limit=50"),
   accept: (username: string) =>
     send(`/me/follow-requests/${encodeURIComponent(username)}/accept`, { method: "POST" }),

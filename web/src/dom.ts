@@ -105,7 +105,7 @@ export function endless<T>(
   container: HTMLElement,
   first: string,
   render: (item: T) => Node,
-  options: { empty?: () => Node; label?: string; initial?: Page<T> } = {},
+  options: { empty?: () => Node; label?: string; initial?: Page<T>; end?: string | null } = {},
 ): void {
   let next: string | null = first;
   let loading = false;
@@ -139,7 +139,7 @@ export function endless<T>(
       more.hidden = next === null;
       if (next === null) {
         observer.disconnect();
-        if (count > 0) status.textContent = "You're all caught up.";
+        if (count > 0) status.textContent = options.end === undefined ? "You're all caught up." : options.end ?? "";
       }
     } catch (error) {
       status.replaceChildren(errorBox(error));

@@ -113,18 +113,19 @@ export function mediaView(post: Post, eager = false): HTMLElement | null {
   };
   const prev = h("button", { type: "button", class: "carousel-prev", "aria-label": "Previous", onclick: () => go(current - 1) }, "‹");
   const next = h("button", { type: "button", class: "carousel-next", "aria-label": "Next", onclick: () => go(current + 1) }, "›");
+  // aria-disabled, not disabled: a disabled button would drop keyboard focus at either end.
   const update = () => {
     current = Math.round(track.scrollLeft / Math.max(1, track.clientWidth));
     position.textContent = `${current + 1} / ${items.length}`;
-    prev.disabled = current === 0;
-    next.disabled = current === items.length - 1;
+    prev.setAttribute("aria-disabled", String(current === 0));
+    next.setAttribute("aria-disabled", String(current === items.length - 1));
   };
   track.addEventListener("scroll", () => window.requestAnimationFrame(update), { passive: true });
   track.addEventListener("keydown", (event) => {
     if (event.key === "ArrowRight") go(current + 1);
     if (event.key === "ArrowLeft") go(current - 1);
   });
-  prev.disabled = true;
+  update();
   return h("div", { class: "carousel", role: "group", "aria-roledescription": "carousel" }, track, prev, next, position);
 }
 
@@ -138,8 +139,12 @@ export function likeBar(post: Post, onChange: (post: Post) => void = () => undef
     count.textContent = plural(p.like_count, "like");
   };
   show(post);
+  // Busy rather than disabled: a disabled button would drop keyboard focus mid-click.
+  let busy = false;
   button.addEventListener("click", async () => {
-    button.disabled = true;
+    if (busy) return;
+    busy = true;
+    button.setAttribute("aria-busy", "true");
     try {
       const updated = post.liked ? await api.unlike(post.id) : await api.like(post.id);
       post = updated;
@@ -148,7 +153,8 @@ export function likeBar(post: Post, onChange: (post: Post) => void = () => undef
     } catch (error) {
       announce(describe(error));
     } finally {
-      button.disabled = false;
+      busy = false;
+      button.removeAttribute("aria-busy");
     }
   });
   return h("div", { class: "like-bar" }, button, count);

@@ -17,13 +17,13 @@ export function suggestionItem(s: Suggestion): HTMLElement {
     followButton(s.user.username, { following: false, requested: false }, Boolean(s.user.private)));
 }
 
-export async function suggestionsPanel(limit: number): Promise<HTMLElement> {
+export async function suggestionsPanel(limit: number): Promise<HTMLElement | null> {
   const list = h("ul", { class: "people" });
   const panel = h("section", { class: "suggestions", "aria-labelledby": "suggestions-title" },
     h("h2", { id: "suggestions-title" }, "Suggested for you"), list);
   try {
     const found = await api.suggestions(limit);
-    if (found.length === 0) list.replaceWith(h("p", { class: "muted" }, "No suggestions right now."));
+    if (found.length === 0) return null; // nobody to suggest: no empty box
     for (const s of found) list.append(suggestionItem(s));
     panel.append(link("/explore", { class: "see-all" }, "See all suggestions"));
   } catch (error) {
@@ -50,5 +50,6 @@ export async function feedView({ main }: Context): Promise<void> {
       h("p", {}, "Follow people to see their posts here, or share your first one."),
       link("/upload", { class: "button primary" }, "Share a post")),
   });
-  aside.append(await suggestionsPanel(5));
+  const panel = await suggestionsPanel(5);
+  if (panel) aside.append(panel);
 }

@@ -171,7 +171,7 @@ export async function postView({ main, me, params }: Context): Promise<void> {
     });
   }
 
-  replace(main, h("article", { class: "post post-page", "data-post-id": post.id },
+  replace(main, h("article", { class: `post post-page${post.media.length ? " has-media" : ""}`, "data-post-id": post.id },
     h("h1", { class: "visually-hidden" }, `Post by @${post.author.username}`),
     authorLine(post),
     mediaView(post, true),

@@ -39,11 +39,39 @@ export function followButton(
   return button;
 }
 
-function unavailable(main: HTMLElement, username: string): void {
-  replace(main, h("section", { class: "card empty" },
-    h("h1", {}, "This account isn't available"),
-    h("p", {}, `@${username} may not exist, or one of you has blocked the other.`),
-    link("/", {}, "Go home")));
+/** After a re-render, keyboard focus goes back to the profile's first action. */
+function focusAction(main: HTMLElement): void {
+  main.querySelector<HTMLElement>(".profile-actions button, .card.empty button")?.focus();
+}
+
+async function unavailable(ctx: Context, username: string): Promise<void> {
+  // The API hides a blocked account from its blocker too; our own block list says if it is ours.
+  const blocked = await api.blocks().then(
+    (found) => found.items.some((u) => u.username === username),
+    () => false,
+  );
+  if (!blocked) {
+    replace(ctx.main, h("section", { class: "card empty" },
+      h("h1", {}, "This account isn't available"),
+      h("p", {}, `@${username} may not exist, or one of you has blocked the other.`),
+      link("/", {}, "Go home")));
+    return;
+  }
+  const unblock = h("button", { type: "button" }, "Unblock");
+  unblock.addEventListener("click", async () => {
+    try {
+      await api.unblock(username);
+      announce(`@${username} is unblocked.`, "info");
+      await profileView(ctx);
+      focusAction(ctx.main);
+    } catch (error) {
+      announce(describe(error));
+    }
+  });
+  replace(ctx.main, h("section", { class: "card empty" },
+    h("h1", {}, `@${username}`),
+    h("p", {}, `You have blocked @${username}. Neither of you sees the other's profile, posts or comments.`),
+    unblock));
 }
 
 function counts(profile: Profile, visible: boolean): HTMLElement {
@@ -57,13 +85,14 @@ function counts(profile: Profile, visible: boolean): HTMLElement {
     stat(profile.following_count, "following", `/u/${profile.username}/following`));
 }
 
-export async function profileView({ main, me, params }: Context): Promise<void> {
+export async function profileView(ctx: Context): Promise<void> {
+  const { main, me, params } = ctx;
   const username = (params[0] ?? "").toLowerCase();
   let profile: Profile;
   try {
     profile = await api.profile(username);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return unavailable(main, username);
+    if (error instanceof ApiError && error.status === 404) return unavailable(ctx, username);
     throw error;
   }
   const own = profile.username === me.username;
@@ -79,7 +108,7 @@ export async function profileView({ main, me, params }: Context): Promise<void> 
       h("span", { class: "avatar big", "aria-hidden": "true" }, profile.username.charAt(0).toUpperCase()),
       h("div", { class: "profile-names" },
         h("h1", {}, profile.display_name),
-        h("p", { class: "handle" }, `@${profile.username}`, profile.private ? h("span", { class: "badge" }, "Private") : null,
+        h("p", { class: "handle" }, `@${profile.username} `, profile.private ? h("span", { class: "badge" }, "Private") : null,
           rel.followed_by && !own ? h("span", { class: "badge" }, "Follows you") : null),
         profile.bio ? h("p", { class: "bio" }, profile.bio) : null,
         counts(profile, visible),
@@ -97,21 +126,17 @@ export async function profileView({ main, me, params }: Context): Promise<void> 
         if (rel.blocking) await api.unblock(profile.username);
         else await api.block(profile.username);
         announce(rel.blocking ? `@${profile.username} is unblocked.` : `@${profile.username} is blocked. Neither of you sees the other now.`, "info");
-        await profileView({ main, me, params, query: new URLSearchParams() });
+        await profileView(ctx);
+        focusAction(main);
       } catch (error) {
         announce(describe(error));
         block.disabled = false;
       }
     });
     replace(actions,
-      rel.blocking ? null : followButton(profile.username, rel, profile.private, (state) => {
-        const wasFollowing = rel.following;
-        rel.following = state.following;
-        rel.requested = state.requested;
-        if (wasFollowing !== state.following) {
-          // Re-read the profile: following a private account opens its posts to us.
-          void profileView({ main, me, params, query: new URLSearchParams() });
-        }
+      rel.blocking ? null : followButton(profile.username, rel, profile.private, () => {
+        // Re-read the profile: counts change, and following a private account opens its posts.
+        void profileView(ctx).then(() => focusAction(main));
       }),
       block);
   };
@@ -131,6 +156,7 @@ export async function profileView({ main, me, params }: Context): Promise<void> 
     body.append(h("h2", { class: "visually-hidden" }, "Posts"), grid);
     endless<Post>(grid, `/users/${encodeURIComponent(profile.username)}/posts?limit=18`, postTile, {
       label: "posts",
+      end: null,
       empty: () => h("p", { class: "muted grid-empty" }, own ? "Share your first post." : "No posts yet."),
     });
   }
@@ -156,6 +182,7 @@ export async function followListView({ main, params }: Context): Promise<void> {
     list));
   endless<UserSummary>(list, `/users/${encodeURIComponent(username)}/${which}?limit=30`, personItem, {
     label: "people",
+    end: null,
     empty: () => h("li", { class: "muted" }, which === "followers" ? "No followers yet." : "Follows nobody yet."),
   });
   await Promise.resolve();

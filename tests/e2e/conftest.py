@@ -1,0 +1,137 @@
+"""A real browser on the real stack: Debian's Chromium driven by Playwright against a uvicorn API.
+
+The API (with the built web client at /web/) runs in a thread on a free port, on the session's
+test stack, so the browser fetches media from the real nginx edge. Chromium comes from Debian
+and is installed by ops.stack when missing; Playwright's own browser download is never used.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import suppress
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
+
+from api.app import create_app
+from api.web import WEB_DIST
+from graphgram.settings import Settings
+from ops.stack import _ensure_debian_package
+from tests.e2e.browser import DESKTOP
+
+ROOT = Path(__file__).resolve().parents[2]
+# The flags Chromium needs on a machine whose network reaches only the package registries.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def web_build() -> Path:
+    """The built client; built here when missing so a bare `pytest` run proves the same thing."""
+    if not (WEB_DIST / "index.html").is_file():
+        subprocess.run(["make", "web"], cwd=ROOT, check=True)
+    return WEB_DIST
+
+
+@pytest.fixture(scope="session")
+def live_api(settings: Settings, web_build: Path) -> Iterator[str]:
+    """The API and web client served by uvicorn on a free port; yields the base URL."""
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+        )
+    )
+    thread = threading.Thread(target=server.run, name="e2e-uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the API did not start for the browser tests")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's Chromium, installed with apt-get (as root) the first time it is missing."""
+    return _ensure_debian_package("chromium", "chromium", lambda message: print(message))
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright, chromium: str) -> Iterator[Browser]:
+    instance = playwright.chromium.launch(
+        executable_path=chromium, headless=True, args=CHROMIUM_ARGS
+    )
+    yield instance
+    instance.close()
+
+
+@pytest.fixture
+def open_context(browser: Browser, live_api: str) -> Iterator[Callable[..., BrowserContext]]:
+    """Open a fresh browser profile (one person) at phone or desktop size."""
+    opened: list[BrowserContext] = []
+
+    def make(size: dict[str, int] = DESKTOP) -> BrowserContext:
+        phone = size["width"] < 600
+        context = browser.new_context(
+            base_url=live_api,
+            viewport={"width": size["width"], "height": size["height"]},
+            is_mobile=phone,
+            has_touch=phone,
+            device_scale_factor=1,
+        )
+        context.set_default_timeout(10_000)
+        opened.append(context)
+        return context
+
+    yield make
+    for context in opened:
+        with suppress(Exception):
+            context.close()
+
+
+@pytest.fixture
+def api(live_api: str) -> Iterator[httpx.Client]:
+    """Plain HTTP to the same server, for setting the scene before the browser acts."""
+    with httpx.Client(base_url=live_api, timeout=30) as http:
+        yield http
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where screenshots go: GRAPHGRAM_SCREENSHOT_DIR (the README's come from there) or tmp."""
+    chosen = os.environ.get("GRAPHGRAM_SCREENSHOT_DIR")
+    folder = Path(chosen) if chosen else tmp_path / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
