@@ -28,14 +28,17 @@ from neo4j import (
     unit_of_work,
 )
 from neo4j.api import AsyncBookmarkManager
+from neo4j.exceptions import ClientError
 
 from cypher import query
+from graphgram.errors import Gone
 from graphgram.settings import Settings
 
 T = TypeVar("T")
 Params = dict[str, Any]
 Row = dict[str, Any]
 
+_ENTITY_NOT_FOUND = "Neo.ClientError.Statement.EntityNotFound"
 request_id_var: ContextVar[str | None] = ContextVar("graphgram_request_id", default=None)
 _chain_var: ContextVar[AsyncBookmarkManager | None] = ContextVar("graphgram_chain", default=None)
 
@@ -98,6 +101,11 @@ async def run(tx: AsyncManagedTransaction, name: str, params: Params | None = No
         rows = [record.data() async for record in result]
         ok = True
         return rows
+    except ClientError as exc:
+        if exc.code == _ENTITY_NOT_FOUND:
+            # A node this statement locked was deleted by a transaction that committed first.
+            raise Gone("it was deleted while this request ran") from exc
+        raise
     finally:
         _observe(name, time.perf_counter() - started, ok)
 

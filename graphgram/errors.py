@@ -44,6 +44,12 @@ class NotFound(AppError):
     code = "not_found"
 
 
+class Gone(NotFound):
+    """What the request works on was deleted by a concurrent request that committed first."""
+
+    code = "not_found"
+
+
 class Conflict(AppError):
     status_code = 409
     code = "conflict"

@@ -2,7 +2,10 @@
 // replies below them), likes, follows, requests, blocks and sessions; returns the ids of the
 // media it owned and of its sessions, for the object store and the Redis cache
 /* :params {viewer_id: "01hzy0000000000000000000aa"} */
+// Lock the account first: a post, comment or like being written by it waits, then is removed.
 MATCH (u:User {id: $viewer_id})
+SET u.lock_ = true
+REMOVE u.lock_
 WITH u,
      COLLECT { MATCH (u)-[:OWNS]->(m:Media) RETURN m.id } AS media,
      COLLECT { MATCH (u)-[:HAS_SESSION]->(s:Session) RETURN s.id } AS sessions

@@ -2,8 +2,21 @@
 /* :params {viewer_id: "01hzy0000000000000000000aa", post_id: "01hzy0000000000000000000pp", id: "01hzy0000000000000000000c1", text: "nice", reply_to: null} */
 // `post`, `post_owner` and `reply_owner` name the endpoints, so a post's comments and a user's
 // comment notifications are ordered index seeks (cypher/schema/indexes.cypher).
+// The author, the post and the replied-to comment are locked first, as their deletions lock them: a
+// concurrent delete either comes first (this write then fails: the post is gone) or waits, and
+// then sees and removes this comment too. No comment is ever left without its post or parent.
 MATCH (v:User {id: $viewer_id}), (a:User)-[:POSTED]->(p:Post {id: $post_id})
-OPTIONAL MATCH (w:User)-[:WROTE]->(parent:Comment {id: $reply_to})
+CALL (v, p) {
+  UNWIND [v, p] AS n
+  SET n.lock_ = true
+  REMOVE n.lock_
+}
+OPTIONAL MATCH (w:User)-[:WROTE]->(parent:Comment {id: $reply_to})-[:ON]->(p)
+CALL (parent) {
+  WITH parent WHERE parent IS NOT NULL
+  SET parent.lock_ = true
+  REMOVE parent.lock_
+}
 WITH v, a, p, w, parent
 WHERE $reply_to IS NULL OR parent IS NOT NULL
 CREATE (v)-[:WROTE]->(c:Comment {

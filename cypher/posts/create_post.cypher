@@ -1,6 +1,10 @@
 // Title: create a post with its hashtags, mentions (never across a block) and ordered media
 /* :params {viewer_id: "01hzy0000000000000000000aa", id: "01hzy0000000000000000000pp", caption: "hi #graph @bob", hashtags: ["graph"], mentions: ["bob"], media_ids: []} */
+// The author is locked first, as account deletion locks it: a post is never left without one.
 MATCH (v:User {id: $viewer_id})
+SET v.lock_ = true
+REMOVE v.lock_
+WITH v
 CREATE (v)-[:POSTED]->(p:Post {id: $id, caption: $caption, created_at: datetime(), author: v.id})
 WITH v, p
 CALL (v, p) {

@@ -2,6 +2,12 @@
 /* :params {viewer_id: "01hzy0000000000000000000aa", username: "bob", rel_id: "01hzy0000000000000000000cc"} */
 MATCH (v:User {id: $viewer_id}), (u:User {username: $username})
 WHERE v <> u
+// Lock both accounts in id order before checking anything, as users/follow does.
+CALL (v, u) {
+  UNWIND CASE WHEN v.id < u.id THEN [v, u] ELSE [u, v] END AS n
+  SET n.lock_ = true
+  REMOVE n.lock_
+}
 MERGE (v)-[b:BLOCKS]->(u)
   ON CREATE SET b.since = datetime(), b.id = $rel_id
 WITH v, u

@@ -1,10 +1,17 @@
 // Title: follow a public account or request to follow a private one; idempotent, nothing across a block
-// The throw-away property write locks the target first, so concurrent calls cannot both MERGE.
 /* :params {viewer_id: "01hzy0000000000000000000aa", username: "bob", rel_id: "01hzy0000000000000000000cc"} */
 MATCH (v:User {id: $viewer_id}), (u:User {username: $username})
-WHERE v <> u AND NOT EXISTS { (v)-[:BLOCKS]-(u) }
-SET u.lock_ = true
-REMOVE u.lock_
+WHERE v <> u
+// Lock both accounts (in id order, so two calls never wait on each other in a cycle) before
+// checking anything: follow, block and accept take the same locks, so they serialize and no
+// follow or request can slip in beside a block that commits concurrently.
+CALL (v, u) {
+  UNWIND CASE WHEN v.id < u.id THEN [v, u] ELSE [u, v] END AS n
+  SET n.lock_ = true
+  REMOVE n.lock_
+}
+WITH v, u
+WHERE NOT EXISTS { (v)-[:BLOCKS]-(u) }
 WITH v, u, EXISTS { (v)-[:FOLLOWS]->(u) } AS already
 FOREACH (_ IN CASE WHEN NOT u.private OR already THEN [1] ELSE [] END |
   MERGE (v)-[f:FOLLOWS]->(u)
