@@ -21,6 +21,7 @@ from api.errors import install_error_handlers
 from api.feed.router import router as feed_router
 from api.health.router import router as health_router
 from api.media.router import router as media_router
+from api.notifications.router import router as notifications_router
 from api.posts.router import router as posts_router
 from api.tags.router import router as tags_router
 from api.users.router import router as users_router
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(users_router)
     app.include_router(posts_router)
     app.include_router(feed_router)
+    app.include_router(notifications_router)
     app.include_router(discovery_router)
     app.include_router(tags_router)
     app.include_router(analytics_router)

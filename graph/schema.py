@@ -21,6 +21,7 @@ def apply_schema(settings: Settings) -> int:
         )
         # Data migrations batch with CALL { } IN TRANSACTIONS, which needs auto-commit sessions.
         with driver.session(database=settings.neo4j_database) as session:
-            for statement in statements("admin/backfill_endpoints"):
-                session.run(statement).consume()
+            for name in ("admin/backfill_endpoints", "admin/backfill_notifications"):
+                for statement in statements(name):
+                    session.run(statement).consume()
     return count

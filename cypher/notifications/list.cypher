@@ -1,37 +1,137 @@
-// Title: one page of the viewer's notifications, newest first, derived from the graph itself
-// Likes and comments on the viewer's posts, replies to the viewer's comments, new followers,
-// follow requests and mentions; nothing from a user in a block with the viewer. The id of each
-// notification is the ULID of the relationship or node behind it, so it sorts by time.
-/* :params {viewer_id: "01hzy0000000000000000000aa", limit: 21, max_id: null, since_id: null, min_id: null} */
+// Title: one page of the viewer's notifications, newest first; likes grouped per post
+// Each kind is an ordered index seek on an index that leads with the viewer's id, read in page
+// order and cut at the page size, so a page costs the same whatever the viewer's degree:
+//   likes     one group per post of the viewer's, placed by its newest like from someone else
+//             (Post.last_like, kept by posts/like and posts/unlike; index post_last_like), with
+//             the latest 3 likers and their count (degree store, minus the viewer's blocked likers
+//             and the author's own like)
+//   comments  on the viewer's posts (Comment.post_owner) and replies to the viewer's comments
+//             (Comment.reply_owner); a reply on the viewer's own post is in both seeks, and UNION
+//             keeps it once
+//   follows, follow requests (FOLLOWS.followee, REQUESTED.target), mentions (MENTIONS.user)
+// Newest first between newer_than and older_than, or oldest first from `after` (min_id):
+// api/pagination.py gives the unused direction an empty range. Nothing from anyone in a block
+// with the viewer, either direction. The id of an item is the ULID of the newest relationship or
+// node behind it (for a like group, its newest like), so ids sort by time and are the cursors.
+/* :params {viewer_id: "01hzy0000000000000000000aa", limit: 21, newer_than: "", older_than: "~", after: "", before: ""} */
 MATCH (me:User {id: $viewer_id})
 CALL (me) {
-  MATCH (u:User)-[l:LIKES]->(p:Post)<-[:POSTED]-(me)
-  RETURN l.id AS id, "like" AS type, u, p.id AS post_id, null AS comment_id, l.at AS at
+  MATCH (p:Post) WHERE p.author = $viewer_id AND p.last_like > $newer_than AND p.last_like < $older_than
+  WITH p ORDER BY p.author DESC, p.last_like DESC
+  CALL (me, p) {
+    MATCH (u:User)-[l:LIKES]->() WHERE l.post = p.id AND l.id < "~"
+    WITH u, l ORDER BY l.post DESC, l.id DESC
+    WHERE u <> me AND NOT EXISTS { (me)-[:BLOCKS]-(u) }
+    WITH u LIMIT 3
+    RETURN collect(u {.id, .username, .display_name}) AS accounts
+  }
+  WITH * WHERE size(accounts) > 0
+  RETURN p.last_like AS id, "like" AS type, accounts, p AS liked, p.id AS post_id, null AS comment_id,
+         p.last_like_at AS at
+  LIMIT $limit
   UNION
-  MATCH (u:User)-[:WROTE]->(c:Comment)-[:ON]->(p:Post)<-[:POSTED]-(me)
-  RETURN c.id AS id, "comment" AS type, u, p.id AS post_id, c.id AS comment_id, c.created_at AS at
+  MATCH (p:Post) WHERE p.author = $viewer_id AND p.last_like > $after AND p.last_like < $before
+  WITH p ORDER BY p.author ASC, p.last_like ASC
+  CALL (me, p) {
+    MATCH (u:User)-[l:LIKES]->() WHERE l.post = p.id AND l.id < "~"
+    WITH u, l ORDER BY l.post DESC, l.id DESC
+    WHERE u <> me AND NOT EXISTS { (me)-[:BLOCKS]-(u) }
+    WITH u LIMIT 3
+    RETURN collect(u {.id, .username, .display_name}) AS accounts
+  }
+  WITH * WHERE size(accounts) > 0
+  RETURN p.last_like AS id, "like" AS type, accounts, p AS liked, p.id AS post_id, null AS comment_id,
+         p.last_like_at AS at
+  LIMIT $limit
   UNION
-  MATCH (u:User)-[:WROTE]->(c:Comment)-[:REPLY_TO]->(:Comment)<-[:WROTE]-(me),
-        (c)-[:ON]->(p:Post)
-  RETURN c.id AS id, "comment" AS type, u, p.id AS post_id, c.id AS comment_id, c.created_at AS at
+  MATCH (u:User)-[:WROTE]->(c:Comment)
+  WHERE c.post_owner = $viewer_id AND c.id > $newer_than AND c.id < $older_than
+  WITH * ORDER BY c.post_owner DESC, c.id DESC
+  WHERE u <> me AND NOT EXISTS { (me)-[:BLOCKS]-(u) }
+  RETURN c.id AS id, "comment" AS type, [u {.id, .username, .display_name}] AS accounts,
+         null AS liked, c.post AS post_id, c.id AS comment_id, c.created_at AS at
+  LIMIT $limit
   UNION
-  MATCH (u:User)-[f:FOLLOWS]->(me)
-  RETURN f.id AS id, "follow" AS type, u, null AS post_id, null AS comment_id, f.since AS at
+  MATCH (u:User)-[:WROTE]->(c:Comment)
+  WHERE c.post_owner = $viewer_id AND c.id > $after AND c.id < $before
+  WITH * ORDER BY c.post_owner ASC, c.id ASC
+  WHERE u <> me AND NOT EXISTS { (me)-[:BLOCKS]-(u) }
+  RETURN c.id AS id, "comment" AS type, [u {.id, .username, .display_name}] AS accounts,
+         null AS liked, c.post AS post_id, c.id AS comment_id, c.created_at AS at
+  LIMIT $limit
   UNION
-  MATCH (u:User)-[q:REQUESTED]->(me)
-  RETURN q.id AS id, "follow_request" AS type, u, null AS post_id, null AS comment_id, q.at AS at
+  MATCH (u:User)-[:WROTE]->(c:Comment)
+  WHERE c.reply_owner = $viewer_id AND c.id > $newer_than AND c.id < $older_than
+  WITH * ORDER BY c.reply_owner DESC, c.id DESC
+  WHERE u <> me AND NOT EXISTS { (me)-[:BLOCKS]-(u) }
+  RETURN c.id AS id, "comment" AS type, [u {.id, .username, .display_name}] AS accounts,
+         null AS liked, c.post AS post_id, c.id AS comment_id, c.created_at AS at
+  LIMIT $limit
   UNION
-  MATCH (u:User)-[:POSTED]->(p:Post)-[m:MENTIONS]->(me)
-  RETURN p.id AS id, "mention" AS type, u, p.id AS post_id, null AS comment_id, m.at AS at
+  MATCH (u:User)-[:WROTE]->(c:Comment)
+  WHERE c.reply_owner = $viewer_id AND c.id > $after AND c.id < $before
+  WITH * ORDER BY c.reply_owner ASC, c.id ASC
+  WHERE u <> me AND NOT EXISTS { (me)-[:BLOCKS]-(u) }
+  RETURN c.id AS id, "comment" AS type, [u {.id, .username, .display_name}] AS accounts,
+         null AS liked, c.post AS post_id, c.id AS comment_id, c.created_at AS at
+  LIMIT $limit
+  UNION
+  MATCH (u:User)-[f:FOLLOWS]->()
+  WHERE f.followee = $viewer_id AND f.id > $newer_than AND f.id < $older_than
+  WITH * ORDER BY f.followee DESC, f.id DESC
+  WHERE NOT EXISTS { (me)-[:BLOCKS]-(u) }
+  RETURN f.id AS id, "follow" AS type, [u {.id, .username, .display_name}] AS accounts,
+         null AS liked, null AS post_id, null AS comment_id, f.since AS at
+  LIMIT $limit
+  UNION
+  MATCH (u:User)-[f:FOLLOWS]->()
+  WHERE f.followee = $viewer_id AND f.id > $after AND f.id < $before
+  WITH * ORDER BY f.followee ASC, f.id ASC
+  WHERE NOT EXISTS { (me)-[:BLOCKS]-(u) }
+  RETURN f.id AS id, "follow" AS type, [u {.id, .username, .display_name}] AS accounts,
+         null AS liked, null AS post_id, null AS comment_id, f.since AS at
+  LIMIT $limit
+  UNION
+  MATCH (u:User)-[q:REQUESTED]->()
+  WHERE q.target = $viewer_id AND q.id > $newer_than AND q.id < $older_than
+  WITH * ORDER BY q.target DESC, q.id DESC
+  WHERE NOT EXISTS { (me)-[:BLOCKS]-(u) }
+  RETURN q.id AS id, "follow_request" AS type, [u {.id, .username, .display_name}] AS accounts,
+         null AS liked, null AS post_id, null AS comment_id, q.at AS at
+  LIMIT $limit
+  UNION
+  MATCH (u:User)-[q:REQUESTED]->()
+  WHERE q.target = $viewer_id AND q.id > $after AND q.id < $before
+  WITH * ORDER BY q.target ASC, q.id ASC
+  WHERE NOT EXISTS { (me)-[:BLOCKS]-(u) }
+  RETURN q.id AS id, "follow_request" AS type, [u {.id, .username, .display_name}] AS accounts,
+         null AS liked, null AS post_id, null AS comment_id, q.at AS at
+  LIMIT $limit
+  UNION
+  MATCH (u:User)-[:POSTED]->(p:Post)-[m:MENTIONS]->()
+  WHERE m.user = $viewer_id AND m.post > $newer_than AND m.post < $older_than
+  WITH * ORDER BY m.user DESC, m.post DESC
+  WHERE NOT EXISTS { (me)-[:BLOCKS]-(u) }
+  RETURN m.post AS id, "mention" AS type, [u {.id, .username, .display_name}] AS accounts,
+         null AS liked, m.post AS post_id, null AS comment_id, m.at AS at
+  LIMIT $limit
+  UNION
+  MATCH (u:User)-[:POSTED]->(p:Post)-[m:MENTIONS]->()
+  WHERE m.user = $viewer_id AND m.post > $after AND m.post < $before
+  WITH * ORDER BY m.user ASC, m.post ASC
+  WHERE NOT EXISTS { (me)-[:BLOCKS]-(u) }
+  RETURN m.post AS id, "mention" AS type, [u {.id, .username, .display_name}] AS accounts,
+         null AS liked, m.post AS post_id, null AS comment_id, m.at AS at
+  LIMIT $limit
 }
-WITH me, id, type, u, post_id, comment_id, at
-WHERE u <> me
-  AND NOT EXISTS { (me)-[:BLOCKS]-(u) }
-  AND ($max_id IS NULL OR id < $max_id)
-  AND ($since_id IS NULL OR id > $since_id)
-  AND ($min_id IS NULL OR id > $min_id)
-RETURN id, type, post_id, comment_id, toString(at) AS created_at,
-       {id: u.id, username: u.username, display_name: u.display_name} AS account,
-       me.notifications_read_at IS NOT NULL AND at <= me.notifications_read_at AS read
-ORDER BY CASE WHEN $min_id IS NULL THEN id END DESC, id ASC
+WITH me, id, type, accounts, liked, post_id, comment_id, at
+ORDER BY CASE WHEN $after = "" THEN id END DESC, id ASC
 LIMIT $limit
+RETURN id, type, post_id, comment_id, toString(at) AS created_at, accounts[0] AS account, accounts,
+       CASE WHEN liked IS NULL THEN 1
+            ELSE COUNT { (liked)<-[:LIKES]-() }
+                 - size(COLLECT { MATCH (me)-[:BLOCKS]-(b:User) WHERE EXISTS { (b)-[:LIKES]->(liked) } RETURN DISTINCT b })
+                 - CASE WHEN liked.liked_by_author THEN 1 ELSE 0 END
+       END AS count,
+       me.notifications_read_at IS NOT NULL AND at <= me.notifications_read_at AS read
+ORDER BY CASE WHEN $after = "" THEN id END DESC, id ASC

@@ -21,3 +21,6 @@ CREATE INDEX post_author IF NOT EXISTS FOR (p:Post) ON (p.author, p.id);
 CREATE INDEX comment_post IF NOT EXISTS FOR (c:Comment) ON (c.post, c.id);
 CREATE INDEX comment_post_owner IF NOT EXISTS FOR (c:Comment) ON (c.post_owner, c.id);
 CREATE INDEX comment_reply_owner IF NOT EXISTS FOR (c:Comment) ON (c.reply_owner, c.id);
+// A post's like group in its author's notifications, placed by its newest like from someone else
+// (kept by posts/like and posts/unlike): one page of groups is a seek, whatever the like counts.
+CREATE INDEX post_last_like IF NOT EXISTS FOR (p:Post) ON (p.author, p.last_like);
