@@ -62,8 +62,12 @@ def is_local(settings: Settings) -> bool:
     )
 
 
-def _users_now(settings: Settings) -> int | None:
+def _users_now(settings: Settings, local: bool) -> int | None:
     """Users in the graph, or None when no server answers."""
+    from ops.stack import Neo4jService
+
+    if local and not Neo4jService(settings).running():
+        return None  # a stopped local stack: don't wait out the driver's retries
     try:
         with make_driver(settings) as driver:
             return user_count(driver, settings)
@@ -98,7 +102,7 @@ def run_seed(
             f"the bulk path imports into this machine's stack instance ({settings.stack_name}), "
             f"but the graph is at {settings.neo4j_uri}: use --method online"
         )
-    present = _users_now(settings)
+    present = _users_now(settings, local)
     if present is None:
         if method == "online" or not wipe:
             raise SeedError(

@@ -384,11 +384,18 @@ def _follows(
         for a in range(block, min(block + BLOCK, n)):
             if a in heavy and preset.hard:
                 targets: set[int] = set()
-                want = min(preset.hard.viewer_follows, n - 1)
-                while len(targets) < want:
-                    b = bisect(cum, rand() * total, 0, n - 1)
+                want = min(preset.hard.viewer_follows, (n - 1) // 2)
+                for draw in range(want * 50):
+                    # by appeal first; uniformly once the tail is too thin to fill (small n)
+                    b = (
+                        bisect(cum, rand() * total, 0, n - 1)
+                        if draw < want * 20
+                        else int(rand() * n)
+                    )
                     if b != a and not w.blocks(a, b):
                         targets.add(b)
+                        if len(targets) == want:
+                            break
             else:
                 want = min(n - 1, max(1, int(rng.expovariate(1 / preset.follows_mean))))
                 targets = {bisect(cum, rand() * total, 0, n - 1) for _ in range(want)}

@@ -1,0 +1,68 @@
+"""Bulk seeding (CSV + neo4j-admin import) and the large preset's named hard cases."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from neo4j import Driver
+
+from graphgram.settings import Settings
+from seed.bulk import iso
+from seed.cli import END_MS, is_local, run_seed
+from seed.generator import PRESETS, generate
+from seed.loader import fingerprint
+
+
+def test_bulk_and_online_paths_build_the_same_graph_id_for_id(
+    neo4j_driver: Driver, settings: Settings
+) -> None:
+    if not is_local(settings):
+        pytest.skip("the bulk path imports into the local stack's own store")
+    online = run_seed(settings, preset="tiny", seed=21, quiet=True, method="online")
+    by_online = fingerprint(neo4j_driver, settings)
+    bulk = run_seed(settings, preset="tiny", seed=21, wipe=True, quiet=True, method="bulk")
+    assert bulk.method == "bulk"
+    assert fingerprint(neo4j_driver, settings) == by_online  # ids, ends and every property
+    assert (bulk.labels, bulk.types) == (online.labels, online.types)
+    assert bulk.relationships == sum(bulk.types.values())
+
+
+def test_csv_instants_match_neo4j_epoch_millis() -> None:
+    assert iso(0) == "1970-01-01T00:00:00.000Z"
+    assert iso(END_MS + 123) == "2026-09-21T14:13:20.123Z"
+
+
+def test_large_preset_has_its_named_hard_cases() -> None:
+    """The large preset's hard cases, on a 6,000-user cut of it (same rules, smaller numbers)."""
+    n = 6_000
+    rows = generate(PRESETS["large"], seed=42, days=90, end_ms=END_MS, users=n).rows
+    username = {u[0]: u[1] for u in rows["users"]}
+    user_id = {name: uid for uid, name in username.items()}
+    private = {u[0] for u in rows["users"] if u[4]}
+    following = Counter(username[f[0]] for f in rows["follows"])
+    for viewer in ("dave", "erin", "frank"):
+        assert following[viewer] == 2_000
+    posts_by = Counter(username[p[1]] for p in rows["posts"])
+    assert posts_by["grace"] == posts_by["heidi"] == 600
+    first_post = {}
+    for pid, author, _, _ in rows["posts"]:
+        first_post.setdefault(username[author], pid)
+    likes = Counter(like[1] for like in rows["likes"])
+    assert likes[first_post["ivan"]] == n - 2  # 50,000 on the full preset
+    comments = Counter(c[2] for c in rows["comments"])
+    assert comments[first_post["judy"]] == 5_000
+    assert user_id["carol"] == rows["users"][2][0]
+
+    # The hard cases keep the model's rules: no follow or like across a block, and a private
+    # account's posts are liked and commented on only by its followers.
+    blocked = {(b[0], b[1]) for b in rows["blocks"]} | {(b[1], b[0]) for b in rows["blocks"]}
+    assert not any((f[0], f[1]) in blocked for f in rows["follows"] + rows["requests"])
+    followers = {(f[1], f[0]) for f in rows["follows"]}
+    author_of = {p[0]: p[1] for p in rows["posts"]}
+    for who, post in [(x[0], x[1]) for x in rows["likes"]] + [
+        (c[1], c[2]) for c in rows["comments"]
+    ]:
+        author = author_of[post]
+        assert (who, author) not in blocked
+        assert author not in private or (author, who) in followers
