@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import httpx
+import json
 
+import httpx
+from redis import Redis
+
+from api.discovery import suggestions
 from api.discovery.router import reason
 from graph.discovery import prefix_query
-from tests.fixtures.factories import Factory
+from tests.fixtures.factories import Factory, User
 
 
 async def test_search_users_by_username_and_display_name_prefix(
@@ -99,3 +103,57 @@ def test_reason_wording() -> None:
     assert reason(["a", "b"], 2) == "followed by a and b"
     assert reason(["a", "b", "c"], 3) == "followed by a, b and c"
     assert reason(["a", "b", "c"], 7) == "followed by a, b and 5 others you follow"
+
+
+async def names(client: httpx.AsyncClient, user: User, limit: int = 20) -> list[str]:
+    response = await client.get("/suggestions", params={"limit": limit}, headers=user["headers"])
+    assert response.status_code == 200, response.text
+    return [s["user"]["username"] for s in response.json()]
+
+
+async def test_suggestions_come_from_a_list_computed_off_the_request_path(
+    client: httpx.AsyncClient, factory: Factory, redis_client: Redis
+) -> None:
+    me, ann, bob, star, nova = [factory.user(n) for n in ("meg", "ann", "bob", "star", "nova")]
+    factory.follow(me, ann)
+    factory.follow(ann, star)
+    # No list yet: a bounded sample answers, and the list is computed in the background.
+    assert await names(client, me) == ["star"]
+    await suggestions.drain()
+    stored = json.loads(redis_client.get(suggestions.viewer_key(me["id"])) or "null")
+    assert stored == {
+        "following": 1,
+        "items": [{"id": star["id"], "mutuals": 1, "names": ["ann"]}],
+    }
+    # The list serves the next requests: a new friend of a friend waits for the next list...
+    factory.follow(ann, nova)
+    assert await names(client, me) == ["star"]
+    await suggestions.drain()
+    assert await names(client, me) == ["star"]
+    # ...which a change in whom the viewer follows brings on.
+    factory.follow(me, bob)
+    assert await names(client, me) == ["star"]
+    await suggestions.drain()
+    assert await names(client, me) == ["nova", "star"]
+    # What the viewer may not be shown never waits for a new list.
+    factory.block(me, star)
+    assert await names(client, me) == ["nova"]
+
+
+async def test_popular_list_is_computed_off_the_request_path_and_rechecked(
+    client: httpx.AsyncClient, factory: Factory, redis_client: Redis
+) -> None:
+    newbie, a, b, c = [factory.user(n) for n in ("newbie", "a_pop", "b_pop", "c_pop")]
+    fans = [factory.user(f"fan{i}") for i in range(3)]
+    for i, fan in enumerate(fans):
+        factory.follow(fan, a)
+        if i < 2:
+            factory.follow(fan, b)
+    factory.follow(fans[0], c)
+    assert await names(client, newbie, limit=2) == ["a_pop", "b_pop"]
+    await suggestions.drain()
+    ranked = json.loads(redis_client.get(suggestions.POPULAR_KEY) or "null")
+    assert ranked[:3] == [a["id"], b["id"], c["id"]]
+    # Following one of them takes it out at once; the rest of the list tops the page up.
+    factory.follow(newbie, a)
+    assert await names(client, newbie, limit=2) == ["b_pop", "c_pop"]

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from api.auth.deps import CurrentUser
-from api.deps import Graph
+from api.deps import Backend, Graph
+from api.discovery import suggestions as suggestions_service
 from api.errors import ERROR_RESPONSES
 from api.schemas import UserSummary
 from graph import discovery
@@ -67,14 +68,12 @@ async def search(
 
 @router.get("/suggestions", response_model=list[Suggestion])
 async def suggestions(
-    viewer: CurrentUser, graph: Graph, limit: Annotated[int, Query(ge=1, le=100)] = 20
+    viewer: CurrentUser, backends: Backend, limit: Annotated[int, Query(ge=1, le=100)] = 20
 ) -> list[Suggestion]:
-    rows = await discovery.suggestions(graph, viewer.id, limit)
-    if not rows:  # follows nobody (or no friends of friends): the most-followed accounts
-        rows = [
-            r | {"mutuals": 0, "names": []}
-            for r in await discovery.popular(graph, viewer.id, limit)
-        ]
+    """Accounts followed by the accounts you follow, most mutual connections first, with the
+    reason; popular accounts when there are none. Served from a list computed off the request
+    path and re-checked against your follows, requests and blocks on every request."""
+    rows = await suggestions_service.suggest(backends, viewer.id, limit)
     return [
         Suggestion(
             user=UserSummary(

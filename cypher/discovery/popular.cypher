@@ -1,11 +1,23 @@
-// Title: the most-followed public accounts the viewer does not follow yet (suggestions fallback)
-/* :params {viewer_id: "01hzy0000000000000000000aa", limit: 20} */
-MATCH (v:User {id: $viewer_id}), (c:User)
+// Title: popular accounts, sampled: the accounts followed most recently, ranked by follower count (suggestions fallback)
+// Bounded whatever the graph's size: the newest $sample follows of the whole graph (an ordered
+// seek on follows_id), their distinct followees ranked by followers (degree store), and the
+// checks (not the viewer, public, not followed or requested yet, no block either way) in rank
+// order until the page is full. Served when the precomputed popular list
+// (discovery/popular_refresh, kept in Redis) is missing or runs short for this viewer.
+/* :params {viewer_id: "01hzy0000000000000000000aa", sample: 1000, limit: 20} */
+MATCH (v:User {id: $viewer_id})
+CALL () {
+  MATCH ()-[r:FOLLOWS]->(c:User) WHERE r.id < "~"
+  WITH r, c ORDER BY r.id DESC
+  RETURN c LIMIT $sample
+}
+WITH DISTINCT v, c
 WHERE c <> v AND NOT c.private
-  AND NOT EXISTS { (v)-[:FOLLOWS|REQUESTED]->(c) }
+WITH v, c, COUNT { (c)<-[:FOLLOWS]-() } AS followers
+ORDER BY followers DESC, c.username
+WHERE NOT EXISTS { MATCH ()-[r:FOLLOWS]->() WHERE r.follower = $viewer_id AND r.followee = c.id }
+  AND NOT EXISTS { (v)-[:REQUESTED]->(c) }
   AND NOT EXISTS { (v)-[:BLOCKS]-(c) }
-WITH c, COUNT { (c)<-[:FOLLOWS]-(:User) } AS followers
 RETURN c.id AS id, c.username AS username, c.display_name AS display_name, c.private AS private,
        followers
-ORDER BY followers DESC, c.username
 LIMIT $limit

@@ -24,3 +24,6 @@ CREATE INDEX comment_reply_owner IF NOT EXISTS FOR (c:Comment) ON (c.reply_owner
 // A post's like group in its author's notifications, placed by its newest like from someone else
 // (kept by posts/like and posts/unlike): one page of groups is a seek, whatever the like counts.
 CREATE INDEX post_last_like IF NOT EXISTS FOR (p:Post) ON (p.author, p.last_like);
+// "Does the viewer follow X?" as one index lookup: Expand(Into) between two dense accounts (a heavy
+// viewer, a celebrity) walks the smaller of their degrees; suggestions ask it per candidate.
+CREATE INDEX follows_pair IF NOT EXISTS FOR ()-[r:FOLLOWS]-() ON (r.follower, r.followee);
