@@ -20,6 +20,7 @@ from api.discovery.router import router as discovery_router
 from api.errors import install_error_handlers
 from api.feed.router import router as feed_router
 from api.health.router import router as health_router
+from api.mastodon import install as install_mastodon
 from api.media.router import router as media_router
 from api.notifications.router import router as notifications_router
 from api.posts.router import router as posts_router
@@ -92,5 +93,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(tags_router)
     app.include_router(analytics_router)
     app.include_router(media_router)
+    install_mastodon(app)
     install_web(app)
     return app

@@ -1,0 +1,102 @@
+"""Mastodon's error shape, `{"error": "..."}`, on the Mastodon surface only.
+
+Exception handlers are app-wide in FastAPI, so `install` wraps the ones `api.errors` registered:
+a request under `/api/v1/`, `/api/v2/` or `/oauth/` gets Mastodon's shape (OAuth's
+`{"error": code, "error_description": ...}` on the token endpoints), every other path keeps the
+API's own `{"error": {"code", "message"}}`. An unknown route under those prefixes is a 404 in
+Mastodon's shape (`Record not found`), as Mastodon answers it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from graphgram.errors import AppError, Forbidden, Unauthorized
+
+PREFIXES = ("/api/v1/", "/api/v2/", "/oauth/")
+ROOTS = {"/api/v1", "/api/v2", "/oauth"}
+
+Handler = Callable[[Request, Any], Awaitable[Response]]
+
+
+def on_surface(path: str) -> bool:
+    return path in ROOTS or path.startswith(PREFIXES)
+
+
+class OAuthError(AppError):
+    """An RFC 6749 error: `code` is the OAuth error name (`invalid_grant`, ...)."""
+
+    def __init__(self, code: str, message: str, *, status_code: int = 400) -> None:
+        super().__init__(message, code=code)
+        self.status_code = status_code
+
+
+class InvalidToken(Unauthorized):
+    def __init__(self) -> None:
+        super().__init__("The access token is invalid")
+
+
+class OutsideScopes(Forbidden):
+    def __init__(self) -> None:
+        super().__init__("This action is outside the authorized scopes")
+
+
+def mastodon_error(
+    status: int, message: str, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
+    return JSONResponse({"error": message, **extra}, status_code=status, headers=headers)
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ()) if p not in {"body", "query", "path", "header"}]
+        parts.append(f"{'.'.join(loc) or 'body'} {err.get('msg', 'is invalid')}")
+    return "Validation failed: " + ", ".join(parts)
+
+
+def install(app: FastAPI) -> None:
+    """Wrap the API's handlers so Mastodon paths get Mastodon's shape. Call after
+    `api.errors.install_error_handlers`."""
+    previous: dict[Any, Handler] = dict(app.exception_handlers)
+
+    def wrap(exc_class: type[Exception], ours: Callable[[Any], Response]) -> None:
+        theirs = previous.get(exc_class)
+
+        async def handler(request: Request, exc: Any) -> Response:
+            if on_surface(request.url.path) or theirs is None:
+                return ours(exc)
+            return await theirs(request, exc)
+
+        app.add_exception_handler(exc_class, handler)
+
+    def app_error(exc: AppError) -> Response:
+        if isinstance(exc, OAuthError):
+            return mastodon_error(exc.status_code, exc.code, error_description=exc.message)
+        headers = None
+        if exc.status_code == 401:
+            headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+            return mastodon_error(401, "The access token is invalid", headers)
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            headers = {"Retry-After": str(retry_after)}
+        return mastodon_error(exc.status_code, exc.message, headers)
+
+    def validation(exc: RequestValidationError) -> Response:
+        return mastodon_error(422, _validation_message(exc))
+
+    def http(exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            return mastodon_error(404, "Record not found")
+        return mastodon_error(exc.status_code, str(exc.detail), dict(exc.headers or {}))
+
+    wrap(AppError, app_error)
+    wrap(RequestValidationError, validation)
+    wrap(StarletteHTTPException, http)

@@ -1,0 +1,283 @@
+"""Statuses: post, read, delete, thread context, favourites.
+
+A Mastodon status is a Graphgram post, and a reply is a comment: Graphgram's replies are
+comments under a post (threaded by `REPLY_TO`), shown in the post's comments on the API and the
+web client and notified as comments. Making a Mastodon reply a comment keeps one conversation
+whichever client wrote it: a reply from a Mastodon app appears under the post in Graphgram, and a
+Graphgram comment appears in the app's thread view. So `in_reply_to_id` names a post (a comment
+on it) or a comment (a reply to it, on the same post); a reply carries text only, no media, and
+cannot be favourited (comments have no likes).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from api.deps import Backend
+from api.mastodon import service
+from api.mastodon.deps import (
+    AccountPage,
+    Body,
+    Context,
+    Ctx,
+    ReadAccounts,
+    ReadStatuses,
+    WriteFavourites,
+    WriteStatuses,
+    not_found,
+    validate,
+)
+from api.mastodon.entities import Json, comment_status
+from api.posts.schemas import CAPTION_MAX, COMMENT_MAX, MEDIA_MAX, hashtags, mentions
+from graph import mastodon as mgraph
+from graph import posts
+from graphgram.errors import Unprocessable
+from graphgram.ids import new_id
+from media.lifecycle import release_media
+from timelines import hooks as timeline_hooks
+
+router = APIRouter(tags=["mastodon: statuses"])
+
+# Comments a context returns at most on each side, oldest first (Mastodon caps threads too).
+CONTEXT_LIMIT = 200
+
+
+class NewStatus(BaseModel):
+    status: Annotated[str, Field(max_length=CAPTION_MAX)] = ""
+    media_ids: Annotated[list[str], Field(max_length=MEDIA_MAX)] = []
+    in_reply_to_id: str | None = None
+    sensitive: bool = False
+    spoiler_text: str = ""
+    visibility: Literal["public", "unlisted", "private", "direct"] | None = None
+    language: str | None = None
+    scheduled_at: str | None = None
+
+
+def _refuse(message: str) -> Unprocessable:
+    return Unprocessable(f"Validation failed: {message}")
+
+
+def _check_unsupported(body: dict[str, Any], data: NewStatus) -> None:
+    """Refuse what would be dropped silently: a poll, a content warning, a schedule, a DM."""
+    if any(key == "poll" or key.startswith("poll[") for key in body):
+        raise _refuse("polls are not supported here")
+    if data.spoiler_text.strip() or data.sensitive:
+        raise _refuse("content warnings and sensitive media are not supported here")
+    if data.scheduled_at:
+        raise _refuse("scheduled statuses are not supported here")
+    if data.visibility == "direct":
+        raise _refuse("direct messages are not supported here")
+
+
+def _check_audience(requested: str | None, audience: str) -> None:
+    """Who sees a post is its author's choice of public or private account, not the post's. A
+    request narrower than that audience is refused rather than published wider than asked."""
+    if requested in {"private", "direct"} and audience == "public":
+        raise _refuse(
+            "visibility: posts of a public account are public; make the account locked to post "
+            "for followers only"
+        )
+
+
+@router.post("/api/v1/statuses")
+async def create_status(caller: WriteStatuses, ctx: Context, backends: Backend, body: Body) -> Json:
+    data = validate(NewStatus, body)
+    _check_unsupported(body, data)
+    if data.in_reply_to_id:
+        return await _reply(ctx, backends, caller.id, data)
+    if not data.status.strip() and not data.media_ids:
+        raise _refuse("text can't be blank")
+    if len(set(data.media_ids)) != len(data.media_ids):
+        raise _refuse("media_ids: each media item may appear once")
+    me = await service.credential_account(ctx, caller.id)
+    _check_audience(data.visibility, "private" if me["locked"] else "public")
+    post_id = new_id()
+    try:
+        await posts.create(
+            backends.graph,
+            viewer_id=caller.id,
+            post_id=post_id,
+            caption=data.status,
+            hashtags=hashtags(data.status),
+            mentions=mentions(data.status),
+            media_ids=data.media_ids,
+        )
+    except posts.MediaNotAttachable as exc:
+        raise _refuse(
+            f"media_ids: not yours, unknown or failed: {', '.join(exc.media_ids)}"
+        ) from None
+    await timeline_hooks.post_created(backends, post_id, caller.id)
+    return await service.status(ctx, caller.id, post_id)
+
+
+async def _reply(ctx: Ctx, backends: Backend, viewer_id: str, data: NewStatus) -> Json:
+    if data.media_ids:
+        raise _refuse("a reply is a comment here and carries no media")
+    text = data.status.strip()
+    if not text:
+        raise _refuse("text can't be blank")
+    if len(text) > COMMENT_MAX:
+        raise _refuse(f"text is over {COMMENT_MAX} characters")
+    target = str(data.in_reply_to_id)
+    parent = await service.status(ctx, viewer_id, target)  # 404 when it cannot be seen
+    _check_audience(data.visibility, parent["visibility"])
+    found = await posts.access(backends.graph, viewer_id, target)
+    if found is not None:
+        post_id, reply_to = target, None
+    else:
+        comment = await service.comment_row(ctx, viewer_id, target)
+        if comment is None:
+            raise not_found()
+        post_id, reply_to = comment["post_id"], target
+    row = await posts.create_comment(
+        backends.graph,
+        viewer_id=viewer_id,
+        post_id=post_id,
+        comment_id=new_id(),
+        text=text,
+        reply_to=reply_to,
+    )
+    if row is None:  # the post or comment went meanwhile
+        raise not_found()
+    await timeline_hooks.commented(backends, post_id)
+    created = await service.comment_row(ctx, viewer_id, row["id"])
+    if created is None:
+        raise not_found()
+    return comment_status(ctx.base_url, created)
+
+
+@router.get("/api/v1/statuses/{status_id}")
+async def get_status(status_id: str, caller: ReadStatuses, ctx: Context) -> Json:
+    return await service.status(ctx, caller.id, status_id)
+
+
+@router.delete("/api/v1/statuses/{status_id}")
+async def delete_status(
+    status_id: str, caller: WriteStatuses, ctx: Context, backends: Backend
+) -> Json:
+    """Delete a post of yours, or a comment you wrote or that is on your post; answers the status
+    with its source `text`, as Mastodon does (for "delete and redraft")."""
+    graph = backends.graph
+    found = await posts.access(graph, caller.id, status_id)
+    if found is not None:
+        if not (found.visible and found.own):
+            raise not_found()
+        rows = await posts.hydrate(graph, caller.id, [status_id])
+        [gone] = await service.post_statuses(ctx, caller.id, rows, with_text=True)
+        released = await posts.delete(graph, caller.id, status_id)
+        await timeline_hooks.post_deleted(backends, status_id, caller.id)
+        if released:
+            await release_media(backends, released)
+        return gone
+    comment = await service.comment_row(ctx, caller.id, status_id)
+    if comment is None or not comment["deletable"]:
+        raise not_found()
+    await posts.delete_comment(graph, status_id)
+    await timeline_hooks.commented(backends, comment["post_id"])
+    return comment_status(ctx.base_url, comment, with_text=True)
+
+
+def _thread(root: str, rows: list[dict[str, Any]]) -> list[str]:
+    """Comment ids in reading order: depth first from `root`, each level oldest first; comments
+    whose parent is not shown come after, oldest first."""
+    children: dict[str, list[str]] = {}
+    for row in sorted(rows, key=lambda r: r["id"]):
+        children.setdefault(row["in_reply_to_id"], []).append(row["id"])
+    ordered: list[str] = []
+    stack = list(reversed(children.get(root, [])))
+    while stack:
+        current = stack.pop()
+        ordered.append(current)
+        stack.extend(reversed(children.get(current, [])))
+    seen = set(ordered)
+    return ordered + [r["id"] for r in sorted(rows, key=lambda r: r["id"]) if r["id"] not in seen]
+
+
+@router.get("/api/v1/statuses/{status_id}/context")
+async def context(status_id: str, caller: ReadStatuses, ctx: Context) -> Json:
+    """Ancestors (the post, then the comments a reply answers) and descendants (the replies
+    below, in thread order), at most 200 comments each way."""
+    graph = ctx.backends.graph
+    await service.status(ctx, caller.id, status_id)  # 404 when it cannot be seen
+    found = await posts.access(graph, caller.id, status_id)
+    window = {"limit": CONTEXT_LIMIT, "newer_than": "", "older_than": "", "before": "~"}
+    if found is not None:
+        post_id, ancestor_ids = status_id, []
+        listed = await posts.comments(graph, caller.id, post_id, {**window, "after": ""})
+    else:
+        comment = await service.comment_row(ctx, caller.id, status_id)
+        if comment is None:
+            raise not_found()
+        post_id = comment["post_id"]
+        chain = await mgraph.comment_ancestors(graph, status_id, CONTEXT_LIMIT)
+        ancestor_ids = [post_id, *chain]
+        # Replies are newer than what they answer: read on from this comment, oldest first.
+        listed = await posts.comments(graph, caller.id, post_id, {**window, "after": status_id})
+    rows = await mgraph.comments(graph, caller.id, [r["id"] for r in listed])
+    order = _thread(status_id, list(rows.values()))
+    if found is None:  # only the replies below this comment
+        below = set(_subtree(status_id, list(rows.values())))
+        order = [i for i in order if i in below]
+    return {
+        "ancestors": await service.statuses(ctx, caller.id, ancestor_ids),
+        "descendants": [comment_status(ctx.base_url, rows[i]) for i in order],
+    }
+
+
+def _subtree(root: str, rows: list[dict[str, Any]]) -> list[str]:
+    children: dict[str, list[str]] = {}
+    for row in rows:
+        children.setdefault(row["in_reply_to_id"], []).append(row["id"])
+    out, stack = [], list(children.get(root, []))
+    while stack:
+        current = stack.pop()
+        out.append(current)
+        stack.extend(children.get(current, []))
+    return out
+
+
+@router.post("/api/v1/statuses/{status_id}/favourite")
+async def favourite(
+    status_id: str, caller: WriteFavourites, ctx: Context, backends: Backend
+) -> Json:
+    """Like a post; idempotent."""
+    if not await posts.like(backends.graph, caller.id, status_id, new_id()):
+        if await service.comment_row(ctx, caller.id, status_id) is not None:
+            raise _refuse("a reply is a comment here, and comments cannot be favourited")
+        raise not_found()
+    await timeline_hooks.liked(backends, caller.id, status_id)
+    return await service.status(ctx, caller.id, status_id)
+
+
+@router.post("/api/v1/statuses/{status_id}/unfavourite")
+async def unfavourite(
+    status_id: str, caller: WriteFavourites, ctx: Context, backends: Backend
+) -> Json:
+    found = await posts.access(backends.graph, caller.id, status_id)
+    if found is None or not found.visible:
+        return await service.status(ctx, caller.id, status_id)  # a comment, or 404
+    await posts.unlike(backends.graph, caller.id, status_id)
+    await timeline_hooks.unliked(backends, caller.id, status_id)
+    return await service.status(ctx, caller.id, status_id)
+
+
+@router.get("/api/v1/statuses/{status_id}/favourited_by")
+async def favourited_by(
+    status_id: str, caller: ReadAccounts, ctx: Context, page: AccountPage
+) -> list[Json]:
+    await service.status(ctx, caller.id, status_id)  # 404 when it cannot be seen
+    found = await posts.access(ctx.backends.graph, caller.id, status_id)
+    if found is None:
+        return []  # a comment: nobody can favourite it
+    rows = await posts.likers(ctx.backends.graph, caller.id, status_id, page.params())
+    return await service.account_page(ctx, caller.id, rows, page)
+
+
+@router.get("/api/v1/statuses/{status_id}/reblogged_by")
+async def reblogged_by(status_id: str, caller: ReadAccounts, ctx: Context) -> list[Json]:
+    """No boosts here: nobody, once the status is one the caller may see."""
+    await service.status(ctx, caller.id, status_id)
+    return []

@@ -1,0 +1,50 @@
+"""Home and hashtag timelines.
+
+Home reads `timelines.feed.home`, the function `GET /feed` calls (Redis timelines with the graph
+behind them), so both surfaces show the same feed; hashtags read `graph.tags` as `GET
+/tags/{name}/posts` does.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from api.deps import Backend
+from api.mastodon import service
+from api.mastodon.deps import Context, ReadStatuses, StatusPage
+from api.mastodon.entities import Json
+from graph import tags
+from timelines import feed as home_feed
+
+router = APIRouter(tags=["mastodon: timelines"])
+
+
+@router.get("/api/v1/timelines/home")
+async def home(
+    caller: ReadStatuses, ctx: Context, backends: Backend, page: StatusPage
+) -> list[Json]:
+    """Posts of the accounts you follow and your own, newest first."""
+    params = page.params()
+    cursors = home_feed.Cursors(
+        limit=params["limit"],
+        max_id=params["max_id"],
+        since_id=params["since_id"],
+        min_id=params["min_id"],
+    )
+    rows = await home_feed.home(backends, caller.id, cursors)
+    return await service.post_statuses(ctx, caller.id, page.items(rows))
+
+
+@router.get("/api/v1/timelines/tag/{hashtag}")
+async def hashtag(
+    hashtag: Annotated[str, Path(min_length=1, max_length=101)],
+    caller: ReadStatuses,
+    ctx: Context,
+    page: StatusPage,
+) -> list[Json]:
+    """Posts with the hashtag that you may see, newest first; an unknown tag has none."""
+    name = hashtag.removeprefix("#").lower()
+    ids = await tags.post_ids(ctx.backends.graph, caller.id, name, page.params())
+    return await service.post_ids_page(ctx, caller.id, ids, page)

@@ -1,0 +1,16 @@
+// Title: Mastodon Account rows for a list of user ids: profile, counts, and the block state between each and the viewer
+// Counts read the degree store (no label on the far node plans as GetDegree): O(1) per account.
+// Rows come back for users in a block too, flagged, so the caller decides: most views drop them,
+// the viewer's own block list shows the accounts it blocks.
+/* :params {viewer_id: "01hzy0000000000000000000aa", ids: ["01hzy0000000000000000000bb"]} */
+MATCH (v:User {id: $viewer_id})
+UNWIND $ids AS user_id
+MATCH (u:User {id: user_id})
+RETURN u.id AS id, u.username AS username, u.display_name AS display_name, u.bio AS bio,
+       u.private AS private, toString(u.created_at) AS created_at,
+       COUNT { (u)-[:POSTED]->() } AS post_count,
+       COUNT { (u)<-[:FOLLOWS]-() } AS follower_count,
+       COUNT { (u)-[:FOLLOWS]->() } AS following_count,
+       COUNT { (u)<-[:REQUESTED]-() } AS request_count,
+       EXISTS { (v)-[:BLOCKS]-(u) } AS blocked,
+       EXISTS { (v)-[:BLOCKS]->(u) } AS blocking

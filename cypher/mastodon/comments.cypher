@@ -1,0 +1,18 @@
+// Title: comments as Mastodon Statuses (a reply is a comment): text, the post or comment it answers and that one's author, the author's Account, reply count; only those the viewer may see
+// Visible means: the post's author is public, the viewer, or followed, and neither the post's
+// author nor the comment's author is in a block with the viewer. Counts read the degree store.
+/* :params {viewer_id: "01hzy0000000000000000000aa", ids: ["01hzy0000000000000000000c1"]} */
+MATCH (v:User {id: $viewer_id})
+UNWIND $ids AS comment_id
+MATCH (w:User)-[:WROTE]->(c:Comment {id: comment_id})-[:ON]->(p:Post)<-[:POSTED]-(a:User)
+WHERE NOT EXISTS { (v)-[:BLOCKS]-(w) } AND NOT EXISTS { (v)-[:BLOCKS]-(a) }
+  AND (NOT a.private OR a = v OR EXISTS { (v)-[:FOLLOWS]->(a) })
+OPTIONAL MATCH (c)-[:REPLY_TO]->(parent:Comment)<-[:WROTE]-(pw:User)
+RETURN c.id AS id, c.text AS text, toString(c.created_at) AS created_at, p.id AS post_id,
+       a.private AS private, coalesce(parent.id, p.id) AS in_reply_to_id,
+       coalesce(pw.id, a.id) AS in_reply_to_account_id, w = v OR a = v AS deletable,
+       COUNT { (c)<-[:REPLY_TO]-() } AS replies_count,
+       w {.id, .username, .display_name, .bio, .private, created_at: toString(w.created_at),
+          post_count: COUNT { (w)-[:POSTED]->() },
+          follower_count: COUNT { (w)<-[:FOLLOWS]-() },
+          following_count: COUNT { (w)-[:FOLLOWS]->() }} AS account
