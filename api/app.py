@@ -17,6 +17,7 @@ from api import observability
 from api.accounts.router import router as accounts_router
 from api.analytics.router import router as analytics_router
 from api.discovery.router import router as discovery_router
+from api.discovery.suggestions import drain as drain_suggestions
 from api.errors import install_error_handlers
 from api.feed.router import router as feed_router
 from api.health.router import router as health_router
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             stop.set()
             if worker is not None:
                 await worker
+            await drain_suggestions()  # background work that still uses the clients
             await backends.close()
 
     app = FastAPI(

@@ -1,9 +1,12 @@
-"""Notifications derived from the graph, with a read marker."""
+"""Notifications recorded where they happen, likes grouped per post, with a read marker."""
 
 from __future__ import annotations
 
 import httpx
+from neo4j import Driver
 
+from cypher import statements
+from graphgram.settings import Settings
 from tests.fixtures.factories import Factory
 from tests.helpers import post
 
@@ -135,3 +138,30 @@ async def test_a_reply_on_your_own_post_is_one_notification(
     reply = factory.comment(fan, mine, "reply", reply_to=parent["id"])
     notes = (await client.get("/notifications", headers=me["headers"])).json()
     assert [(n["type"], n["comment_id"]) for n in notes] == [("comment", reply["id"])]
+
+
+async def test_like_groups_are_backfilled_for_a_graph_written_before_them(
+    client: httpx.AsyncClient, factory: Factory, neo4j_driver: Driver, settings: Settings
+) -> None:
+    me, fan, late = factory.user("meg"), factory.user("fan"), factory.user("late")
+    mine, own = factory.post(me, "liked by others"), factory.post(me, "liked by me only")
+    for user, post_ in ((fan, mine), (late, mine), (me, mine), (me, own)):
+        factory.like(user, post_)
+    # As an older graph has it: likes, but no like-group properties on the posts.
+    neo4j_driver.execute_query(
+        "MATCH (p:Post) REMOVE p.last_like, p.last_like_at, p.liked_by_author",
+        database_=settings.neo4j_database,
+    )
+    assert (await client.get("/notifications", headers=me["headers"])).json() == []
+    with neo4j_driver.session(database=settings.neo4j_database) as session:
+        [statement] = statements("admin/backfill_notifications")
+        assert session.run(statement).consume().counters.contains_updates
+        # A second run finds nothing left to do.
+        assert not session.run(statement).consume().counters.contains_updates
+    notes = (await client.get("/notifications", headers=me["headers"])).json()
+    assert [(n["post_id"], n["count"]) for n in notes] == [(mine["id"], 2)]
+    assert [a["username"] for a in notes[0]["accounts"]] == ["late", "fan"]
+    # The author's own like was found too: taking it back leaves the count alone.
+    await client.delete(f"/posts/{mine['id']}/like", headers=me["headers"])
+    notes = (await client.get("/notifications", headers=me["headers"])).json()
+    assert [(n["post_id"], n["count"]) for n in notes] == [(mine["id"], 2)]
