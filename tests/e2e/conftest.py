@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Playwright, expect, sync_playwright
 
 from api.app import create_app
 from api.web import WEB_DIST
@@ -38,6 +38,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Generous waits: four people's test stacks share two cores here, and a waiting assertion
+# returns as soon as it holds, so a longer limit costs nothing when the machine is quiet.
+expect.set_options(timeout=15_000)
 
 
 def _free_port() -> int:
@@ -111,7 +114,7 @@ def open_context(browser: Browser, live_api: str) -> Iterator[Callable[..., Brow
             has_touch=phone,
             device_scale_factor=1,
         )
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(20_000)
         opened.append(context)
         return context
 

@@ -322,3 +322,29 @@ def test_keyboard_alone_logs_in_and_likes(open_context: OpenContext, api: httpx.
     like.focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name="Unlike", exact=True)).to_be_focused()
+
+
+def test_suggestions_search_and_hashtag_page(open_context: OpenContext, api: httpx.Client) -> None:
+    lee, mia, noa = (account(api, name) for name in ("lee", "mia", "noa"))
+    for a, b in ((lee, mia), (mia, noa)):
+        assert api.post(f"/users/{b['username']}/follow", headers=a["headers"]).status_code == 200
+    post(api, noa, "Morning at the #harbour", [])
+    post(api, mia, "Also the #harbour, later", [])
+
+    page = open_context(PHONE).new_page()
+    log_in(page, "lee")
+    suggested = page.get_by_role("region", name="Suggested for you")
+    person = suggested.get_by_role("listitem").filter(has_text="@noa")
+    expect(person).to_contain_text("followed by mia")
+    person.get_by_role("button", name="Follow", exact=True).click()
+    expect(person.get_by_role("button", name="Unfollow", exact=True)).to_be_visible()
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Search").click()
+    page.get_by_label("Search", exact=True).fill("#harb")
+    page.get_by_role("link", name="#harbour").click()
+    expect(page.get_by_role("heading", name="#harbour")).to_be_visible()
+    expect(page.get_by_text("2 posts", exact=True)).to_be_visible()
+    tagged = page.get_by_role("feed", name="Posts tagged #harbour")
+    expect(tagged.get_by_role("article")).to_have_count(2)
+    expect(tagged.get_by_role("article", name="Post by @noa")).to_be_visible()
+    no_horizontal_scroll(page)

@@ -289,6 +289,7 @@ export const api = {
   deleteComment: (id: string) =>
     send(`/comments/${encodeURIComponent(id)}`, { method: "DELETE" }),
   media: (id: string) => json<Media>(`/media/${encodeURIComponent(id)}`),
+  tag: (name: string) => json<{ name: string; post_count: number }>(`/tags/${encodeURIComponent(name)}`),
   search: (q: string) => json<SearchResults>(`/search?q=${encodeURIComponent(q)}&limit=20`),
   suggestions: (limit = 10) => json<Suggestion[]>(`/suggestions?limit=${limit}`),
   markNotificationsRead: () => send("/notifications/read", { method: "POST" }),

@@ -56,8 +56,8 @@ export function searchView({ main, query }: Context): void {
 }
 
 /**
- * A hashtag's posts from `GET /tags/{name}/posts` when the API has it; until then the count from
- * search and the posts of the home feed that carry the tag, said plainly.
+ * A hashtag's posts from `GET /tags/{name}/posts`. Against an API without hashtag pages, the
+ * count from search and the posts of the home feed that carry the tag, said plainly.
  */
 export async function tagView({ main, params }: Context): Promise<void> {
   const name = (params[0] ?? "").replace(/^#/, "").toLowerCase();
@@ -67,6 +67,10 @@ export async function tagView({ main, params }: Context): Promise<void> {
   const path = `/tags/${encodeURIComponent(name)}/posts?limit=10`;
   try {
     const first = await page<Post>(path);
+    void api.tag(name).then(
+      (tag) => note.append(h("p", { class: "muted" }, plural(tag.post_count, "post"))),
+      () => undefined,
+    );
     let shown = false;
     endless<Post>(list, path, (post) => {
       const card = postCard(post, !shown);
@@ -75,12 +79,16 @@ export async function tagView({ main, params }: Context): Promise<void> {
     }, { label: "posts", initial: first, empty: () => h("p", { class: "muted" }, "No posts you can see carry this tag yet.") });
     return;
   } catch (error) {
+    if (error instanceof ApiError && error.status === 404 && error.message.startsWith("no hashtag")) {
+      note.append(h("p", { class: "muted" }, `No posts carry #${name} yet.`));
+      return;
+    }
     if (!(error instanceof ApiError && (error.status === 404 || error.status === 405))) {
       note.append(errorBox(error));
       return;
     }
   }
-  // The API has no hashtag listing yet (or knows no such tag): fall back to what it does have.
+  // An API without hashtag pages: fall back to what it does have.
   try {
     const found = await api.search(`#${name}`);
     const hit = found.hashtags.find((t) => t.name === name);
