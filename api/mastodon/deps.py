@@ -42,9 +42,11 @@ KNOWN_SCOPES = frozenset(TOP_SCOPES) | {
 FIRST_PARTY = frozenset(TOP_SCOPES)
 
 
-def parse_scopes(value: str | None, default: str = "read") -> list[str]:
-    """A space-separated scope list, checked against the scopes this server knows."""
-    scopes = list(dict.fromkeys((value or default).replace("+", " ").split()))
+def parse_scopes(value: object, default: str = "read") -> list[str]:
+    """A space-separated scope list (or a list of scopes), checked against the scopes this
+    server knows."""
+    text = " ".join(map(str, value)) if isinstance(value, list) else str(value or "")
+    scopes = list(dict.fromkeys((text or default).replace("+", " ").split()))
     unknown = [s for s in scopes if s not in KNOWN_SCOPES]
     if unknown:
         raise Unprocessable(f"Validation failed: unknown scope {', '.join(unknown)}")
