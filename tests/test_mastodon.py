@@ -720,3 +720,43 @@ def test_garbage_input_is_a_4xx_in_mastodon_shape_never_a_500(url: str, factory:
     for path, response in refused:
         body = response.json()
         assert isinstance(body.get("error"), str), (path, body)
+
+
+def test_a_locked_accounts_statuses_are_404_to_strangers(url: str, factory: Factory) -> None:
+    carol, eve = factory.user("carol", private=True), factory.user("eve")
+    carol_client, eve_client = as_user(url, carol), as_user(url, eve)
+    media = carol_client.media_post(picture("PNG"), mime_type="image/png")
+    post = carol_client.status_post("followers only #secret", media_ids=[media])
+    assert post.visibility == "private"
+    assert eve_client.account(carol["id"]).locked  # the profile header is public
+    assert eve_client.account_statuses(carol["id"]) == []
+    assert eve_client.account_followers(carol["id"]) == []
+    for call in (
+        lambda: eve_client.status(post.id),
+        lambda: eve_client.status_context(post.id),
+        lambda: eve_client.status_favourite(post.id),
+        lambda: eve_client.status_favourited_by(post.id),
+        lambda: eve_client.status_post("let me in", in_reply_to_id=post.id),
+        lambda: eve_client.media(media.id),
+    ):
+        with pytest.raises(MastodonNotFoundError):
+            call()
+    assert eve_client.timeline_hashtag("secret") == []
+    assert [s.id for s in carol_client.timeline_hashtag("secret")] == [post.id]
+
+
+def test_context_leaves_out_replies_across_a_block(url: str, factory: Factory) -> None:
+    ada, grace, eve = factory.user("ada"), factory.user("grace"), factory.user("eve")
+    post = as_user(url, grace).status_post("a thread")
+    by_ada = as_user(url, ada).status_post("first", in_reply_to_id=post.id)
+    by_eve = as_user(url, eve).status_post("second", in_reply_to_id=post.id)
+    assert [s.id for s in as_user(url, ada).status_context(post.id).descendants] == [
+        by_ada.id,
+        by_eve.id,
+    ]
+    as_user(url, ada).account_block(eve["id"])
+    assert [s.id for s in as_user(url, ada).status_context(post.id).descendants] == [by_ada.id]
+    assert [s.id for s in as_user(url, eve).status_context(post.id).descendants] == [by_eve.id]
+    with pytest.raises(MastodonNotFoundError):
+        as_user(url, ada).status(by_eve.id)
+    assert as_user(url, grace).status(post.id).replies_count == 2

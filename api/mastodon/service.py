@@ -7,21 +7,20 @@ client API"), so any status id is looked up as a post first, then as a comment.
 
 from __future__ import annotations
 
-from typing import Any
-
 from api.mastodon import entities
 from api.mastodon.deps import Ctx, not_found
 from api.mastodon.entities import Json
+from api.pagination import Page
 from graph import mastodon as mgraph
-from graph import posts, users
+from graph import posts
 from graph.driver import Row
 
 
 async def accounts(
     ctx: Ctx, viewer_id: str, ids: list[str], *, blocked_ok: bool = False
 ) -> list[Json]:
-    """Accounts in the order of `ids`, leaving out users in a block with the viewer (or only those
-    who block the viewer, with `blocked_ok`: the viewer's own block list)."""
+    """Accounts in the order of `ids`, leaving out users in a block with the viewer; with
+    `blocked_ok` (the viewer's own block list) the users the viewer blocks stay."""
     rows = await mgraph.accounts(ctx.backends.graph, viewer_id, ids)
     out = []
     for user_id in ids:
@@ -107,7 +106,7 @@ async def comment_row(ctx: Ctx, viewer_id: str, comment_id: str) -> Row | None:
     return rows.get(comment_id)
 
 
-async def post_ids_page(ctx: Ctx, viewer_id: str, ids: list[str], page: Any) -> list[Json]:
+async def post_ids_page(ctx: Ctx, viewer_id: str, ids: list[str], page: Page) -> list[Json]:
     """One page of post ids (limit + 1 fetched) as Statuses, with the Link header set."""
     kept = page.items([{"id": i} for i in ids])
     rows = await posts.hydrate(ctx.backends.graph, viewer_id, [k["id"] for k in kept])
@@ -115,16 +114,8 @@ async def post_ids_page(ctx: Ctx, viewer_id: str, ids: list[str], page: Any) -> 
 
 
 async def account_page(
-    ctx: Ctx, viewer_id: str, rows: list[Row], page: Any, *, blocked_ok: bool = False
+    ctx: Ctx, viewer_id: str, rows: list[Row], page: Page, *, blocked_ok: bool = False
 ) -> list[Json]:
     """One page of user rows keyed by a relationship `cursor` as Accounts, Link header set."""
     kept = page.items(rows, key="cursor")
     return await accounts(ctx, viewer_id, [r["id"] for r in kept], blocked_ok=blocked_ok)
-
-
-async def username_of(ctx: Ctx, viewer_id: str, user_id: str) -> str:
-    row = await access(ctx, viewer_id, user_id)
-    return str(row["username"])
-
-
-__all__ = ["users"]
