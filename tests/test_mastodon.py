@@ -13,7 +13,8 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 import pytest
@@ -731,14 +732,15 @@ def test_a_locked_accounts_statuses_are_404_to_strangers(url: str, factory: Fact
     assert eve_client.account(carol["id"]).locked  # the profile header is public
     assert eve_client.account_statuses(carol["id"]) == []
     assert eve_client.account_followers(carol["id"]) == []
-    for call in (
-        lambda: eve_client.status(post.id),
-        lambda: eve_client.status_context(post.id),
-        lambda: eve_client.status_favourite(post.id),
-        lambda: eve_client.status_favourited_by(post.id),
-        lambda: eve_client.status_post("let me in", in_reply_to_id=post.id),
-        lambda: eve_client.media(media.id),
-    ):
+    calls: list[Callable[[], object]] = [
+        partial(eve_client.status, post.id),
+        partial(eve_client.status_context, post.id),
+        partial(eve_client.status_favourite, post.id),
+        partial(eve_client.status_favourited_by, post.id),
+        partial(eve_client.status_post, "let me in", in_reply_to_id=post.id),
+        partial(eve_client.media, media.id),
+    ]
+    for call in calls:
         with pytest.raises(MastodonNotFoundError):
             call()
     assert eve_client.timeline_hashtag("secret") == []
