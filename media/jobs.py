@@ -1,10 +1,13 @@
-"""The media processing queue: a Redis list of media ids, drained by workers in any API process.
+"""The media processing queue: a Redis Stream read by a consumer group, so a job is delivered at
+least once. Workers run in every API process (lifespan) or alone (`graphgram media worker`).
 
-`enqueue` pushes an id; `worker` (started in each API process's lifespan, or on its own with
-`graphgram media worker`) pops ids and finishes them: poster frame for videos, status `ready`, or
-`failed` with the stored objects removed. A job lost with Redis leaves a Media node in
-`processing`; `graphgram media sweep` clears those after a deadline, so Redis is never the only
-record of anything.
+`enqueue` adds an entry; a worker reads new entries with XREADGROUP and acknowledges one only
+when its outcome is stored in Neo4j (`ready`, or `failed` for a video that cannot be decoded).
+A worker that dies mid-job leaves its entry pending: another worker claims it with XAUTOCLAIM
+once it has been idle for `claim_idle_ms`, and after `MAX_DELIVERIES` the item is failed rather
+than retried forever. If Redis itself loses the stream, the Media node still says `processing`:
+`graphgram media sweep` re-enqueues such items (a few times) before it ever fails them, so Redis
+is never the only record of anything.
 """
 
 from __future__ import annotations
@@ -12,10 +15,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import os
 import tempfile
+import uuid
 from pathlib import Path
+from typing import Any
 
 import anyio.to_thread
+from minio.error import S3Error
+from redis.exceptions import ResponseError
 
 from backends import Backends
 from graph import media as media_graph
@@ -23,20 +31,31 @@ from media.lifecycle import remove_unreferenced
 from media.storage import put_bytes
 from media.videos import VideoRejected, poster
 
-QUEUE = "media:jobs"
+STREAM = "media:jobs"
+GROUP = "media-workers"
+MAX_DELIVERIES = 5
 log = logging.getLogger("graphgram.media.jobs")
 
 
 async def enqueue(backends: Backends, media_id: str) -> None:
-    await backends.redis.rpush(QUEUE, media_id)
+    await backends.redis.xadd(STREAM, {"media_id": media_id})
 
 
 async def depth(backends: Backends) -> int:
-    return int(await backends.redis.llen(QUEUE))
+    """Jobs not yet acknowledged: waiting or in a worker's hands (acked entries are deleted)."""
+    return int(await backends.redis.xlen(STREAM))
+
+
+async def ensure_group(backends: Backends) -> None:
+    try:
+        await backends.redis.xgroup_create(STREAM, GROUP, id="0", mkstream=True)
+    except ResponseError as exc:
+        if "BUSYGROUP" not in str(exc):
+            raise
 
 
 async def process(backends: Backends, media_id: str) -> str:
-    """Finish one media item; returns its final status."""
+    """Finish one media item; returns its final status. Safe to run twice for the same item."""
     node = await media_graph.get(backends.graph, media_id)
     if node is None or node.get("status") != "processing":
         return "skipped"
@@ -48,32 +67,102 @@ async def process(backends: Backends, media_id: str) -> str:
                 lambda: backends.s3.fget_object(bucket, node["key"], str(local))
             )
             frame = await anyio.to_thread.run_sync(poster, local)
-        except (VideoRejected, OSError) as exc:
-            log.warning("media %s failed: %s", media_id, exc)
-            await media_graph.finish(backends.graph, media_id, {"status": "failed", "key": None})
-            await remove_unreferenced(backends, [node["key"]])
-            return "failed"
+        except S3Error as exc:
+            if exc.code not in {"NoSuchKey", "NoSuchObject"}:
+                raise  # the store is away: not this item's fault, deliver it again later
+            return await fail(backends, media_id, f"original missing: {exc.code}")
+        except VideoRejected as exc:
+            return await fail(backends, media_id, str(exc))
     poster_key = f"poster/{hashlib.sha256(frame).hexdigest()}.webp"
-    await anyio.to_thread.run_sync(put_bytes, backends.s3, bucket, poster_key, frame, "image/webp")
+
+    async def store_poster(_: list[str]) -> None:
+        await anyio.to_thread.run_sync(
+            put_bytes, backends.s3, bucket, poster_key, frame, "image/webp"
+        )
+
+    await store_poster([])  # outside the lock first; again under it in case it was just deleted
     await media_graph.finish(
-        backends.graph, media_id, {"status": "ready", "poster_key": poster_key}
+        backends.graph,
+        media_id,
+        {"status": "ready", "poster_key": poster_key},
+        [poster_key],
+        store_poster,
     )
     return "ready"
 
 
-async def worker(backends: Backends, *, stop: asyncio.Event | None = None, wait_s: int = 1) -> None:
-    """Drain the queue until `stop` is set (or forever)."""
+async def fail(backends: Backends, media_id: str, reason: str) -> str:
+    log.warning("media %s failed: %s", media_id, reason)
+    node = await media_graph.finish(backends.graph, media_id, {"status": "failed", "key": None})
+    if node is not None:
+        await remove_unreferenced(backends, [k for k in [node.get("key")] if k])
+    return "failed"
+
+
+class Consumer:
+    """One worker's membership in the consumer group."""
+
+    def __init__(self, backends: Backends, *, claim_idle_ms: int = 60_000) -> None:
+        self.backends = backends
+        self.name = f"{os.uname().nodename}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.claim_idle_ms = claim_idle_ms
+
+    async def next_entries(self, block_ms: int) -> list[tuple[str, dict[str, Any]]]:
+        """Entries a dead worker left pending first, then new ones."""
+        redis = self.backends.redis
+        _, claimed, _ = await redis.xautoclaim(
+            STREAM, GROUP, self.name, min_idle_time=self.claim_idle_ms, start_id="0-0", count=10
+        )
+        if claimed:
+            return [(str(entry_id), fields) for entry_id, fields in claimed if fields]
+        found: Any = await redis.xreadgroup(
+            GROUP, self.name, {STREAM: ">"}, count=10, block=block_ms
+        )
+        streams = found.items() if isinstance(found, dict) else (found or [])
+        entries: list[tuple[str, dict[str, Any]]] = []
+        for _stream, items in streams:
+            entries.extend((str(entry_id), fields) for entry_id, fields in items)
+        return entries
+
+    async def handle(self, entry_id: str, fields: dict[str, Any]) -> None:
+        media_id = str(fields.get("media_id", ""))
+        redis = self.backends.redis
+        pending = await redis.xpending_range(STREAM, GROUP, min=entry_id, max=entry_id, count=1)
+        deliveries = int(pending[0]["times_delivered"]) if pending else 1
+        try:
+            if deliveries > MAX_DELIVERIES:
+                await fail(self.backends, media_id, f"gave up after {MAX_DELIVERIES} attempts")
+            else:
+                await process(self.backends, media_id)
+        except Exception:  # noqa: BLE001 - left pending: delivered again after claim_idle_ms
+            log.exception(
+                "media job %s failed (delivery %d); it will be retried", media_id, deliveries
+            )
+            return
+        await redis.xack(STREAM, GROUP, entry_id)
+        await redis.xdel(STREAM, entry_id)
+
+
+async def worker(
+    backends: Backends,
+    *,
+    stop: asyncio.Event | None = None,
+    wait_s: float = 1,
+    claim_idle_ms: int = 60_000,
+) -> None:
+    """Process jobs until `stop` is set (or forever); survives Redis and Neo4j outages."""
+    consumer = Consumer(backends, claim_idle_ms=claim_idle_ms)
+    ready = False
     while stop is None or not stop.is_set():
         try:
-            item = await backends.redis.blpop([QUEUE], timeout=wait_s)
-        except Exception:  # noqa: BLE001 - Redis away: back off, the sweep covers lost jobs
+            if not ready:
+                await ensure_group(backends)
+                ready = True
+            entries = await consumer.next_entries(block_ms=int(wait_s * 1000))
+        except Exception:  # noqa: BLE001 - Redis away: back off; pending entries wait for us
             log.exception("media queue unavailable")
+            ready = False
             await asyncio.sleep(1)
             continue
-        if item is None:
-            continue
-        media_id = str(item[1])
-        try:
-            await process(backends, media_id)
-        except Exception:  # noqa: BLE001 - one bad job must not stop the worker
-            log.exception("media job %s crashed; the sweep will clean it up", media_id)
+        for entry_id, fields in entries:
+            await consumer.handle(entry_id, fields)

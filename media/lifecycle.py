@@ -1,9 +1,10 @@
 """Releasing media: when no post uses a Media item any more, its node and objects go.
 
-The node is deleted first, then the objects; a crash in between leaves objects no node
-references, which `graphgram media sweep` removes. Objects are content-addressed, so an object
-is only deleted when no other Media node uses the same key. Edge-cached copies are not purged:
-they stop being reachable when the signed URLs handed out for them expire (`cdn_url_ttl_s`).
+Objects are content-addressed, so one object may serve several Media nodes; it is deleted only
+when none references it, inside the transaction that holds its key's lock (graph/media.py), so a
+concurrent upload of the same bytes either comes first (and keeps the object) or waits and puts
+it back. Edge-cached copies are not purged: they stop being reachable when the signed URLs
+handed out for them expire (`cdn_url_ttl_s`).
 """
 
 from __future__ import annotations
@@ -15,20 +16,23 @@ from graph import media as media_graph
 from media.storage import delete_objects
 
 
+def _deleter(backends: Backends) -> media_graph.KeysWork:
+    async def delete(keys: list[str]) -> None:
+        await anyio.to_thread.run_sync(
+            delete_objects, backends.s3, backends.settings.media_bucket, keys
+        )
+
+    return delete
+
+
 async def release_media(backends: Backends, media_ids: list[str]) -> list[str]:
-    keys = await media_graph.release(backends.graph, media_ids)
-    await anyio.to_thread.run_sync(
-        delete_objects, backends.s3, backends.settings.media_bucket, keys
-    )
-    return keys
+    """Delete unattached Media nodes and the objects nothing else references; returns the keys."""
+    return await media_graph.release(backends.graph, media_ids, _deleter(backends))
 
 
-async def remove_unreferenced(backends: Backends, keys: list[str]) -> None:
-    """Delete objects that no Media node references (used to undo a failed upload)."""
+async def remove_unreferenced(backends: Backends, keys: list[str]) -> list[str]:
+    """Delete the objects of `keys` that no Media node references (undoing a failed upload,
+    sweeping orphans); returns the keys deleted."""
     if not keys:
-        return
-    in_use = await media_graph.keys_in_use(backends.graph, keys)
-    doomed = [k for k in keys if k not in in_use]
-    await anyio.to_thread.run_sync(
-        delete_objects, backends.s3, backends.settings.media_bucket, doomed
-    )
+        return []
+    return await media_graph.delete_unreferenced(backends.graph, keys, _deleter(backends))

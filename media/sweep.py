@@ -1,4 +1,5 @@
-"""Crash leftovers: objects no Media node references, media stuck in processing, failed media."""
+"""Crash leftovers: media stuck in processing (re-enqueued a few times, then failed), failed media,
+media whose objects are missing, and objects no Media node references."""
 
 from __future__ import annotations
 
@@ -9,12 +10,17 @@ import anyio.to_thread
 
 from backends import Backends
 from graph import media as media_graph
-from media.storage import delete_objects, object_exists
+from media import jobs
+from media.lifecycle import remove_unreferenced
+from media.storage import object_exists
+
+RETRIES = 3  # re-enqueues of an item stuck in processing before the sweep fails it
 
 
 @dataclass
 class SweepReport:
     stale_media: int = 0
+    retried: int = 0
     missing_objects_media: int = 0
     orphan_objects: int = 0
 
@@ -26,9 +32,15 @@ async def sweep(backends: Backends, *, grace_s: int = 3600) -> SweepReport:
     cutoff = datetime.now(UTC) - timedelta(seconds=grace_s)
 
     stale = await media_graph.stale(backends.graph, cutoff.isoformat())
-    if stale:
-        await media_graph.delete(backends.graph, [row["id"] for row in stale])
-        report.stale_media = len(stale)
+    # A job lost with Redis (or a worker that kept failing) is retried before it is ever failed.
+    again = [r["id"] for r in stale if r["status"] == "processing" and r["attempts"] < RETRIES]
+    for media_id in await media_graph.retry(backends.graph, again):
+        await jobs.enqueue(backends, media_id)
+        report.retried += 1
+    doomed = [row["id"] for row in stale if row["id"] not in again]
+    if doomed:
+        await media_graph.delete(backends.graph, doomed)
+        report.stale_media = len(doomed)
 
     broken = []
     for row in await media_graph.all_keys(backends.graph):
@@ -53,8 +65,5 @@ async def sweep(backends: Backends, *, grace_s: int = 3600) -> SweepReport:
     objects = await anyio.to_thread.run_sync(old_objects)
     for start in range(0, len(objects), 500):
         keys = objects[start : start + 500]
-        in_use = await media_graph.keys_in_use(backends.graph, keys)
-        doomed = [k for k in keys if k not in in_use]
-        await anyio.to_thread.run_sync(delete_objects, backends.s3, bucket, doomed)
-        report.orphan_objects += len(doomed)
+        report.orphan_objects += len(await remove_unreferenced(backends, keys))
     return report

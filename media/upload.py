@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,13 @@ def check_type(path: Path, declared: str | None) -> Sniffed:
     return found
 
 
+async def _ensure(puts: dict[str, Callable[[], bool]], created: list[str]) -> None:
+    """Run each put (a no-op when the object exists); remember the keys this upload created."""
+    for key, put in puts.items():
+        if await anyio.to_thread.run_sync(put) and key not in created:
+            created.append(key)
+
+
 async def store_upload(
     backends: Backends, viewer_id: str, chunks: AsyncIterator[bytes], declared: str | None
 ) -> dict[str, Any]:
@@ -85,6 +93,7 @@ async def store_upload(
     limit = max(settings.max_image_bytes, settings.max_video_bytes)
     path, sha, size = await spool(chunks, limit)
     created: list[str] = []
+    puts: dict[str, Callable[[], bool]] = {}
     try:
         if size == 0:
             raise Unprocessable("the file is empty")
@@ -105,10 +114,7 @@ async def store_upload(
             display_key = f"img/{hashlib.sha256(image.display.data).hexdigest()}.webp"
             thumb_key = f"thumb/{hashlib.sha256(image.thumb.data).hexdigest()}.webp"
             for key, variant in ((display_key, image.display), (thumb_key, image.thumb)):
-                if await anyio.to_thread.run_sync(
-                    put_bytes, backends.s3, bucket, key, variant.data, "image/webp"
-                ):
-                    created.append(key)
+                puts[key] = partial(put_bytes, backends.s3, bucket, key, variant.data, "image/webp")
             media |= {
                 "status": "ready",
                 "content_type": "image/webp",
@@ -125,10 +131,7 @@ async def store_upload(
             except VideoRejected as exc:
                 raise Unprocessable(str(exc), code="undecodable") from exc
             key = f"vid/{sha}.{EXTENSIONS[found.format]}"
-            if await anyio.to_thread.run_sync(
-                put_file, backends.s3, bucket, key, path, found.content_type
-            ):
-                created.append(key)
+            puts[key] = partial(put_file, backends.s3, bucket, key, path, found.content_type)
             media |= {
                 "status": "processing",
                 "content_type": found.content_type,
@@ -139,7 +142,16 @@ async def store_upload(
                 "bytes": size,
                 "key": key,
             }
-        node = await media_graph.create(backends.graph, viewer_id, media)
+        # Store outside any lock first (the slow part), then, holding the keys' locks, put back
+        # whatever a concurrent deletion removed meanwhile and record the node.
+        await _ensure(puts, created)
+
+        async def ensure_objects(keys: list[str]) -> None:
+            await _ensure(puts, created)
+
+        node = await media_graph.create(
+            backends.graph, viewer_id, media, list(puts), ensure_objects
+        )
     except BaseException:
         await remove_unreferenced(backends, created)
         raise

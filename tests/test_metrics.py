@@ -9,6 +9,7 @@ import httpx
 from api.app import create_app
 from backends import Backends
 from graphgram.settings import Settings
+from media import jobs
 from tests.fixtures.factories import Factory
 from tests.helpers import register
 
@@ -97,11 +98,16 @@ async def test_media_queue_depth_gauge(settings: Settings) -> None:
     quiet = create_app(settings.model_copy(update={"media_worker": False, "redis_url": own_db}))
     async with quiet.router.lifespan_context(quiet):
         state: Backends = quiet.state.backends
-        await state.redis.delete("media:jobs")
-        await state.redis.rpush("media:jobs", "queued-1", "queued-2")
+        await state.redis.delete(jobs.STREAM)
+        await jobs.enqueue(state, "queued-1")
+        await jobs.enqueue(state, "queued-2")
         transport = httpx.ASGITransport(app=quiet)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
             assert sample(await metrics(http), "graphgram_media_queue_depth") == 2
-            await state.redis.lpop("media:jobs")
+            entries = await state.redis.xrange(jobs.STREAM, count=1)
+            assert entries
+            first = entries[0][0]
+            assert first is not None
+            await state.redis.xdel(jobs.STREAM, first)
             assert sample(await metrics(http), "graphgram_media_queue_depth") == 1
-        await state.redis.delete("media:jobs")
+        await state.redis.delete(jobs.STREAM)

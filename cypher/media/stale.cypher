@@ -2,6 +2,7 @@
 // Blocks: the sweep's maintenance view, no viewer
 /* :params {before: "2026-01-01T00:00:00Z"} */
 MATCH (m:Media)
-WHERE (m.status = "processing" AND m.created_at < datetime($before))
+WHERE (m.status = "processing" AND coalesce(m.retried_at, m.created_at) < datetime($before))
    OR (m.status = "failed" AND NOT EXISTS { ()-[:HAS_MEDIA]->(m) })
-RETURN m.id AS id, [k IN [m.key, m.thumb_key, m.poster_key] WHERE k IS NOT NULL] AS keys
+RETURN m.id AS id, m.status AS status, coalesce(m.attempts, 0) AS attempts,
+       [k IN [m.key, m.thumb_key, m.poster_key] WHERE k IS NOT NULL] AS keys
