@@ -85,13 +85,15 @@ def chromium() -> str:
     return _ensure_debian_package("chromium", "chromium", lambda message: print(message))
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: while Playwright's sync API is alive it marks an asyncio loop as
+# running on this thread, which would stop every pytest-asyncio test that runs after it.
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright, chromium: str) -> Iterator[Browser]:
     instance = playwright.chromium.launch(
         executable_path=chromium, headless=True, args=CHROMIUM_ARGS
