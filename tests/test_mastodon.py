@@ -560,6 +560,17 @@ def test_reply_is_a_comment_and_context_is_the_thread(url: str, factory: Factory
     assert refused.value.args[1] == 422
 
 
+def test_a_repeated_idempotency_key_posts_once(url: str, factory: Factory) -> None:
+    ada = factory.user("ada")
+    client = as_user(url, ada)
+    first = client.status_post("only once", idempotency_key="retry-1")
+    again = client.status_post("only once", idempotency_key="retry-1")
+    assert again.id == first.id
+    other = client.status_post("only once", idempotency_key="retry-2")
+    assert other.id != first.id
+    assert [s.id for s in client.account_statuses(ada["id"])] == [other.id, first.id]
+
+
 def test_delete_a_status_and_a_reply(url: str, factory: Factory) -> None:
     ada, grace = factory.user("ada"), factory.user("grace")
     ada_client, grace_client = as_user(url, ada), as_user(url, grace)

@@ -11,9 +11,10 @@ cannot be favourited (comments have no likes).
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Header
 from pydantic import BaseModel, Field
 
 from api.deps import Backend
@@ -34,7 +35,7 @@ from api.mastodon.entities import Json, comment_status
 from api.posts.schemas import CAPTION_MAX, COMMENT_MAX, MEDIA_MAX, hashtags, mentions
 from graph import mastodon as mgraph
 from graph import posts
-from graphgram.errors import Unprocessable
+from graphgram.errors import Conflict, Unprocessable
 from graphgram.ids import new_id
 from media.lifecycle import release_media
 from timelines import hooks as timeline_hooks
@@ -43,6 +44,8 @@ router = APIRouter(tags=["mastodon: statuses"])
 
 # Comments a context returns at most on each side, oldest first (Mastodon caps threads too).
 CONTEXT_LIMIT = 200
+IDEMPOTENCY_TTL_S = 3600
+PENDING = "-"
 
 
 class NewStatus(BaseModel):
@@ -83,22 +86,49 @@ def _check_audience(requested: str | None, audience: str) -> None:
 
 
 @router.post("/api/v1/statuses")
-async def create_status(caller: WriteStatuses, ctx: Context, backends: Backend, body: Body) -> Json:
+async def create_status(
+    caller: WriteStatuses,
+    ctx: Context,
+    backends: Backend,
+    body: Body,
+    idempotency_key: Annotated[str | None, Header(max_length=256)] = None,
+) -> Json:
+    """Post, or reply (a comment). A repeated `Idempotency-Key` from the same account within an
+    hour answers the status the first request made instead of posting twice, as Mastodon does."""
     data = validate(NewStatus, body)
     _check_unsupported(body, data)
+    if not idempotency_key:
+        return await _create(ctx, backends, caller.id, data)
+    digest = hashlib.sha256(idempotency_key.encode()).hexdigest()
+    key = f"mastodon:idempotency:{caller.id}:{digest}"
+    if not await backends.redis.set(key, PENDING, nx=True, ex=IDEMPOTENCY_TTL_S):
+        earlier = await backends.redis.get(key)
+        if earlier is None or earlier == PENDING:
+            raise Conflict("A request with this Idempotency-Key is still being processed")
+        return await service.status(ctx, caller.id, str(earlier))
+    try:
+        made = await _create(ctx, backends, caller.id, data)
+    except BaseException:
+        await backends.redis.delete(key)
+        raise
+    await backends.redis.set(key, made["id"], ex=IDEMPOTENCY_TTL_S)
+    return made
+
+
+async def _create(ctx: Ctx, backends: Backend, viewer_id: str, data: NewStatus) -> Json:
     if data.in_reply_to_id:
-        return await _reply(ctx, backends, caller.id, data)
+        return await _reply(ctx, backends, viewer_id, data)
     if not data.status.strip() and not data.media_ids:
         raise _refuse("text can't be blank")
     if len(set(data.media_ids)) != len(data.media_ids):
         raise _refuse("media_ids: each media item may appear once")
-    me = await service.credential_account(ctx, caller.id)
+    me = await service.credential_account(ctx, viewer_id)
     _check_audience(data.visibility, "private" if me["locked"] else "public")
     post_id = new_id()
     try:
         await posts.create(
             backends.graph,
-            viewer_id=caller.id,
+            viewer_id=viewer_id,
             post_id=post_id,
             caption=data.status,
             hashtags=hashtags(data.status),
@@ -109,8 +139,8 @@ async def create_status(caller: WriteStatuses, ctx: Context, backends: Backend, 
         raise _refuse(
             f"media_ids: not yours, unknown or failed: {', '.join(exc.media_ids)}"
         ) from None
-    await timeline_hooks.post_created(backends, post_id, caller.id)
-    return await service.status(ctx, caller.id, post_id)
+    await timeline_hooks.post_created(backends, post_id, viewer_id)
+    return await service.status(ctx, viewer_id, post_id)
 
 
 async def _reply(ctx: Ctx, backends: Backend, viewer_id: str, data: NewStatus) -> Json:
