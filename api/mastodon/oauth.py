@@ -44,8 +44,9 @@ CODE_TTL_S = 600
 _bearer = HTTPBearer(auto_error=False)
 PAGE_HEADERS = {
     "X-Frame-Options": "DENY",
+    # No form-action: browsers apply it to the redirect that follows the form, to the app.
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-    "form-action 'self'; frame-ancestors 'none'",
+    "frame-ancestors 'none'",
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",
 }
