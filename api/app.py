@@ -23,8 +23,10 @@ from api.feed.router import router as feed_router
 from api.health.router import router as health_router
 from api.mastodon import install as install_mastodon
 from api.media.router import router as media_router
+from api.middleware import install as install_middleware
 from api.notifications.router import router as notifications_router
 from api.posts.router import router as posts_router
+from api.ratelimit import UPLOAD_LIMITS, WRITE_LIMITS
 from api.tags.router import router as tags_router
 from api.users.router import router as users_router
 from api.web import install_web
@@ -85,16 +87,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return await media_queue_depth(app.state.backends)
 
     observability.install(app, queue_depth)
+    install_middleware(app)
     app.include_router(health_router)
     app.include_router(accounts_router)
-    app.include_router(users_router)
-    app.include_router(posts_router)
-    app.include_router(feed_router)
-    app.include_router(notifications_router)
+    # Rate limits on every write (POST, PUT, PATCH, DELETE) of these routers: api/ratelimit.py.
+    app.include_router(users_router, dependencies=WRITE_LIMITS)
+    app.include_router(posts_router, dependencies=WRITE_LIMITS)
+    app.include_router(feed_router, dependencies=WRITE_LIMITS)
+    app.include_router(notifications_router, dependencies=WRITE_LIMITS)
     app.include_router(discovery_router)
     app.include_router(tags_router)
     app.include_router(analytics_router)
-    app.include_router(media_router)
+    app.include_router(media_router, dependencies=UPLOAD_LIMITS)
     install_mastodon(app)
     install_web(app)
     return app

@@ -3,18 +3,42 @@
 The error types live in `graphgram.errors` (below every layer that raises them).
 
 Every error body is `{"error": {"code": str, "message": str, "fields"?: [{"field", "message"}]}}`.
+That holds for the unexpected too: a backing server that is away (Neo4j, Redis, the object
+store) is a 503 with `Retry-After`, and anything else that escapes is a 500 in the same shape.
+No message carries a server path (a decoder's "cannot identify /tmp/graphgram-upload-…").
 """
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+import re
+import tempfile
+from typing import Any, cast
 
+import neo4j.exceptions as neo4j_errors
+import redis.exceptions as redis_errors
+import urllib3.exceptions as urllib3_errors
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from minio.error import ServerError as MinioServerError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from graphgram.errors import AppError, ErrorBody, ErrorResponse, FieldError
+
+log = logging.getLogger(__name__)
+
+_TEMP_PATH = re.compile(
+    "(?:"
+    + "|".join(sorted({re.escape(tempfile.gettempdir()), "/tmp", "/var/tmp"}))
+    + r")/[^\s'\",:;)]*"
+)
+
+
+def scrub(message: str) -> str:
+    """Server temp paths out of a message that is about to leave the process."""
+    return _TEMP_PATH.sub("<upload>", message)
 
 
 def error_json(
@@ -24,7 +48,9 @@ def error_json(
     fields: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    body = ErrorResponse(error=ErrorBody(code=code, message=message, fields=fields))
+    if fields:
+        fields = [FieldError(field=f.field, message=scrub(f.message)) for f in fields]
+    body = ErrorResponse(error=ErrorBody(code=code, message=scrub(message), fields=fields))
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
 
 
@@ -39,7 +65,57 @@ _HTTP_CODES = {
     415: "unsupported_media_type",
     422: "validation_error",
     429: "rate_limited",
+    503: "service_unavailable",
 }
+
+# What a server that is away looks like from here, and the name a client is told.
+_UNAVAILABLE: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
+    (
+        (
+            neo4j_errors.ServiceUnavailable,
+            neo4j_errors.SessionExpired,
+            neo4j_errors.ConnectionAcquisitionTimeoutError,
+            neo4j_errors.TransientError,
+        ),
+        "the graph database",
+    ),
+    ((redis_errors.ConnectionError, redis_errors.TimeoutError), "the cache"),
+    ((urllib3_errors.HTTPError, MinioServerError), "the object store"),
+)
+
+
+def unavailable_component(exc: BaseException) -> str | None:
+    """The backing service behind `exc` (looking through groups and causes), if any."""
+    seen: set[int] = set()
+    pending = [exc]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        for types, name in _UNAVAILABLE:
+            if isinstance(current, types):
+                return name
+        if isinstance(current, BaseExceptionGroup):
+            pending.extend(current.exceptions)
+        for linked in (current.__cause__, current.__context__):
+            if linked is not None:
+                pending.append(linked)
+    return None
+
+
+def retry_after_s(request: Request) -> int:
+    backends = getattr(request.app.state, "backends", None)
+    return int(backends.settings.unavailable_retry_after_s) if backends is not None else 5
+
+
+def unavailable_json(component: str, retry_after: int) -> JSONResponse:
+    return error_json(
+        503,
+        "service_unavailable",
+        f"{component} is unavailable right now; retry in {retry_after} s",
+        headers={"Retry-After": str(retry_after)},
+    )
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:
@@ -47,14 +123,29 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette's 405 names one route's only)."""
+    methods: set[str] = set()
+    scope = {**request.scope, "method": "GET"}
+    for route in app.router.routes:
+        match, _ = route.matches(scope)
+        if match in (Match.FULL, Match.PARTIAL):
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
-    async def _app_error(_: Request, exc: AppError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+    async def _app_error(request: Request, exc: AppError) -> JSONResponse:
+        headers: dict[str, str] = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 401:
+            headers["WWW-Authenticate"] = "Bearer"
         retry_after = getattr(exc, "retry_after", None)
+        if retry_after is None and exc.status_code == 503:
+            retry_after = retry_after_s(request)
         if retry_after is not None:
-            headers = {"Retry-After": str(retry_after)}
-        return error_json(exc.status_code, exc.code, exc.message, exc.fields, headers)
+            headers["Retry-After"] = str(retry_after)
+        return error_json(exc.status_code, exc.code, exc.message, exc.fields, headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -68,11 +159,66 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_json(422, "validation_error", f"invalid input: {names}", fields)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "error")
-        return error_json(exc.status_code, code, str(exc.detail), headers=dict(exc.headers or {}))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(_allowed_methods(app, request))
+        return error_json(exc.status_code, code, str(exc.detail), headers=headers)
 
+    async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+        component = unavailable_component(exc) or "a backing service"
+        log.warning(
+            "503 on %s %s: %s unavailable (%r)", request.method, request.url.path, component, exc
+        )
+        return unavailable_json(component, retry_after_s(request))
+
+    for types, _name in _UNAVAILABLE:
+        for kind in types:
+            app.add_exception_handler(cast(type[Exception], kind), _unavailable)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Reached through Starlette's ServerErrorMiddleware, which logs and re-raises after this.
+        if unavailable_component(exc) is not None:
+            return await _unavailable(request, exc)
+        return error_json(500, "internal_error", "an unexpected error occurred; it was logged")
+
+
+def error_response(status: int, description: str, **extra: Any) -> dict[str, Any]:
+    return {"model": ErrorResponse, "description": description, **extra}
+
+
+_RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}
+_RATE_HEADERS = {
+    **_RETRY_AFTER,
+    "X-RateLimit-Limit": {
+        "description": "Requests allowed in the window",
+        "schema": {"type": "integer"},
+    },
+    "X-RateLimit-Remaining": {
+        "description": "Requests left in the window",
+        "schema": {"type": "integer"},
+    },
+    "X-RateLimit-Reset": {
+        "description": "Seconds until the window restarts",
+        "schema": {"type": "integer"},
+    },
+}
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorResponse} for code in (400, 401, 404, 409, 422, 429)
+    400: error_response(400, "Bad request"),
+    401: error_response(401, "Missing, invalid or expired bearer token"),
+    404: error_response(404, "Not found (or not visible to the caller)"),
+    409: error_response(409, "Conflict"),
+    413: error_response(413, "Request body over the cap"),
+    422: error_response(422, "Invalid input, naming the field"),
+    429: error_response(429, "Rate limited", headers=_RATE_HEADERS),
+    503: error_response(
+        503, "Neo4j, Redis or the object store is unavailable", headers=_RETRY_AFTER
+    ),
+}
+
+FORBIDDEN: dict[int | str, dict[str, Any]] = {
+    403: error_response(403, "The caller may not do this"),
 }

@@ -17,9 +17,13 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import urllib3
 from minio import Minio
 from neo4j import AsyncDriver
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from graph.driver import Graph, make_async_driver
 from graphgram.metrics import observe_backend
@@ -51,25 +55,49 @@ class TimedMinio(Minio):
 
 
 def redis_client(settings: Settings) -> Redis:
+    """A pooled client that fails fast and heals itself.
+
+    A pooled connection that went stale (Redis restarted) fails its next command with a
+    ConnectionError: that command is retried once, on a fresh connection, with no backoff.
+    Timeouts are not retried (a Redis that hangs would double the wait). Connections idle for
+    `health_check_interval` are PINGed before use."""
     client: Redis = TimedRedis.from_url(
         settings.redis_url,
         decode_responses=True,
-        health_check_interval=30,
-        socket_connect_timeout=settings.redis_timeout_s,
+        health_check_interval=10,
+        socket_connect_timeout=settings.redis_connect_timeout_s,
         socket_timeout=settings.redis_timeout_s,
-        retry_on_timeout=False,
+        socket_keepalive=True,
+        retry=Retry(NoBackoff(), retries=1, supported_errors=(RedisConnectionError,)),
     )
     return client
 
 
 def object_store(settings: Settings, *, timed: bool = True) -> Minio:
+    """The S3 client, with timeouts of seconds (the SDK's default connect timeout is 5 minutes)
+    and few retries, so a store that is away fails a request quickly."""
     cls = TimedMinio if timed else Minio
+    http = urllib3.PoolManager(
+        timeout=urllib3.Timeout(
+            connect=settings.s3_connect_timeout_s, read=settings.s3_read_timeout_s
+        ),
+        maxsize=16,
+        retries=urllib3.Retry(
+            total=2,
+            connect=2,
+            read=0,
+            status=2,
+            backoff_factor=0.1,
+            status_forcelist=(500, 502, 503, 504),
+        ),
+    )
     return cls(
         settings.s3_endpoint,
         access_key=settings.s3_access_key,
         secret_key=settings.s3_secret_key,
         secure=settings.s3_secure,
         region=settings.s3_region,
+        http_client=http,
     )
 
 

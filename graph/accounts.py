@@ -77,3 +77,30 @@ async def delete_account(graph: Graph, viewer_id: str) -> tuple[list[str], list[
     if row is None:
         return [], []
     return list(row["media"]), list(row["sessions"])
+
+
+async def end_sessions(graph: Graph, viewer_id: str, *, keep_session_id: str | None) -> list[str]:
+    """End the account's sessions but `keep_session_id`; the ids of those ended."""
+    row = await graph.write_one(
+        "accounts/end_sessions", {"viewer_id": viewer_id, "keep_session_id": keep_session_id}
+    )
+    return list(row["ended"]) if row else []
+
+
+async def change_password(
+    graph: Graph, viewer_id: str, password_hash: str, keep_session_id: str
+) -> list[str]:
+    """New password hash and every other session ended, in one transaction; the ended ids."""
+
+    async def work(tx: AsyncManagedTransaction) -> list[str]:
+        await run(
+            tx, "accounts/set_password", {"viewer_id": viewer_id, "password_hash": password_hash}
+        )
+        rows = await run(
+            tx,
+            "accounts/end_sessions",
+            {"viewer_id": viewer_id, "keep_session_id": keep_session_id},
+        )
+        return list(rows[0]["ended"]) if rows else []
+
+    return await graph.in_write("accounts/set_password", work)

@@ -78,7 +78,15 @@ def make_async_driver(settings: Settings) -> AsyncDriver:
         settings.neo4j_uri,
         auth=(settings.neo4j_user, settings.neo4j_password),
         max_connection_pool_size=50,
-        connection_acquisition_timeout=10,
+        # Short waits so a Neo4j that is away costs a request seconds (then 503), not a minute:
+        # connect, wait for a pooled connection, and retry a managed transaction (transient
+        # errors, deadlocks, a lost connection) starting a quarter second after a failure.
+        connection_timeout=settings.neo4j_connect_timeout_s,
+        connection_acquisition_timeout=settings.neo4j_acquisition_timeout_s,
+        max_transaction_retry_time=settings.neo4j_retry_time_s,
+        initial_retry_delay=0.25,
+        # A pooled connection idle this long is checked before use (Neo4j restarted meanwhile).
+        liveness_check_timeout=30.0,
         # "label/type does not exist yet" warnings on a young graph are noise, not signal.
         notifications_min_severity="OFF",
     )

@@ -8,6 +8,7 @@ without touching the demo graph.
 from __future__ import annotations
 
 from functools import cached_property
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Literal
 
@@ -37,6 +38,11 @@ class Settings(BaseSettings):
     neo4j_password: str = "graphgram-dev"
     neo4j_database: str = "neo4j"
     neo4j_query_timeout_s: float = 30.0
+    # A Neo4j that is away must cost a request seconds, not a minute: connect, wait for a pooled
+    # connection, and retry a managed transaction for at most these (then the API answers 503).
+    neo4j_connect_timeout_s: float = 2.0
+    neo4j_acquisition_timeout_s: float = 5.0
+    neo4j_retry_time_s: float = 3.0
 
     # S3 object store (MinIO locally; any S3 API in production)
     s3_endpoint: str = ""
@@ -45,11 +51,17 @@ class Settings(BaseSettings):
     s3_secure: bool = False
     s3_region: str = "us-east-1"
     media_bucket: str = "graphgram-media"
+    # Connect timeout and per-read timeout of S3 calls (a part upload is one read).
+    s3_connect_timeout_s: float = 2.0
+    s3_read_timeout_s: float = 60.0
 
     # Redis
     redis_url: str = ""
     # Connect and per-command timeout: a Redis that is away fails fast instead of hanging requests.
+    redis_connect_timeout_s: float = 1.0
     redis_timeout_s: float = 3.0
+    # Sessions are cached in Redis for at most this long (and never past their expiry).
+    session_cache_ttl_s: int = 300
 
     # CDN edge (nginx) that fronts the object store
     cdn_base_url: str = ""
@@ -61,10 +73,39 @@ class Settings(BaseSettings):
     api_port_base: int = 8000
     api_workers: int = 1
     token_ttl_s: int = 7 * 24 * 3600
-    # Login attempts per username and client address, and registrations per address, per window.
+    # Rate limits (api/ratelimit.py): fixed windows counted atomically in Redis, in Mastodon's
+    # spirit. A limit of 0 turns that one off; `rate_limits=false` turns them all off (benchmarks).
+    rate_limits: bool = True
+    # Failed logins per username and client address, and registrations per address, per window.
     login_attempts: int = 10
     registrations: int = 20
     rate_window_s: int = 300
+    # Writes (POST, PUT, PATCH, DELETE) per account and per client address.
+    write_limit: int = 300
+    write_limit_per_address: int = 1500
+    write_window_s: int = 300
+    # Media uploads per account.
+    upload_limit: int = 30
+    upload_window_s: int = 1800
+    # Searches per account and per client address.
+    search_limit: int = 300
+    search_limit_per_address: int = 1500
+    search_window_s: int = 300
+    # Password changes (right or wrong) per account.
+    password_attempts: int = 10
+    password_window_s: int = 600
+    # Proxies (addresses or networks) whose X-Forwarded-For is believed: the client is the
+    # right-most address not in this list. Empty: the direct peer is the client. Never "*".
+    trusted_proxies: list[str] = Field(default_factory=list)
+    # Request bodies are refused (413) once this many bytes arrived; a multipart upload may be
+    # as large as the largest media cap plus the form's overhead.
+    max_body_bytes: int = 1024 * 1024
+    # Idempotency-Key: results are replayed for this long; an unfinished request holds its key
+    # for at most idempotency_lock_s (a process that died mid-request frees it then).
+    idempotency_ttl_s: int = 24 * 3600
+    idempotency_lock_s: int = 120
+    # Retry-After (seconds) sent with a 503 while Neo4j, Redis or the object store is away.
+    unavailable_retry_after_s: int = 5
 
     # Media limits
     max_image_bytes: int = 20 * 1024 * 1024
@@ -93,6 +134,12 @@ class Settings(BaseSettings):
             self.redis_url = f"redis://127.0.0.1:{self.redis_port}/0"
         if not self.cdn_base_url:
             self.cdn_base_url = f"http://127.0.0.1:{self.edge_port}"
+        for proxy in self.trusted_proxies:
+            network = ip_network(proxy, strict=False)  # ValueError names a malformed entry
+            if network.prefixlen == 0:
+                raise ValueError(
+                    f"trusted_proxies may not trust every address ({proxy!r}): list the proxies"
+                )
         if self.environment == "production":
             weak = {
                 name

@@ -621,6 +621,14 @@ class ApiService(Service):
     def address(self) -> str:
         return f"http://{self.s.api_host}:{self.s.api_port}"
 
+    def proxy_flags(self) -> list[str]:
+        """uvicorn believes X-Forwarded-For/-Proto only from the configured trusted proxies. By
+        default there are none: the local API is reached directly, and the header would be the
+        client's own writing (uvicorn's default trusts it from 127.0.0.1, i.e. from anyone here)."""
+        if not self.s.trusted_proxies:
+            return ["--no-proxy-headers"]
+        return ["--forwarded-allow-ips", ",".join(self.s.trusted_proxies)]
+
     def launch(self) -> None:
         env = {
             **os.environ,
@@ -642,6 +650,7 @@ class ApiService(Service):
                 "--workers",
                 str(self.workers()),
                 "--no-access-log",
+                *self.proxy_flags(),
             ],
             log=self.log_file,
             pid_file=self.pid_file,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 
 from api import ratelimit
-from api.accounts.schemas import Login, Register, Token, UpdateMe
-from api.auth.deps import CurrentUser, cache_key
+from api.accounts.schemas import ChangePassword, Login, Register, Token, UpdateMe
+from api.auth.deps import CurrentUser, forget_sessions
 from api.auth.security import hash_password, new_token, session_id, verify_password
 from api.deps import Backend, Cache, Config, Graph
 from api.errors import ERROR_RESPONSES
@@ -19,17 +19,13 @@ from media.lifecycle import release_media
 router = APIRouter(tags=["accounts"], responses=ERROR_RESPONSES)
 
 
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 @router.post("/auth/register", status_code=status.HTTP_201_CREATED, response_model=Account)
-async def register(
-    body: Register, graph: Graph, cache: Cache, settings: Config, request: Request
-) -> Account:
-    await ratelimit.hit(
-        cache,
-        f"register:{_client(request)}",
+async def register(body: Register, graph: Graph, backends: Backend, request: Request) -> Account:
+    settings = backends.settings
+    await ratelimit.enforce(
+        request,
+        backends,
+        f"register:{ratelimit.client_address(request, settings)}",
         limit=settings.registrations,
         window_s=settings.rate_window_s,
         what="registrations from this address",
@@ -50,26 +46,71 @@ async def register(
 
 
 @router.post("/auth/login", response_model=Token)
-async def login(
-    body: Login, graph: Graph, cache: Cache, settings: Config, request: Request
-) -> Token:
+async def login(body: Login, graph: Graph, backends: Backend, request: Request) -> Token:
+    settings = backends.settings
     username = body.username.strip().lower()
-    # Only failed attempts count, so a user who logs in often is never locked out.
-    key = f"login:{_client(request)}:{username}"
-    await ratelimit.check(cache, key, limit=settings.login_attempts, what="failed logins")
+    # Each attempt reserves one of the window's tries before the password is checked (so
+    # concurrent guesses cannot all pass a check made before any was counted); a successful
+    # login gives its try back, so a user who logs in often is never locked out.
+    reserved = await ratelimit.reserve_login(request, backends, username)
     row = await accounts.get_credentials(graph, username)
     if not await verify_password(row["password_hash"] if row else None, body.password) or not row:
-        await ratelimit.count(cache, key, window_s=settings.rate_window_s)
         raise Unauthorized("wrong username or password")
+    if reserved is not None:
+        await ratelimit.refund(backends.redis, reserved)
     token = new_token()
     await accounts.create_session(graph, row["id"], session_id(token), settings.token_ttl_s)
     return Token(access_token=token, expires_in=settings.token_ttl_s)
 
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
-async def logout(viewer: CurrentUser, graph: Graph, cache: Cache) -> Response:
+async def logout(viewer: CurrentUser, graph: Graph, cache: Cache, settings: Config) -> Response:
+    """End this session."""
     await accounts.delete_session(graph, viewer.session_id)
-    await cache.delete(cache_key(viewer.session_id))
+    await forget_sessions(cache, settings, [viewer.session_id])
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/auth/logout-all",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=ratelimit.WRITE_LIMITS,
+)
+async def logout_all(viewer: CurrentUser, graph: Graph, cache: Cache, settings: Config) -> Response:
+    """End every session of this account, this one included (log out everywhere)."""
+    ended = await accounts.end_sessions(graph, viewer.id, keep_session_id=None)
+    await forget_sessions(cache, settings, [*ended, viewer.session_id])
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/me/password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=ratelimit.WRITE_LIMITS,
+)
+async def change_password(
+    body: ChangePassword,
+    viewer: CurrentUser,
+    graph: Graph,
+    backends: Backend,
+    request: Request,
+) -> Response:
+    """Change the password (the current one is needed) and end every other session."""
+    settings = backends.settings
+    await ratelimit.enforce(
+        request,
+        backends,
+        f"password:user:{viewer.id}",
+        limit=settings.password_attempts,
+        window_s=settings.password_window_s,
+        what="password changes",
+    )
+    row = await accounts.get_credentials(graph, viewer.username)
+    if row is None or not await verify_password(row["password_hash"], body.current_password):
+        raise Unauthorized("the current password is wrong")
+    new_hash = await hash_password(body.new_password)
+    ended = await accounts.change_password(graph, viewer.id, new_hash, viewer.session_id)
+    await forget_sessions(backends.redis, settings, ended)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -81,18 +122,17 @@ async def get_me(viewer: CurrentUser, graph: Graph) -> Account:
     return Account(**row)
 
 
-@router.patch("/me", response_model=Account)
+@router.patch("/me", response_model=Account, dependencies=ratelimit.WRITE_LIMITS)
 async def update_me(body: UpdateMe, viewer: CurrentUser, graph: Graph) -> Account:
     row = await accounts.update_me(graph, viewer.id, body.model_dump(exclude_unset=True))
     return Account(**row)
 
 
-@router.delete("/me", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/me", status_code=status.HTTP_204_NO_CONTENT, dependencies=ratelimit.WRITE_LIMITS)
 async def delete_me(viewer: CurrentUser, graph: Graph, cache: Cache, backends: Backend) -> Response:
     """Delete your account, its posts, comments, likes, follows and media, for good."""
     media, sessions = await accounts.delete_account(graph, viewer.id)
-    if sessions:
-        await cache.delete(*(cache_key(sid) for sid in sessions))
+    await forget_sessions(cache, backends.settings, sessions)
     if media:
         await release_media(backends, media)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

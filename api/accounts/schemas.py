@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, StrictBool, field_validator
 
 from api.schemas import StrictBody
 
@@ -38,4 +38,10 @@ class Token(StrictBody):
 class UpdateMe(StrictBody):
     display_name: Annotated[str | None, Field(min_length=1, max_length=64)] = None
     bio: Annotated[str | None, Field(max_length=300)] = None
-    private: bool | None = None
+    # Strict: "yes", 1 or "true" are refused, not read as true.
+    private: StrictBool | None = None
+
+
+class ChangePassword(StrictBody):
+    current_password: Annotated[str, Field(min_length=1, max_length=128)]
+    new_password: Annotated[str, Field(min_length=8, max_length=128)]

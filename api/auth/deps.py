@@ -1,22 +1,42 @@
-"""`CurrentUser` and `AnalystUser`: the caller behind a bearer token."""
+"""`CurrentUser` and `AnalystUser`: the caller behind a bearer token.
+
+Neo4j holds the sessions; Redis caches each one for at most `session_cache_ttl_s` and never
+past its expiry. While Redis is away, sessions are read from Neo4j (slower, still correct).
+Ending sessions (logout, logout-all, a password change) writes a short-lived "revoked"
+tombstone over each cache entry, and the cache is only ever filled with SET NX, so a request
+that read a session just before it ended cannot put it back into the cache.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from api.auth.security import session_id
-from api.deps import Cache, Graph
+from api.deps import Cache, Graph, get_backends
+from backends import Backends
 from graph import accounts
-from graphgram.errors import Forbidden, Unauthorized
+from graph.driver import Graph as GraphClient
+from graphgram.errors import Forbidden, ServiceUnavailable, Unauthorized
 from graphgram.metrics import cache_lookup
+from graphgram.settings import Settings
+
+log = logging.getLogger(__name__)
 
 _bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer <access_token>`")
+
+REVOKED = "revoked"
+DEFAULT_CACHE_TTL_S: int = Settings.model_fields["session_cache_ttl_s"].default
 
 
 @dataclass(frozen=True)
@@ -31,27 +51,83 @@ def cache_key(sid: str) -> str:
     return f"session:{sid}"
 
 
-async def current_user(
-    graph: Graph,
-    cache: Cache,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Viewer:
-    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
-        raise Unauthorized("missing bearer token: log in with POST /auth/login")
-    sid = session_id(credentials.credentials)
-    cached = await cache.get(cache_key(sid))
+async def viewer_for_token(
+    graph: GraphClient, cache: Redis, token: str, *, cache_ttl_s: int = DEFAULT_CACHE_TTL_S
+) -> Viewer | None:
+    """The live session behind a bearer token, or None when it is unknown, ended or expired."""
+    sid = session_id(token)
+    key = cache_key(sid)
+    redis_up = True
+    cached: str | None = None
+    try:
+        cached = cast(str | None, await cache.get(key))  # decode_responses: text
+    except (RedisError, OSError) as exc:
+        redis_up = False
+        log.warning("session cache unavailable, reading the session from Neo4j (%s)", exc)
     cache_lookup("session", hit=bool(cached))
+    if cached == REVOKED:
+        return None
     if cached:
         data = json.loads(cached)
         return Viewer(data["id"], data["username"], data["role"], sid)
     row = await accounts.get_session(graph, sid)
     if row is None:
-        raise Unauthorized("invalid or expired token: log in again with POST /auth/login")
-    ttl = int(row["expires_at"]) - int(time.time())
-    if ttl > 0:
+        return None
+    ttl = min(int(row["expires_at"]) - int(time.time()), cache_ttl_s)
+    if ttl > 0 and redis_up:
         payload = {"id": row["id"], "username": row["username"], "role": row["role"]}
-        await cache.set(cache_key(sid), json.dumps(payload), ex=ttl)
+        with contextlib.suppress(RedisError, OSError):  # the next request reads Neo4j again
+            await cache.set(key, json.dumps(payload), ex=ttl, nx=True)
     return Viewer(row["id"], row["username"], row["role"], sid)
+
+
+async def forget_sessions(cache: Redis, settings: Settings, session_ids: Iterable[str]) -> None:
+    """Tombstone the cache entries of sessions just ended in Neo4j.
+
+    Raises 503 when Redis does not answer: the sessions are gone from Neo4j, but a cache entry
+    left behind would keep a token working until it expires, so the client should retry."""
+    keys = [cache_key(sid) for sid in session_ids]
+    if not keys:
+        return
+    try:
+        async with cache.pipeline(transaction=False) as pipe:
+            for key in keys:
+                pipe.set(key, REVOKED, ex=settings.session_cache_ttl_s)
+            await pipe.execute()
+    except (RedisError, OSError) as exc:
+        raise ServiceUnavailable(
+            "the sessions were ended, but the session cache did not answer; retry this request"
+        ) from exc
+
+
+async def current_user(
+    graph: Graph,
+    cache: Cache,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    backends: Annotated[Backends | None, Depends(get_backends)] = None,
+) -> Viewer:
+    # `backends` is optional so callers outside FastAPI's resolution (api/mastodon) can pass
+    # the first three alone.
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise Unauthorized("missing bearer token: log in with POST /auth/login")
+    ttl = backends.settings.session_cache_ttl_s if backends is not None else DEFAULT_CACHE_TTL_S
+    viewer = await viewer_for_token(graph, cache, credentials.credentials, cache_ttl_s=ttl)
+    if viewer is None:
+        raise Unauthorized("invalid or expired token: log in again with POST /auth/login")
+    return viewer
+
+
+async def viewer_from_header(backends: Backends, authorization: str | None) -> Viewer | None:
+    """The viewer of a raw `Authorization` header (for middleware, outside dependencies)."""
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return await viewer_for_token(
+        backends.graph,
+        backends.redis,
+        token.strip(),
+        cache_ttl_s=backends.settings.session_cache_ttl_s,
+    )
 
 
 CurrentUser = Annotated[Viewer, Depends(current_user)]

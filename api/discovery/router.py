@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from api import ratelimit
 from api.auth.deps import CurrentUser
 from api.deps import Backend, Graph
 from api.discovery import suggestions as suggestions_service
@@ -47,7 +48,7 @@ def reason(names: list[str], mutuals: int) -> str:
     return f"followed by {names[0]}, {names[1]} and {mutuals - 2} others you follow"
 
 
-@router.get("/search", response_model=SearchResults)
+@router.get("/search", response_model=SearchResults, dependencies=ratelimit.SEARCH_LIMITS)
 async def search(
     viewer: CurrentUser,
     graph: Graph,
