@@ -146,6 +146,15 @@ def test_password_grant_gives_a_session_that_works_on_both_apis(url: str, factor
     assert own.json()["username"] == "ada"
 
 
+def test_mastodon_py_default_scopes_sign_in(url: str, factory: Factory) -> None:
+    factory.user("ada")
+    client_id, secret = Mastodon.create_app("defaults", api_base_url=url)
+    client = masto(url, client_id=client_id, client_secret=secret)
+    client.log_in("ada", PASSWORD)  # read write follow push
+    assert client.account_verify_credentials().username == "ada"
+    assert client.status_post("posted with the default scopes").account.acct == "ada"
+
+
 def test_wrong_password_is_refused(url: str, factory: Factory) -> None:
     factory.user("ada")
     client_id, secret = register_app(url)

@@ -36,7 +36,9 @@ GRANULAR = {
     "read": ("accounts", "blocks", "favourites", "follows", "notifications", "search", "statuses"),
     "write": ("accounts", "blocks", "favourites", "follows", "media", "statuses"),
 }
-KNOWN_SCOPES = frozenset(TOP_SCOPES) | {
+# `push` (Web Push) is accepted so that clients asking for Mastodon.py's default scopes can sign
+# in; it grants nothing here, as there are no push subscriptions.
+KNOWN_SCOPES = frozenset((*TOP_SCOPES, "push")) | {
     f"{top}:{part}" for top, parts in GRANULAR.items() for part in parts
 }
 FIRST_PARTY = frozenset(TOP_SCOPES)
