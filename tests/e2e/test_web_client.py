@@ -329,7 +329,9 @@ def test_suggestions_search_and_hashtag_page(open_context: OpenContext, api: htt
     for a, b in ((lee, mia), (mia, noa)):
         assert api.post(f"/users/{b['username']}/follow", headers=a["headers"]).status_code == 200
     post(api, noa, "Morning at the #harbour", [])
-    post(api, mia, "Also the #harbour, later", [])
+    mias = post(api, mia, "Also the #harbour, later", [])
+    for fan in (lee, noa):
+        assert api.post(f"/posts/{mias}/like", headers=fan["headers"]).status_code == 200
 
     page = open_context(PHONE).new_page()
     log_in(page, "lee")
@@ -348,3 +350,13 @@ def test_suggestions_search_and_hashtag_page(open_context: OpenContext, api: htt
     expect(tagged.get_by_role("article")).to_have_count(2)
     expect(tagged.get_by_role("article", name="Post by @noa")).to_be_visible()
     no_horizontal_scroll(page)
+
+    # The API groups a post's likes into one notification; the page shows that one line.
+    owner = open_context(PHONE).new_page()
+    log_in(owner, "mia")
+    owner.get_by_role("navigation", name="Main").get_by_role("link", name="Notifications").click()
+    likes = owner.get_by_role("list", name="Notifications").get_by_role("listitem")
+    expect(likes.filter(has_text="liked your post")).to_have_count(1)
+    expect(likes.filter(has_text="liked your post")).to_contain_text(
+        re.compile(r"(noa and lee|lee and noa) liked your post")
+    )

@@ -71,6 +71,10 @@ export interface Notification {
   id: string;
   type: "like" | "comment" | "follow" | "follow_request" | "mention" | string;
   account: Author;
+  /** A like group's latest likers (newest first), else [account]; absent on older APIs. */
+  accounts?: Author[];
+  /** How many accounts a like group stands for, else 1; absent on older APIs. */
+  count?: number;
   post_id: string | null;
   comment_id: string | null;
   created_at: string;

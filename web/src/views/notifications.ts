@@ -1,25 +1,28 @@
-// Notifications as the API derives them (likes, comments and replies, follows, requests,
-// mentions), with runs of the same kind on the same post folded into one line, and the pending
-// follow requests with Accept and Reject at the top.
+// Notifications as the API groups them (one item per post for likes: "ada, bob and 3 others
+// liked your post"; comments and replies, follows, requests, mentions one by one), with the
+// pending follow requests, Accept and Reject, at the top.
 
-import { api, type Notification, type UserSummary } from "../api";
+import { api, type Author, type Notification, type UserSummary } from "../api";
 import { ago, announce, describe, endless, errorBox, h, link, replace } from "../dom";
 import type { Context } from "../main";
 
 const verbs: Record<string, string> = {
   like: "liked your post",
-  comment: "commented on your post",
+  comment: "commented",
   follow: "started following you",
   follow_request: "asked to follow you",
   mention: "mentioned you in a post",
 };
 
-function names(accounts: Notification["account"][]): (Node | string)[] {
+/** "ada", "ada and bob", "ada, bob and 1,201 others": names linked, `count` people in all. */
+function names(accounts: Author[], count: number): (Node | string)[] {
   const first = accounts.slice(0, 2).map((a) => link(`/u/${a.username}`, { class: "author-name" }, a.username));
-  if (accounts.length === 1) return first;
-  if (accounts.length === 2) return [first[0] as Node, " and ", first[1] as Node];
-  const others = accounts.length - 2;
-  return [first[0] as Node, ", ", first[1] as Node, ` and ${others} ${others === 1 ? "other" : "others"}`];
+  const [one, two] = first;
+  if (!one) return [];
+  if (!two || count <= 1) return [one];
+  if (count === 2) return [one, " and ", two];
+  const others = count - 2;
+  return [one, ", ", two, ` and ${others.toLocaleString("en")} ${others === 1 ? "other" : "others"}`];
 }
 
 function requestItem(user: UserSummary, onDone: () => void): HTMLElement {
@@ -65,18 +68,10 @@ export async function notificationsView({ main }: Context): Promise<void> {
     requests.append(errorBox(error));
   }
 
-  // Runs of the same type on the same post fold into one line: "ada, bob and 3 others liked…".
-  let last: { key: string; accounts: Notification["account"][]; text: HTMLElement } | null = null;
   const render = (n: Notification): Node => {
-    const key = `${n.type}:${n.post_id ?? ""}`;
-    const groupable = n.type === "like" || n.type === "follow";
-    if (groupable && last && last.key === key) {
-      if (!last.accounts.some((a) => a.id === n.account.id)) last.accounts.push(n.account);
-      replace(last.text, ...names(last.accounts), ` ${verbs[n.type] ?? n.type}`);
-      return document.createDocumentFragment();
-    }
-    const text = h("span", { class: "what" }, ...names([n.account]), ` ${verbs[n.type] ?? n.type}`);
-    last = { key, accounts: [n.account], text };
+    const accounts = n.accounts?.length ? n.accounts : [n.account];
+    const count = Math.max(n.count ?? 1, accounts.length);
+    const text = h("span", { class: "what" }, ...names(accounts, count), ` ${verbs[n.type] ?? n.type}`);
     const target = n.post_id ? `/p/${n.post_id}${n.comment_id ? `#c-${n.comment_id}` : ""}` : `/u/${n.account.username}`;
     return h("li", { class: `notification ${n.read ? "read" : "unread"}`, "data-type": n.type },
       h("span", { class: "avatar", "aria-hidden": "true" }, n.account.username.charAt(0).toUpperCase()),
