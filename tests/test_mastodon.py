@@ -333,6 +333,9 @@ def test_unknown_routes_are_404_in_mastodon_shape_and_the_rest_keeps_its_own(
         response = requests.get(f"{url}{path}", headers=ada["headers"])
         assert response.status_code == 404, path
         assert response.json() == {"error": "Record not found"}, path
+    spec = requests.get(f"{url}/openapi.json").json()
+    refused = spec["paths"]["/api/v1/statuses/{status_id}"]["get"]["responses"]["404"]
+    assert refused["content"]["application/json"]["schema"]["$ref"].endswith("/MastodonError")
     own = requests.get(f"{url}/users/nobody", headers=ada["headers"])
     assert own.status_code == 404
     assert own.json()["error"]["code"] == "not_found"
@@ -528,6 +531,7 @@ def test_favourite_is_idempotent_and_notifies(url: str, factory: Factory) -> Non
     assert again.favourites_count == 1
     assert again.favourited
     assert [a.id for a in client.status_favourited_by(post.id)] == [ada["id"]]
+    assert client.status_reblogged_by(post.id) == []  # no boosts here
     [note] = as_user(url, grace).notifications()
     assert note.type == "favourite"
     assert note.account.id == ada["id"]

@@ -30,6 +30,7 @@ from api.mastodon.deps import (
     validate,
 )
 from api.mastodon.entities import Json
+from api.mastodon.errors import ERRORS
 from graph import accounts as accounts_graph
 from graph import discovery, posts, users
 from graph import mastodon as mgraph
@@ -37,7 +38,7 @@ from graphgram.errors import Unprocessable
 from graphgram.ids import new_id
 from timelines import hooks as timeline_hooks
 
-router = APIRouter(tags=["mastodon: accounts"])
+router = APIRouter(tags=["mastodon: accounts"], responses=ERRORS)
 
 
 class UpdateCredentials(BaseModel):

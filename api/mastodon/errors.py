@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -24,6 +25,19 @@ PREFIXES = ("/api/v1/", "/api/v2/", "/oauth/")
 ROOTS = {"/api/v1", "/api/v2", "/oauth"}
 
 Handler = Callable[[Request, Any], Awaitable[Response]]
+
+
+class MastodonError(BaseModel):
+    """Mastodon's error body; OAuth's token endpoints add `error_description`."""
+
+    error: str
+    error_description: str | None = None
+
+
+# Listed on every Mastodon route, so OpenAPI shows the error shape of this surface.
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": MastodonError} for code in (401, 403, 404, 409, 422, 429)
+}
 
 
 def on_surface(path: str) -> bool:

@@ -17,12 +17,13 @@ from pydantic import BaseModel, Field
 from api.deps import Backend, Config, Graph
 from api.mastodon.deps import Body, ReadStatuses, WriteMedia, not_found, validate
 from api.mastodon.entities import Json, media_attachment
+from api.mastodon.errors import ERRORS
 from graph import mastodon as mgraph
 from graph import media as media_graph
 from graphgram.errors import PayloadTooLarge
 from media.upload import CHUNK, store_upload
 
-router = APIRouter(tags=["mastodon: media"])
+router = APIRouter(tags=["mastodon: media"], responses=ERRORS)
 
 MULTIPART_OVERHEAD = 64 * 1024
 DESCRIPTION_MAX = 1500

@@ -16,9 +16,10 @@ from fastapi import APIRouter, Query
 from api.mastodon import service
 from api.mastodon.deps import Context, NotificationPage, ReadNotifications
 from api.mastodon.entities import Json, timestamp
+from api.mastodon.errors import ERRORS
 from graph import notifications as notifications_graph
 
-router = APIRouter(tags=["mastodon: notifications"])
+router = APIRouter(tags=["mastodon: notifications"], responses=ERRORS)
 
 TYPES = {
     "like": "favourite",

@@ -30,14 +30,14 @@ from api.auth.deps import forget_sessions
 from api.auth.security import new_token, session_id, verify_password
 from api.deps import Backend, Graph
 from api.mastodon.deps import Body, parse_scopes, scopes_key, validate
-from api.mastodon.errors import InvalidToken, OAuthError
+from api.mastodon.errors import ERRORS, InvalidToken, OAuthError
 from backends import Backends
 from graph import accounts, oauth
 from graph.driver import Row
 from graphgram.errors import TooManyRequests, Unprocessable
 from graphgram.ids import new_id
 
-router = APIRouter(tags=["mastodon: oauth"])
+router = APIRouter(tags=["mastodon: oauth"], responses=ERRORS)
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
 CODE_TTL_S = 600

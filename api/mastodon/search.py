@@ -9,9 +9,10 @@ from fastapi import APIRouter, Query
 from api.mastodon import service
 from api.mastodon.deps import Context, ReadSearch
 from api.mastodon.entities import Json, tag
+from api.mastodon.errors import ERRORS
 from graph import discovery
 
-router = APIRouter(tags=["mastodon: search"])
+router = APIRouter(tags=["mastodon: search"], responses=ERRORS)
 
 
 @router.get("/api/v2/search")

@@ -32,6 +32,7 @@ from api.mastodon.deps import (
     validate,
 )
 from api.mastodon.entities import Json, comment_status
+from api.mastodon.errors import ERRORS
 from api.posts.schemas import CAPTION_MAX, COMMENT_MAX, MEDIA_MAX, hashtags, mentions
 from graph import mastodon as mgraph
 from graph import posts
@@ -40,7 +41,7 @@ from graphgram.ids import new_id
 from media.lifecycle import release_media
 from timelines import hooks as timeline_hooks
 
-router = APIRouter(tags=["mastodon: statuses"])
+router = APIRouter(tags=["mastodon: statuses"], responses=ERRORS)
 
 # Comments a context returns at most on each side, oldest first (Mastodon caps threads too).
 CONTEXT_LIMIT = 200

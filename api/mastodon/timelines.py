@@ -15,10 +15,11 @@ from api.deps import Backend
 from api.mastodon import service
 from api.mastodon.deps import Context, ReadStatuses, StatusPage
 from api.mastodon.entities import Json
+from api.mastodon.errors import ERRORS
 from graph import tags
 from timelines import feed as home_feed
 
-router = APIRouter(tags=["mastodon: timelines"])
+router = APIRouter(tags=["mastodon: timelines"], responses=ERRORS)
 
 
 @router.get("/api/v1/timelines/home")
