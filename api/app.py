@@ -35,6 +35,7 @@ from graph.driver import causal_chain
 from graphgram.settings import Settings, get_settings
 from media.jobs import depth as media_queue_depth
 from media.jobs import worker as media_worker
+from timelines.fanout import worker as timeline_worker
 
 
 class CausalChain:
@@ -60,16 +61,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         backends = Backends.build(settings)
         app.state.backends = backends
         stop = asyncio.Event()
-        worker = (
-            asyncio.create_task(media_worker(backends, stop=stop))
-            if settings.media_worker
-            else None
-        )
+        workers = []
+        if settings.media_worker:
+            workers.append(asyncio.create_task(media_worker(backends, stop=stop)))
+        if settings.timeline_worker:
+            workers.append(asyncio.create_task(timeline_worker(backends, stop=stop)))
         try:
             yield
         finally:
             stop.set()
-            if worker is not None:
+            for worker in workers:
                 await worker
             await drain_suggestions()  # background work that still uses the clients
             await backends.close()

@@ -11,6 +11,7 @@ from rich.table import Table
 from capacity.cli import estimate_command
 from cli.cypher import app as cypher_app
 from cli.media import app as media_app
+from cli.timelines import app as timelines_app
 from graphgram.settings import get_settings
 from seed.cli import seed_command
 
@@ -24,6 +25,7 @@ app.add_typer(stack_app, name="stack")
 app.command("seed")(seed_command)
 app.add_typer(cypher_app, name="cypher")
 app.add_typer(media_app, name="media")
+app.add_typer(timelines_app, name="timelines")
 app.command("estimate")(estimate_command)
 
 console = Console(stderr=True)

@@ -56,10 +56,55 @@ async def create(
     await graph.in_write("posts/create_post", work)
 
 
+async def views(graph: Graph, ids: list[str]) -> dict[str, Row]:
+    """The viewer-independent part of each post's view, by id (missing ids are gone)."""
+    rows = await graph.read("posts/views", {"ids": ids})
+    return {row["id"]: row for row in rows}
+
+
+async def viewer_state(graph: Graph, viewer_id: str, ids: list[str]) -> dict[str, Row]:
+    """What one viewer may see of each post, and their share of it (liked, hidden counts)."""
+    rows = await graph.read("posts/viewer_state", {"viewer_id": viewer_id, "ids": ids})
+    return {row["id"]: row for row in rows}
+
+
+def compose(view: Row, state: Row) -> Row | None:
+    """A full post row as `viewer_state` says the viewer sees it; None when hidden."""
+    if not state["visible"]:
+        return None
+    blocked = set(state["blocked_ids"])
+    return {
+        "id": view["id"],
+        "author": view["author"],
+        "caption": view["caption"],
+        "created_at": view["created_at"],
+        "media": view["media"],
+        "hashtags": view["hashtags"],
+        "mentions": [m["username"] for m in view["mentions"] if m["id"] not in blocked],
+        "like_count": view["like_count"] - state["hidden_likes"],
+        "liked": state["liked"],
+        "comment_count": view["comment_count"] - state["hidden_comments"],
+    }
+
+
 async def hydrate(graph: Graph, viewer_id: str, ids: list[str]) -> list[Row]:
+    """Full post views in the order of `ids`, leaving out what the viewer may not see."""
     if not ids:
         return []
-    return await graph.read("posts/hydrate", {"viewer_id": viewer_id, "ids": ids})
+
+    async def work(tx: AsyncManagedTransaction) -> list[Row]:
+        found = {row["id"]: row for row in await run(tx, "posts/views", {"ids": ids})}
+        states = await run(tx, "posts/viewer_state", {"viewer_id": viewer_id, "ids": ids})
+        by_id = {row["id"]: row for row in states}
+        out = []
+        for post_id in ids:
+            if post_id in found and post_id in by_id:
+                row = compose(found[post_id], by_id[post_id])
+                if row is not None:
+                    out.append(row)
+        return out
+
+    return await graph.in_read("posts/views", work)
 
 
 async def access(graph: Graph, viewer_id: str, post_id: str) -> PostAccess | None:

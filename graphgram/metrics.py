@@ -63,3 +63,22 @@ def observe_backend(backend: str, operation: str, seconds: float, ok: bool) -> N
 
 def cache_lookup(cache: str, hit: bool) -> None:
     CACHE_LOOKUPS.labels(cache, "hit" if hit else "miss").inc()
+
+
+TIMELINE_FANOUT_LAG = Histogram(
+    "graphgram_timeline_fanout_lag_seconds",
+    "Time from POST /posts to the post being in every active follower's home timeline",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+    registry=REGISTRY,
+)
+TIMELINE_FANOUT_RECIPIENTS = Histogram(
+    "graphgram_timeline_fanout_recipients",
+    "Active home timelines one post was pushed into",
+    buckets=(0, 1, 10, 100, 1_000, 10_000, 100_000),
+    registry=REGISTRY,
+)
+TIMELINE_REBUILDS = Counter(
+    "graphgram_timeline_rebuilds_total",
+    "Home timelines rebuilt from the Cypher fan-in (new, inactive or lost from Redis)",
+    registry=REGISTRY,
+)

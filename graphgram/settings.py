@@ -71,7 +71,8 @@ class Settings(BaseSettings):
     # API process
     api_host: str = "127.0.0.1"
     api_port_base: int = 8000
-    api_workers: int = 1
+    # API worker processes under `graphgram stack up`; 0 means one per CPU core.
+    api_workers: int = 0
     token_ttl_s: int = 7 * 24 * 3600
     # Rate limits (api/ratelimit.py): fixed windows counted atomically in Redis, in Mastodon's
     # spirit. A limit of 0 turns that one off; `rate_limits=false` turns them all off (benchmarks).
@@ -113,6 +114,20 @@ class Settings(BaseSettings):
     max_image_pixels: int = 50_000_000
     # Each API process also drains the media queue; set false to run `graphgram media worker`s.
     media_worker: bool = True
+
+    # Home timelines in Redis (timelines/): see README "Home feed".
+    # Newest post ids kept per timeline; older pages come from the Cypher fan-in.
+    timeline_cap: int = 400
+    # Authors with more followers are not fanned out to; their posts are merged at read time.
+    timeline_celebrity_followers: int = 20_000
+    # A timeline nobody read for this many days expires and gets no fan-out; rebuilt on return.
+    timeline_inactive_days: int = 30
+    # A fan-out job left unacknowledged this long (a crashed worker) is claimed by another.
+    timeline_claim_idle_s: float = 30.0
+    # Key prefix of every timeline structure (tests run isolated policies side by side).
+    timeline_namespace: str = "tl"
+    # Each API process also runs a fan-out worker; set false to run `graphgram timelines worker`s.
+    timeline_worker: bool = True
 
     # Base ports; the instance's real port is base + port_offset.
     neo4j_bolt_base: int = 7687

@@ -15,6 +15,7 @@ from graph import accounts
 from graphgram.errors import Conflict, NotFound, Unauthorized
 from graphgram.ids import new_id
 from media.lifecycle import release_media
+from timelines import hooks as timeline_hooks
 
 router = APIRouter(tags=["accounts"], responses=ERROR_RESPONSES)
 
@@ -123,15 +124,26 @@ async def get_me(viewer: CurrentUser, graph: Graph) -> Account:
 
 
 @router.patch("/me", response_model=Account, dependencies=ratelimit.WRITE_LIMITS)
-async def update_me(body: UpdateMe, viewer: CurrentUser, graph: Graph) -> Account:
+async def update_me(
+    body: UpdateMe, viewer: CurrentUser, graph: Graph, backends: Backend
+) -> Account:
+    # Requests pending now are accepted if the account turns public: they join timelines.
+    requesters = (
+        await timeline_hooks.requesters(backends, viewer.id) if body.private is False else []
+    )
     row = await accounts.update_me(graph, viewer.id, body.model_dump(exclude_unset=True))
+    await timeline_hooks.profile_changed(backends, viewer.id)
+    if requesters and not row["private"]:
+        await timeline_hooks.became_public(backends, viewer.id, requesters)
     return Account(**row)
 
 
 @router.delete("/me", status_code=status.HTTP_204_NO_CONTENT, dependencies=ratelimit.WRITE_LIMITS)
 async def delete_me(viewer: CurrentUser, graph: Graph, cache: Cache, backends: Backend) -> Response:
     """Delete your account, its posts, comments, likes, follows and media, for good."""
+    footprint = await timeline_hooks.account_footprint(backends, viewer.id)
     media, sessions = await accounts.delete_account(graph, viewer.id)
+    await timeline_hooks.account_deleted(backends, viewer.id, footprint)
     await forget_sessions(cache, backends.settings, sessions)
     if media:
         await release_media(backends, media)

@@ -15,9 +15,19 @@ from graph import posts, users
 from graph.driver import Graph as GraphClient
 from graphgram.errors import FieldError, Forbidden, NotFound, Unprocessable
 from graphgram.ids import new_id
+from graphgram.settings import Settings
 from media.lifecycle import release_media
+from timelines import hooks as timeline_hooks
 
 router = APIRouter(tags=["posts"], responses=ERROR_RESPONSES)
+
+
+async def _view(graph: GraphClient, settings: Settings, viewer_id: str, post_id: str) -> Post:
+    """The post as the viewer sees it; 404 when it is not visible or was deleted meanwhile."""
+    rows = await posts.hydrate(graph, viewer_id, [post_id])
+    if not rows:
+        raise NotFound(f"no post {post_id!r}")
+    return post_view(settings, rows[0])
 
 
 async def _visible_post(graph: GraphClient, viewer_id: str, post_id: str) -> posts.PostAccess:
@@ -28,7 +38,9 @@ async def _visible_post(graph: GraphClient, viewer_id: str, post_id: str) -> pos
 
 
 @router.post("/posts", status_code=status.HTTP_201_CREATED, response_model=Post)
-async def create_post(body: NewPost, viewer: CurrentUser, graph: Graph, settings: Config) -> Post:
+async def create_post(
+    body: NewPost, viewer: CurrentUser, graph: Graph, settings: Config, backends: Backend
+) -> Post:
     if len(set(body.media_ids)) != len(body.media_ids):
         raise Unprocessable(
             "media_ids: each media item may appear once",
@@ -50,16 +62,13 @@ async def create_post(body: NewPost, viewer: CurrentUser, graph: Graph, settings
             f"media_ids: not yours, unknown or failed: {', '.join(exc.media_ids)}",
             fields=[FieldError(field="media_ids", message="unknown, not yours, or failed")],
         ) from None
-    rows = await posts.hydrate(graph, viewer.id, [post_id])
-    return post_view(settings, rows[0])
+    await timeline_hooks.post_created(backends, post_id, viewer.id)
+    return await _view(graph, settings, viewer.id, post_id)
 
 
 @router.get("/posts/{post_id}", response_model=Post)
 async def get_post(post_id: str, viewer: CurrentUser, graph: Graph, settings: Config) -> Post:
-    rows = await posts.hydrate(graph, viewer.id, [post_id])
-    if not rows:
-        raise NotFound(f"no post {post_id!r}")
-    return post_view(settings, rows[0])
+    return await _view(graph, settings, viewer.id, post_id)
 
 
 @router.delete("/posts/{post_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -70,6 +79,7 @@ async def delete_post(
     if not found.own:
         raise Forbidden("only the author can delete a post")
     released = await posts.delete(graph, viewer.id, post_id)
+    await timeline_hooks.post_deleted(backends, post_id, viewer.id)
     if released:
         await release_media(backends, released)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -91,19 +101,23 @@ async def list_user_posts(
 
 
 @router.post("/posts/{post_id}/like", response_model=Post)
-async def like(post_id: str, viewer: CurrentUser, graph: Graph, settings: Config) -> Post:
+async def like(
+    post_id: str, viewer: CurrentUser, graph: Graph, settings: Config, backends: Backend
+) -> Post:
     if not await posts.like(graph, viewer.id, post_id, new_id()):
         raise NotFound(f"no post {post_id!r}")
-    rows = await posts.hydrate(graph, viewer.id, [post_id])
-    return post_view(settings, rows[0])
+    await timeline_hooks.liked(backends, viewer.id, post_id)
+    return await _view(graph, settings, viewer.id, post_id)
 
 
 @router.delete("/posts/{post_id}/like", response_model=Post)
-async def unlike(post_id: str, viewer: CurrentUser, graph: Graph, settings: Config) -> Post:
+async def unlike(
+    post_id: str, viewer: CurrentUser, graph: Graph, settings: Config, backends: Backend
+) -> Post:
     await _visible_post(graph, viewer.id, post_id)
     await posts.unlike(graph, viewer.id, post_id)
-    rows = await posts.hydrate(graph, viewer.id, [post_id])
-    return post_view(settings, rows[0])
+    await timeline_hooks.unliked(backends, viewer.id, post_id)
+    return await _view(graph, settings, viewer.id, post_id)
 
 
 @router.get("/posts/{post_id}/likes", response_model=list[UserSummary])
@@ -122,7 +136,7 @@ async def list_likers(
     "/posts/{post_id}/comments", status_code=status.HTTP_201_CREATED, response_model=Comment
 )
 async def create_comment(
-    post_id: str, body: NewComment, viewer: CurrentUser, graph: Graph
+    post_id: str, body: NewComment, viewer: CurrentUser, graph: Graph, backends: Backend
 ) -> Comment:
     await _visible_post(graph, viewer.id, post_id)
     if body.reply_to is not None and not await posts.reply_target_ok(
@@ -142,6 +156,7 @@ async def create_comment(
     )
     if row is None:  # the post was deleted meanwhile
         raise NotFound(f"no post {post_id!r}")
+    await timeline_hooks.commented(backends, post_id)
     return Comment(**row)
 
 
@@ -158,11 +173,14 @@ async def list_comments(
 
 
 @router.delete("/comments/{comment_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_comment(comment_id: str, viewer: CurrentUser, graph: Graph) -> Response:
+async def delete_comment(
+    comment_id: str, viewer: CurrentUser, graph: Graph, backends: Backend
+) -> Response:
     found = await posts.comment_access(graph, viewer.id, comment_id)
     if found is None or not found["visible"]:
         raise NotFound(f"no comment {comment_id!r}")
     if not (found["own"] or found["post_owner"]):
         raise Forbidden("only the comment's author or the post's owner can delete it")
     await posts.delete_comment(graph, comment_id)
+    await timeline_hooks.commented(backends, found["post_id"])
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -6,13 +6,14 @@ from fastapi import APIRouter, Response, status
 from pydantic import BaseModel
 
 from api.auth.deps import CurrentUser
-from api.deps import Graph
+from api.deps import Backend, Graph
 from api.errors import ERROR_RESPONSES
 from api.pagination import Pagination
 from api.schemas import UserSummary
 from graph import users
 from graphgram.errors import NotFound, Unprocessable
 from graphgram.ids import new_id
+from timelines import hooks as timeline_hooks
 
 router = APIRouter(tags=["users"], responses=ERROR_RESPONSES)
 
@@ -88,21 +89,30 @@ async def list_following(
 
 
 @router.post("/users/{username}/follow", response_model=FollowState)
-async def follow(username: str, viewer: CurrentUser, graph: Graph) -> FollowState:
+async def follow(
+    username: str, viewer: CurrentUser, graph: Graph, backends: Backend
+) -> FollowState:
     if username.lower() == viewer.username:
         raise Unprocessable("you cannot follow yourself")
     row = await users.follow(graph, viewer.id, username.lower(), new_id())
     if row is None:
         raise _not_found(username)
+    if row["following"]:
+        found = await users.access(graph, viewer.id, username.lower())
+        if found is not None:
+            await timeline_hooks.followed(backends, viewer.id, found.user_id)
     return FollowState(**row)
 
 
 @router.delete("/users/{username}/follow", response_model=FollowState)
-async def unfollow(username: str, viewer: CurrentUser, graph: Graph) -> FollowState:
+async def unfollow(
+    username: str, viewer: CurrentUser, graph: Graph, backends: Backend
+) -> FollowState:
     found = await users.access(graph, viewer.id, username.lower())
     if found is None or not found.visible:
         raise _not_found(username)
     await users.unfollow(graph, viewer.id, found.user_id)
+    await timeline_hooks.unfollowed(backends, viewer.id, found.user_id)
     return FollowState(following=False, requested=False)
 
 
@@ -115,9 +125,14 @@ async def list_follow_requests(
 
 
 @router.post("/me/follow-requests/{username}/accept", status_code=status.HTTP_204_NO_CONTENT)
-async def accept_request(username: str, viewer: CurrentUser, graph: Graph) -> Response:
+async def accept_request(
+    username: str, viewer: CurrentUser, graph: Graph, backends: Backend
+) -> Response:
     if not await users.accept_request(graph, viewer.id, username.lower()):
         raise NotFound(f"no pending follow request from {username!r}")
+    found = await users.access(graph, viewer.id, username.lower())
+    if found is not None:
+        await timeline_hooks.followed(backends, found.user_id, viewer.id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -129,18 +144,24 @@ async def reject_request(username: str, viewer: CurrentUser, graph: Graph) -> Re
 
 
 @router.post("/users/{username}/block", status_code=status.HTTP_204_NO_CONTENT)
-async def block(username: str, viewer: CurrentUser, graph: Graph) -> Response:
+async def block(username: str, viewer: CurrentUser, graph: Graph, backends: Backend) -> Response:
     if username.lower() == viewer.username:
         raise Unprocessable("you cannot block yourself")
     if not await users.block(graph, viewer.id, username.lower(), new_id()):
         raise _not_found(username)
+    found = await users.access(graph, viewer.id, username.lower())
+    if found is not None:
+        await timeline_hooks.blocked(backends, viewer.id, found.user_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.delete("/users/{username}/block", status_code=status.HTTP_204_NO_CONTENT)
-async def unblock(username: str, viewer: CurrentUser, graph: Graph) -> Response:
+async def unblock(username: str, viewer: CurrentUser, graph: Graph, backends: Backend) -> Response:
     if not await users.unblock(graph, viewer.id, username.lower()):
         raise _not_found(username)
+    found = await users.access(graph, viewer.id, username.lower())
+    if found is not None:
+        await timeline_hooks.block_changed(backends, viewer.id, found.user_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -1,0 +1,56 @@
+"""`graphgram timelines worker|reset|drain`: the fan-out worker on its own, and maintenance."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import typer
+from rich.console import Console
+
+from backends import Backends, open_backends
+from graphgram.settings import get_settings
+
+app = typer.Typer(no_args_is_help=True, help="Home timelines in Redis (fan-out on write)")
+console = Console(stderr=True)
+T = TypeVar("T")
+
+
+def _run(work: Callable[[Backends], Awaitable[T]]) -> T:
+    async def main() -> T:
+        async with open_backends(get_settings()) as backends:
+            return await work(backends)
+
+    return asyncio.run(main())
+
+
+@app.command("worker")
+def worker_command() -> None:
+    """Fan new posts out to followers' timelines until interrupted (set
+    GRAPHGRAM_TIMELINE_WORKER=false on the API to run only these)."""
+    from timelines.fanout import worker
+
+    console.print("timeline fan-out worker: waiting for posts (Ctrl-C to stop)")
+    _run(lambda backends: worker(backends))
+
+
+@app.command("reset")
+def reset_command() -> None:
+    """Drop every timeline, list and cached view (after writing to the graph outside the API,
+    e.g. `graphgram seed`); each is rebuilt from Neo4j when next read."""
+    from timelines.maintenance import reset
+
+    count = _run(reset)
+    console.print(f"dropped {count} keys; timelines rebuild from Neo4j on their next read")
+
+
+@app.command("drain")
+def drain_command(
+    timeout: float = typer.Option(60.0, help="Give up after this many seconds"),
+) -> None:
+    """Wait until every queued fan-out is done."""
+    from timelines.fanout import wait_drained
+
+    _run(lambda backends: wait_drained(backends, timeout))
+    console.print("fan-out queue drained")

@@ -1,0 +1,15 @@
+// Title: the per-viewer part of post views: may the viewer see each post, do they follow its author, did they like it, and how many of its likes and comments come from people in a block with them
+// Blocked contributors are found by expanding from the viewer's (small) block set, never from every liker or commenter, so the cost does not grow with a post's likes (issue 10).
+/* :params {viewer_id: "01hzy0000000000000000000aa", ids: ["01hzy0000000000000000000pp"]} */
+MATCH (v:User {id: $viewer_id})
+WITH v, COLLECT { MATCH (v)-[:BLOCKS]-(b:User) RETURN DISTINCT b } AS blocked
+UNWIND $ids AS post_id
+MATCH (a:User)-[:POSTED]->(p:Post {id: post_id})
+WITH v, blocked, a, p, a = v OR EXISTS { (v)-[:FOLLOWS]->(a) } AS followed
+RETURN p.id AS id, a.id AS author_id,
+  NOT a IN blocked AND (NOT a.private OR followed) AS visible,
+  followed AND NOT a IN blocked AS followed,
+  EXISTS { (v)-[:LIKES]->(p) } AS liked,
+  size([b IN blocked WHERE EXISTS { (b)-[:LIKES]->(p) }]) AS hidden_likes,
+  COUNT { UNWIND blocked AS b MATCH (b)-[:WROTE]->(:Comment)-[:ON]->(p) RETURN b } AS hidden_comments,
+  [b IN blocked | b.id] AS blocked_ids

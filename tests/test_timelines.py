@@ -1,0 +1,274 @@
+"""Home timelines in Redis: fan-out on write, merge on read for celebrities, rebuilds, churn.
+
+Each test runs its own app with a small policy (cap 5, celebrities above 2 followers) under its
+own Redis namespace, so the session app's worker never touches its stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from api.app import create_app
+from backends import Backends
+from graphgram.metrics import REGISTRY
+from graphgram.settings import Settings
+from tests.helpers import block, follow, ids, post, register
+from timelines import fanout
+from timelines.store import GROUP, Keys
+
+NS = "tlx"
+
+
+def policy(settings: Settings, **changes: Any) -> Settings:
+    base: dict[str, Any] = {
+        "timeline_namespace": NS,
+        "timeline_cap": 5,
+        "timeline_celebrity_followers": 2,
+        "timeline_claim_idle_s": 0.2,
+        "media_worker": False,
+    }
+    return settings.model_copy(update={**base, **changes})
+
+
+@pytest.fixture
+async def tl_app(settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(policy(settings))
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def tl(tl_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=tl_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+def backends_of(app: FastAPI) -> Backends:
+    found: Backends = app.state.backends
+    return found
+
+
+async def feed(client: httpx.AsyncClient, user: dict[str, Any], **params: Any) -> list[str]:
+    response = await client.get("/feed", params=params, headers=user["headers"])
+    assert response.status_code == 200, response.text
+    return ids(response.json())
+
+
+async def drain(app: FastAPI) -> None:
+    await fanout.wait_drained(backends_of(app), timeout_s=20)
+
+
+async def members(app: FastAPI, key: str) -> list[str]:
+    found = await backends_of(app).redis.zrange(key, 0, -1)
+    return [str(m) for m in found]
+
+
+async def test_fan_out_reaches_active_followers_only(
+    tl: httpx.AsyncClient, tl_app: FastAPI
+) -> None:
+    keys = Keys(NS)
+    bob, ann, cid = [await register(tl, n) for n in ("bob", "ann", "cid")]
+    await follow(tl, ann, bob)
+    await follow(tl, cid, bob)
+    assert await feed(tl, ann) == []  # ann is active: her timeline now exists; cid never reads
+    new = await post(tl, bob, "hello")
+    await drain(tl_app)
+    assert new["id"] in await members(tl_app, keys.home(ann["id"]))
+    assert not await backends_of(tl_app).redis.exists(keys.home(cid["id"]))
+    assert await feed(tl, cid) == [new["id"]]  # rebuilt from the graph on return
+    assert new["id"] in await members(tl_app, keys.home(cid["id"]))
+
+
+async def test_celebrity_posts_are_merged_at_read_time(
+    tl: httpx.AsyncClient, tl_app: FastAPI
+) -> None:
+    keys = Keys(NS)
+    star = await register(tl, "star")
+    fans = [await register(tl, f"fan{i}") for i in range(3)]
+    for fan in fans:
+        await follow(tl, fan, star)
+        await feed(tl, fan)
+    first = await post(tl, star, "above the threshold")
+    await drain(tl_app)
+    redis = backends_of(tl_app).redis
+    assert await redis.sismember(keys.celebrities, star["id"])
+    for fan in fans:
+        assert first["id"] not in await members(tl_app, keys.home(fan["id"]))
+        assert await redis.sismember(keys.celebs(fan["id"]), star["id"])
+        assert await feed(tl, fan) == [first["id"]]
+    second = await post(tl, star, "merged, never pushed")
+    await drain(tl_app)
+    assert second["id"] not in await members(tl_app, keys.home(fans[0]["id"]))
+    assert await feed(tl, fans[0]) == [second["id"], first["id"]]
+    await tl.delete(f"/users/{star['username']}/follow", headers=fans[0]["headers"])
+    assert await feed(tl, fans[0]) == []
+
+
+@pytest.fixture
+async def quiet_app(settings: Settings) -> AsyncIterator[FastAPI]:
+    """An app whose fan-out worker is not running: tests start one when they want it."""
+    application = create_app(policy(settings, timeline_worker=False))
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def quiet(quiet_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=quiet_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+async def run_worker(app: FastAPI) -> AsyncIterator[None]:
+    stop = asyncio.Event()
+    task = asyncio.create_task(fanout.worker(backends_of(app), stop=stop, block_ms=100))
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
+
+
+async def test_a_new_post_is_in_followers_feeds_before_its_fan_out(
+    quiet: httpx.AsyncClient, quiet_app: FastAPI
+) -> None:
+    keys = Keys(NS)
+    bob, ann, cid = [await register(quiet, n) for n in ("bob", "ann", "cid")]
+    await follow(quiet, ann, bob)
+    await feed(quiet, ann)
+    await feed(quiet, cid)
+    new = await post(quiet, bob, "in flight")
+    assert await fanout.backlog(backends_of(quiet_app)) == 1  # nobody fanned it out
+    assert new["id"] not in await members(quiet_app, keys.home(ann["id"]))
+    assert await feed(quiet, ann) == [new["id"]]  # merged from the in-flight set
+    assert await feed(quiet, cid) == []  # in flight too, but cid does not follow bob
+    async for _ in run_worker(quiet_app):
+        await drain(quiet_app)
+    assert new["id"] in await members(quiet_app, keys.home(ann["id"]))
+    assert await backends_of(quiet_app).redis.zscore(keys.inflight, new["id"]) is None
+    assert await feed(quiet, ann) == [new["id"]]
+
+
+async def test_a_crashed_fan_out_is_claimed_by_another_worker(
+    quiet: httpx.AsyncClient, quiet_app: FastAPI
+) -> None:
+    keys = Keys(NS)
+    backends = backends_of(quiet_app)
+    redis = backends.redis
+    bob, ann = await register(quiet, "bob"), await register(quiet, "ann")
+    await follow(quiet, ann, bob)
+    await feed(quiet, ann)
+    await fanout.ensure_group(backends)
+    new = await post(quiet, bob, "the worker dies on this one")
+    # A worker reads the entry and dies before acknowledging it: it stays pending.
+    taken: Any = await redis.xreadgroup(GROUP, "dead", {keys.stream: ">"}, count=10)
+    assert len(taken[0][1]) == 1
+    assert (await redis.xpending(keys.stream, GROUP))["pending"] == 1
+    async for _ in run_worker(quiet_app):  # claims entries idle for timeline_claim_idle_s
+        await drain(quiet_app)
+    assert new["id"] in await members(quiet_app, keys.home(ann["id"]))
+    assert (await redis.xpending(keys.stream, GROUP))["pending"] == 0
+
+
+async def test_losing_redis_costs_speed_not_posts(tl: httpx.AsyncClient, tl_app: FastAPI) -> None:
+    bob, ann = await register(tl, "bob"), await register(tl, "ann")
+    await follow(tl, ann, bob)
+    made = [(await post(tl, bob, f"p{i}"))["id"] for i in range(7)]
+    before = await feed(tl, ann, limit=4)
+    await backends_of(tl_app).redis.flushdb()
+    assert await feed(tl, ann, limit=4) == before == made[::-1][:4]
+    more = await post(tl, bob, "after the flush")
+    await drain(tl_app)
+    assert await feed(tl, ann, limit=2) == [more["id"], made[-1]]
+
+
+async def test_pages_below_the_cap_come_from_the_graph(
+    tl: httpx.AsyncClient, tl_app: FastAPI
+) -> None:
+    bob, ann = await register(tl, "bob"), await register(tl, "ann")
+    await follow(tl, ann, bob)
+    await feed(tl, ann)
+    made = [(await post(tl, bob, f"p{i}"))["id"] for i in range(12)]
+    await drain(tl_app)
+    assert len(await members(tl_app, Keys(NS).home(ann["id"]))) == 6  # sentinel + cap of 5
+    seen: list[str] = []
+    cursor: dict[str, str] = {}
+    while page := await feed(tl, ann, limit=4, **cursor):
+        seen += page
+        cursor = {"max_id": page[-1]}
+    assert seen == made[::-1]
+    assert await feed(tl, ann, min_id=made[1], limit=3) == made[2:5][::-1]
+    assert await feed(tl, ann, since_id=made[5], max_id=made[9]) == made[6:9][::-1]
+
+
+async def test_churn_removes_at_once(tl: httpx.AsyncClient, tl_app: FastAPI) -> None:
+    bob, ann, cid = [await register(tl, n) for n in ("bob", "ann", "cid")]
+    await follow(tl, ann, bob)
+    await follow(tl, ann, cid)
+    await follow(tl, bob, ann)
+    await feed(tl, ann)
+    await feed(tl, bob)
+    b1, c1 = await post(tl, bob, "b1"), await post(tl, cid, "c1")
+    a1 = await post(tl, ann, "a1")
+    await drain(tl_app)
+    assert await feed(tl, ann) == [a1["id"], c1["id"], b1["id"]]
+    await block(tl, bob, ann)  # bob blocks ann: each leaves the other's feed
+    assert await feed(tl, ann) == [a1["id"], c1["id"]]
+    assert await feed(tl, bob) == [b1["id"]]
+    await tl.delete(f"/posts/{c1['id']}", headers=cid["headers"])
+    assert await feed(tl, ann) == [a1["id"]]
+    await tl.delete("/me", headers=ann["headers"])
+    assert await feed(tl, bob) == [b1["id"]]
+    await follow(tl, cid, bob)
+    assert await feed(tl, cid) == [b1["id"]]
+
+
+async def test_post_views_follow_likes_comments_and_renames(
+    tl: httpx.AsyncClient, tl_app: FastAPI
+) -> None:
+    bob, ann = await register(tl, "bob"), await register(tl, "ann")
+    await follow(tl, ann, bob)
+    new = await post(tl, bob, "count me")
+
+    async def shown() -> dict[str, Any]:
+        response = await tl.get("/feed", headers=ann["headers"])
+        body: list[dict[str, Any]] = response.json()
+        return body[0]
+
+    assert (await shown())["like_count"] == 0
+    await tl.post(f"/posts/{new['id']}/like", headers=ann["headers"])
+    first = await shown()
+    assert (first["like_count"], first["liked"]) == (1, True)
+    comment = await tl.post(
+        f"/posts/{new['id']}/comments", json={"text": "hi"}, headers=ann["headers"]
+    )
+    assert (await shown())["comment_count"] == 1
+    await tl.delete(f"/comments/{comment.json()['id']}", headers=ann["headers"])
+    assert (await shown())["comment_count"] == 0
+    await tl.delete(f"/posts/{new['id']}/like", headers=ann["headers"])
+    after = await shown()
+    assert (after["like_count"], after["liked"]) == (0, False)
+    await tl.patch("/me", json={"display_name": "Robert"}, headers=bob["headers"])
+    assert (await shown())["author"]["display_name"] == "Robert"
+
+
+async def test_fan_out_lag_is_a_metric(tl: httpx.AsyncClient, tl_app: FastAPI) -> None:
+    def observed() -> float:
+        value = REGISTRY.get_sample_value("graphgram_timeline_fanout_lag_seconds_count")
+        return value or 0.0
+
+    before = observed()
+    bob = await register(tl, "bob")
+    await post(tl, bob, "timed")
+    await drain(tl_app)
+    await asyncio.sleep(0)
+    assert observed() == before + 1
+    text = (await tl.get("/metrics")).text
+    assert "graphgram_timeline_fanout_lag_seconds_bucket" in text

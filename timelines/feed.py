@@ -1,0 +1,309 @@
+"""The home feed read from Redis, with the graph as the truth behind it.
+
+A page merges three id sources, newest first (or oldest first from `min_id`):
+1. the viewer's home timeline (fan-out on write),
+2. the per-author lists of the celebrities they follow (merge on read),
+3. the in-flight set: posts whose fan-out has not finished, kept for authors the viewer follows.
+Candidates are filtered per viewer (deleted posts, blocked authors, in-flight posts of authors
+they do not follow) and over-fetched until the page is full. Each source is exact from its floor
+up; below the highest floor (a timeline trimmed at the cap, a capped author list) the page goes
+on with the Cypher fan-in (`feed/home`), so deep pages are right, only slower.
+
+A missing timeline (new or inactive user, Redis lost) is rebuilt from the same Cypher fan-in and
+the request is then answered from it; while another request is building it, this one is answered
+by the Cypher fan-in alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from backends import Backends
+from graph import feed as feed_graph
+from graph import posts as posts_graph
+from graph import timelines as tl_graph
+from graph.driver import Row
+from graphgram.metrics import TIMELINE_REBUILDS, cache_lookup
+from timelines import store, views
+from timelines.store import Coverage, Keys
+
+# Extra candidates fetched per source beyond the page, for the ones a viewer may not see.
+OVERFETCH = 8
+_NO_GENERATION = "-"
+
+
+def keys(backends: Backends) -> Keys:
+    return Keys(backends.settings.timeline_namespace)
+
+
+def _ttl(backends: Backends) -> int:
+    return backends.settings.timeline_inactive_days * 86400
+
+
+@dataclass
+class Cursors:
+    limit: int  # items wanted (the caller's page size + 1, to know whether more exist)
+    max_id: str | None = None
+    since_id: str | None = None
+    min_id: str | None = None
+
+    @property
+    def ascending(self) -> bool:
+        return self.min_id is not None
+
+    @property
+    def lower(self) -> str | None:
+        """Exclusive lower bound."""
+        bounds = [b for b in (self.since_id, self.min_id) if b is not None]
+        return max(bounds) if bounds else None
+
+
+@dataclass
+class Source:
+    key: str
+    coverage: Coverage
+    from_inflight: bool = False
+
+
+async def _range(
+    backends: Backends,
+    sources: list[Source],
+    lo: str | None,
+    hi: str | None,
+    n: int,
+    asc: bool,
+    *,
+    lo_inclusive: bool = False,
+) -> list[list[str]]:
+    low = f"[{lo}" if lo is not None and lo_inclusive else store.lex_above(lo)
+    async with backends.redis.pipeline(transaction=False) as pipe:
+        for source in sources:
+            if asc:
+                pipe.zrangebylex(source.key, low, store.lex_below(hi), 0, n)
+            else:
+                pipe.zrevrangebylex(source.key, store.lex_below(hi), low, 0, n)
+        found: list[list[str]] = await pipe.execute()
+    return found
+
+
+async def rebuild(backends: Backends, viewer_id: str) -> bool:
+    """Build a missing timeline (and the viewer's celebrity set) from the graph.
+
+    Returns False when another request is building it, or a follow change raced this build."""
+    k = keys(backends)
+    settings = backends.settings
+    redis = backends.redis
+    generation = await store.start_build(redis, k.home(viewer_id), k.generation(viewer_id))
+    if generation is None:
+        return False
+    TIMELINE_REBUILDS.inc()
+    cap = settings.timeline_cap
+    known = sorted(str(m) for m in await redis.smembers(k.celebrities))
+    ids = await feed_graph.home_post_ids(
+        backends.graph,
+        viewer_id,
+        {"limit": cap, "max_id": None, "since_id": None, "min_id": None},
+    )
+    celebs = await tl_graph.followed_celebrities(
+        backends.graph, viewer_id, settings.timeline_celebrity_followers, known
+    )
+    async with redis.pipeline(transaction=True) as pipe:
+        pipe.delete(k.celebs(viewer_id))
+        pipe.sadd(k.celebs(viewer_id), store.SENTINEL, *celebs)
+        pipe.expire(k.celebs(viewer_id), _ttl(backends))
+        await pipe.execute()
+    return await store.finish_build(
+        redis,
+        k.home(viewer_id),
+        k.generation(viewer_id),
+        generation,
+        ids,
+        floor="*" if len(ids) >= cap else "",
+        cap=cap,
+        ttl_s=_ttl(backends),
+    )
+
+
+async def build_author(backends: Backends, author_id: str) -> None:
+    """Build a missing per-author list of recent posts from the graph."""
+    k = keys(backends)
+    redis = backends.redis
+    nowhere = f"{k.ns}:gen-none"
+    generation = await store.start_build(redis, k.author(author_id), nowhere)
+    if generation is None:
+        return
+    cap = backends.settings.timeline_cap
+    ids = await tl_graph.author_post_ids(backends.graph, author_id, limit=cap)
+    await store.finish_build(
+        redis,
+        k.author(author_id),
+        nowhere,
+        generation,
+        ids,
+        floor="*" if len(ids) >= cap else "",
+        cap=cap,
+        ttl_s=0,
+    )
+
+
+async def _sources(backends: Backends, viewer_id: str) -> list[Source] | None:
+    """The viewer's sources, building what is missing; None when the timeline is not ready."""
+    k = keys(backends)
+    redis = backends.redis
+    for attempt in range(2):
+        async with redis.pipeline(transaction=False) as pipe:
+            pipe.zrange(k.home(viewer_id), 0, 0)
+            pipe.smembers(k.celebs(viewer_id))
+            pipe.expire(k.home(viewer_id), _ttl(backends))
+            pipe.expire(k.celebs(viewer_id), _ttl(backends))
+            sentinel, celebs, _, _ = await pipe.execute()
+        coverage = Coverage.of(sentinel)
+        if coverage.usable and celebs:
+            cache_lookup("timeline", hit=attempt == 0)
+            break
+        if coverage.building or attempt == 1:
+            return None
+        if coverage.exists:  # a timeline without its celebrity set: start over
+            await redis.delete(k.home(viewer_id))
+        if not await rebuild(backends, viewer_id):
+            return None
+    else:  # pragma: no cover - the loop always breaks or returns
+        return None
+    sources = [Source(k.home(viewer_id), coverage)]
+    authors = sorted(c for c in celebs if c != store.SENTINEL)
+    if authors:
+        async with redis.pipeline(transaction=False) as pipe:
+            for author_id in authors:
+                pipe.zrange(k.author(author_id), 0, 0)
+            sentinels = await pipe.execute()
+        for author_id, found in zip(authors, sentinels, strict=True):
+            author_coverage = Coverage.of(found)
+            if not author_coverage.exists:
+                await build_author(backends, author_id)
+                author_coverage = Coverage.of(await redis.zrange(k.author(author_id), 0, 0))
+            if not author_coverage.usable:
+                return None
+            sources.append(Source(k.author(author_id), author_coverage))
+    sources.append(Source(k.inflight, Coverage(exists=True), from_inflight=True))
+    return sources
+
+
+async def _visible(
+    backends: Backends,
+    viewer_id: str,
+    ids: list[str],
+    inflight_only: set[str],
+    home_key: str,
+) -> list[Row]:
+    """The posts among `ids` (in order) the viewer sees in their feed, rendered."""
+    found = await views.cached_views(backends, ids)
+    blocked = await views.blocked_set(backends, viewer_id)
+    gone = [i for i in ids if i not in found or found[i]["author_id"] in blocked]
+    if gone:  # deleted, or by someone in a block: heal the timeline while we are here
+        await backends.redis.zrem(home_key, *gone)
+    keep = [i for i in ids if i not in gone]
+    pending = {found[i]["author_id"] for i in keep if i in inflight_only}
+    if pending:
+        followed = await tl_graph.followed_authors(backends.graph, viewer_id, sorted(pending))
+        keep = [i for i in keep if i not in inflight_only or found[i]["author_id"] in followed]
+    if not keep:
+        return []
+    if blocked:
+        # Someone in a block with the viewer may have liked, commented or been mentioned.
+        states = await posts_graph.viewer_state(backends.graph, viewer_id, keep)
+        return [
+            views.render(backends, found[i], liked=False, state=states[i])
+            for i in keep
+            if i in states and states[i]["visible"]
+        ]
+    liked = await views.liked_among(backends, viewer_id, keep)
+    return [views.render(backends, found[i], liked=i in liked) for i in keep]
+
+
+async def cypher_page(backends: Backends, viewer_id: str, cursors: Cursors) -> list[Row]:
+    """The pure Cypher fan-in (`feed/home`) with the same filtering: the truth, and the fallback."""
+    ids = await feed_graph.home_post_ids(
+        backends.graph,
+        viewer_id,
+        {
+            "limit": cursors.limit,
+            "max_id": cursors.max_id,
+            "since_id": cursors.since_id,
+            "min_id": cursors.min_id,
+        },
+    )
+    if not ids:
+        return []
+    found = await views.cached_views(backends, ids)
+    states = await posts_graph.viewer_state(backends.graph, viewer_id, ids)
+    return [
+        views.render(backends, found[i], liked=False, state=states[i])
+        for i in ids
+        if i in found and i in states and states[i]["visible"]
+    ]
+
+
+async def home(backends: Backends, viewer_id: str, cursors: Cursors) -> list[Row]:
+    """Up to `cursors.limit` posts of the viewer's home feed, in the order the cursors ask for
+    (newest first; oldest first from `min_id`)."""
+    sources = await _sources(backends, viewer_id)
+    if sources is None:
+        return await cypher_page(backends, viewer_id, cursors)
+    floors = [s.coverage.floor for s in sources if s.coverage.floor is not None]
+    floor = max(floors) if floors else None  # Redis is exact for ids >= floor
+    home_key = sources[0].key
+    lo, hi, asc = cursors.lower, cursors.max_id, cursors.ascending
+    want = cursors.limit
+    collected: list[Row] = []
+    lo_inclusive = False
+    if asc and floor is not None and (lo is None or lo < floor):
+        # Oldest first from below the floor: the graph answers up to the floor, Redis after it.
+        below = await cypher_page(
+            backends, viewer_id, Cursors(want, max_id=min(hi or floor, floor), min_id=lo)
+        )
+        collected += below
+        if len(collected) >= want or (hi is not None and hi <= floor):
+            return collected[:want]
+        lo, lo_inclusive = floor, True
+    if not asc and floor is not None and hi is not None and hi <= floor:
+        return await cypher_page(backends, viewer_id, cursors)
+    n = want + OVERFETCH
+    while len(collected) < want:
+        fetched = await _range(backends, sources, lo, hi, n, asc, lo_inclusive=lo_inclusive)
+        more = [items[-1] for items in fetched if len(items) >= n]
+        # Below (above, ascending) the last id of a source with more, the merge is not known yet.
+        safe = (min(more) if asc else max(more)) if more else None
+        regular = {
+            i
+            for src, items in zip(sources, fetched, strict=True)
+            if not src.from_inflight
+            for i in items
+        }
+        merged = {i for items in fetched for i in items}
+        inflight_only = merged - regular
+        ordered = sorted(merged, reverse=not asc)
+        if safe is not None:
+            ordered = [i for i in ordered if (i <= safe if asc else i >= safe)]
+        if floor is not None and not asc:
+            ordered = [i for i in ordered if i >= floor]
+        for start in range(0, len(ordered), want):
+            chunk = ordered[start : start + want]
+            collected += await _visible(
+                backends, viewer_id, chunk, inflight_only & set(chunk), home_key
+            )
+            if len(collected) >= want:
+                return collected[:want]
+        if safe is None or (not asc and floor is not None and safe < floor):
+            break
+        if asc:
+            lo, lo_inclusive = safe, False
+        else:
+            hi = safe
+    if not asc and floor is not None and (lo is None or lo < floor):
+        rest = await cypher_page(
+            backends,
+            viewer_id,
+            Cursors(want - len(collected), max_id=min(hi or floor, floor), since_id=lo),
+        )
+        collected += rest
+    return collected[:want]

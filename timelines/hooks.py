@@ -1,0 +1,140 @@
+"""What each write does to the derived state in Redis, called by the API after Neo4j commits.
+
+Removals are done before the response, so the viewer sees them at once: unfollow and block take
+the other account's posts out of the timeline (both ways for a block), a deleted post leaves its
+author's lists and the in-flight set, and its cached view is invalidated. A follow adds the
+followed account's recent posts. Turning private changes nothing here: a timeline only holds
+accounts one follows, and followers keep seeing a private account. The read path filters
+deleted posts and blocked authors too, so a hook that raced a rebuild cannot show what the
+graph forbids for long.
+"""
+
+from __future__ import annotations
+
+from backends import Backends
+from graph import timelines as tl_graph
+from timelines import fanout, store, views
+from timelines.store import Keys
+
+
+def keys(backends: Backends) -> Keys:
+    return Keys(backends.settings.timeline_namespace)
+
+
+async def post_created(backends: Backends, post_id: str, author_id: str) -> None:
+    """Readers see the post at once (in-flight), the author's lists take it, the worker fans
+    it out to followers."""
+    k = keys(backends)
+    cap = backends.settings.timeline_cap
+    await backends.redis.zadd(k.inflight, {post_id: 0})
+    await store.add(backends.redis, [k.home(author_id), k.author(author_id)], [post_id], cap)
+    await fanout.enqueue(backends, "post", post_id, author_id)
+
+
+async def post_deleted(backends: Backends, post_id: str, author_id: str) -> None:
+    k = keys(backends)
+    await store.remove(
+        backends.redis, [k.inflight, k.home(author_id), k.author(author_id)], [post_id]
+    )
+    await views.invalidate_posts(backends, [post_id])
+    await fanout.enqueue(backends, "delete", post_id, author_id)
+
+
+async def followed(backends: Backends, follower_id: str, followed_id: str) -> None:
+    """`follower_id` now follows `followed_id`: their recent posts join the timeline."""
+    if follower_id == followed_id:
+        return
+    k = keys(backends)
+    redis = backends.redis
+    settings = backends.settings
+    cap = settings.timeline_cap
+    await redis.incr(k.generation(follower_id))
+    coverage = store.Coverage.of(await redis.zrange(k.home(follower_id), 0, 0))
+    if not coverage.exists:
+        return  # rebuilt from the graph when next read
+    # Everything from the timeline's floor up must be there: the account's posts since then.
+    ids = await tl_graph.author_post_ids(
+        backends.graph, followed_id, limit=cap, since=coverage.floor
+    )
+    exact_from = ids[-1] if len(ids) >= cap else ""
+    await store.add(redis, [k.home(follower_id)], ids, cap, exact_from=exact_from)
+    target = await tl_graph.fanout_target(backends.graph, followed_id, "")
+    celebrity = await redis.sismember(k.celebrities, followed_id) or (
+        target is not None and target.followers > settings.timeline_celebrity_followers
+    )
+    if celebrity and await redis.exists(k.celebs(follower_id)):
+        await redis.sadd(k.celebs(follower_id), followed_id)
+
+
+async def unfollowed(backends: Backends, follower_id: str, followed_id: str) -> None:
+    """`follower_id` no longer follows `followed_id`: their posts leave the timeline."""
+    if follower_id == followed_id:
+        return
+    k = keys(backends)
+    redis = backends.redis
+    await redis.incr(k.generation(follower_id))
+    await redis.srem(k.celebs(follower_id), followed_id)
+    held = [str(m) for m in await redis.zrange(k.home(follower_id), 1, -1)]
+    theirs = await tl_graph.posts_by_author(backends.graph, followed_id, held)
+    await store.remove(redis, [k.home(follower_id)], theirs)
+
+
+async def blocked(backends: Backends, blocker_id: str, blocked_id: str) -> None:
+    """A block drops follows both ways: each leaves the other's timeline."""
+    await unfollowed(backends, blocker_id, blocked_id)
+    await unfollowed(backends, blocked_id, blocker_id)
+    await block_changed(backends, blocker_id, blocked_id)
+
+
+async def block_changed(backends: Backends, one_id: str, other_id: str) -> None:
+    k = keys(backends)
+    await backends.redis.delete(k.blocks(one_id), k.blocks(other_id))
+
+
+async def requesters(backends: Backends, user_id: str) -> list[str]:
+    """Read before an account turns public: who will follow it once it has."""
+    return await tl_graph.requester_ids(backends.graph, user_id)
+
+
+async def became_public(backends: Backends, user_id: str, requester_ids: list[str]) -> None:
+    """Pending requests were accepted: each requester now follows."""
+    for requester_id in requester_ids:
+        await followed(backends, requester_id, user_id)
+
+
+async def liked(backends: Backends, viewer_id: str, post_id: str) -> None:
+    k = keys(backends)
+    await views.invalidate_posts(backends, [post_id])
+    await store.add(backends.redis, [k.liked(viewer_id)], [post_id], views.LIKED_CAP)
+
+
+async def unliked(backends: Backends, viewer_id: str, post_id: str) -> None:
+    k = keys(backends)
+    await views.invalidate_posts(backends, [post_id])
+    await backends.redis.incr(k.liked_generation(viewer_id))
+    await backends.redis.zrem(k.liked(viewer_id), post_id)
+
+
+async def commented(backends: Backends, post_id: str) -> None:
+    """A comment was added or deleted: the post's comment count changed."""
+    await views.invalidate_posts(backends, [post_id])
+
+
+async def profile_changed(backends: Backends, user_id: str) -> None:
+    await views.invalidate_user(backends, user_id)
+
+
+async def account_footprint(backends: Backends, user_id: str) -> set[str]:
+    """Read before an account is deleted: the posts whose cached views it touches."""
+    return await tl_graph.footprint(backends.graph, user_id)
+
+
+async def account_deleted(backends: Backends, user_id: str, footprint: set[str]) -> None:
+    k = keys(backends)
+    await views.invalidate_posts(backends, footprint)
+    await views.invalidate_user(backends, user_id)
+    await store.remove(backends.redis, [k.inflight], sorted(footprint))
+    await backends.redis.delete(
+        k.home(user_id), k.celebs(user_id), k.liked(user_id), k.blocks(user_id), k.author(user_id)
+    )
+    await backends.redis.srem(k.celebrities, user_id)

@@ -1,0 +1,259 @@
+"""The Redis structures behind home timelines, and the few scripts that keep them consistent.
+
+A *window* is a sorted set of post ids that is exact over a known range of ids. Every member has
+score 0, so Redis orders members lexicographically, and lower-case ULIDs sort by creation time:
+ranges are `ZRANGEBYLEX` on the ids themselves (a float score cannot hold a 128-bit ULID; a
+millisecond score would need a tie-break anyway). Rank 0 is always a sentinel that says what the
+window covers, and makes an empty window an existing key:
+
+- `!`          every id (the window was never trimmed)
+- `!<floor>`   ids >= floor (older ones were trimmed; the graph has them)
+- `!?`         being built: no reader trusts it yet, fan-out already writes into it
+
+Windows are home timelines (`<ns>:home:<user>`), per-author lists of recent posts
+(`<ns>:author:<user>`, read for celebrities) and each viewer's liked posts (`<ns>:liked:<user>`).
+Fan-out only writes into windows that exist, so an expired (inactive) or lost timeline costs
+nothing until its owner returns and it is rebuilt from the graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from redis.asyncio import Redis
+
+SENTINEL = "!"
+BUILDING = "!?"
+# Lexicographic bounds: every sentinel starts with "!", every ULID with a digit.
+AFTER_SENTINELS = "(!~"
+
+
+@dataclass(frozen=True)
+class Keys:
+    """Every key name, under one namespace (settings.timeline_namespace)."""
+
+    ns: str
+
+    def home(self, user_id: str) -> str:
+        return f"{self.ns}:home:{user_id}"
+
+    def celebs(self, user_id: str) -> str:
+        """The accounts a user follows whose posts are merged at read time (a set + sentinel)."""
+        return f"{self.ns}:celebs:{user_id}"
+
+    def generation(self, user_id: str) -> str:
+        """Bumped whenever a user's follow set changes; a rebuild that raced it is dropped."""
+        return f"{self.ns}:gen:{user_id}"
+
+    def author(self, user_id: str) -> str:
+        return f"{self.ns}:author:{user_id}"
+
+    def liked(self, user_id: str) -> str:
+        return f"{self.ns}:liked:{user_id}"
+
+    def liked_generation(self, user_id: str) -> str:
+        return f"{self.ns}:gen-liked:{user_id}"
+
+    def blocks(self, user_id: str) -> str:
+        """Everyone in a block with the user, either direction (a set + sentinel)."""
+        return f"{self.ns}:blocks:{user_id}"
+
+    def view(self, post_id: str) -> str:
+        return f"{self.ns}:pv:{post_id}"
+
+    def user(self, user_id: str) -> str:
+        return f"{self.ns}:pu:{user_id}"
+
+    @property
+    def celebrities(self) -> str:
+        """Authors known to be above the follower threshold (sticky until they post below it)."""
+        return f"{self.ns}:celebrities"
+
+    @property
+    def inflight(self) -> str:
+        """Posts whose fan-out has not finished: readers merge them, so a post is never missing."""
+        return f"{self.ns}:inflight"
+
+    @property
+    def stream(self) -> str:
+        return f"{self.ns}:fanout"
+
+
+GROUP = "fanout"
+
+# KEYS: windows; ARGV: cap, lowest exact id ("" when the members are complete), members...
+# Adds the members to each window that exists, trims to `cap` newest and moves the floor up when
+# it trims, or to the lowest exact id when that is higher. Returns how many windows took them.
+ADD_IF_EXISTS = """
+local added = 0
+local cap = tonumber(ARGV[1])
+for _, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 1 then
+    for i = 3, #ARGV do
+      redis.call('ZADD', key, 0, ARGV[i])
+    end
+    local size = redis.call('ZCARD', key)
+    local floor = nil
+    if size > cap + 1 then
+      redis.call('ZREMRANGEBYRANK', key, 1, size - cap - 1)
+      floor = redis.call('ZRANGE', key, 1, 1)[1]
+    end
+    local sentinel = redis.call('ZRANGE', key, 0, 0)[1]
+    if ARGV[2] ~= '' and (floor == nil or floor < ARGV[2]) then
+      floor = ARGV[2]
+    end
+    if floor ~= nil and sentinel ~= '!?' and sentinel < '!' .. floor then
+      redis.call('ZREM', key, sentinel)
+      redis.call('ZADD', key, 0, '!' .. floor)
+    end
+    added = added + 1
+  end
+end
+return added
+"""
+
+# KEYS: window, generation key; ARGV: generation seen before the graph read, floor ("" for
+# every id, "*" for the oldest id loaded, or an id), cap, ttl seconds (0: none), ids...
+# Finishes a build started with BUILDING, unless the owner's follow set changed meanwhile (then
+# the window is dropped and the next read builds it again).
+FINISH_BUILD = """
+local current = redis.call('GET', KEYS[2]) or '0'
+if current ~= ARGV[1] or redis.call('ZSCORE', KEYS[1], '!?') == false then
+  redis.call('DEL', KEYS[1])
+  return 0
+end
+for i = 5, #ARGV do
+  redis.call('ZADD', KEYS[1], 0, ARGV[i])
+end
+local cap = tonumber(ARGV[3])
+local size = redis.call('ZCARD', KEYS[1])
+local floor = ARGV[2]
+if size > cap + 1 then
+  -- rank 0 is still the BUILDING sentinel
+  redis.call('ZREMRANGEBYRANK', KEYS[1], 1, size - cap - 1)
+  floor = '*'
+end
+redis.call('ZREM', KEYS[1], '!?')
+if floor == '*' then
+  floor = redis.call('ZRANGE', KEYS[1], 0, 0)[1] or ''
+end
+redis.call('ZADD', KEYS[1], 0, '!' .. floor)
+if tonumber(ARGV[4]) > 0 then
+  redis.call('EXPIRE', KEYS[1], ARGV[4])
+else
+  redis.call('PERSIST', KEYS[1])
+end
+return 1
+"""
+
+
+# KEYS: window, generation key. Marks a missing window as being built (for 60 s at most, so a
+# builder that dies leaves nothing behind for long); returns the generation, or nil if it exists.
+START_BUILD = """
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return false
+end
+redis.call('ZADD', KEYS[1], 0, '!?')
+redis.call('EXPIRE', KEYS[1], 60)
+return redis.call('GET', KEYS[2]) or '0'
+"""
+
+
+class Scripts:
+    """The Lua scripts, registered once per client (EVALSHA with a fallback to EVAL)."""
+
+    def __init__(self, redis: Redis) -> None:
+        self.add_if_exists = redis.register_script(ADD_IF_EXISTS)
+        self.finish_build = redis.register_script(FINISH_BUILD)
+        self.start_build = redis.register_script(START_BUILD)
+
+
+_scripts: dict[int, Scripts] = {}
+
+
+def scripts(redis: Redis) -> Scripts:
+    found = _scripts.get(id(redis))
+    if found is None:
+        found = _scripts[id(redis)] = Scripts(redis)
+    return found
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What a window's sentinel says: missing, being built, or exact for ids >= floor."""
+
+    exists: bool
+    building: bool = False
+    floor: str | None = None  # None with exists: exact for every id
+
+    @classmethod
+    def of(cls, sentinel: list[Any]) -> Coverage:
+        if not sentinel:
+            return cls(exists=False)
+        member = str(sentinel[0])
+        if member == BUILDING:
+            return cls(exists=True, building=True)
+        if not member.startswith(SENTINEL):
+            # A window whose sentinel was trimmed away by hand: trust nothing in it.
+            return cls(exists=False)
+        return cls(exists=True, floor=member[1:] or None)
+
+    @property
+    def usable(self) -> bool:
+        return self.exists and not self.building
+
+
+def lex_below(value: str | None) -> str:
+    return f"({value}" if value is not None else "+"
+
+
+def lex_above(value: str | None) -> str:
+    return f"({value}" if value is not None else AFTER_SENTINELS
+
+
+async def add(
+    redis: Redis, keys: list[str], members: list[str], cap: int, *, exact_from: str = ""
+) -> int:
+    """Add `members` to every window in `keys` that exists (trimmed to `cap`). `exact_from`:
+    when `members` are only the newest of a longer list, the lowest id they are exact from."""
+    if not keys or not members:
+        return 0
+    added = await scripts(redis).add_if_exists(keys=keys, args=[cap, exact_from, *members])
+    return int(added)
+
+
+async def remove(redis: Redis, keys: list[str], members: list[str]) -> None:
+    if not keys or not members:
+        return
+    async with redis.pipeline(transaction=False) as pipe:
+        for key in keys:
+            pipe.zrem(key, *members)
+        await pipe.execute()
+
+
+async def start_build(redis: Redis, key: str, generation_key: str) -> str | None:
+    """Claim the build of a missing window; returns the generation to finish with, or None when
+    someone else is building it (or it exists)."""
+    generation = await scripts(redis).start_build(keys=[key, generation_key])
+    return None if generation is None else str(generation)
+
+
+async def finish_build(
+    redis: Redis,
+    key: str,
+    generation_key: str,
+    generation: str,
+    ids: list[str],
+    *,
+    floor: str,
+    cap: int,
+    ttl_s: int,
+) -> bool:
+    """`floor`: "" when `ids` are every id there is, "*" when older ones were left out, or the
+    id from which `ids` are exact."""
+    done = await scripts(redis).finish_build(
+        keys=[key, generation_key],
+        args=[generation, floor, cap, ttl_s, *ids],
+    )
+    return bool(done)

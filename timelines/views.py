@@ -1,0 +1,184 @@
+"""Post views on the hot path: the viewer-independent part cached in Redis, the per-viewer part
+composed from small cached sets.
+
+- `<ns>:pv:<post>`: caption, media, hashtags, mentions (with ids) and total like and comment
+  counts (degree-store counts from `posts/views`), as JSON. `<ns>:pu:<user>`: an author's
+  `{id, username, display_name}`. Invalidation writes a short-lived tombstone instead of deleting,
+  and fills are `SET NX`, so a fill that read the graph before a like cannot overwrite the
+  invalidation that came after it. A post with media still processing is never cached.
+- Per viewer: the block set (`<ns>:blocks:<user>`) drops blocked authors; when it is non-empty,
+  `posts/viewer_state` takes blocked likers, commenters and mentions out (expanding from the
+  block set). `liked` comes from the viewer's liked window (`<ns>:liked:<user>`), exact from its
+  floor up; anything older asks the graph. Media URLs are signed here, never cached.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from backends import Backends
+from graph import posts as posts_graph
+from graph import timelines as tl_graph
+from graph.driver import Row
+from media.views import media_view
+from timelines import store
+from timelines.store import Keys
+
+VIEW_TTL_S = 24 * 3600
+TOMBSTONE = "-"
+TOMBSTONE_TTL_S = 5
+LIKED_CAP = 5_000
+# What media/views.py reads of a Media node (the rest, datetimes included, is not cached).
+MEDIA_FIELDS = (
+    "id", "kind", "status", "width", "height", "duration", "blurhash", "key", "thumb_key",
+    "poster_key",
+)  # fmt: skip
+
+
+def keys(backends: Backends) -> Keys:
+    return Keys(backends.settings.timeline_namespace)
+
+
+async def invalidate_posts(backends: Backends, post_ids: list[str] | set[str]) -> None:
+    if not post_ids:
+        return
+    k = keys(backends)
+    async with backends.redis.pipeline(transaction=False) as pipe:
+        for post_id in post_ids:
+            pipe.set(k.view(post_id), TOMBSTONE, ex=TOMBSTONE_TTL_S)
+        await pipe.execute()
+
+
+async def invalidate_user(backends: Backends, user_id: str) -> None:
+    await backends.redis.set(keys(backends).user(user_id), TOMBSTONE, ex=TOMBSTONE_TTL_S)
+
+
+async def cached_views(backends: Backends, ids: list[str]) -> dict[str, Row]:
+    """Viewer-independent views by id, from Redis or the graph (and then cached).
+
+    Each view has `author` filled in; posts that no longer exist are absent."""
+    if not ids:
+        return {}
+    k = keys(backends)
+    redis = backends.redis
+    raw = await redis.mget([k.view(i) for i in ids])
+    found: dict[str, Row] = {}
+    missing: list[str] = []
+    tombstoned: set[str] = set()
+    for post_id, value in zip(ids, raw, strict=True):
+        if value is None:
+            missing.append(post_id)
+        elif value == TOMBSTONE:
+            missing.append(post_id)
+            tombstoned.add(post_id)
+        else:
+            found[post_id] = json.loads(value)
+    authors: dict[str, Any] = {}
+    if missing:
+        fresh = await posts_graph.views(backends.graph, missing)
+        async with redis.pipeline(transaction=False) as pipe:
+            for post_id, row in fresh.items():
+                row["media"] = [{f: m.get(f) for f in MEDIA_FIELDS} for m in row["media"]]
+                author = row.pop("author")
+                row["author_id"] = author["id"]
+                authors[author["id"]] = author
+                found[post_id] = row
+                if post_id in tombstoned or any(m.get("status") != "ready" for m in row["media"]):
+                    continue
+                pipe.set(k.view(post_id), json.dumps(row), ex=VIEW_TTL_S, nx=True)
+            for author_id, author in authors.items():
+                pipe.set(k.user(author_id), json.dumps(author), ex=VIEW_TTL_S, nx=True)
+            await pipe.execute()
+    need = sorted({row["author_id"] for row in found.values()} - set(authors))
+    if need:
+        cached = await redis.mget([k.user(a) for a in need])
+        stale = [a for a, v in zip(need, cached, strict=True) if v is None or v == TOMBSTONE]
+        for author_id, value in zip(need, cached, strict=True):
+            if value is not None and value != TOMBSTONE:
+                authors[author_id] = json.loads(value)
+        if stale:
+            # An author's name changed (or fell out of the cache): read the views again, which
+            # carry the author, rather than keep a second statement for users.
+            some = {a: next(p for p, r in found.items() if r["author_id"] == a) for a in stale}
+            again = await posts_graph.views(backends.graph, list(some.values()))
+            for row in again.values():
+                authors[row["author"]["id"]] = row["author"]
+            # Never overwrite a tombstone: the name may change again while this runs.
+    for post_id, row in list(found.items()):
+        author = authors.get(row["author_id"])
+        if author is None:  # the author was deleted between the two reads
+            del found[post_id]
+        else:
+            row["author"] = author
+    return found
+
+
+async def blocked_set(backends: Backends, viewer_id: str) -> set[str]:
+    """Everyone in a block with the viewer (either direction), cached until a block changes."""
+    key = keys(backends).blocks(viewer_id)
+    members = await backends.redis.smembers(key)
+    if members:
+        return {str(m) for m in members if m != store.SENTINEL}
+    ids = await tl_graph.blocked_ids(backends.graph, viewer_id)
+    async with backends.redis.pipeline(transaction=False) as pipe:
+        pipe.sadd(key, store.SENTINEL, *ids)
+        pipe.expire(key, backends.settings.timeline_inactive_days * 86400)
+        await pipe.execute()
+    return set(ids)
+
+
+async def liked_among(backends: Backends, viewer_id: str, ids: list[str]) -> set[str]:
+    """Which of `ids` the viewer liked: from the liked window, the graph for anything older."""
+    if not ids:
+        return set()
+    k = keys(backends)
+    redis = backends.redis
+    key = k.liked(viewer_id)
+    async with redis.pipeline(transaction=False) as pipe:
+        pipe.zrange(key, 0, 0)
+        pipe.zmscore(key, ids)
+        sentinel, scores = await pipe.execute()
+    coverage = store.Coverage.of(sentinel)
+    if not coverage.usable:
+        lowest = min(ids)
+        generation = await store.start_build(redis, key, k.liked_generation(viewer_id))
+        liked = await tl_graph.liked_ids(backends.graph, viewer_id, lowest)
+        if generation is not None:
+            await store.finish_build(
+                redis,
+                key,
+                k.liked_generation(viewer_id),
+                generation,
+                liked,
+                floor=lowest,
+                cap=LIKED_CAP,
+                ttl_s=backends.settings.timeline_inactive_days * 86400,
+            )
+        return set(ids) & set(liked)
+    floor = coverage.floor
+    liked_ids = {i for i, s in zip(ids, scores or [], strict=False) if s is not None}
+    older = [i for i in ids if floor is not None and i < floor]
+    if older:
+        state = await posts_graph.viewer_state(backends.graph, viewer_id, older)
+        liked_ids -= set(older)
+        liked_ids |= {i for i, row in state.items() if row["liked"]}
+    return liked_ids
+
+
+def render(backends: Backends, view: Row, *, liked: bool, state: Row | None = None) -> Row:
+    """The `Post` shape as a plain dict (signed media URLs), ready for JSON."""
+    settings = backends.settings
+    blocked = set(state["blocked_ids"]) if state else set()
+    return {
+        "id": view["id"],
+        "author": view["author"],
+        "caption": view["caption"],
+        "media": [media_view(settings, m).model_dump() for m in view["media"]],
+        "hashtags": view["hashtags"],
+        "mentions": [m["username"] for m in view["mentions"] if m["id"] not in blocked],
+        "like_count": view["like_count"] - (state["hidden_likes"] if state else 0),
+        "liked": state["liked"] if state else liked,
+        "comment_count": view["comment_count"] - (state["hidden_comments"] if state else 0),
+        "created_at": view["created_at"],
+    }
