@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.deps import Backend, Config, Graph
-from api.mastodon.deps import Body, ReadStatuses, WriteMedia, not_found, validate
+from api.mastodon.deps import Body, WriteMedia, not_found, validate
 from api.mastodon.entities import Json, media_attachment
 from api.mastodon.errors import ERRORS
 from graph import mastodon as mgraph
@@ -88,9 +88,10 @@ async def upload_v1(
 
 @router.get("/api/v1/media/{media_id}")
 async def get_media(
-    media_id: str, caller: ReadStatuses, graph: Graph, settings: Config
+    media_id: str, caller: WriteMedia, graph: Graph, settings: Config
 ) -> JSONResponse:
-    """The attachment: 206 while it is processed, 200 once its URLs are there."""
+    """The attachment: 206 while it is processed, 200 once its URLs are there. Needs the
+    write:media scope, as on Mastodon (it is how an uploading app polls)."""
     node = await media_graph.get_visible(graph, caller.id, media_id)
     if node is None:
         raise not_found()
