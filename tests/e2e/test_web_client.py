@@ -164,6 +164,7 @@ def test_private_account_request_is_accepted(
     dave.get_by_role("button", name="Follow", exact=True).click()
     expect(dave.get_by_role("button", name="Withdraw request")).to_be_visible()
     expect(dave.get_by_text("Your follow request is waiting")).to_be_visible()
+    dave.screenshot(path=shots / "private-profile-phone.png")
 
     owner = open_context(PHONE).new_page()
     log_in(owner, "carol")
@@ -173,6 +174,7 @@ def test_private_account_request_is_accepted(
         owner.get_by_role("list", name="Notifications").get_by_text("asked to follow you")
     ).to_be_visible()
     no_horizontal_scroll(owner)
+    owner.screenshot(path=shots / "notifications-phone.png")
     request.get_by_role("button", name="Accept").click()
     expect(owner.get_by_text("@dave now follows you.")).to_be_visible()
 
