@@ -3,9 +3,13 @@ runs the data migrations that fill properties those indexes need."""
 
 from __future__ import annotations
 
+from neo4j import Query
+
 from cypher import names, query, statements
 from graph.driver import make_driver
 from graphgram.settings import Settings
+
+LONG_S = 3600.0
 
 
 def apply_schema(settings: Settings) -> int:
@@ -16,12 +20,13 @@ def apply_schema(settings: Settings) -> int:
             for statement in statements(name):
                 driver.execute_query(statement, database_=settings.neo4j_database)
                 count += 1
-        driver.execute_query(
-            query("admin/await_indexes"), {"seconds": 60}, database_=settings.neo4j_database
-        )
-        # Data migrations batch with CALL { } IN TRANSACTIONS, which needs auto-commit sessions.
+        # Index population and data migrations on a big graph outlast the server's default
+        # transaction timeout (neo4j.conf), so these carry their own. Migrations batch with
+        # CALL { } IN TRANSACTIONS, which needs auto-commit transactions (session.run).
         with driver.session(database=settings.neo4j_database) as session:
+            wait = Query(query("admin/await_indexes"), timeout=LONG_S)
+            session.run(wait, {"seconds": int(LONG_S)}).consume()
             for name in ("admin/backfill_endpoints", "admin/backfill_notifications"):
                 for statement in statements(name):
-                    session.run(statement).consume()
+                    session.run(Query(statement, timeout=LONG_S)).consume()
     return count
