@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ValidationError
+from redis.exceptions import RedisError
 from starlette.datastructures import UploadFile
 
 from api.auth.deps import Viewer, current_user
@@ -83,21 +85,27 @@ def scopes_key(session_id: str) -> str:
 async def _caller(
     graph: Graph,
     cache: Cache,
+    backends: Backend,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
     if credentials is None:
         raise InvalidToken()
-    viewer = await current_user(graph, cache, credentials)
-    cached = await cache.get(scopes_key(viewer.session_id))
+    viewer = await current_user(graph, cache, credentials, backends)
+    key = scopes_key(viewer.session_id)
+    try:
+        cached = await cache.get(key)
+    except (RedisError, OSError):  # Redis away: Neo4j answers, as for the session itself
+        cached = None
     if cached is not None:
         return Caller(viewer, frozenset(json.loads(cached)))
     grant = await oauth.get_grant(graph, viewer.session_id)
     if grant is None:
         raise InvalidToken()
     scopes = FIRST_PARTY if grant["scopes"] is None else frozenset(grant["scopes"])
-    ttl = int(grant["expires_at"]) - int(time.time())
+    ttl = min(int(grant["expires_at"]) - int(time.time()), backends.settings.session_cache_ttl_s)
     if ttl > 0:
-        await cache.set(scopes_key(viewer.session_id), json.dumps(sorted(scopes)), ex=ttl)
+        with suppress(RedisError, OSError):
+            await cache.set(key, json.dumps(sorted(scopes)), ex=ttl)
     return Caller(viewer, scopes)
 
 

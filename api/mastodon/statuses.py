@@ -12,10 +12,12 @@ cannot be favourited (comments have no likes).
 from __future__ import annotations
 
 import hashlib
+from contextlib import suppress
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header
 from pydantic import BaseModel, Field
+from redis.exceptions import RedisError
 
 from api.deps import Backend
 from api.mastodon import service
@@ -36,7 +38,7 @@ from api.mastodon.errors import ERRORS
 from api.posts.schemas import CAPTION_MAX, COMMENT_MAX, MEDIA_MAX, hashtags, mentions
 from graph import mastodon as mgraph
 from graph import posts
-from graphgram.errors import Conflict, Unprocessable
+from graphgram.errors import Conflict, ServiceUnavailable, Unprocessable
 from graphgram.ids import new_id
 from media.lifecycle import release_media
 from timelines import hooks as timeline_hooks
@@ -102,17 +104,24 @@ async def create_status(
         return await _create(ctx, backends, caller.id, data)
     digest = hashlib.sha256(idempotency_key.encode()).hexdigest()
     key = f"mastodon:idempotency:{caller.id}:{digest}"
-    if not await backends.redis.set(key, PENDING, nx=True, ex=IDEMPOTENCY_TTL_S):
-        earlier = await backends.redis.get(key)
+    try:
+        claimed = await backends.redis.set(key, PENDING, nx=True, ex=IDEMPOTENCY_TTL_S)
+        earlier = None if claimed else await backends.redis.get(key)
+    except (RedisError, OSError) as exc:
+        # Without Redis a retry could not be recognised: refuse rather than maybe post twice.
+        raise ServiceUnavailable("Idempotency-Key cannot be checked right now; retry") from exc
+    if not claimed:
         if earlier is None or earlier == PENDING:
             raise Conflict("A request with this Idempotency-Key is still being processed")
         return await service.status(ctx, caller.id, str(earlier))
     try:
         made = await _create(ctx, backends, caller.id, data)
     except BaseException:
-        await backends.redis.delete(key)
+        with suppress(RedisError, OSError):
+            await backends.redis.delete(key)
         raise
-    await backends.redis.set(key, made["id"], ex=IDEMPOTENCY_TTL_S)
+    with suppress(RedisError, OSError):
+        await backends.redis.set(key, made["id"], ex=IDEMPOTENCY_TTL_S)
     return made
 
 
