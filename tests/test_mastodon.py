@@ -312,6 +312,39 @@ def test_read_only_token_cannot_write(url: str, factory: Factory) -> None:
     assert reader.account_statuses(reader.me()) == []
 
 
+def test_scopes_are_enforced_per_area(url: str, factory: Factory) -> None:
+    factory.user("ada")
+    grace = factory.user("grace")
+    follower = password_client(url, "ada", scopes=["follow"])
+    assert follower.account_follow(grace["id"]).following  # write:follows
+    assert [r.id for r in follower.account_relationships([grace["id"]])] == [grace["id"]]
+    for call in (follower.timeline_home, follower.notifications):
+        with pytest.raises(MastodonAPIError) as refused:
+            call()
+        assert refused.value.args[1] == 403
+    reader = password_client(url, "ada", scopes=["read:statuses"])
+    assert reader.timeline_home() == []
+    with pytest.raises(MastodonAPIError) as refused:
+        reader.notifications()
+    assert refused.value.args[1] == 403
+    with pytest.raises(MastodonAPIError) as refused:
+        reader.account_unfollow(grace["id"])
+    assert refused.value.args[1] == 403
+
+
+def test_a_token_is_revoked_only_by_the_app_it_was_issued_to(url: str, factory: Factory) -> None:
+    factory.user("ada")
+    client = password_client(url, "ada")
+    other_id, other_secret = register_app(url)
+    answer = requests.post(
+        f"{url}/oauth/revoke",
+        data={"client_id": other_id, "client_secret": other_secret, "token": client.access_token},
+    )
+    assert answer.status_code == 200
+    assert answer.json() == {}
+    assert client.account_verify_credentials().username == "ada"
+
+
 def test_bad_token_is_401_in_mastodon_shape(url: str) -> None:
     with pytest.raises(MastodonUnauthorizedError):
         masto(url, "not-a-token").account_verify_credentials()
@@ -618,6 +651,8 @@ def test_home_timeline_pages_with_fetch_next_and_fetch_previous(url: str, factor
         seen += [s.id for s in page]
     assert seen == newest_first
 
+    # A limit over the maximum is cut to it, as Mastodon does, not refused.
+    assert [s.id for s in ada_client.timeline_home(limit=500)] == newest_first
     first = ada_client.timeline_home(limit=2)
     mine = ada_client.status_post("my own")
     newer = ada_client.fetch_previous(first)
