@@ -42,7 +42,11 @@ def _file(dist: Path, relative: str, request: Request) -> Response | None:
     if not path.is_relative_to(root) or not path.is_file() or path.suffix == ".gz":
         return None
     cache = IMMUTABLE if relative.startswith("assets/") else REVALIDATE
-    headers = {"Cache-Control": cache, "Vary": "Accept-Encoding"}
+    headers = {
+        "Cache-Control": cache,
+        "Vary": "Accept-Encoding",
+        "X-Content-Type-Options": "nosniff",
+    }
     zipped = path.with_name(path.name + ".gz")
     if "gzip" in request.headers.get("accept-encoding", "") and zipped.is_file():
         media_type = FileResponse(path).media_type
@@ -108,4 +112,7 @@ def install_web(app: FastAPI, dist: Path = WEB_DIST) -> None:
         shell = _file(dist, "index.html", request)
         if shell is None:
             return HTMLResponse(NOT_BUILT, status_code=503)
+        # No framing (a hidden Like or Block button under a decoy page), no paths to other hosts.
+        shell.headers["X-Frame-Options"] = "DENY"
+        shell.headers["Referrer-Policy"] = "same-origin"
         return shell
