@@ -376,6 +376,30 @@ def test_unknown_routes_are_404_in_mastodon_shape_and_the_rest_keeps_its_own(
         as_user(url, ada).status("01hzy0000000000000000000zz")
 
 
+def test_browser_apps_get_cors_on_the_mastodon_api_only(url: str, factory: Factory) -> None:
+    ada = factory.user("ada")
+    origin = {"Origin": "https://client.example"}
+    preflight = requests.options(
+        f"{url}/api/v1/timelines/home",
+        headers={
+            **origin,
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "authorization",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert "authorization" in preflight.headers["access-control-allow-headers"].lower()
+    page = requests.get(f"{url}/api/v1/timelines/home", headers={**origin, **ada["headers"]})
+    assert page.headers["access-control-allow-origin"] == "*"
+    assert "link" in page.headers["access-control-expose-headers"].lower()
+    own = requests.get(f"{url}/feed", headers={**origin, **ada["headers"]})
+    assert own.status_code == 200
+    assert "access-control-allow-origin" not in own.headers
+    sign_in = requests.get(f"{url}/oauth/authorize", headers=origin)
+    assert "access-control-allow-origin" not in sign_in.headers
+
+
 def test_bad_input_is_422_in_mastodon_shape(url: str, factory: Factory) -> None:
     ada = factory.user("ada")
     client = as_user(url, ada)

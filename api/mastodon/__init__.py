@@ -2,8 +2,8 @@
 
 Same processes, same graph, same rules: blocks hide both ways, a private account is a locked
 account, and what a caller may not see is a 404. `install(app)` mounts it: the routers, the
-placeholder avatar, and Mastodon's `{"error": "..."}` shape on `/api/v1/`, `/api/v2/` and
-`/oauth/` only.
+placeholder avatar, CORS for browser apps, and Mastodon's `{"error": "..."}` shape on
+`/api/v1/`, `/api/v2/` and `/oauth/` only.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from api.mastodon import (
     statuses,
     timelines,
 )
+from api.mastodon.cors import MastodonCORS
 from api.ratelimit import SEARCH_LIMITS, UPLOAD_LIMITS, WRITE_LIMITS, limit_writes_by_address
 
 
@@ -36,3 +37,4 @@ def install(app: FastAPI) -> None:
     app.include_router(media.router, dependencies=UPLOAD_LIMITS)
     app.include_router(search.router, dependencies=SEARCH_LIMITS)
     errors.install(app)
+    app.add_middleware(MastodonCORS)
