@@ -716,6 +716,8 @@ def test_notifications_page_with_fetch_next(url: str, factory: Factory) -> None:
         seen += [n.account.id for n in page]
     assert seen == [fan["id"] for fan in reversed(followers)]
     assert client.notifications(exclude_types=["follow"]) == []
+    assert len(client.notifications(types=["follow"])) == len(followers)
+    assert client.notifications(types=["favourite"]) == []
 
 
 def test_block_hides_both_ways(url: str, factory: Factory) -> None:
