@@ -1,4 +1,4 @@
-// Title: block until every index is online, allowing as long as a bulk import's fresh store needs
-// Blocks: administration, returns no content
-/* :params {seconds: 1800} */
-CALL db.awaitIndexes($seconds)
+// Title: indexes not online yet, with how far each has populated (the bulk path polls this until it returns nothing)
+SHOW INDEXES YIELD name, state, populationPercent
+WHERE state <> "ONLINE"
+RETURN name, state, populationPercent
