@@ -121,6 +121,9 @@ def test_two_people_share_like_and_comment(
     expect(ada.get_by_text("What a view!")).to_be_visible()
 
     # Grace sees who liked, commented and followed, then replies in place.
+    grace.goto("/web/")
+    bell = grace.get_by_role("navigation", name="Main").get_by_role("link", name="Notifications")
+    expect(bell).to_contain_text("3 new")
     _nav(grace, "Notifications")
     notes = grace.get_by_role("list", name="Notifications")
     expect(notes.get_by_role("listitem").filter(has_text="ada liked your post")).to_be_visible()

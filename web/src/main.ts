@@ -1,7 +1,7 @@
 // Graphgram's web client: a router over history URLs under /web/, a layout, and the views.
 
 import "./style.css";
-import { api, session, setUnauthorizedHandler, type Account } from "./api";
+import { api, page, session, setUnauthorizedHandler, type Account, type Notification } from "./api";
 import { announce, describe, h, link, replace } from "./dom";
 import { NAVIGATE, navigate } from "./nav";
 import { authView } from "./views/auth";
@@ -50,10 +50,34 @@ setUnauthorizedHandler(() => {
   if (!/^\/(login|signup)$/.test(here())) navigate("/login", true);
 });
 
+// Unread notifications, shown on the nav; read at most every 30 s, and zero once the page is seen.
+let unread = { count: 0, at: 0 };
+async function unreadBadge(badge: HTMLElement): Promise<void> {
+  if (here() === "/notifications") {
+    unread = { count: 0, at: Date.now() };
+  } else if (Date.now() - unread.at > 30_000) {
+    try {
+      const found = await page<Notification>("/notifications?limit=40");
+      unread = { count: found.items.filter((n) => !n.read).length, at: Date.now() };
+    } catch {
+      return; // the badge is a hint; the page says what went wrong when it matters
+    }
+  }
+  badge.replaceChildren(
+    unread.count >= 40 ? "40+" : String(unread.count),
+    h("span", { class: "visually-hidden" }, " new"),
+  );
+  badge.hidden = unread.count === 0;
+}
+
 function nav(account: Account): HTMLElement {
+  const badge = h("span", { class: "badge-count" });
+  badge.hidden = true;
+  void unreadBadge(badge);
   const item = (href: string, label: string, icon: string) =>
     h("li", {}, link(href, { class: "nav-link", "aria-current": here() === href ? "page" : null },
-      h("span", { class: "icon", "aria-hidden": "true" }, icon), h("span", { class: "label" }, label)));
+      h("span", { class: "icon", "aria-hidden": "true" }, icon), h("span", { class: "label" }, label),
+      href === "/notifications" ? badge : null));
   const logout = h("button", { type: "button", class: "logout" }, "Log out");
   logout.addEventListener("click", async () => {
     try {
