@@ -17,6 +17,7 @@ by the Cypher fan-in alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from backends import Backends
 from graph import feed as feed_graph
@@ -146,17 +147,43 @@ async def build_author(backends: Backends, author_id: str) -> None:
     )
 
 
-async def _sources(backends: Backends, viewer_id: str) -> list[Source] | None:
-    """The viewer's sources, building what is missing; None when the timeline is not ready."""
+@dataclass
+class Plan:
+    """The viewer's sources, with what the first Redis round trip already brought back."""
+
+    sources: list[Source]
+    first: list[list[str]] | None  # the first range of each source, for the cursors asked
+    blocked: set[str] | None  # None: the viewer's block set is not cached
+
+
+def _range_into(pipe: Any, key: str, low: str, high: str, n: int, asc: bool) -> None:
+    if asc:
+        pipe.zrangebylex(key, low, high, 0, n)
+    else:
+        pipe.zrevrangebylex(key, high, low, 0, n)
+
+
+async def _plan(
+    backends: Backends, viewer_id: str, lo: str | None, hi: str | None, n: int, asc: bool
+) -> Plan | None:
+    """The viewer's sources, building what is missing; None when the timeline is not ready.
+
+    One pipeline reads the timeline's sentinel, the celebrity and block sets and the first range
+    of the timeline and the in-flight set; a second one the celebrities' lists, if any."""
     k = keys(backends)
     redis = backends.redis
+    home_key, celebs_key = k.home(viewer_id), k.celebs(viewer_id)
+    low, high = store.lex_above(lo), store.lex_below(hi)
     for attempt in range(2):
         async with redis.pipeline(transaction=False) as pipe:
-            pipe.zrange(k.home(viewer_id), 0, 0)
-            pipe.smembers(k.celebs(viewer_id))
-            pipe.expire(k.home(viewer_id), _ttl(backends))
-            pipe.expire(k.celebs(viewer_id), _ttl(backends))
-            sentinel, celebs, _, _ = await pipe.execute()
+            pipe.zrange(home_key, 0, 0)
+            pipe.smembers(celebs_key)
+            pipe.smembers(k.blocks(viewer_id))
+            pipe.expire(home_key, _ttl(backends))
+            pipe.expire(celebs_key, _ttl(backends))
+            _range_into(pipe, home_key, low, high, n, asc)
+            _range_into(pipe, k.inflight, low, high, n, asc)
+            sentinel, celebs, blocks, _, _, home_items, inflight_items = await pipe.execute()
         coverage = Coverage.of(sentinel)
         if coverage.usable and celebs:
             cache_lookup("timeline", hit=attempt == 0)
@@ -164,28 +191,39 @@ async def _sources(backends: Backends, viewer_id: str) -> list[Source] | None:
         if coverage.building or attempt == 1:
             return None
         if coverage.exists:  # a timeline without its celebrity set: start over
-            await redis.delete(k.home(viewer_id))
+            await redis.delete(home_key)
         if not await rebuild(backends, viewer_id):
             return None
     else:  # pragma: no cover - the loop always breaks or returns
         return None
-    sources = [Source(k.home(viewer_id), coverage)]
-    authors = sorted(c for c in celebs if c != store.SENTINEL)
-    if authors:
+    sources = [Source(home_key, coverage)]
+    first = [home_items]
+    authors = sorted(str(c) for c in celebs if c != store.SENTINEL)
+    for attempt in range(2):
+        if not authors:
+            break
         async with redis.pipeline(transaction=False) as pipe:
             for author_id in authors:
                 pipe.zrange(k.author(author_id), 0, 0)
-            sentinels = await pipe.execute()
-        for author_id, found in zip(authors, sentinels, strict=True):
-            author_coverage = Coverage.of(found)
-            if not author_coverage.exists:
-                await build_author(backends, author_id)
-                author_coverage = Coverage.of(await redis.zrange(k.author(author_id), 0, 0))
-            if not author_coverage.usable:
+                _range_into(pipe, k.author(author_id), low, high, n, asc)
+            found = await pipe.execute()
+        missing = []
+        for i, author_id in enumerate(authors):
+            author_coverage = Coverage.of(found[2 * i])
+            if author_coverage.usable:
+                sources.append(Source(k.author(author_id), author_coverage))
+                first.append(found[2 * i + 1])
+            elif attempt == 1 or author_coverage.building:
                 return None
-            sources.append(Source(k.author(author_id), author_coverage))
+            else:
+                missing.append(author_id)
+        for author_id in missing:
+            await build_author(backends, author_id)
+        authors = missing
     sources.append(Source(k.inflight, Coverage(exists=True), from_inflight=True))
-    return sources
+    first.append(inflight_items)
+    blocked = {str(b) for b in blocks if b != store.SENTINEL} if blocks else None
+    return Plan(sources, first, blocked)
 
 
 async def _visible(
@@ -193,14 +231,22 @@ async def _visible(
     viewer_id: str,
     ids: list[str],
     inflight_only: set[str],
-    home_key: str,
+    plan: Plan,
 ) -> list[Row]:
     """The posts among `ids` (in order) the viewer sees in their feed, rendered."""
-    found = await views.cached_views(backends, ids)
-    blocked = await views.blocked_set(backends, viewer_id)
+    k = keys(backends)
+    async with backends.redis.pipeline(transaction=False) as pipe:
+        pipe.mget([k.view(i) for i in ids])
+        pipe.zrange(k.liked(viewer_id), 0, 0)
+        pipe.zmscore(k.liked(viewer_id), ids)
+        raw, liked_sentinel, liked_scores = await pipe.execute()
+    found = await views.cached_views(backends, ids, raw=raw)
+    if plan.blocked is None:
+        plan.blocked = await views.blocked_set(backends, viewer_id)
+    blocked = plan.blocked
     gone = [i for i in ids if i not in found or found[i]["author_id"] in blocked]
     if gone:  # deleted, or by someone in a block: heal the timeline while we are here
-        await backends.redis.zrem(home_key, *gone)
+        await backends.redis.zrem(plan.sources[0].key, *gone)
     keep = [i for i in ids if i not in gone]
     pending = {found[i]["author_id"] for i in keep if i in inflight_only}
     if pending:
@@ -216,7 +262,10 @@ async def _visible(
             for i in keep
             if i in states and states[i]["visible"]
         ]
-    liked = await views.liked_among(backends, viewer_id, keep)
+    scores = dict(zip(ids, liked_scores or [None] * len(ids), strict=True))
+    liked = await views.liked_among(
+        backends, viewer_id, keep, prefetched=(liked_sentinel, [scores[i] for i in keep])
+    )
     return [views.render(backends, found[i], liked=i in liked) for i in keep]
 
 
@@ -246,14 +295,16 @@ async def cypher_page(backends: Backends, viewer_id: str, cursors: Cursors) -> l
 async def home(backends: Backends, viewer_id: str, cursors: Cursors) -> list[Row]:
     """Up to `cursors.limit` posts of the viewer's home feed, in the order the cursors ask for
     (newest first; oldest first from `min_id`)."""
-    sources = await _sources(backends, viewer_id)
-    if sources is None:
-        return await cypher_page(backends, viewer_id, cursors)
-    floors = [s.coverage.floor for s in sources if s.coverage.floor is not None]
-    floor = max(floors) if floors else None  # Redis is exact for ids >= floor
-    home_key = sources[0].key
     lo, hi, asc = cursors.lower, cursors.max_id, cursors.ascending
     want = cursors.limit
+    n = want + OVERFETCH
+    plan = await _plan(backends, viewer_id, lo, hi, n, asc)
+    if plan is None:
+        return await cypher_page(backends, viewer_id, cursors)
+    sources = plan.sources
+    floors = [s.coverage.floor for s in sources if s.coverage.floor is not None]
+    floor = max(floors) if floors else None  # Redis is exact for ids >= floor
+    prefetched = plan.first
     collected: list[Row] = []
     lo_inclusive = False
     if asc and floor is not None and (lo is None or lo < floor):
@@ -264,12 +315,14 @@ async def home(backends: Backends, viewer_id: str, cursors: Cursors) -> list[Row
         collected += below
         if len(collected) >= want or (hi is not None and hi <= floor):
             return collected[:want]
-        lo, lo_inclusive = floor, True
+        lo, lo_inclusive, prefetched = floor, True, None
     if not asc and floor is not None and hi is not None and hi <= floor:
         return await cypher_page(backends, viewer_id, cursors)
-    n = want + OVERFETCH
     while len(collected) < want:
-        fetched = await _range(backends, sources, lo, hi, n, asc, lo_inclusive=lo_inclusive)
+        if prefetched is not None:
+            fetched, prefetched = prefetched, None
+        else:
+            fetched = await _range(backends, sources, lo, hi, n, asc, lo_inclusive=lo_inclusive)
         more = [items[-1] for items in fetched if len(items) >= n]
         # Below (above, ascending) the last id of a source with more, the merge is not known yet.
         safe = (min(more) if asc else max(more)) if more else None
@@ -289,7 +342,7 @@ async def home(backends: Backends, viewer_id: str, cursors: Cursors) -> list[Row
         for start in range(0, len(ordered), want):
             chunk = ordered[start : start + want]
             collected += await _visible(
-                backends, viewer_id, chunk, inflight_only & set(chunk), home_key
+                backends, viewer_id, chunk, inflight_only & set(chunk), plan
             )
             if len(collected) >= want:
                 return collected[:want]

@@ -54,15 +54,19 @@ async def invalidate_user(backends: Backends, user_id: str) -> None:
     await backends.redis.set(keys(backends).user(user_id), TOMBSTONE, ex=TOMBSTONE_TTL_S)
 
 
-async def cached_views(backends: Backends, ids: list[str]) -> dict[str, Row]:
+async def cached_views(
+    backends: Backends, ids: list[str], *, raw: list[Any] | None = None
+) -> dict[str, Row]:
     """Viewer-independent views by id, from Redis or the graph (and then cached).
 
-    Each view has `author` filled in; posts that no longer exist are absent."""
+    Each view has `author` filled in; posts that no longer exist are absent. `raw`: the MGET of
+    the view keys, when the caller pipelined it."""
     if not ids:
         return {}
     k = keys(backends)
     redis = backends.redis
-    raw = await redis.mget([k.view(i) for i in ids])
+    if raw is None:
+        raw = await redis.mget([k.view(i) for i in ids])
     found: dict[str, Row] = {}
     missing: list[str] = []
     tombstoned: set[str] = set()
@@ -128,17 +132,28 @@ async def blocked_set(backends: Backends, viewer_id: str) -> set[str]:
     return set(ids)
 
 
-async def liked_among(backends: Backends, viewer_id: str, ids: list[str]) -> set[str]:
-    """Which of `ids` the viewer liked: from the liked window, the graph for anything older."""
+async def liked_among(
+    backends: Backends,
+    viewer_id: str,
+    ids: list[str],
+    *,
+    prefetched: tuple[list[Any], list[Any]] | None = None,
+) -> set[str]:
+    """Which of `ids` the viewer liked: from the liked window, the graph for anything older.
+
+    `prefetched`: the window's sentinel and the ZMSCORE of `ids`, when the caller pipelined them."""
     if not ids:
         return set()
     k = keys(backends)
     redis = backends.redis
     key = k.liked(viewer_id)
-    async with redis.pipeline(transaction=False) as pipe:
-        pipe.zrange(key, 0, 0)
-        pipe.zmscore(key, ids)
-        sentinel, scores = await pipe.execute()
+    if prefetched is None:
+        async with redis.pipeline(transaction=False) as pipe:
+            pipe.zrange(key, 0, 0)
+            pipe.zmscore(key, ids)
+            sentinel, scores = await pipe.execute()
+    else:
+        sentinel, scores = prefetched
     coverage = store.Coverage.of(sentinel)
     if not coverage.usable:
         lowest = min(ids)
