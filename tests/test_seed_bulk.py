@@ -45,7 +45,7 @@ def test_large_preset_has_its_named_hard_cases() -> None:
         assert following[viewer] == 2_000
     posts_by = Counter(username[p[1]] for p in rows["posts"])
     assert posts_by["grace"] == posts_by["heidi"] == 600
-    first_post = {}
+    first_post: dict[str, str] = {}
     for pid, author, _, _ in rows["posts"]:
         first_post.setdefault(username[author], pid)
     likes = Counter(like[1] for like in rows["likes"])
