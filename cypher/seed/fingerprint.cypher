@@ -1,4 +1,5 @@
 // Title: a canonical listing of every node and relationship (ids, ends, properties) for fingerprinting
+// Blocks: seeding and its summary, no viewer
 // The password hash is left out: it is salted afresh on every run.
 CALL () {
   MATCH (n) WHERE n.id IS NOT NULL OR n:Hashtag
