@@ -4,7 +4,8 @@
   says in a `// Blocks: <reason>` header line why it needs none (cypher/README.md).
 - Every statement is used: some Python module outside the tests names it (`"posts/hydrate"`),
   or loads its whole folder by prefix (`"analytics/"`). A statement only the tests load is dead.
-- Every catalog-looking name in the code exists, so a typo fails here rather than at run time.
+- Every catalog-looking name in the code exists (transaction labels of `in_read`/`in_write`
+  aside), so a typo fails here rather than at run time.
 """
 
 from __future__ import annotations
@@ -38,19 +39,35 @@ def is_read(name: str) -> bool:
     return WRITE_CLAUSE.search(body(catalog()[name])) is None
 
 
+# `graph.in_read(label, work)` / `graph.in_write(label, work)` name a transaction, not a file.
+TRANSACTION_LABELLERS = {"in_read", "in_write"}
+
+
+def _strings(tree: ast.AST) -> set[str]:
+    labels = {
+        id(node.args[0])
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in TRANSACTION_LABELLERS
+        and node.args
+    }
+    return {
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in labels
+    }
+
+
 @cache
 def python_strings() -> frozenset[str]:
-    """Every string constant in the project's Python code outside tests/."""
+    """Every string constant in the project's Python code outside tests/, but transaction
+    labels."""
     found: set[str] = set()
     for path in ROOT.rglob("*.py"):
         if SKIP_DIRS & set(path.relative_to(ROOT).parts):
             continue
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        found.update(
-            node.value
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str)
-        )
+        found |= _strings(ast.parse(path.read_text(encoding="utf-8"), filename=str(path)))
     return frozenset(found)
 
 
