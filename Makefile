@@ -53,6 +53,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/pytest -q -p no:cacheprovider --noconftest tests/test_cypher_catalog.py
 
 fmt: $(STAMP)
 	$(BIN)/ruff format .
