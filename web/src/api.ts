@@ -44,6 +44,8 @@ export interface Media {
   blurhash: string | null;
   url: string | null;
   preview_url: string | null;
+  /** The uploader's own alt text, where the API exposes one (the Mastodon API can set it). */
+  description?: string | null;
 }
 
 export interface Post {

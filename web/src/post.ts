@@ -50,6 +50,8 @@ function placeholder(hash: string, ratio: number): string | null {
 }
 
 function altText(post: Post, index: number, total: number, kind: string): string {
+  const own = post.media[index]?.description?.trim();
+  if (own) return own;
   const what = kind === "video" ? "Video" : "Picture";
   const position = total > 1 ? ` ${index + 1} of ${total}` : "";
   const words = post.caption.trim();
