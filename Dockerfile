@@ -1,9 +1,21 @@
 # The Graphgram API image (used by docker-compose.yml; `--scale api=N` runs N of them).
+
+# The web client and the offline /docs assets, built from the committed lock file.
+FROM node:20-slim AS web
+WORKDIR /web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci
+COPY web ./
+RUN npm run build
+
 FROM python:3.11-slim AS base
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY graphgram ./graphgram
+COPY backends ./backends
+COPY cli ./cli
+COPY timelines ./timelines
 COPY api ./api
 COPY graph ./graph
 COPY cypher ./cypher
@@ -11,7 +23,9 @@ COPY media ./media
 COPY seed ./seed
 COPY ops ./ops
 COPY capacity ./capacity
-RUN pip install . && useradd --system --uid 10001 graphgram
+COPY --from=web /web/dist ./web/dist
+# Editable, so the app finds web/dist beside its packages in /app.
+RUN pip install -e . && useradd --system --uid 10001 graphgram
 USER graphgram
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --retries=6 \

@@ -65,6 +65,9 @@ def stack_up(
     else:
         console.print(f"already up ({elapsed:.1f}s): nothing to do")
     _print_status()
+    if api:
+        base = f"http://{settings.api_host}:{settings.api_port}"
+        console.print(f"web client: {base}/web/   API docs: {base}/docs (offline)")
 
 
 @stack_app.command("down")
