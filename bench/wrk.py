@@ -34,13 +34,19 @@ def _ms(text: str) -> float:
 def run(url: str, *, token: str | None, concurrency: int, seconds: float) -> Load:
     """Drive `url` for `seconds` with `concurrency` connections; raises on any non-2xx."""
     threads = max(1, min(concurrency, 2))
-    cmd = [wrk_binary(), f"-t{threads}", f"-c{concurrency}", f"-d{seconds}s", "--latency"]
+    cmd = [
+        wrk_binary(),
+        f"-t{threads}",
+        f"-c{concurrency}",
+        f"-d{max(1, round(seconds))}s",
+        "--latency",
+    ]
     if token:
         cmd += ["-H", f"Authorization: Bearer {token}"]
     out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
     if "Non-2xx" in out:
         raise RuntimeError(f"{url}: non-2xx responses under load:\n{out}")
-    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.MULTILINE))
+    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.MULTILINE))
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     total = re.search(r"(\d+) requests in", out)
     if not (rps and total and {"50", "99"} <= percentiles.keys()):
