@@ -23,7 +23,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from minio.error import ServerError as MinioServerError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
 
 from graphgram.errors import AppError, ErrorBody, ErrorResponse, FieldError
 
@@ -96,6 +95,11 @@ def unavailable_component(exc: BaseException) -> str | None:
         for types, name in _UNAVAILABLE:
             if isinstance(current, types):
                 return name
+        # A transaction that ran out of time (a Neo4j that is starting up, or swamped).
+        if isinstance(current, neo4j_errors.ClientError) and "TransactionTimedOut" in str(
+            getattr(current, "code", "") or ""
+        ):
+            return "the graph database"
         if isinstance(current, BaseExceptionGroup):
             pending.extend(current.exceptions)
         for linked in (current.__cause__, current.__context__):
@@ -123,13 +127,23 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+def _flat_routes(routes: Any) -> Any:
+    """Every route, looking inside included routers (FastAPI keeps them as nested objects)."""
+    for route in routes:
+        nested = getattr(route, "effective_route_contexts", None)
+        if callable(nested):
+            yield from _flat_routes(nested())
+        else:
+            yield route
+
+
 def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
     """Every method some route serves at this path (Starlette's 405 names one route's only)."""
     methods: set[str] = set()
-    scope = {**request.scope, "method": "GET"}
-    for route in app.router.routes:
-        match, _ = route.matches(scope)
-        if match in (Match.FULL, Match.PARTIAL):
+    path = request.url.path
+    for route in _flat_routes(app.router.routes):
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and regex.match(path):
             methods |= set(getattr(route, "methods", None) or ())
     return sorted(methods)
 
@@ -177,11 +191,23 @@ def install_error_handlers(app: FastAPI) -> None:
         for kind in types:
             app.add_exception_handler(cast(type[Exception], kind), _unavailable)
 
+    @app.exception_handler(neo4j_errors.ClientError)
+    async def _neo4j_client_error(request: Request, exc: neo4j_errors.ClientError) -> JSONResponse:
+        if unavailable_component(exc) is not None:
+            return await _unavailable(request, exc)
+        return await _unexpected(request, exc)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         # Reached through Starlette's ServerErrorMiddleware, which logs and re-raises after this.
         if unavailable_component(exc) is not None:
             return await _unavailable(request, exc)
+        log.error(
+            "500 on %s %s",
+            request.method,
+            request.url.path,
+            exc_info=(type(exc), exc, exc.__traceback__),
+        )
         return error_json(500, "internal_error", "an unexpected error occurred; it was logged")
 
 

@@ -9,8 +9,10 @@ with a timeout and a row cap. Arbitrary Cypher is never accepted from outside.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, LiteralString
 
 import neo4j
@@ -83,8 +85,16 @@ def get_saved(name: str) -> SavedQuery:
     raise UnknownQuery(name)
 
 
+# Integer parameters of the saved queries are counts and limits.
+INT_MIN, INT_MAX = 0, 1_000_000
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def _coerce(name: str, example: Any, value: Any) -> Any:
-    """Check (and, for text from a command line, convert) one value against the example's type."""
+    """Check (and, for text from a command line, convert) one value against the example's type,
+    and against the range the statement can run with: integers are counts and limits
+    (0..1,000,000, so `LIMIT -1` or a 1e30 never reach Neo4j), a parameter whose example is a
+    date must be a real calendar date."""
     kind = type(example)
     if isinstance(value, str) and kind is not str:
         try:
@@ -93,8 +103,19 @@ def _coerce(name: str, example: Any, value: Any) -> Any:
             raise BadParameters(f"{name}: expected {kind.__name__}, got {value!r}") from None
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
+    if kind is int and isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        value = int(value)
     if type(value) is not kind:
         raise BadParameters(f"{name}: expected {kind.__name__}, got {type(value).__name__}")
+    if kind is int and not INT_MIN <= value <= INT_MAX:
+        raise BadParameters(f"{name}: must be between {INT_MIN} and {INT_MAX}, got {value}")
+    if kind is float and not math.isfinite(value):
+        raise BadParameters(f"{name}: must be a finite number")
+    if kind is str and _ISO_DATE.match(example):
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise BadParameters(f"{name}: expected a date like {example}, got {value!r}") from None
     return value
 
 
@@ -143,7 +164,16 @@ async def run_statement(
     async with graph.driver.session(
         database=graph.database, default_access_mode=neo4j.READ_ACCESS
     ) as session:
-        return await session.execute_read(work)
+        try:
+            return await session.execute_read(work)
+        except neo4j.exceptions.ClientError as exc:
+            # A value Neo4j cannot use where the statement puts it (a bad date, a negative
+            # LIMIT that slipped past the checks above): the caller's input, not a failure here.
+            if str(exc.code or "").startswith(
+                ("Neo.ClientError.Statement.", "Neo.ClientError.Request.")
+            ):
+                raise BadParameters(exc.message or str(exc)) from None
+            raise
 
 
 async def run_saved(graph: Graph, name: str, given: dict[str, Any], **limits: Any) -> Result:

@@ -11,7 +11,13 @@ USERNAME = re.compile(r"^[a-z0-9_]{3,30}$")
 
 
 class Register(StrictBody):
-    username: Annotated[str, Field(description="3-30 of a-z, 0-9 and _, case-insensitive")]
+    username: Annotated[
+        str,
+        Field(
+            description="3-30 of a-z, 0-9 and _, case-insensitive",
+            pattern=r"^\s*[A-Za-z0-9_]{3,30}\s*$",
+        ),
+    ]
     password: Annotated[str, Field(min_length=8, max_length=128)]
     display_name: Annotated[str | None, Field(max_length=64)] = None
 

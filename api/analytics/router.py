@@ -9,12 +9,14 @@ from pydantic import BaseModel, Field
 
 from api.auth.deps import AnalystUser
 from api.deps import Graph
-from api.errors import ERROR_RESPONSES
+from api.errors import ERROR_RESPONSES, FORBIDDEN
 from api.schemas import StrictBody
 from graph import analytics
 from graphgram.errors import FieldError, Forbidden, NotFound, Unprocessable
 
-router = APIRouter(prefix="/analytics", tags=["analytics"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    prefix="/analytics", tags=["analytics"], responses={**ERROR_RESPONSES, **FORBIDDEN}
+)
 
 
 class QueryInfo(BaseModel):

@@ -52,7 +52,16 @@ def reason(names: list[str], mutuals: int) -> str:
 async def search(
     viewer: CurrentUser,
     graph: Graph,
-    q: Annotated[str, Query(max_length=100, description="Username, name or #hashtag prefix")],
+    q: Annotated[
+        str,
+        Query(
+            max_length=100,
+            # Something to search for once leading #s are gone (documented, so clients know);
+            # \x1c-\x1f are whitespace to Python's str.split, which the search splits words with.
+            pattern=r"^#*([^#\s\x1c-\x1f]|[\s\x1c-\x1f]+[^\s\x1c-\x1f])",
+            description="Username, name or #hashtag prefix",
+        ),
+    ],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> SearchResults:
     if not discovery.prefix_query(q.lstrip("#")):

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response, status
 
 from api.auth.deps import CurrentUser
 from api.deps import Backend, Config, Graph
-from api.errors import ERROR_RESPONSES
+from api.errors import ERROR_RESPONSES, FORBIDDEN
 from api.pagination import Pagination
 from api.posts.schemas import Comment, NewComment, NewPost, Post, hashtags, mentions
 from api.posts.views import post_page, post_view
@@ -71,7 +71,7 @@ async def get_post(post_id: str, viewer: CurrentUser, graph: Graph, settings: Co
     return await _view(graph, settings, viewer.id, post_id)
 
 
-@router.delete("/posts/{post_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/posts/{post_id}", status_code=status.HTTP_204_NO_CONTENT, responses=FORBIDDEN)
 async def delete_post(
     post_id: str, viewer: CurrentUser, graph: Graph, backends: Backend
 ) -> Response:
@@ -172,7 +172,9 @@ async def list_comments(
     return [Comment(**row) for row in page.items(rows)]
 
 
-@router.delete("/comments/{comment_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/comments/{comment_id}", status_code=status.HTTP_204_NO_CONTENT, responses=FORBIDDEN
+)
 async def delete_comment(
     comment_id: str, viewer: CurrentUser, graph: Graph, backends: Backend
 ) -> Response:

@@ -13,4 +13,5 @@ MERGE (v)-[b:BLOCKS]->(u)
 WITH v, u
 OPTIONAL MATCH (v)-[r:FOLLOWS|REQUESTED]-(u)
 DELETE r
-RETURN count(r) AS removed
+// Grouped by the pair, so an unknown username returns no row at all (404), not a count of 0.
+RETURN u.id AS blocked, count(r) AS removed
