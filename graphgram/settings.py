@@ -43,11 +43,6 @@ class Settings(BaseSettings):
     neo4j_connect_timeout_s: float = 2.0
     neo4j_acquisition_timeout_s: float = 5.0
     neo4j_retry_time_s: float = 1.5
-    # A Neo4j that is away must cost a request seconds, not a minute: connect, wait for a pooled
-    # connection, and retry a managed transaction for at most these (then the API answers 503).
-    neo4j_connect_timeout_s: float = 2.0
-    neo4j_acquisition_timeout_s: float = 5.0
-    neo4j_retry_time_s: float = 3.0
 
     # S3 object store (MinIO locally; any S3 API in production)
     s3_endpoint: str = ""
