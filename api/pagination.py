@@ -96,7 +96,7 @@ class Page:
         return items
 
 
-def _page(
+async def _page(
     request: Request,
     response: Response,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = DEFAULT_LIMIT,

@@ -62,8 +62,13 @@ class Keys:
     def view(self, post_id: str) -> str:
         return f"{self.ns}:pv:{post_id}"
 
-    def user(self, user_id: str) -> str:
-        return f"{self.ns}:pu:{user_id}"
+    def user_views(self, user_id: str) -> str:
+        """The posts whose cached view carries this user's name."""
+        return f"{self.ns}:pvby:{user_id}"
+
+    def user_changed(self, user_id: str) -> str:
+        """When this user's profile last changed (a fill that read before it is dropped)."""
+        return f"{self.ns}:pu-changed:{user_id}"
 
     @property
     def celebrities(self) -> str:

@@ -1,9 +1,10 @@
 """Post views on the hot path: the viewer-independent part cached in Redis, the per-viewer part
 composed from small cached sets.
 
-- `<ns>:pv:<post>`: caption, media, hashtags, mentions (with ids) and total like and comment
-  counts (degree-store counts from `posts/views`), as JSON. `<ns>:pu:<user>`: an author's
-  `{id, username, display_name}`. Invalidation writes a short-lived tombstone instead of deleting,
+- `<ns>:pv:<post>`: author, caption, media, hashtags, mentions (with ids) and total like and
+  comment counts (degree-store counts from `posts/views`), as JSON; `<ns>:pvby:<user>` lists the
+  cached views that carry a user's name, for a profile change. Invalidation writes a short-lived
+  tombstone instead of deleting,
   and fills are `SET NX`, so a fill that read the graph before a like cannot overwrite the
   invalidation that came after it. A post with media still processing is never cached.
 - Per viewer: the block set (`<ns>:blocks:<user>`) drops blocked authors; when it is non-empty,
@@ -15,6 +16,7 @@ composed from small cached sets.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from backends import Backends
@@ -51,16 +53,24 @@ async def invalidate_posts(backends: Backends, post_ids: list[str] | set[str]) -
 
 
 async def invalidate_user(backends: Backends, user_id: str) -> None:
-    await backends.redis.set(keys(backends).user(user_id), TOMBSTONE, ex=TOMBSTONE_TTL_S)
+    """A profile changed: drop the cached views that carry its name.
+
+    `changed` is written first, so a fill that read the graph before this and writes after it
+    sees the mark and drops what it wrote; a fill that wrote before is in the author's set."""
+    k = keys(backends)
+    redis = backends.redis
+    await redis.set(k.user_changed(user_id), f"{time.time():.6f}", ex=VIEW_TTL_S)
+    post_ids = [str(p) for p in await redis.smembers(k.user_views(user_id))]
+    await invalidate_posts(backends, post_ids)
+    await redis.delete(k.user_views(user_id))
 
 
 async def cached_views(
     backends: Backends, ids: list[str], *, raw: list[Any] | None = None
 ) -> dict[str, Row]:
-    """Viewer-independent views by id, from Redis or the graph (and then cached).
-
-    Each view has `author` filled in; posts that no longer exist are absent. `raw`: the MGET of
-    the view keys, when the caller pipelined it."""
+    """Viewer-independent views by id (author included), from Redis or the graph (and then
+    cached); posts that no longer exist are absent. `raw`: the MGET of the view keys, when the
+    caller pipelined it."""
     if not ids:
         return {}
     k = keys(backends)
@@ -78,43 +88,33 @@ async def cached_views(
             tombstoned.add(post_id)
         else:
             found[post_id] = json.loads(value)
-    authors: dict[str, Any] = {}
-    if missing:
-        fresh = await posts_graph.views(backends.graph, missing)
-        async with redis.pipeline(transaction=False) as pipe:
-            for post_id, row in fresh.items():
-                row["media"] = [{f: m.get(f) for f in MEDIA_FIELDS} for m in row["media"]]
-                author = row.pop("author")
-                row["author_id"] = author["id"]
-                authors[author["id"]] = author
-                found[post_id] = row
-                if post_id in tombstoned or any(m.get("status") != "ready" for m in row["media"]):
-                    continue
-                pipe.set(k.view(post_id), json.dumps(row), ex=VIEW_TTL_S, nx=True)
-            for author_id, author in authors.items():
-                pipe.set(k.user(author_id), json.dumps(author), ex=VIEW_TTL_S, nx=True)
-            await pipe.execute()
-    need = sorted({row["author_id"] for row in found.values()} - set(authors))
-    if need:
-        cached = await redis.mget([k.user(a) for a in need])
-        stale = [a for a, v in zip(need, cached, strict=True) if v is None or v == TOMBSTONE]
-        for author_id, value in zip(need, cached, strict=True):
-            if value is not None and value != TOMBSTONE:
-                authors[author_id] = json.loads(value)
-        if stale:
-            # An author's name changed (or fell out of the cache): read the views again, which
-            # carry the author, rather than keep a second statement for users.
-            some = {a: next(p for p, r in found.items() if r["author_id"] == a) for a in stale}
-            again = await posts_graph.views(backends.graph, list(some.values()))
-            for row in again.values():
-                authors[row["author"]["id"]] = row["author"]
-            # Never overwrite a tombstone: the name may change again while this runs.
-    for post_id, row in list(found.items()):
-        author = authors.get(row["author_id"])
-        if author is None:  # the author was deleted between the two reads
-            del found[post_id]
-        else:
-            row["author"] = author
+    if not missing:
+        return found
+    started = time.time()
+    fresh = await posts_graph.views(backends.graph, missing)
+    filled: list[Row] = []
+    async with redis.pipeline(transaction=False) as pipe:
+        for post_id, row in fresh.items():
+            row["media"] = [{f: m.get(f) for f in MEDIA_FIELDS} for m in row["media"]]
+            row["author_id"] = row["author"]["id"]
+            found[post_id] = row
+            if post_id in tombstoned or any(m.get("status") != "ready" for m in row["media"]):
+                continue  # just invalidated, or media still processing: not cached
+            filled.append(row)
+            pipe.set(k.view(post_id), json.dumps(row), ex=VIEW_TTL_S, nx=True)
+            pipe.sadd(k.user_views(row["author_id"]), post_id)
+            pipe.expire(k.user_views(row["author_id"]), VIEW_TTL_S)
+        for row in filled:
+            pipe.get(k.user_changed(row["author_id"]))
+        done = await pipe.execute()
+    marks = done[len(done) - len(filled) :] if filled else []
+    raced = [
+        row["id"]
+        for row, mark in zip(filled, marks, strict=True)
+        if mark and float(mark) >= started
+    ]
+    if raced:  # a profile changed while this fill read the graph
+        await redis.delete(*(k.view(post_id) for post_id in raced))
     return found
 
 
