@@ -32,7 +32,7 @@ from seed.generator import PHASES, Chunk, Row
 
 DEMO_PASSWORD = "graphgram-demo"
 BATCH = 10_000
-WORKERS = 2
+WORKERS = 1
 
 # Phases whose rows must be committed before a phase's rows can find their nodes.
 DEPENDS: dict[str, tuple[str, ...]] = {
