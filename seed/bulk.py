@@ -142,7 +142,14 @@ def write_csv(
 
 
 def import_arguments(directory: Path, database: str) -> list[str]:
-    args = ["database", "import", "full", "--overwrite-destination", "--id-type=string"]
+    args = [
+        "database",
+        "import",
+        "full",
+        "--overwrite-destination",
+        "--id-type=string",
+        f"--report-file={directory / 'import.report'}",  # bad entries, if any; not in the CWD
+    ]
     for stem, (_, name, is_node) in FILES.items():
         files = f"{directory / stem}.header.csv,{directory / stem}.csv"
         args.append(f"--{'nodes' if is_node else 'relationships'}={name}={files}")
