@@ -3,13 +3,15 @@ runs the data migrations that fill properties those indexes need."""
 
 from __future__ import annotations
 
-from neo4j import Query
+from neo4j import Driver, Query
 
 from cypher import names, query, statements
 from graph.driver import make_driver
 from graphgram.settings import Settings
 
 LONG_S = 3600.0
+# Each fills properties that graphs written before them lack; on a graph that has them, a scan.
+MIGRATIONS = ("admin/backfill_endpoints", "admin/backfill_notifications")
 
 
 def apply_schema(settings: Settings) -> int:
@@ -26,7 +28,18 @@ def apply_schema(settings: Settings) -> int:
         with driver.session(database=settings.neo4j_database) as session:
             wait = Query(query("admin/await_indexes"), timeout=LONG_S)
             session.run(wait, {"seconds": int(LONG_S)}).consume()
-            for name in ("admin/backfill_endpoints", "admin/backfill_notifications"):
-                for statement in statements(name):
-                    session.run(Query(statement, timeout=LONG_S)).consume()
+        _migrate(driver, settings)
     return count
+
+
+def migrate(settings: Settings) -> None:
+    """Run the data migrations alone (after a seed, once the indexes are online)."""
+    with make_driver(settings) as driver:
+        _migrate(driver, settings)
+
+
+def _migrate(driver: Driver, settings: Settings) -> None:
+    with driver.session(database=settings.neo4j_database) as session:
+        for name in MIGRATIONS:
+            for statement in statements(name):
+                session.run(Query(statement, timeout=LONG_S)).consume()

@@ -23,6 +23,7 @@ from typing import TextIO
 
 from cypher import names, query, statements
 from graph.driver import make_driver
+from graph.schema import migrate
 from graphgram.settings import Settings
 from ops.stack import Neo4jService, store_bytes
 from seed.generator import Chunk
@@ -35,16 +36,28 @@ FILES: dict[str, tuple[str, str, bool]] = {
         "User",
         True,
     ),
-    "posts": ("id:ID(Post),caption,created_at:datetime", "Post", True),
-    "comments": ("id:ID(Comment),text,created_at:datetime", "Comment", True),
+    "posts": ("id:ID(Post),caption,created_at:datetime,author", "Post", True),
+    "comments": (
+        "id:ID(Comment),text,created_at:datetime,post,post_owner,reply_owner",
+        "Comment",
+        True,
+    ),
     "hashtags": ("name:ID(Hashtag)", "Hashtag", True),
     "blocks": (":START_ID(User),:END_ID(User),id,since:datetime", "BLOCKS", False),
-    "follows": (":START_ID(User),:END_ID(User),id,since:datetime", "FOLLOWS", False),
-    "requests": (":START_ID(User),:END_ID(User),id,at:datetime", "REQUESTED", False),
+    "follows": (
+        ":START_ID(User),:END_ID(User),id,since:datetime,follower,followee",
+        "FOLLOWS",
+        False,
+    ),
+    "requests": (
+        ":START_ID(User),:END_ID(User),id,at:datetime,requester,target",
+        "REQUESTED",
+        False,
+    ),
     "posted": (":START_ID(User),:END_ID(Post)", "POSTED", False),
-    "tags": (":START_ID(Post),:END_ID(Hashtag)", "TAGGED", False),
-    "mentions": (":START_ID(Post),:END_ID(User),at:datetime", "MENTIONS", False),
-    "likes": (":START_ID(User),:END_ID(Post),id,at:datetime", "LIKES", False),
+    "tags": (":START_ID(Post),:END_ID(Hashtag),post,tag", "TAGGED", False),
+    "mentions": (":START_ID(Post),:END_ID(User),at:datetime,post,user", "MENTIONS", False),
+    "likes": (":START_ID(User),:END_ID(Post),id,at:datetime,post,owner", "LIKES", False),
     "wrote": (":START_ID(User),:END_ID(Comment)", "WROTE", False),
     "on": (":START_ID(Comment),:END_ID(Post)", "ON", False),
     "replies": (":START_ID(Comment),:END_ID(Comment)", "REPLY_TO", False),
@@ -119,19 +132,27 @@ def write_csv(
                 )
             elif phase == "hashtags":
                 put("hashtags", [_text(name) for (name,) in chunk])
-            elif phase in ("blocks", "follows", "requests", "likes"):
+            elif phase == "blocks":
                 put(phase, [f"{a},{b},{i},{iso(t)}" for a, b, i, t in chunk])
+            elif phase in ("follows", "requests"):
+                # the endpoint ids again, as properties: the ordered-page indexes lead with them
+                put(phase, [f"{a},{b},{i},{iso(t)},{a},{b}" for a, b, i, t in chunk])
+            elif phase == "likes":
+                put(phase, [f"{u},{p},{i},{iso(t)},{p},{o}" for u, p, i, t, o in chunk])
             elif phase == "posts":
-                put("posts", [f"{i},{_text(c)},{iso(t)}" for i, _, c, t in chunk])
+                put("posts", [f"{i},{_text(c)},{iso(t)},{a}" for i, a, c, t in chunk])
                 put("posted", [f"{a},{i}" for i, a, _, _ in chunk])
             elif phase == "tags":
-                put("tags", [f"{p},{t}" for p, t in chunk])
+                put("tags", [f"{p},{t},{p},{t}" for p, t in chunk])
             elif phase == "mentions":
-                put("mentions", [f"{p},{u},{iso(t)}" for p, u, t in chunk])
+                put("mentions", [f"{p},{u},{iso(t)},{p},{u}" for p, u, t in chunk])
             elif phase == "comments":
-                put("comments", [f"{i},{_text(x)},{iso(t)}" for i, _, _, x, t in chunk])
-                put("wrote", [f"{u},{i}" for i, u, _, _, _ in chunk])
-                put("on", [f"{i},{p}" for i, _, p, _, _ in chunk])
+                put(
+                    "comments",
+                    [f"{i},{_text(x)},{iso(t)},{p},{o},{r or ''}" for i, _, p, x, t, o, r in chunk],
+                )
+                put("wrote", [f"{u},{i}" for i, u, *_ in chunk])
+                put("on", [f"{i},{p}" for i, _, p, *_ in chunk])
             elif phase == "replies":
                 put("replies", [f"{i},{p}" for i, p in chunk])
             else:
@@ -278,6 +299,7 @@ def bulk_load(
         progress("start server", 1, 1)
         progress("indexes", 0, 100)
     schema_s = create_schema(settings, progress=progress)
+    migrate(settings)  # what the rows cannot carry (a post's newest like) and old-graph fixes
     if progress:
         progress("indexes", 100, 100)
     memory = service.memory.reason if service.memory else ""

@@ -26,6 +26,7 @@ from rich.progress import (
 from rich.table import Table
 
 from graph.driver import make_driver
+from graph.schema import migrate
 from graphgram.settings import Settings, get_settings
 from seed.generator import PRESETS, relationship_count, stream
 from seed.loader import (
@@ -156,6 +157,7 @@ def run_seed(
                 rows = load(
                     driver, settings, chunks, password_hash, progress=progress, workers=workers
                 )
+            migrate(settings)  # what the rows cannot carry (a post's newest like)
         seconds = time.perf_counter() - started
         for phase, task in tasks.items():
             if phase in rows:

@@ -41,8 +41,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "posts": ("id", "author", "caption", "ts"),
     "tags": ("post", "tag"),
     "mentions": ("post", "user", "ts"),
-    "likes": ("user", "post", "id", "ts"),
-    "comments": ("id", "user", "post", "text", "ts"),
+    "likes": ("user", "post", "id", "ts", "owner"),
+    "comments": ("id", "user", "post", "text", "ts", "post_owner", "reply_owner"),
     "replies": ("id", "parent"),
 }
 PHASES = tuple(COLUMNS)
@@ -508,12 +508,13 @@ def _engagement(w: _World, preset: Preset, seed: int, end_ms: int) -> Iterator[C
                 }
                 likers.discard(-1)
             span = end_ms - post_ts
+            owner = w.uids[a]
             for v in sorted(likers):
                 ts = post_ts + int(rand() * span)
-                likes.append((w.uids[v], pid, _ulid(ts, getbits(80)), ts))
+                likes.append((w.uids[v], pid, _ulid(ts, getbits(80)), ts, owner))
             if want_comments < 0:
                 want_comments = _poisson(rng, preset.comments_per_post)
-            thread: list[str] = []
+            thread: list[tuple[str, str]] = []  # (comment id, its author's id)
             # in time order, so a reply is always younger than its parent
             for ts in sorted(post_ts + int(rand() * span) for _ in range(want_comments)):
                 v = _viewer(w, a, audience, is_private, rand)
@@ -522,10 +523,13 @@ def _engagement(w: _World, preset: Preset, seed: int, end_ms: int) -> Iterator[C
                 if v < 0:
                     continue
                 cid = _ulid(ts, getbits(80))
-                comments.append((cid, w.uids[v], pid, COMMENTS[int(rand() * len(COMMENTS))], ts))
-                if thread and rand() < 0.3:
-                    replies.append((cid, thread[int(rand() * len(thread))]))
-                thread.append(cid)
+                text = COMMENTS[int(rand() * len(COMMENTS))]
+                parent = thread[int(rand() * len(thread))] if thread and rand() < 0.3 else None
+                if parent is not None:
+                    replies.append((cid, parent[0]))
+                reply_owner = parent[1] if parent is not None else None
+                comments.append((cid, w.uids[v], pid, text, ts, owner, reply_owner))
+                thread.append((cid, w.uids[v]))
             if out.full():
                 yield from out.drain()
                 likes, comments = out.rows["likes"], out.rows["comments"]

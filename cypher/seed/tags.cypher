@@ -3,4 +3,4 @@
 /* :params {rows: [["01hzy0000000000000000000pp", "demo"]]} */
 UNWIND $rows AS r
 MATCH (p:Post {id: r[0]}), (h:Hashtag {name: r[1]})
-CREATE (p)-[:TAGGED]->(h)
+CREATE (p)-[:TAGGED {tag: r[1], post: r[0]}]->(h)
