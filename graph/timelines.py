@@ -22,8 +22,8 @@ async def fanout_target(graph: Graph, author_id: str, post_id: str) -> FanoutTar
 
 
 async def follower_ids(graph: Graph, author_id: str) -> list[str]:
-    rows = await graph.read("timelines/follower_ids", {"author_id": author_id})
-    return [row["id"] for row in rows]
+    row = await graph.read_one("timelines/follower_ids", {"author_id": author_id})
+    return list(row["ids"]) if row else []
 
 
 async def author_post_ids(

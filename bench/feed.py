@@ -1,0 +1,344 @@
+"""The home feed at the `large` preset: Redis timelines against the Cypher fan-in, and fan-out lag.
+
+    python -m bench.feed [--seconds 5] [--posts 20]
+
+One run, one server (the `tl` stack instance, or GRAPHGRAM_STACK_NAME / GRAPHGRAM_PORT_OFFSET):
+the API runs as `make up` runs it, one uvicorn worker process per core. For a typical viewer, a
+viewer following 2,000 accounts and one following 20 celebrities: GET /health, the Cypher fan-in
+feed (`/feed?source=graph`, the path the feed had before timelines) and the timeline feed, each
+p50/p99 at concurrency 1 and requests/s at concurrency 16 (wrk), with ratios to /health measured
+in the same run. Then fan-out lag: `--posts` posts by an author with about 100 and one with about
+10,000 followers, all of them active (their timelines exist), timed from the POST to the post
+being in the last follower's timeline (the in-flight set empties once every follower has it).
+
+The graph must be seeded first (`graphgram seed --preset large --wipe`). Redis state derived
+from an older graph is dropped at the start (`graphgram timelines reset`), and the placeholder
+timelines made for the lag measurement are dropped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import statistics
+import subprocess
+import time
+from typing import Any
+
+import httpx
+from neo4j import GraphDatabase
+from redis import Redis
+from rich.console import Console
+from rich.table import Table
+
+from bench.common import write_result
+from bench.wrk import Load, wrk_binary
+from graphgram.settings import Settings
+from ops.stack import ApiService, up
+from seed.generator import HardCases
+from seed.loader import DEMO_PASSWORD
+from timelines.store import Keys
+
+console = Console()
+HARD = HardCases()
+FAN = "benchfan"  # registered by the benchmark: follows the 20 most-followed accounts
+
+TYPICAL = """
+MATCH (u:User) WHERE NOT u.private AND NOT u.username IN $named
+WITH u, COUNT { (u)-[:FOLLOWS]->() } AS following
+WHERE 200 <= following <= 400
+RETURN u.username AS username ORDER BY u.username LIMIT 1
+"""
+TOP = """
+MATCH (u:User) WHERE NOT u.private
+WITH u, COUNT { (u)<-[:FOLLOWS]-() } AS followers
+ORDER BY followers DESC LIMIT $n
+RETURN u.username AS username, followers
+"""
+AUTHOR_NEAR = """
+MATCH (u:User) WHERE NOT u.private AND NOT u.username IN $named
+WITH u, COUNT { (u)<-[:FOLLOWS]-() } AS followers
+WHERE $low <= followers <= $high
+RETURN u.id AS id, u.username AS username, followers
+ORDER BY abs(followers - $target), u.username LIMIT 1
+"""
+FOLLOWER_IDS = "MATCH (:User {id: $id})<-[:FOLLOWS]-(f) RETURN f.id AS id"
+
+
+def stack_settings() -> Settings:
+    return Settings(
+        environment="test",
+        stack_name=os.environ.get("GRAPHGRAM_STACK_NAME", "tl"),
+        port_offset=int(os.environ.get("GRAPHGRAM_PORT_OFFSET", "10190")),
+    )
+
+
+def _query(settings: Settings, statement: str, **params: Any) -> list[dict[str, Any]]:
+    with GraphDatabase.driver(
+        settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password)
+    ) as driver:
+        records, _, _ = driver.execute_query(statement, params)
+        return [record.data() for record in records]
+
+
+def _login(client: httpx.Client, username: str) -> str:
+    response = client.post("/auth/login", json={"username": username, "password": DEMO_PASSWORD})
+    response.raise_for_status()
+    return str(response.json()["access_token"])
+
+
+def _celebrity_fan(client: httpx.Client, celebrities: list[str]) -> str:
+    """A user who follows exactly the 20 most-followed accounts (created on the first run)."""
+    created = client.post(
+        "/auth/register", json={"username": FAN, "password": DEMO_PASSWORD}
+    )  # 409 on later runs
+    if created.status_code not in (201, 409):
+        created.raise_for_status()
+    token = _login(client, FAN)
+    for username in celebrities:
+        client.post(f"/users/{username}/follow", headers={"Authorization": f"Bearer {token}"})
+    return token
+
+
+def run(url: str, *, token: str, concurrency: int, seconds: float) -> Load:
+    """wrk with a 30 s request timeout: the Cypher feed of a heavy viewer under load takes longer
+    than wrk's default 2 s, and a timed-out request would count as no sample at all."""
+    cmd = [wrk_binary(), f"-t{min(concurrency, 2)}", f"-c{concurrency}", f"-d{round(seconds)}s"]
+    cmd += ["--latency", "--timeout", "30s", "-H", f"Authorization: Bearer {token}", url]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    if "Non-2xx" in out or "Socket errors" in out:
+        raise RuntimeError(f"{url}: errors under load:\n{out}")
+    found = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)\s*$", out, re.MULTILINE))
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    total = re.search(r"(\d+) requests in", out)
+    if not (rps and total and {"50", "99"} <= found.keys()):
+        raise RuntimeError(f"unreadable wrk output for {url}:\n{out}")
+    unit = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+    def ms(text: str) -> float:
+        value = re.fullmatch(r"([\d.]+)(us|ms|s)", text)
+        if value is None:
+            raise RuntimeError(f"unreadable wrk latency {text!r}")
+        return float(value.group(1)) * unit[value.group(2)]
+
+    return Load(float(rps.group(1)), ms(found["50"]), ms(found["99"]), int(total.group(1)))
+
+
+def _figures(one: Load, many: Load) -> dict[str, float]:
+    return {
+        "p50_ms_c1": round(one.p50_ms, 2),
+        "p99_ms_c1": round(one.p99_ms, 2),
+        "rps_c16": round(many.rps, 1),
+    }
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def _lag(
+    settings: Settings, client: httpx.Client, redis: Redis, author: dict[str, Any], posts: int
+) -> dict[str, Any]:
+    """Post `posts` times as `author`; seconds until the first and the last follower have it."""
+    keys = Keys(settings.timeline_namespace)
+    followers = [row["id"] for row in _query(settings, FOLLOWER_IDS, id=author["id"])]
+    # Every follower active: a timeline of 50 placeholder ids (exact from the oldest of them).
+    with redis.pipeline(transaction=False) as pipe:
+        for follower in followers:
+            key = keys.home(follower)
+            pipe.delete(key)
+            pipe.zadd(key, {"!00000000000000000000000000": 0})
+            pipe.zadd(key, {f"00000000000000000000{i:06d}": 0 for i in range(50)})
+        pipe.execute()
+    token = _login(client, author["username"])
+    first_key, last_key = keys.home(followers[0]), keys.home(followers[-1])
+    first: list[float] = []
+    last: list[float] = []
+    client.post(  # warm-up, not timed: the workers' first read of the stream and the graph
+        "/posts", json={"caption": "warm-up"}, headers={"Authorization": f"Bearer {token}"}
+    ).raise_for_status()
+    time.sleep(1.0)
+    for i in range(posts):
+        started = time.perf_counter()
+        response = client.post(
+            "/posts",
+            json={"caption": f"fan-out lag {i}"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        response.raise_for_status()
+        post_id = response.json()["id"]
+        seen_first = seen_last = None
+        while seen_last is None:
+            now = time.perf_counter() - started
+            if seen_first is None and redis.zscore(first_key, post_id) is not None:
+                seen_first = now
+            if redis.zscore(last_key, post_id) is not None and (
+                redis.zscore(keys.inflight, post_id) is None
+            ):
+                seen_last = now
+            if now > 30:
+                raise TimeoutError(f"post {post_id} not fanned out in 30 s")
+            time.sleep(0.001)
+        first.append(seen_first or seen_last)
+        last.append(seen_last)
+        time.sleep(0.2)
+    return {
+        "author": author["username"],
+        "followers": author["followers"],
+        "posts": posts,
+        "first_follower_p50_ms": round(1000 * statistics.median(first), 1),
+        "first_follower_p99_ms": round(1000 * _percentile(first, 0.99), 1),
+        "every_follower_p50_ms": round(1000 * statistics.median(last), 1),
+        "every_follower_p99_ms": round(1000 * _percentile(last, 0.99), 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--posts", type=int, default=20)
+    args = parser.parse_args()
+
+    settings = stack_settings()
+    with console.status("starting the stack"):
+        up(settings, with_api=False)
+    users = _query(settings, "MATCH (u:User) RETURN count(u) AS n")[0]["n"]
+    if users < 100_000:
+        raise SystemExit(f"seed the large preset first ({users} users found)")
+    from backends import open_backends
+    from timelines.maintenance import reset
+
+    async def _reset() -> int:
+        async with open_backends(settings) as backends:
+            return await reset(backends)
+
+    def restart_api(celebrity_followers: int) -> ApiService:
+        """Fresh API processes on the current code, with this celebrity threshold, and no
+        Redis state left from another policy."""
+        os.environ["GRAPHGRAM_TIMELINE_CELEBRITY_FOLLOWERS"] = str(celebrity_followers)
+        api = ApiService(settings)
+        api.stop()
+        asyncio.run(_reset())
+        with console.status(f"starting the API ({api.workers()} worker processes)"):
+            api.start(lambda _: None)
+        return api
+
+    # The read path at its worst: every one of the 20 most-followed accounts merged on read.
+    read_threshold = 5_000
+    api = restart_api(read_threshold)
+    base = api.address()
+    named = ["alice", "bob", "carol", FAN, *HARD.usernames()]
+    top = _query(settings, TOP, n=20)
+    results: dict[str, Any] = {
+        "preset": "large",
+        "users": users,
+        "api_workers": api.workers(),
+        "cpu_cores": os.cpu_count(),
+        "seconds": args.seconds,
+        "celebrity_threshold_reads": read_threshold,
+        "celebrity_threshold_fanout": settings.timeline_celebrity_followers,
+        "timeline_cap": settings.timeline_cap,
+        "celebrities_followed": {row["username"]: row["followers"] for row in top},
+        "viewers": {},
+    }
+    redis = Redis.from_url(settings.redis_url, decode_responses=True)
+    try:
+        with httpx.Client(base_url=base, timeout=60) as client:
+            tokens = {
+                "typical": (typical := _query(settings, TYPICAL, named=named)[0]["username"]),
+                "heavy (2,000 followed)": HARD.heavy_viewers[0],
+            }
+            viewers = {kind: (name, _login(client, name)) for kind, name in tokens.items()}
+            viewers["20 celebrities followed"] = (
+                FAN,
+                _celebrity_fan(client, [row["username"] for row in top]),
+            )
+            del typical
+            for kind, (username, token) in viewers.items():
+                following = _query(
+                    settings,
+                    "MATCH (:User {username: $u})-[:FOLLOWS]->(a) RETURN count(a) AS n",
+                    u=username,
+                )[0]["n"]
+                routes = {
+                    "GET /health": "/health",
+                    "GET /feed?source=graph (Cypher fan-in)": "/feed?limit=20&source=graph",
+                    "GET /feed (timeline)": "/feed?limit=20",
+                }
+                per_route: dict[str, Any] = {}
+                for name, path in routes.items():
+                    with console.status(f"{kind} viewer ({username}): {name}"):
+                        run(base + path, token=token, concurrency=1, seconds=1)  # warm up
+                        one = run(base + path, token=token, concurrency=1, seconds=args.seconds)
+                        many = run(base + path, token=token, concurrency=16, seconds=args.seconds)
+                    per_route[name] = _figures(one, many)
+                health = per_route["GET /health"]["rps_c16"]
+                cypher = per_route["GET /feed?source=graph (Cypher fan-in)"]["rps_c16"]
+                timeline = per_route["GET /feed (timeline)"]
+                timeline["rps_vs_health"] = round(timeline["rps_c16"] / health, 3)
+                timeline["rps_vs_cypher_feed"] = round(timeline["rps_c16"] / cypher, 2)
+                per_route["GET /feed?source=graph (Cypher fan-in)"]["rps_vs_health"] = round(
+                    cypher / health, 3
+                )
+                results["viewers"][kind] = {
+                    "username": username,
+                    "following": following,
+                    "routes": per_route,
+                }
+            # Fan-out with the default policy: 10,000 followers are below the threshold.
+            api = restart_api(settings.timeline_celebrity_followers)
+            lag: dict[str, Any] = {}
+            for target in (100, 10_000):
+                author = _query(
+                    settings,
+                    AUTHOR_NEAR,
+                    named=named,
+                    low=int(target * 0.8),
+                    high=int(target * 1.25),
+                    target=target,
+                )[0]
+                with console.status(f"fan-out lag: {author['followers']} followers"):
+                    lag[str(target)] = _lag(settings, client, redis, author, args.posts)
+            results["fanout_lag"] = lag
+    finally:
+        api.stop()
+        asyncio.run(_reset())
+        redis.close()
+    _print(results)
+    console.print(f"written to {write_result('feed', results)}")
+
+
+def _print(results: dict[str, Any]) -> None:
+    table = Table(title=f"home feed, large preset, {results['api_workers']} API processes")
+    for column in ("viewer", "route", "p50 ms (c=1)", "p99 ms (c=1)", "req/s (c=16)", "÷ /health"):
+        table.add_column(column)
+    for kind, viewer in results["viewers"].items():
+        for route, figures in viewer["routes"].items():
+            table.add_row(
+                f"{kind} ({viewer['following']} followed)",
+                route,
+                str(figures["p50_ms_c1"]),
+                str(figures["p99_ms_c1"]),
+                str(figures["rps_c16"]),
+                str(figures.get("rps_vs_health", 1.0)),
+            )
+    console.print(table)
+    lag = Table(title="fan-out lag (POST /posts to the post in the timeline)")
+    for column in ("followers", "first p50", "first p99", "all p50", "all p99"):
+        lag.add_column(column)
+    for figures in results["fanout_lag"].values():
+        lag.add_row(
+            str(figures["followers"]),
+            f"{figures['first_follower_p50_ms']} ms",
+            f"{figures['first_follower_p99_ms']} ms",
+            f"{figures['every_follower_p50_ms']} ms",
+            f"{figures['every_follower_p99_ms']} ms",
+        )
+    console.print(lag)
+
+
+if __name__ == "__main__":
+    main()
