@@ -20,7 +20,9 @@ CALL (parent) {
 WITH v, a, p, w, parent
 WHERE $reply_to IS NULL OR parent IS NOT NULL
 CREATE (v)-[:WROTE]->(c:Comment {
-  id: $id, text: $text, created_at: datetime(), post: p.id, post_owner: a.id, reply_owner: w.id
+  id: $id, text: $text, created_at: datetime(), post: p.id,
+  // who it notifies: nobody when you comment on your own post or reply to yourself
+  post_owner: CASE WHEN a <> v THEN a.id END, reply_owner: CASE WHEN w <> v THEN w.id END
 })-[:ON]->(p)
 WITH v, c, parent
 CALL (c, parent) {
