@@ -171,6 +171,9 @@ def assert_clean(load: Load) -> None:
 
 
 def assert_unavailable_quickly(calls: list[Call], within_s: float) -> None:
+    if calls:
+        slowest = max(c.seconds for c in calls)
+        print(f"while down: {len(calls)} calls, slowest answer {slowest:.2f} s")  # -s shows it
     for call in calls:
         assert call.status == 503, (call.name, call.status, call.body)
         assert call.retry_after is not None
@@ -181,6 +184,9 @@ def assert_unavailable_quickly(calls: list[Call], within_s: float) -> None:
 
 def recovered(load: Load, name: str) -> None:
     after = [c for c in load.calls if c.started > load.back_at and c.name == name]
+    first_ok = next((c for c in after if c.status < 300), None)
+    if first_ok is not None:
+        print(f"{name}: first success {first_ok.started - load.back_at:.2f} s after the restart")
     assert any(c.status < 300 for c in after), [(c.status, c.body) for c in after][:5]
 
 
