@@ -67,6 +67,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.seed_bench
 	$(BIN)/python -m bench.media_bench
 	$(BIN)/python -m bench.api_bench
+	$(BIN)/python -m bench.reads
 
 capacity-doc: $(STAMP)
 	sed -n '1,/^## The estimate/p' docs/capacity.md > docs/capacity.md.tmp
