@@ -167,7 +167,9 @@ def assert_clean(load: Load) -> None:
     ][:5]
     for call in errors:
         assert set(call.body) == {"error"}, call.body
-        assert {"code", "message"} <= set(call.body["error"])  # type: ignore[arg-type]
+        error = call.body["error"]
+        assert isinstance(error, dict), call.body
+        assert {"code", "message"} <= set(error)
 
 
 def assert_unavailable_quickly(calls: list[Call], within_s: float) -> None:
