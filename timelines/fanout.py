@@ -25,7 +25,9 @@ import uuid
 from collections.abc import Iterable
 from typing import cast
 
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from backends import Backends
 from graph import timelines as tl_graph
@@ -202,7 +204,12 @@ async def worker(
             log.exception("fan-out stream unavailable")
             await asyncio.sleep(1)
             continue
-        except Exception:  # noqa: BLE001 - Redis away: back off; timelines rebuild from Neo4j
+        except (RedisTimeoutError, RedisConnectionError) as exc:
+            # Redis slow or away: back off; entries wait in the stream, timelines rebuild.
+            log.warning("fan-out stream unavailable: %s", exc)
+            await asyncio.sleep(1)
+            continue
+        except Exception:  # noqa: BLE001 - one bad read must not stop the worker
             log.exception("fan-out stream unavailable")
             await asyncio.sleep(1)
             continue
