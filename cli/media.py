@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from backends import Backends, open_backends
-from graphgram.settings import get_settings
+from cli import with_backends
 
 app = typer.Typer(no_args_is_help=True, help="Media maintenance")
 console = Console(stderr=True)
-T = TypeVar("T")
-
-
-def _run(work: Callable[[Backends], Awaitable[T]]) -> T:
-    async def main() -> T:
-        async with open_backends(get_settings()) as backends:
-            return await work(backends)
-
-    return asyncio.run(main())
 
 
 @app.command("sweep")
@@ -36,7 +24,7 @@ def sweep_command(
     from media.sweep import sweep
 
     with console.status("sweeping media"):
-        report = _run(lambda backends: sweep(backends, grace_s=grace))
+        report = with_backends(lambda backends: sweep(backends, grace_s=grace))
     table = Table(title="media sweep")
     table.add_column("removed")
     table.add_column("count", justify="right")
@@ -53,4 +41,4 @@ def worker_command() -> None:
     from media.jobs import worker
 
     console.print("media worker: waiting for jobs (Ctrl-C to stop)")
-    _run(lambda backends: worker(backends))
+    with_backends(lambda backends: worker(backends))

@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
-
 import typer
 from rich.console import Console
 
-from backends import Backends, open_backends
-from graphgram.settings import get_settings
+from cli import with_backends
 
 app = typer.Typer(no_args_is_help=True, help="Home timelines in Redis (fan-out on write)")
 console = Console(stderr=True)
-T = TypeVar("T")
-
-
-def _run(work: Callable[[Backends], Awaitable[T]]) -> T:
-    async def main() -> T:
-        async with open_backends(get_settings()) as backends:
-            return await work(backends)
-
-    return asyncio.run(main())
 
 
 @app.command("worker")
@@ -32,7 +18,7 @@ def worker_command() -> None:
     from timelines.fanout import worker
 
     console.print("timeline fan-out worker: waiting for posts (Ctrl-C to stop)")
-    _run(lambda backends: worker(backends))
+    with_backends(lambda backends: worker(backends))
 
 
 @app.command("reset")
@@ -41,7 +27,7 @@ def reset_command() -> None:
     e.g. `graphgram seed`); each is rebuilt from Neo4j when next read."""
     from timelines.maintenance import reset
 
-    count = _run(reset)
+    count = with_backends(reset)
     console.print(f"dropped {count} keys; timelines rebuild from Neo4j on their next read")
 
 
@@ -52,5 +38,5 @@ def drain_command(
     """Wait until every queued fan-out is done."""
     from timelines.fanout import wait_drained
 
-    _run(lambda backends: wait_drained(backends, timeout))
+    with_backends(lambda backends: wait_drained(backends, timeout))
     console.print("fan-out queue drained")
