@@ -10,9 +10,7 @@ holds on any machine.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import count
 from typing import Any
 
 import pytest
@@ -20,7 +18,7 @@ from neo4j import Driver
 
 from graph.admin import wipe
 from graphgram.settings import Settings
-from tests.fixtures.profile import db_hits
+from tests.fixtures.profile import Ids, db_hits
 
 SMALL, LARGE = 100, 10_000
 # "Does not grow with the degree": a hundredfold degree may cost at most this factor more.
@@ -31,16 +29,6 @@ GROUPS = 30
 ACCOUNT = ["id", "username", "display_name"]
 
 pytestmark = pytest.mark.no_clean
-
-
-class Ids:
-    """Time-ordered ids (fixed width, so string order is creation order), like ULIDs."""
-
-    def __init__(self) -> None:
-        self._next: Iterator[int] = count(1)
-
-    def __call__(self) -> str:
-        return f"01j{next(self._next):023d}"
 
 
 @dataclass

@@ -9,9 +9,7 @@ touch as much for the large viewer as for the small one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import count
 from typing import Any
 
 import pytest
@@ -20,7 +18,7 @@ from neo4j import Driver
 from api.discovery import suggestions as service
 from graph.admin import wipe
 from graphgram.settings import Settings
-from tests.fixtures.profile import db_hits
+from tests.fixtures.profile import Ids, db_hits
 
 SMALL, LARGE = 100, 10_000
 FACTOR = 1.25
@@ -32,14 +30,6 @@ SAMPLE = {
 }
 
 pytestmark = pytest.mark.no_clean
-
-
-class Ids:
-    def __init__(self) -> None:
-        self._next: Iterator[int] = count(1)
-
-    def __call__(self) -> str:
-        return f"01j{next(self._next):023d}"
 
 
 @dataclass
