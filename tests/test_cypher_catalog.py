@@ -6,6 +6,9 @@
   or loads its whole folder by prefix (`"analytics/"`). A statement only the tests load is dead.
 - Every catalog-looking name in the code exists (transaction labels of `in_read`/`in_write`
   aside), so a typo fails here rather than at run time.
+- Every seek on a composite index's two keys (`WHERE r.followee = $x AND r.id < $y`) carries
+  `USING INDEX SEEK`: the planner otherwise picks its access path from statistics, and a plan
+  made while the graph was small (an index scan plus a filter) stays cached as it grows.
 """
 
 from __future__ import annotations
@@ -27,6 +30,12 @@ WRITE_CLAUSE = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE|DROP|FOREACH)\b", 
 # The block check: a BLOCKS relationship matched in either direction between two nodes.
 BLOCK_CHECK = re.compile(r"\)\s*-\s*\[\s*\w*\s*:\s*BLOCKS\s*\]\s*-\s*\(")
 CATALOG_NAME = re.compile(r"^[a-z][a-z0-9_]*/[a-z][a-z0-9_]*$")
+# `FOR ()-[r:FOLLOWS]-() ON (r.followee, r.id)` / `FOR (p:Post) ON (p.author, p.id)`.
+COMPOSITE_INDEX = re.compile(r"FOR \S*?\w+:(\w+)\S*? ON \(\w+\.(\w+), \w+\.(\w+)\)")
+# One MATCH clause and the WHERE that follows it, up to the first two conjuncts on one variable.
+KEYED_MATCH = re.compile(
+    r"MATCH (?P<pattern>[^\n]*?)\s+WHERE (?P<v>\w+)\.(?P<a>\w+) = \S+ AND (?P=v)\.(?P<b>\w+) [<>=]"
+)
 
 
 def body(text: str) -> str:
@@ -113,3 +122,24 @@ def test_names_in_the_code_exist() -> None:
         if CATALOG_NAME.match(s) and s.split("/", 1)[0] in folders and s not in catalog()
     )
     assert not missing, f"the code names Cypher files that do not exist: {missing}"
+
+
+def composite_indexes() -> set[tuple[str, str, str]]:
+    schema = (ROOT / "cypher" / "schema" / "indexes.cypher").read_text(encoding="utf-8")
+    return {(m[1], m[2], m[3]) for m in COMPOSITE_INDEX.finditer(schema)}
+
+
+def test_schema_has_composite_indexes() -> None:
+    assert ("FOLLOWS", "followee", "id") in composite_indexes()
+    assert ("Post", "author", "id") in composite_indexes()
+
+
+@pytest.mark.parametrize("name", sorted(catalog()))
+def test_composite_index_seeks_are_pinned(name: str) -> None:
+    indexes = composite_indexes()
+    for m in KEYED_MATCH.finditer(body(catalog()[name])):
+        label = re.search(r"[\[(]" + m["v"] + r":(\w+)", m["pattern"])
+        if label is None or (label[1], m["a"], m["b"]) not in indexes or name.startswith("admin/"):
+            continue
+        hint = f"USING INDEX SEEK {m['v']}:{label[1]}({m['a']}, {m['b']})"
+        assert hint in m["pattern"], f"cypher/{name}.cypher: add `{hint}` to `{m[0]}`"

@@ -15,7 +15,7 @@ WITH DISTINCT v, c
 WHERE c <> v AND NOT c.private
 WITH v, c, COUNT { (c)<-[:FOLLOWS]-() } AS followers
 ORDER BY followers DESC, c.username
-WHERE NOT EXISTS { MATCH ()-[r:FOLLOWS]->() WHERE r.follower = $viewer_id AND r.followee = c.id }
+WHERE NOT EXISTS { MATCH ()-[r:FOLLOWS]->() USING INDEX SEEK r:FOLLOWS(follower, followee) WHERE r.follower = $viewer_id AND r.followee = c.id }
   AND NOT EXISTS { (v)-[:REQUESTED]->(c) }
   AND NOT EXISTS { (v)-[:BLOCKS]-(c) }
 RETURN c.id AS id, c.username AS username, c.display_name AS display_name, c.private AS private,

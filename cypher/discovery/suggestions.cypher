@@ -10,13 +10,15 @@
 MATCH (v:User {id: $viewer_id})
 CALL (v) {
   CALL (v) {
-    MATCH ()-[r:FOLLOWS]->(f:User) WHERE r.follower = $viewer_id AND r.id < "~"
+    MATCH ()-[r:FOLLOWS]->(f:User) USING INDEX SEEK r:FOLLOWS(follower, id)
+    WHERE r.follower = $viewer_id AND r.id < "~"
     WITH r, f ORDER BY r.follower DESC, r.id DESC
     WHERE NOT EXISTS { (v)-[:BLOCKS]-(f) }
     RETURN f LIMIT $followees
   }
   CALL (f) {
-    MATCH ()-[s:FOLLOWS]->(c:User) WHERE s.follower = f.id AND s.id < "~"
+    MATCH ()-[s:FOLLOWS]->(c:User) USING INDEX SEEK s:FOLLOWS(follower, id)
+    WHERE s.follower = f.id AND s.id < "~"
     WITH s, c ORDER BY s.follower DESC, s.id DESC
     RETURN c LIMIT $per_followee
   }
@@ -24,7 +26,7 @@ CALL (v) {
   WITH v, c, f ORDER BY f.username
   WITH v, c, collect(f.username) AS via
   WITH v, c, via ORDER BY size(via) DESC, c.username
-  WHERE NOT EXISTS { MATCH ()-[r:FOLLOWS]->() WHERE r.follower = $viewer_id AND r.followee = c.id }
+  WHERE NOT EXISTS { MATCH ()-[r:FOLLOWS]->() USING INDEX SEEK r:FOLLOWS(follower, followee) WHERE r.follower = $viewer_id AND r.followee = c.id }
     AND NOT EXISTS { (v)-[:REQUESTED]->(c) }
     AND NOT EXISTS { (v)-[:BLOCKS]-(c) }
   WITH c, via LIMIT $limit

@@ -9,7 +9,7 @@ CALL (v) {
   UNWIND range(0, size($ids) - 1) AS i
   MATCH (c:User {id: $ids[i]})
   WHERE c <> v AND (NOT $public_only OR NOT c.private)
-    AND NOT EXISTS { MATCH ()-[r:FOLLOWS]->() WHERE r.follower = $viewer_id AND r.followee = c.id }
+    AND NOT EXISTS { MATCH ()-[r:FOLLOWS]->() USING INDEX SEEK r:FOLLOWS(follower, followee) WHERE r.follower = $viewer_id AND r.followee = c.id }
     AND NOT EXISTS { (v)-[:REQUESTED]->(c) }
     AND NOT EXISTS { (v)-[:BLOCKS]-(c) }
   WITH i, c ORDER BY i

@@ -16,10 +16,10 @@
 /* :params {viewer_id: "01hzy0000000000000000000aa", limit: 21, newer_than: "", older_than: "~", after: "", before: ""} */
 MATCH (me:User {id: $viewer_id})
 CALL (me) {
-  MATCH (p:Post) WHERE p.author = $viewer_id AND p.last_like > $newer_than AND p.last_like < $older_than
+  MATCH (p:Post) USING INDEX SEEK p:Post(author, last_like) WHERE p.author = $viewer_id AND p.last_like > $newer_than AND p.last_like < $older_than
   WITH p ORDER BY p.author DESC, p.last_like DESC
   CALL (me, p) {
-    MATCH (u:User)-[l:LIKES]->() WHERE l.post = p.id AND l.id < "~"
+    MATCH (u:User)-[l:LIKES]->() USING INDEX SEEK l:LIKES(post, id) WHERE l.post = p.id AND l.id < "~"
     WITH u, l ORDER BY l.post DESC, l.id DESC
     WHERE u <> me AND NOT EXISTS { (me)-[:BLOCKS]-(u) }
     WITH u LIMIT 3
@@ -30,10 +30,10 @@ CALL (me) {
          p.last_like_at AS at
   LIMIT $limit
   UNION
-  MATCH (p:Post) WHERE p.author = $viewer_id AND p.last_like > $after AND p.last_like < $before
+  MATCH (p:Post) USING INDEX SEEK p:Post(author, last_like) WHERE p.author = $viewer_id AND p.last_like > $after AND p.last_like < $before
   WITH p ORDER BY p.author ASC, p.last_like ASC
   CALL (me, p) {
-    MATCH (u:User)-[l:LIKES]->() WHERE l.post = p.id AND l.id < "~"
+    MATCH (u:User)-[l:LIKES]->() USING INDEX SEEK l:LIKES(post, id) WHERE l.post = p.id AND l.id < "~"
     WITH u, l ORDER BY l.post DESC, l.id DESC
     WHERE u <> me AND NOT EXISTS { (me)-[:BLOCKS]-(u) }
     WITH u LIMIT 3
@@ -44,7 +44,7 @@ CALL (me) {
          p.last_like_at AS at
   LIMIT $limit
   UNION
-  MATCH (u:User)-[:WROTE]->(c:Comment)
+  MATCH (u:User)-[:WROTE]->(c:Comment) USING INDEX SEEK c:Comment(post_owner, id)
   WHERE c.post_owner = $viewer_id AND c.id > $newer_than AND c.id < $older_than
   WITH * ORDER BY c.post_owner DESC, c.id DESC
   WHERE u <> me AND NOT EXISTS { (me)-[:BLOCKS]-(u) }
@@ -52,7 +52,7 @@ CALL (me) {
          null AS liked, c.post AS post_id, c.id AS comment_id, c.created_at AS at
   LIMIT $limit
   UNION
-  MATCH (u:User)-[:WROTE]->(c:Comment)
+  MATCH (u:User)-[:WROTE]->(c:Comment) USING INDEX SEEK c:Comment(post_owner, id)
   WHERE c.post_owner = $viewer_id AND c.id > $after AND c.id < $before
   WITH * ORDER BY c.post_owner ASC, c.id ASC
   WHERE u <> me AND NOT EXISTS { (me)-[:BLOCKS]-(u) }
@@ -60,7 +60,7 @@ CALL (me) {
          null AS liked, c.post AS post_id, c.id AS comment_id, c.created_at AS at
   LIMIT $limit
   UNION
-  MATCH (u:User)-[:WROTE]->(c:Comment)
+  MATCH (u:User)-[:WROTE]->(c:Comment) USING INDEX SEEK c:Comment(reply_owner, id)
   WHERE c.reply_owner = $viewer_id AND c.id > $newer_than AND c.id < $older_than
   WITH * ORDER BY c.reply_owner DESC, c.id DESC
   WHERE u <> me AND NOT EXISTS { (me)-[:BLOCKS]-(u) }
@@ -68,7 +68,7 @@ CALL (me) {
          null AS liked, c.post AS post_id, c.id AS comment_id, c.created_at AS at
   LIMIT $limit
   UNION
-  MATCH (u:User)-[:WROTE]->(c:Comment)
+  MATCH (u:User)-[:WROTE]->(c:Comment) USING INDEX SEEK c:Comment(reply_owner, id)
   WHERE c.reply_owner = $viewer_id AND c.id > $after AND c.id < $before
   WITH * ORDER BY c.reply_owner ASC, c.id ASC
   WHERE u <> me AND NOT EXISTS { (me)-[:BLOCKS]-(u) }
@@ -76,7 +76,7 @@ CALL (me) {
          null AS liked, c.post AS post_id, c.id AS comment_id, c.created_at AS at
   LIMIT $limit
   UNION
-  MATCH (u:User)-[f:FOLLOWS]->()
+  MATCH (u:User)-[f:FOLLOWS]->() USING INDEX SEEK f:FOLLOWS(followee, id)
   WHERE f.followee = $viewer_id AND f.id > $newer_than AND f.id < $older_than
   WITH * ORDER BY f.followee DESC, f.id DESC
   WHERE NOT EXISTS { (me)-[:BLOCKS]-(u) }
@@ -84,7 +84,7 @@ CALL (me) {
          null AS liked, null AS post_id, null AS comment_id, f.since AS at
   LIMIT $limit
   UNION
-  MATCH (u:User)-[f:FOLLOWS]->()
+  MATCH (u:User)-[f:FOLLOWS]->() USING INDEX SEEK f:FOLLOWS(followee, id)
   WHERE f.followee = $viewer_id AND f.id > $after AND f.id < $before
   WITH * ORDER BY f.followee ASC, f.id ASC
   WHERE NOT EXISTS { (me)-[:BLOCKS]-(u) }
@@ -92,7 +92,7 @@ CALL (me) {
          null AS liked, null AS post_id, null AS comment_id, f.since AS at
   LIMIT $limit
   UNION
-  MATCH (u:User)-[q:REQUESTED]->()
+  MATCH (u:User)-[q:REQUESTED]->() USING INDEX SEEK q:REQUESTED(target, id)
   WHERE q.target = $viewer_id AND q.id > $newer_than AND q.id < $older_than
   WITH * ORDER BY q.target DESC, q.id DESC
   WHERE NOT EXISTS { (me)-[:BLOCKS]-(u) }
@@ -100,7 +100,7 @@ CALL (me) {
          null AS liked, null AS post_id, null AS comment_id, q.at AS at
   LIMIT $limit
   UNION
-  MATCH (u:User)-[q:REQUESTED]->()
+  MATCH (u:User)-[q:REQUESTED]->() USING INDEX SEEK q:REQUESTED(target, id)
   WHERE q.target = $viewer_id AND q.id > $after AND q.id < $before
   WITH * ORDER BY q.target ASC, q.id ASC
   WHERE NOT EXISTS { (me)-[:BLOCKS]-(u) }
@@ -108,7 +108,7 @@ CALL (me) {
          null AS liked, null AS post_id, null AS comment_id, q.at AS at
   LIMIT $limit
   UNION
-  MATCH (u:User)-[:POSTED]->(p:Post)-[m:MENTIONS]->()
+  MATCH (u:User)-[:POSTED]->(p:Post)-[m:MENTIONS]->() USING INDEX SEEK m:MENTIONS(user, post)
   WHERE m.user = $viewer_id AND m.post > $newer_than AND m.post < $older_than
   WITH * ORDER BY m.user DESC, m.post DESC
   WHERE NOT EXISTS { (me)-[:BLOCKS]-(u) }
@@ -116,7 +116,7 @@ CALL (me) {
          null AS liked, m.post AS post_id, null AS comment_id, m.at AS at
   LIMIT $limit
   UNION
-  MATCH (u:User)-[:POSTED]->(p:Post)-[m:MENTIONS]->()
+  MATCH (u:User)-[:POSTED]->(p:Post)-[m:MENTIONS]->() USING INDEX SEEK m:MENTIONS(user, post)
   WHERE m.user = $viewer_id AND m.post > $after AND m.post < $before
   WITH * ORDER BY m.user ASC, m.post ASC
   WHERE NOT EXISTS { (me)-[:BLOCKS]-(u) }

@@ -6,12 +6,12 @@
 /* :params {viewer_id: "01hzy0000000000000000000aa", post_id: "01hzy0000000000000000000pp", limit: 21, newer_than: "", older_than: "~", after: "", before: ""} */
 MATCH (v:User {id: $viewer_id})
 CALL (v) {
-  MATCH (c:Comment) WHERE c.post = $post_id AND c.id > $newer_than AND c.id < $older_than
+  MATCH (c:Comment) USING INDEX SEEK c:Comment(post, id) WHERE c.post = $post_id AND c.id > $newer_than AND c.id < $older_than
   WITH * ORDER BY c.post DESC, c.id DESC
   MATCH (w:User)-[:WROTE]->(c) WHERE NOT EXISTS { (v)-[:BLOCKS]-(w) }
   RETURN c, w LIMIT $limit
   UNION ALL
-  MATCH (c:Comment) WHERE c.post = $post_id AND c.id > $after AND c.id < $before
+  MATCH (c:Comment) USING INDEX SEEK c:Comment(post, id) WHERE c.post = $post_id AND c.id > $after AND c.id < $before
   WITH * ORDER BY c.post ASC, c.id ASC
   MATCH (w:User)-[:WROTE]->(c) WHERE NOT EXISTS { (v)-[:BLOCKS]-(w) }
   RETURN c, w LIMIT $limit

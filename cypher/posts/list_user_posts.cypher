@@ -4,11 +4,11 @@
 // ordered seek per direction; api/pagination.py gives the unused direction an empty range.
 /* :params {user_id: "01hzy0000000000000000000bb", limit: 21, newer_than: "", older_than: "~", after: "", before: ""} */
 CALL () {
-  MATCH (p:Post) WHERE p.author = $user_id AND p.id > $newer_than AND p.id < $older_than
+  MATCH (p:Post) USING INDEX SEEK p:Post(author, id) WHERE p.author = $user_id AND p.id > $newer_than AND p.id < $older_than
   WITH p ORDER BY p.author DESC, p.id DESC
   RETURN p LIMIT $limit
   UNION ALL
-  MATCH (p:Post) WHERE p.author = $user_id AND p.id > $after AND p.id < $before
+  MATCH (p:Post) USING INDEX SEEK p:Post(author, id) WHERE p.author = $user_id AND p.id > $after AND p.id < $before
   WITH p ORDER BY p.author ASC, p.id ASC
   RETURN p LIMIT $limit
 }

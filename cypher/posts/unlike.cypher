@@ -19,7 +19,7 @@ CALL (v, p) {
 CALL (p, gone) {
   WITH * WHERE p.last_like = gone
   OPTIONAL CALL (p, gone) {
-    MATCH (u:User)-[r:LIKES]->() WHERE r.post = p.id AND r.id < gone
+    MATCH (u:User)-[r:LIKES]->() USING INDEX SEEK r:LIKES(post, id) WHERE r.post = p.id AND r.id < gone
     WITH u, r ORDER BY r.post DESC, r.id DESC
     WHERE u.id <> p.author
     RETURN r LIMIT 1

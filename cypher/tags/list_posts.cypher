@@ -5,14 +5,14 @@
 /* :params {viewer_id: "01hzy0000000000000000000aa", tag: "sunset", limit: 21, newer_than: "", older_than: "~", after: "", before: ""} */
 MATCH (v:User {id: $viewer_id})
 CALL (v) {
-  MATCH (p:Post)-[t:TAGGED]->() WHERE t.tag = $tag AND t.post > $newer_than AND t.post < $older_than
+  MATCH (p:Post)-[t:TAGGED]->() USING INDEX SEEK t:TAGGED(tag, post) WHERE t.tag = $tag AND t.post > $newer_than AND t.post < $older_than
   WITH * ORDER BY t.tag DESC, t.post DESC
   MATCH (a:User)-[:POSTED]->(p)
   WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) }
     AND (NOT a.private OR a = v OR EXISTS { (v)-[:FOLLOWS]->(a) })
   RETURN p LIMIT $limit
   UNION ALL
-  MATCH (p:Post)-[t:TAGGED]->() WHERE t.tag = $tag AND t.post > $after AND t.post < $before
+  MATCH (p:Post)-[t:TAGGED]->() USING INDEX SEEK t:TAGGED(tag, post) WHERE t.tag = $tag AND t.post > $after AND t.post < $before
   WITH * ORDER BY t.tag ASC, t.post ASC
   MATCH (a:User)-[:POSTED]->(p)
   WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) }

@@ -6,12 +6,12 @@
 /* :params {viewer_id: "01hzy0000000000000000000aa", limit: 21, newer_than: "", older_than: "~", after: "", before: ""} */
 MATCH (v:User {id: $viewer_id})
 CALL (v) {
-  MATCH (f:User)-[r:REQUESTED]->() WHERE r.target = $viewer_id AND r.id > $newer_than AND r.id < $older_than
+  MATCH (f:User)-[r:REQUESTED]->() USING INDEX SEEK r:REQUESTED(target, id) WHERE r.target = $viewer_id AND r.id > $newer_than AND r.id < $older_than
   WITH * ORDER BY r.target DESC, r.id DESC
   WHERE NOT EXISTS { (v)-[:BLOCKS]-(f) }
   RETURN r, f LIMIT $limit
   UNION ALL
-  MATCH (f:User)-[r:REQUESTED]->() WHERE r.target = $viewer_id AND r.id > $after AND r.id < $before
+  MATCH (f:User)-[r:REQUESTED]->() USING INDEX SEEK r:REQUESTED(target, id) WHERE r.target = $viewer_id AND r.id > $after AND r.id < $before
   WITH * ORDER BY r.target ASC, r.id ASC
   WHERE NOT EXISTS { (v)-[:BLOCKS]-(f) }
   RETURN r, f LIMIT $limit

@@ -6,12 +6,12 @@
 /* :params {viewer_id: "01hzy0000000000000000000aa", user_id: "01hzy0000000000000000000bb", limit: 21, newer_than: "", older_than: "~", after: "", before: ""} */
 MATCH (v:User {id: $viewer_id})
 CALL (v) {
-  MATCH ()-[r:FOLLOWS]->(f:User) WHERE r.follower = $user_id AND r.id > $newer_than AND r.id < $older_than
+  MATCH ()-[r:FOLLOWS]->(f:User) USING INDEX SEEK r:FOLLOWS(follower, id) WHERE r.follower = $user_id AND r.id > $newer_than AND r.id < $older_than
   WITH * ORDER BY r.follower DESC, r.id DESC
   WHERE NOT EXISTS { (v)-[:BLOCKS]-(f) }
   RETURN r, f LIMIT $limit
   UNION ALL
-  MATCH ()-[r:FOLLOWS]->(f:User) WHERE r.follower = $user_id AND r.id > $after AND r.id < $before
+  MATCH ()-[r:FOLLOWS]->(f:User) USING INDEX SEEK r:FOLLOWS(follower, id) WHERE r.follower = $user_id AND r.id > $after AND r.id < $before
   WITH * ORDER BY r.follower ASC, r.id ASC
   WHERE NOT EXISTS { (v)-[:BLOCKS]-(f) }
   RETURN r, f LIMIT $limit

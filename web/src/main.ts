@@ -153,9 +153,12 @@ async function render(): Promise<void> {
   } catch (error) {
     main.append(h("p", { class: "error", role: "alert" }, describe(error)));
   }
-  // Move focus to the new page's heading so keyboard and screen-reader users start there.
+  // Move focus to the new page's heading so keyboard and screen-reader users start there,
+  // unless they have already moved it while the page loaded (a slow part of the view, such as
+  // suggestions, must not pull focus away from the Like button they just pressed).
   const heading = main.querySelector<HTMLElement>("h1");
-  if (heading) {
+  const untouched = document.activeElement === null || document.activeElement === document.body;
+  if (heading && untouched) {
     heading.tabIndex = -1;
     heading.focus({ preventScroll: true });
   }
