@@ -9,7 +9,7 @@ from api.deps import Backend, Config, Graph
 from api.errors import ERROR_RESPONSES, FORBIDDEN
 from api.pagination import Pagination
 from api.posts.schemas import Comment, NewComment, NewPost, Post, hashtags, mentions
-from api.posts.views import post_page, post_view
+from api.posts.views import cached_post_page, post_view
 from api.schemas import UserSummary
 from graph import posts, users
 from graph.driver import Graph as GraphClient
@@ -89,15 +89,15 @@ async def delete_post(
 async def list_user_posts(
     username: str,
     viewer: CurrentUser,
-    graph: Graph,
-    settings: Config,
+    backends: Backend,
     page: Pagination,
-) -> list[Post]:
+) -> Response:
+    graph = backends.graph
     found = await users.access(graph, viewer.id, username.lower())
     if found is None or not found.content_visible:
         raise NotFound(f"no user {username!r}")
     ids = await posts.user_post_ids(graph, found.user_id, page.params())
-    return await post_page(graph, settings, viewer.id, ids, page)
+    return await cached_post_page(backends, viewer.id, ids, page)
 
 
 @router.post("/posts/{post_id}/like", response_model=Post)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from fastapi.responses import JSONResponse
+
 from api.pagination import Page
 from api.posts.schemas import Post
+from backends import Backends
 from graph import posts
 from graph.driver import Graph, Row
 from graphgram.settings import Settings
 from media.views import media_view
+from timelines.views import compose_page
 
 
 def post_view(settings: Settings, row: Row) -> Post:
@@ -36,3 +40,16 @@ async def post_page(
     page_ids = page.items([{"id": i} for i in ids])
     rows = await posts.hydrate(graph, viewer_id, [item["id"] for item in page_ids])
     return [post_view(settings, row) for row in rows]
+
+
+async def cached_post_page(
+    backends: Backends, viewer_id: str, ids: list[str], page: Page
+) -> JSONResponse:
+    """One page of post ids (limit + 1 fetched) the viewer may all see, as the `Post` list with
+    its Link header, from the cached post views (`timelines.views`): the graph answered the ids
+    with an ordered seek, Redis the rest."""
+    page_ids = [item["id"] for item in page.items([{"id": i} for i in ids])]
+    rows = await compose_page(backends, viewer_id, page_ids)
+    link = page.response.headers.get("link")
+    # Built from cached, already-shaped dicts: not re-validated through pydantic.
+    return JSONResponse(rows, headers={"Link": link} if link else None)

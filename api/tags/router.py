@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel
 
 from api.auth.deps import CurrentUser
-from api.deps import Config, Graph
+from api.deps import Backend, Graph
 from api.errors import ERROR_RESPONSES
 from api.pagination import Pagination
 from api.posts.schemas import Post
-from api.posts.views import post_page
+from api.posts.views import cached_post_page
 from graph import tags
 from graphgram.errors import NotFound
 
@@ -41,11 +41,11 @@ async def get_tag(name: TagName, viewer: CurrentUser, graph: Graph) -> Tag:
 
 @router.get("/tags/{name}/posts", response_model=list[Post])
 async def tag_posts(
-    name: TagName, viewer: CurrentUser, graph: Graph, settings: Config, page: Pagination
-) -> list[Post]:
+    name: TagName, viewer: CurrentUser, backends: Backend, page: Pagination
+) -> Response:
     """A hashtag's posts you may see, newest first, with the usual cursors and Link header."""
     tag = _normalise(name)
-    if await tags.get(graph, viewer.id, tag) is None:
+    if await tags.get(backends.graph, viewer.id, tag) is None:
         raise NotFound(f"no hashtag {name!r}")
-    ids = await tags.post_ids(graph, viewer.id, tag, page.params())
-    return await post_page(graph, settings, viewer.id, ids, page)
+    ids = await tags.post_ids(backends.graph, viewer.id, tag, page.params())
+    return await cached_post_page(backends, viewer.id, ids, page)
