@@ -40,7 +40,7 @@ from graphgram.settings import Settings
 from ops.stack import ApiService, Neo4jService, up
 from seed.bulk import bulk_load, children_cpu, import_csv, import_heap
 from seed.cli import END_MS, run_seed
-from seed.generator import PRESETS, DemoGraph, Row, generate
+from seed.generator import PRESETS, Frame, Row, frames, relationship_count
 from seed.loader import DEMO_PASSWORD, load
 
 console = Console()
@@ -116,11 +116,17 @@ def todays_unwind(driver: Driver, settings: Settings, rows: list[Row]) -> float:
     return time.perf_counter() - started
 
 
-def _only(graph: DemoGraph, *phases: str) -> DemoGraph:
-    part = DemoGraph()
-    for phase in phases:
-        part.rows[phase] = graph.rows[phase]
-    return part
+def _only(graph: list[Frame], *phases: str) -> list[Frame]:
+    return [frame for frame in graph if frame.phase in phases]
+
+
+def _rows(graph: list[Frame], phase: str, limit: int) -> list[Row]:
+    rows: list[Row] = []
+    for frame in _only(graph, phase):
+        rows += frame.rows()
+        if len(rows) >= limit:
+            break
+    return rows[:limit]
 
 
 def main() -> None:
@@ -143,17 +149,20 @@ def main() -> None:
 
     with console.status(f"generating {args.preset} in memory"):
         started, cpu = time.perf_counter(), time.process_time()
-        graph = generate(preset, seed=42, days=90, end_ms=END_MS, users=args.users)
+        graph = list(frames(preset, seed=42, days=90, end_ms=END_MS, users=args.users))
         result["generate_s"] = time.perf_counter() - started
         generate_cpu = time.process_time() - cpu
-    rels = graph.relationship_count()
+    counts: dict[str, int] = {}
+    for frame in graph:
+        counts[frame.phase] = counts.get(frame.phase, 0) + len(frame)
+    rels = relationship_count(counts)
     result["relationships"] = rels
     result["generate_rels_per_s"] = rels / result["generate_s"]
-    follows = graph.rows["follows"][: args.follow_rows]
+    follows = _rows(graph, "follows", args.follow_rows)
 
     # 1-2. bulk end to end (generation included), then the importer alone on the same CSV.
     with console.status("bulk: CSV, import, start, indexes"):
-        bulk = bulk_load(settings, graph.chunks(), secret, keep_csv=True)
+        bulk = bulk_load(settings, graph, secret, keep_csv=True)
     result["bulk_csv_s"] = bulk.csv.seconds
     result["bulk_csv_cpu_s"] = bulk.csv.cpu_s
     result["bulk_import_cpu_s"] = bulk.import_cpu_s
@@ -177,7 +186,7 @@ def main() -> None:
 
     # 3-5. online paths, from a graph holding only the users (imported: quick to reset).
     with console.status("resetting to the users only"):
-        bulk_load(settings, _only(graph, "hashtags", "users").chunks(), secret)
+        bulk_load(settings, _only(graph, "hashtags", "users"), secret)
     steps: dict[str, tuple[int, Meter]] = {}
     with make_driver(settings) as driver:
         sample = follows[: args.baseline_rows]
@@ -202,7 +211,7 @@ def main() -> None:
             with console.status("wiping"):
                 wipe(driver, settings)
             with console.status(f"online: the whole {args.preset} preset"), Meter(settings) as m:
-                load(driver, settings, graph.chunks(), secret, workers=best)
+                load(driver, settings, ((f.phase, f.rows()) for f in graph), secret, workers=best)
             steps["online_whole_preset"] = (rels, m)
     for name, (count, meter) in steps.items():
         result[f"{name}_rels_per_s"] = count / meter.wall

@@ -19,30 +19,38 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO
+
+import numpy as np
 
 from cypher import names, query, statements
 from graph.driver import make_driver
 from graph.schema import migrate
 from graphgram.settings import Settings
 from ops.stack import Neo4jService, store_bytes
-from seed.generator import Chunk
+from seed.generator import COMMENTS, TAGS, Bytes, Frame, Ints, texts
 
-# file stem -> (header, node label or relationship type, is a node file)
+# file stem -> (header, node label or relationship type, is a node file). Nodes are numbered
+# (`--id-type=integer`: the importer maps numbers far faster than 26-character strings); the
+# ULIDs are plain `id` properties.
 FILES: dict[str, tuple[str, str, bool]] = {
     "users": (
-        "id:ID(User),username,display_name,bio,private:boolean,role,password_hash,"
+        ":ID(User),id,username,display_name,bio,private:boolean,role,password_hash,"
         "created_at:datetime",
         "User",
         True,
     ),
-    "posts": ("id:ID(Post),caption,created_at:datetime,author", "Post", True),
+    "posts": (
+        ":ID(Post),id,caption,created_at:datetime,author,last_like,last_like_at:datetime",
+        "Post",
+        True,
+    ),
     "comments": (
-        "id:ID(Comment),text,created_at:datetime,post,post_owner,reply_owner",
+        ":ID(Comment),id,text,created_at:datetime,post,post_owner,reply_owner",
         "Comment",
         True,
     ),
-    "hashtags": ("name:ID(Hashtag)", "Hashtag", True),
+    "hashtags": (":ID(Hashtag),name", "Hashtag", True),
     "blocks": (":START_ID(User),:END_ID(User),id,since:datetime", "BLOCKS", False),
     "follows": (
         ":START_ID(User),:END_ID(User),id,since:datetime,follower,followee",
@@ -63,20 +71,76 @@ FILES: dict[str, tuple[str, str, bool]] = {
     "replies": (":START_ID(Comment),:END_ID(Comment)", "REPLY_TO", False),
 }
 
-# ISO-8601 instants built from lookup tables: datetime.isoformat per row is the slowest part
-# of writing tens of millions of rows.
-_SECONDS = [f"{h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60) for s in range(60)]
-_MILLIS = [f"{ms:03d}" for ms in range(1000)]
-_DAYS: dict[int, str] = {}
+DAY_MS = 86_400_000
+_DAYS: dict[int, bytes] = {}  # day number -> b"YYYY-MM-DDT"
+
+
+def _day(day: int) -> bytes:
+    text = _DAYS.get(day)
+    if text is None:
+        text = _DAYS[day] = datetime.fromtimestamp(day * 86_400, UTC).strftime("%Y-%m-%dT").encode()
+    return text
 
 
 def iso(ts_ms: int) -> str:
-    day, ms = divmod(ts_ms, 86_400_000)
-    date = _DAYS.get(day)
-    if date is None:
-        date = _DAYS[day] = datetime.fromtimestamp(day * 86_400, UTC).strftime("%Y-%m-%dT")
-    second, ms = divmod(ms, 1000)
-    return f"{date}{_SECONDS[second]}.{_MILLIS[ms]}Z"
+    """One ISO-8601 instant (UTC, milliseconds), as the CSV writes it."""
+    return bytes(isos(np.array([ts_ms], dtype=np.int64))[0]).decode()
+
+
+def isos(ts: Ints) -> Bytes:
+    """ISO-8601 instants as an (m, 24) array of bytes, `YYYY-MM-DDTHH:MM:SS.mmmZ`, built with
+    array arithmetic (the dates from a table of the few days the graph spans)."""
+    out = np.empty((len(ts), 24), dtype=np.uint8)
+    if not len(ts):
+        return out
+    day, ms = np.divmod(ts, DAY_MS)
+    first = int(day.min())
+    table = np.frombuffer(
+        b"".join(_day(d) for d in range(first, int(day.max()) + 1)), dtype=np.uint8
+    ).reshape(-1, 11)
+    out[:, :11] = table[day - first]
+    for at, value in (
+        (11, ms // 3_600_000),
+        (14, ms // 60_000 % 60),
+        (17, ms // 1000 % 60),
+    ):
+        out[:, at] = value // 10 + 48
+        out[:, at + 1] = value % 10 + 48
+    out[:, 13] = out[:, 16] = ord(":")
+    out[:, 19] = ord(".")
+    frac = ms % 1000
+    out[:, 20] = frac // 100 + 48
+    out[:, 21] = frac // 10 % 10 + 48
+    out[:, 22] = frac % 10 + 48
+    out[:, 23] = ord("Z")
+    return out
+
+
+def digits(values: Ints) -> Bytes:
+    """Non-negative integers as an (m, width) array of ASCII digits, zero-padded to the widest."""
+    width = len(str(int(values.max()))) if len(values) else 1
+    powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
+    return (values[:, None] // powers % 10 + 48).astype(np.uint8)
+
+
+def lines(*fields: Bytes) -> memoryview:
+    """CSV lines from fixed-width byte columns (m, width_i): one array, written as it is."""
+    m = len(fields[0])
+    out = np.empty((m, sum(f.shape[1] for f in fields) + len(fields)), dtype=np.uint8)
+    at = 0
+    for f in fields:
+        out[:, at : at + f.shape[1]] = f
+        at += f.shape[1]
+        out[:, at] = ord(",")
+        at += 1
+    out[:, -1] = ord("\n")
+    return out.data
+
+
+def constant(m: int, value: str) -> Bytes:
+    """The same text on m rows, as an (m, len) byte column."""
+    row = np.frombuffer(value.encode(), dtype=np.uint8)
+    return np.broadcast_to(row, (m, len(row)))
 
 
 def _text(value: str) -> str:
@@ -94,10 +158,117 @@ class CsvReport:
     cpu_s: float  # this process's CPU time: the wall time on an idle machine
 
 
+def _write_frame(out: dict[str, BinaryIO], frame: Frame, secret: str) -> None:
+    w, c, ids, phase = frame.world, frame.cols, frame.ids, frame.phase
+    if not len(frame):
+        return
+    if phase == "users":
+        users = c["user"]
+        out["users"].write(
+            "".join(
+                f'{i},{uid},{w.usernames[i]},{_text(w.display[i])},"",'
+                f"{'true' if p else 'false'},{w.roles[i]},{secret},{t}\n"
+                for i, uid, p, t in zip(
+                    users.tolist(),
+                    texts(w.uid[users]),
+                    w.private[users].tolist(),
+                    texts(isos(w.joined[users])),
+                    strict=True,
+                )
+            ).encode()
+        )
+    elif phase == "hashtags":
+        out["hashtags"].write(
+            "".join(f"{t},{_text(TAGS[t])}\n" for t in c["tag"].tolist()).encode()
+        )
+    elif phase == "blocks":
+        out[phase].write(lines(digits(c["a"]), digits(c["b"]), ids["id"], isos(c["ts"])))
+    elif phase in ("follows", "requests"):
+        # the endpoint ids again, as properties: the ordered-page indexes lead with them
+        a, b = w.uid[c["a"]], w.uid[c["b"]]
+        out[phase].write(lines(digits(c["a"]), digits(c["b"]), ids["id"], isos(c["ts"]), a, b))
+    elif phase == "likes":
+        owner = w.uid[w.post_owner[c["post"]]]
+        post = w.post_uid[c["post"]]
+        out[phase].write(
+            lines(digits(c["user"]), digits(c["post"]), ids["id"], isos(c["ts"]), post, owner)
+        )
+    elif phase == "posts":
+        out["posted"].write(lines(digits(c["author"]), digits(c["post"])))
+    elif phase == "tags":
+        # grouped by tag, so the name is a fixed-width column within each group
+        post, tag = digits(c["post"]), digits(c["tag"])
+        for t in np.unique(c["tag"]).tolist():
+            at = c["tag"] == t
+            name = constant(int(at.sum()), _text(TAGS[t]))
+            out[phase].write(lines(post[at], tag[at], ids["post"][at], name))
+    elif phase == "mentions":
+        user = w.uid[c["user"]]
+        out[phase].write(
+            lines(digits(c["post"]), digits(c["user"]), isos(c["ts"]), ids["post"], user)
+        )
+    elif phase == "comments":
+        # grouped by text and by whether it replies, so every column is fixed-width per group
+        comment, when, post = digits(c["comment"]), isos(c["ts"]), w.post_uid[c["post"]]
+        owner = w.uid[w.post_owner[c["post"]]]
+        replying = c["reply_owner"] >= 0
+        for x in np.unique(c["text"]).tolist():
+            for reply in (False, True):
+                at = (c["text"] == x) & (replying if reply else ~replying)
+                m = int(at.sum())
+                if not m:
+                    continue
+                to = w.uid[c["reply_owner"][at]] if reply else constant(m, "")
+                text = constant(m, _text(COMMENTS[x]))
+                out["comments"].write(
+                    lines(comment[at], ids["id"][at], text, when[at], post[at], owner[at], to)
+                )
+        out["wrote"].write(lines(digits(c["user"]), digits(c["comment"])))
+        out["on"].write(lines(digits(c["comment"]), digits(c["post"])))
+    elif phase == "replies":
+        out["replies"].write(lines(digits(c["comment"]), digits(c["parent"])))
+    else:
+        raise ValueError(f"no CSV layout for phase {phase!r}")
+
+
+def _write_posts(out: BinaryIO, posts: list[Frame]) -> None:
+    """Posts go last: each carries its newest like (known once the likes are generated), which
+    the notifications migration would otherwise compute for every post of the new store."""
+    for frame in posts:
+        w, c = frame.world, frame.cols
+        post = c["post"]
+        liked = w.last_like_ts[post] >= 0
+        last = [""] * len(frame)
+        last_at = [""] * len(frame)
+        where = np.flatnonzero(liked).tolist()
+        for at, lid, lts in zip(
+            where,
+            texts(w.last_like[post[liked]]),
+            texts(isos(w.last_like_ts[post[liked]])),
+            strict=True,
+        ):
+            last[at], last_at[at] = lid, lts
+        out.write(
+            "".join(
+                f"{i},{pid},{_text(x)},{t},{a},{ll},{la}\n"
+                for i, pid, x, t, a, ll, la in zip(
+                    post.tolist(),
+                    texts(frame.ids["id"]),
+                    frame.text,
+                    texts(isos(c["ts"])),
+                    texts(w.uid[c["author"]]),
+                    last,
+                    last_at,
+                    strict=True,
+                )
+            ).encode()
+        )
+
+
 def write_csv(
-    chunks: Iterable[Chunk], directory: Path, password_hash: str, progress: Progress | None = None
+    chunks: Iterable[Frame], directory: Path, password_hash: str, progress: Progress | None = None
 ) -> CsvReport:
-    """Write every chunk as it arrives; returns rows written per phase."""
+    """Write every frame as it arrives (posts at the end); returns rows written per phase."""
     started, cpu = time.perf_counter(), time.process_time()
     if directory.exists():
         shutil.rmtree(directory)
@@ -106,59 +277,21 @@ def write_csv(
         (directory / f"{stem}.header.csv").write_text(header + "\n")
     rows: dict[str, int] = {}
     secret = _text(password_hash)
+    posts: list[Frame] = []
     with ExitStack() as stack:
-        out: dict[str, TextIO] = {
-            stem: stack.enter_context(
-                (directory / f"{stem}.csv").open("w", encoding="utf-8", buffering=1 << 20)
-            )
+        out: dict[str, BinaryIO] = {
+            stem: stack.enter_context((directory / f"{stem}.csv").open("wb", buffering=1 << 20))
             for stem in FILES
         }
-
-        def put(stem: str, lines: list[str]) -> None:
-            if lines:
-                out[stem].write("\n".join(lines))
-                out[stem].write("\n")
-
-        for phase, chunk in chunks:
-            rows[phase] = rows.get(phase, 0) + len(chunk)
-            if phase == "users":
-                put(
-                    "users",
-                    [
-                        f"{i},{u},{_text(d)},{_text(b)},{'true' if p else 'false'},{r},{secret},"
-                        f"{iso(t)}"
-                        for i, u, d, b, p, r, t in chunk
-                    ],
-                )
-            elif phase == "hashtags":
-                put("hashtags", [_text(name) for (name,) in chunk])
-            elif phase == "blocks":
-                put(phase, [f"{a},{b},{i},{iso(t)}" for a, b, i, t in chunk])
-            elif phase in ("follows", "requests"):
-                # the endpoint ids again, as properties: the ordered-page indexes lead with them
-                put(phase, [f"{a},{b},{i},{iso(t)},{a},{b}" for a, b, i, t in chunk])
-            elif phase == "likes":
-                put(phase, [f"{u},{p},{i},{iso(t)},{p},{o}" for u, p, i, t, o in chunk])
-            elif phase == "posts":
-                put("posts", [f"{i},{_text(c)},{iso(t)},{a}" for i, a, c, t in chunk])
-                put("posted", [f"{a},{i}" for i, a, _, _ in chunk])
-            elif phase == "tags":
-                put("tags", [f"{p},{t},{p},{t}" for p, t in chunk])
-            elif phase == "mentions":
-                put("mentions", [f"{p},{u},{iso(t)},{p},{u}" for p, u, t in chunk])
-            elif phase == "comments":
-                put(
-                    "comments",
-                    [f"{i},{_text(x)},{iso(t)},{p},{o},{r or ''}" for i, _, p, x, t, o, r in chunk],
-                )
-                put("wrote", [f"{u},{i}" for i, u, *_ in chunk])
-                put("on", [f"{i},{p}" for i, _, p, *_ in chunk])
-            elif phase == "replies":
-                put("replies", [f"{i},{p}" for i, p in chunk])
-            else:
-                raise ValueError(f"no CSV layout for phase {phase!r}")
+        for frame in chunks:
+            phase = frame.phase
+            rows[phase] = rows.get(phase, 0) + len(frame)
+            _write_frame(out, frame, secret)
+            if phase == "posts":
+                posts.append(frame)
             if progress:
                 progress(phase, rows[phase], 0)
+        _write_posts(out["posts"], posts)
     return CsvReport(directory, rows, time.perf_counter() - started, time.process_time() - cpu)
 
 
@@ -168,7 +301,7 @@ def import_arguments(directory: Path, database: str) -> list[str]:
         "import",
         "full",
         "--overwrite-destination",
-        "--id-type=string",
+        "--id-type=integer",
         f"--report-file={directory / 'import.report'}",  # bad entries, if any; not in the CWD
     ]
     for stem, (_, name, is_node) in FILES.items():
@@ -267,7 +400,7 @@ class BulkReport:
 
 def bulk_load(
     settings: Settings,
-    chunks: Iterable[Chunk],
+    chunks: Iterable[Frame],
     password_hash: str,
     *,
     progress: Progress | None = None,

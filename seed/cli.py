@@ -28,7 +28,7 @@ from rich.table import Table
 from graph.driver import make_driver
 from graph.schema import migrate
 from graphgram.settings import Settings, get_settings
-from seed.generator import PRESETS, relationship_count, stream
+from seed.generator import PRESETS, frames, relationship_count, stream
 from seed.loader import (
     DEMO_PASSWORD,
     WORKERS,
@@ -115,7 +115,6 @@ def run_seed(
             "the graph already has users: pass --wipe to replace it with a demo graph"
         )
     password_hash = PasswordHasher().hash(DEMO_PASSWORD)  # once: every demo user shares it
-    chunks = stream(PRESETS[preset], seed=seed, days=days, end_ms=END_MS, users=users)
     with Progress(
         TextColumn("[bold]{task.description:<30}"),
         BarColumn(),
@@ -139,7 +138,8 @@ def run_seed(
         if method == "bulk":
             from seed.bulk import bulk_load
 
-            bulk = bulk_load(settings, chunks, password_hash, progress=progress)
+            columns = frames(PRESETS[preset], seed=seed, days=days, end_ms=END_MS, users=users)
+            bulk = bulk_load(settings, columns, password_hash, progress=progress)
             rows = bulk.csv.rows
             details = {
                 "generate_and_csv_s": bulk.csv.seconds,
@@ -154,6 +154,7 @@ def run_seed(
             with make_driver(settings) as driver:
                 if present:
                     wipe_graph(driver, settings)
+                chunks = stream(PRESETS[preset], seed=seed, days=days, end_ms=END_MS, users=users)
                 rows = load(
                     driver, settings, chunks, password_hash, progress=progress, workers=workers
                 )

@@ -18,15 +18,18 @@ fields, in order, for every phase.
 
 from __future__ import annotations
 
-import itertools
-import math
-import random
-from bisect import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 Row = tuple[Any, ...]
+Ints = NDArray[np.int64]
+Floats = NDArray[np.float64]
+Bools = NDArray[np.bool_]
+Bytes = NDArray[np.uint8]
 Chunk = tuple[str, list[Row]]  # (phase, rows)
 CHUNK_ROWS = 10_000
 BLOCK = 10_000  # users (follows, posts) or posts (likes, comments) per seeded block
@@ -239,302 +242,487 @@ PRESETS: dict[str, Preset] = {
     ),
 }
 
-# ULIDs: 48-bit millisecond timestamp + 80 seeded random bits, in lowercase Crockford base32.
-_B32 = "0123456789abcdefghjkmnpqrstvwxyz"
-_PAIRS = [a + b for a in _B32 for b in _B32]  # 10 bits -> 2 characters
+# ULIDs: 48-bit millisecond timestamp + 80 seeded random bits (two 40-bit draws), in lowercase
+# Crockford base32, built for whole arrays at once.
+_B32 = np.frombuffer(b"0123456789abcdefghjkmnpqrstvwxyz", dtype=np.uint8)
+_TS_SHIFTS = np.arange(45, -1, -5, dtype=np.int64)  # 10 characters
+_BIT_SHIFTS = np.arange(35, -1, -5, dtype=np.int64)  # 8 characters per 40 random bits
+_NONE = 99  # "no tag" in a post's tag slots (sorts after every tag)
 
 
-def _ulid(ts: int, bits: int) -> str:
-    p = _PAIRS
-    return (
-        f"{p[ts >> 40]}{p[(ts >> 30) & 1023]}{p[(ts >> 20) & 1023]}{p[(ts >> 10) & 1023]}"
-        f"{p[ts & 1023]}{p[bits >> 70]}{p[(bits >> 60) & 1023]}{p[(bits >> 50) & 1023]}"
-        f"{p[(bits >> 40) & 1023]}{p[(bits >> 30) & 1023]}{p[(bits >> 20) & 1023]}"
-        f"{p[(bits >> 10) & 1023]}{p[bits & 1023]}"
-    )
+def ulids(ts: Ints, bits: Ints) -> Bytes:
+    """ULIDs as an (m, 26) array of ASCII bytes: ts (m,) epoch millis, bits (m, 2) 40-bit draws."""
+    out = np.empty((len(ts), 26), dtype=np.uint8)
+    out[:, :10] = _B32[(ts[:, None] >> _TS_SHIFTS) & 31]
+    out[:, 10:18] = _B32[(bits[:, :1] >> _BIT_SHIFTS) & 31]
+    out[:, 18:] = _B32[(bits[:, 1:] >> _BIT_SHIFTS) & 31]
+    return out
 
 
-def _poisson(rng: random.Random, mean: float) -> int:
-    # Knuth's method; fine for the small means used here.
-    limit, k, p = math.exp(-mean), 0, 1.0
-    while True:
-        p *= rng.random()
-        if p <= limit:
-            return k
-        k += 1
+def texts(ids: Bytes) -> list[str]:
+    """An (m, width) array of ASCII bytes (ULIDs, instants) as Python strings."""
+    if not len(ids):
+        return []
+    fixed = np.ascontiguousarray(ids).view(f"S{ids.shape[1]}")
+    strings: list[str] = fixed.ravel().astype(np.str_).tolist()
+    return strings
+
+
+def _bits(rng: np.random.Generator, m: int) -> Ints:
+    return rng.integers(0, 1 << 40, size=(m, 2), dtype=np.int64)
+
+
+def _rng(seed: int, stage: int, block: int) -> np.random.Generator:
+    return np.random.default_rng([seed, stage, block])
+
+
+def _scaled(rng: np.random.Generator, top: Ints | int) -> Ints:
+    """Uniform integers in [0, top) (elementwise), one draw each."""
+    size = len(top) if isinstance(top, np.ndarray) else None
+    return (rng.random(size) * top).astype(np.int64)
 
 
 @dataclass
-class _World:
-    """What later phases need to know about earlier ones, kept compact."""
+class World:
+    """What later phases (and the loaders) need to know about earlier ones, as arrays.
+
+    Users, posts and comments are numbered in generation order; follows are kept twice as
+    compressed rows (by follower and by followee), so "a random follower of x" is two lookups."""
 
     n: int
-    uids: list[str]
+    uid: Bytes  # (n, 26) ULID bytes
     usernames: list[str]
-    joined: list[int]
-    private: list[bool]
-    blocked: set[int]  # a * n + b for each block a -> b, both directions
-    in_block: set[int]  # users in any block
-    followers: list[list[int]] = field(default_factory=list)
-    following: list[list[int]] = field(default_factory=list)
-    post_ids: list[str] = field(default_factory=list)
-    post_owner: list[int] = field(default_factory=list)
-    post_ts: list[int] = field(default_factory=list)
+    display: list[str]
+    roles: list[str]
+    joined: Ints
+    private: Bools
+    blocked: Ints = field(default_factory=lambda: np.empty(0, np.int64))  # a*n+b, both ways
+    in_block: Bools = field(default_factory=lambda: np.empty(0, np.bool_))
+    following_at: Ints = field(default_factory=lambda: np.zeros(1, np.int64))
+    following: Ints = field(default_factory=lambda: np.empty(0, np.int64))
+    followers_at: Ints = field(default_factory=lambda: np.zeros(1, np.int64))
+    followers: Ints = field(default_factory=lambda: np.empty(0, np.int64))
+    post_uid: Bytes = field(default_factory=lambda: np.empty((0, 26), np.uint8))
+    post_owner: Ints = field(default_factory=lambda: np.empty(0, np.int64))
+    post_ts: Ints = field(default_factory=lambda: np.empty(0, np.int64))
+    # Each post's newest like (what the notifications migration would compute), -1 if none.
+    last_like: Bytes = field(default_factory=lambda: np.empty((0, 26), np.uint8))
+    last_like_ts: Ints = field(default_factory=lambda: np.empty(0, np.int64))
 
-    def blocks(self, a: int, b: int) -> bool:
-        return (a in self.in_block or b in self.in_block) and (
-            a * self.n + b in self.blocked or b * self.n + a in self.blocked
-        )
+    def is_blocked(self, a: Ints, b: Ints) -> Bools:
+        out = np.zeros(len(a), dtype=np.bool_)
+        maybe = self.in_block[a] & self.in_block[b]
+        if len(self.blocked) and maybe.any():
+            keys = a[maybe] * self.n + b[maybe]
+            at = np.minimum(np.searchsorted(self.blocked, keys), len(self.blocked) - 1)
+            out[maybe] = self.blocked[at] == keys
+        return out
+
+    def viewers(self, rng: np.random.Generator, posts: Ints) -> Ints:
+        """For each post, someone who may see it, or -1: a follower of its author (always, if
+        the account is private; 70% of the time otherwise), else anyone not blocked."""
+        a = self.post_owner[posts]
+        start = self.followers_at[a]
+        count = self.followers_at[a + 1] - start
+        private = self.private[a]
+        pick, anyone = rng.random(len(posts)), rng.random(len(posts))
+        audience = (count > 0) & (private | (pick < 0.7))
+        out = (anyone * self.n).astype(np.int64)
+        out[audience] = self.followers[start[audience] + _scaled(rng, count[audience])]
+        out[~audience & (private | (out == a) | self.is_blocked(a, out))] = -1
+        return out
 
 
-class _Out:
-    """Buffers rows per phase and hands them out as chunks in dependency order."""
+@dataclass
+class Frame:
+    """One block of one phase as columns: `cols` holds integer indexes into the world's users,
+    posts and comments, epoch millis and small codes; `ids` holds (m, 26) ULID byte arrays
+    (the rows' own ids, and ids of nodes the world does not keep); `text` holds captions."""
 
-    def __init__(self, *phases: str) -> None:
-        self.rows: dict[str, list[Row]] = {p: [] for p in phases}
+    phase: str
+    world: World
+    cols: dict[str, Ints]
+    ids: dict[str, Bytes] = field(default_factory=dict)
+    text: list[str] = field(default_factory=list)
 
-    def full(self) -> bool:
-        return any(len(r) >= CHUNK_ROWS for r in self.rows.values())
+    def __len__(self) -> int:
+        return len(next(iter(self.cols.values())))
 
-    def drain(self) -> Iterator[Chunk]:
-        for phase, rows in self.rows.items():
-            if rows:
-                yield phase, rows
-                self.rows[phase] = []
+    def rows(self) -> list[Row]:
+        """The frame as row tuples, fields in `COLUMNS[phase]` order."""
+        w, c, ids, phase = self.world, self.cols, self.ids, self.phase
+        if phase == "hashtags":
+            return [(TAGS[t],) for t in c["tag"].tolist()]
+        if phase == "users":
+            users = c["user"].tolist()
+            return [
+                (uid, w.usernames[i], w.display[i], "", p, w.roles[i], ts)
+                for uid, i, p, ts in zip(
+                    texts(w.uid[c["user"]]),
+                    users,
+                    w.private[c["user"]].tolist(),
+                    w.joined[c["user"]].tolist(),
+                    strict=True,
+                )
+            ]
+        if phase in ("blocks", "follows", "requests"):
+            return list(
+                zip(
+                    texts(w.uid[c["a"]]),
+                    texts(w.uid[c["b"]]),
+                    texts(ids["id"]),
+                    c["ts"].tolist(),
+                    strict=True,
+                )
+            )
+        if phase == "posts":
+            return list(
+                zip(
+                    texts(ids["id"]),
+                    texts(w.uid[c["author"]]),
+                    self.text,
+                    c["ts"].tolist(),
+                    strict=True,
+                )
+            )
+        if phase == "tags":
+            return list(zip(texts(ids["post"]), [TAGS[t] for t in c["tag"].tolist()], strict=True))
+        if phase == "mentions":
+            return list(
+                zip(texts(ids["post"]), texts(w.uid[c["user"]]), c["ts"].tolist(), strict=True)
+            )
+        if phase == "likes":
+            return list(
+                zip(
+                    texts(w.uid[c["user"]]),
+                    texts(w.post_uid[c["post"]]),
+                    texts(ids["id"]),
+                    c["ts"].tolist(),
+                    texts(w.uid[w.post_owner[c["post"]]]),
+                    strict=True,
+                )
+            )
+        if phase == "comments":
+            replied = c["reply_owner"] >= 0
+            owners: list[str | None] = [None] * len(self)
+            for at, uid in zip(
+                np.flatnonzero(replied).tolist(),
+                texts(w.uid[c["reply_owner"][replied]]),
+                strict=True,
+            ):
+                owners[at] = uid
+            return list(
+                zip(
+                    texts(ids["id"]),
+                    texts(w.uid[c["user"]]),
+                    texts(w.post_uid[c["post"]]),
+                    [COMMENTS[t] for t in c["text"].tolist()],
+                    c["ts"].tolist(),
+                    texts(w.uid[w.post_owner[c["post"]]]),
+                    owners,
+                    strict=True,
+                )
+            )
+        if phase == "replies":
+            return list(zip(texts(ids["id"]), texts(ids["parent"]), strict=True))
+        raise ValueError(f"unknown phase {phase!r}")
 
 
-def stream(
+def frames(
     preset: Preset, *, seed: int, days: int, end_ms: int, users: int | None = None
-) -> Iterator[Chunk]:
-    """The whole graph as (phase, rows) chunks, nodes before the relationships that use them."""
-    rng = random.Random(seed)
+) -> Iterator[Frame]:
+    """The whole graph as column frames, phase by phase, nodes before the relationships that
+    use them (each block's frames of one phase in turn)."""
+    rng = _rng(seed, 0, 0)
     hard = preset.hard
     named = [*DEMO_ACCOUNTS]
     if hard:
         named += [(u, f"{u.title()} (hard case)", "user") for u in hard.usernames()]
     n = max(users or preset.users, len(named) + 2)
     start_ms = end_ms - days * 86_400_000
-    yield "hashtags", [(t,) for t in TAGS]
 
     # Users: joined across the first half of the period, so everyone has time to post.
     span = (end_ms - start_ms) // 2
-    rand = rng.random
-    joined = sorted(start_ms + int(rand() * span) for _ in range(n))
-    uids: list[str] = []
-    usernames: list[str] = []
-    private: list[bool] = []
-    rows: list[Row] = []
-    getbits = rng.getrandbits
-    for i, ts in enumerate(joined):
-        if i < len(named):
-            username, name, role = named[i]
-            is_private = False
-        else:
-            word = WORDS[i % len(WORDS)]
-            username, name, role = f"{word}{i}", f"{word.title()} {i}", "user"
-            is_private = rand() < 0.10
-        uid = _ulid(ts, getbits(80))
-        uids.append(uid)
-        usernames.append(username)
-        private.append(is_private)
-        rows.append((uid, username, name, "", is_private, role, ts))
-        if len(rows) >= CHUNK_ROWS:
-            yield "users", rows
-            rows = []
-    if rows:
-        yield "users", rows
+    joined = np.sort(start_ms + _scaled(rng, np.full(n, span, dtype=np.int64)))
+    private = rng.random(n) < 0.10
+    private[: len(named)] = False
+    words = [WORDS[i % len(WORDS)] for i in range(n)]
+    w = World(
+        n=n,
+        uid=ulids(joined, _bits(rng, n)),
+        usernames=[u for u, _, _ in named] + [f"{words[i]}{i}" for i in range(len(named), n)],
+        display=[d for _, d, _ in named]
+        + [f"{words[i].title()} {i}" for i in range(len(named), n)],
+        roles=[r for _, _, r in named] + ["user"] * (n - len(named)),
+        joined=joined,
+        private=private,
+        in_block=np.zeros(n, dtype=np.bool_),
+    )
+    yield Frame("hashtags", w, {"tag": np.arange(len(TAGS), dtype=np.int64)})
+    for block in range(0, n, BLOCK):
+        yield Frame("users", w, {"user": np.arange(block, min(block + BLOCK, n), dtype=np.int64)})
 
     # Blocks first, so no follow is ever generated across one. Named accounts neither block
     # nor get blocked, so their hard cases stay exactly as documented.
-    world = _World(n, uids, usernames, joined, private, set(), set())
-    rows = []
     protected = len(named)
-    for a in rng.sample(range(protected, n), k=max(1, n // 100)):
-        b = rng.randrange(protected, n)
-        if a != b and not world.blocks(a, b):
-            world.blocked.add(a * n + b)
-            world.in_block.update((a, b))
-            ts = rng.randint(max(joined[a], joined[b]), end_ms)
-            rows.append((uids[a], uids[b], _ulid(ts, getbits(80)), ts))
-    yield "blocks", rows
+    k = max(1, n // 100)
+    a = protected + rng.choice(n - protected, size=k, replace=False).astype(np.int64)
+    b = rng.integers(protected, n, size=k, dtype=np.int64)
+    a, b = a[a != b], b[a != b]
+    _, first = np.unique(np.minimum(a, b) * n + np.maximum(a, b), return_index=True)
+    first.sort()
+    a, b = a[first], b[first]
+    since = np.maximum(w.joined[a], w.joined[b])
+    ts = since + _scaled(rng, end_ms + 1 - since)
+    w.blocked = np.sort(np.concatenate([a * n + b, b * n + a]))
+    w.in_block[a] = w.in_block[b] = True
+    yield Frame("blocks", w, {"a": a, "b": b, "ts": ts}, {"id": ulids(ts, _bits(rng, len(a)))})
 
-    appeal = [rng.paretovariate(1.2) for _ in range(n)]
+    appeal = rng.pareto(1.2, n) + 1.0
     for i in range(min(3, n)):
-        appeal[i] = max(appeal) * 2  # the demo accounts are celebrities
-    yield from _follows(world, preset, seed, end_ms, list(itertools.accumulate(appeal)))
-    yield from _posts(world, preset, seed, end_ms)
-    yield from _engagement(world, preset, seed, end_ms)
+        appeal[i] = appeal.max() * 2  # the demo accounts are celebrities, carol the biggest
+    yield from _follows(w, preset, seed, end_ms, np.cumsum(appeal))
+    yield from _posts(w, preset, seed, end_ms)
+    yield from _engagement(w, preset, seed, end_ms)
 
 
-def _follows(
-    w: _World, preset: Preset, seed: int, end_ms: int, cum: list[float]
-) -> Iterator[Chunk]:
+def _distinct_in_order(values: Ints, limit: int) -> Ints:
+    _, first = np.unique(values, return_index=True)
+    return values[np.sort(first)[:limit]]
+
+
+def _follows(w: World, preset: Preset, seed: int, end_ms: int, cum: Floats) -> Iterator[Frame]:
     """Heavy-tailed out-degree, targets by appeal; some follows of private accounts pend."""
     n = w.n
-    heavy = set()
-    if preset.hard:
-        heavy = {w.usernames.index(u) for u in preset.hard.heavy_viewers}
-    w.followers = [[] for _ in range(n)]
-    w.following = [[] for _ in range(n)]
-    total = cum[-1]
-    out = _Out("follows", "requests")
+    heavy = np.zeros(n, dtype=np.bool_)
+    heavy_ids = [w.usernames.index(u) for u in preset.hard.heavy_viewers] if preset.hard else []
+    heavy[heavy_ids] = True
+    total, lower = float(cum[-1]), cum[: n - 1]
+    kept: list[tuple[Ints, Ints]] = []
     for block in range(0, n, BLOCK):
-        rng = random.Random(f"{seed}:follows:{block}")
-        rand, getbits = rng.random, rng.getrandbits
-        for a in range(block, min(block + BLOCK, n)):
-            if a in heavy and preset.hard:
-                targets: set[int] = set()
-                want = min(preset.hard.viewer_follows, (n - 1) // 2)
-                for draw in range(want * 50):
-                    # by appeal first; uniformly once the tail is too thin to fill (small n)
-                    b = (
-                        bisect(cum, rand() * total, 0, n - 1)
-                        if draw < want * 20
-                        else int(rand() * n)
-                    )
-                    if b != a and not w.blocks(a, b):
-                        targets.add(b)
-                        if len(targets) == want:
-                            break
-            else:
-                want = min(n - 1, max(1, int(rng.expovariate(1 / preset.follows_mean))))
-                targets = {bisect(cum, rand() * total, 0, n - 1) for _ in range(want)}
-            joined_a = w.joined[a]
-            for b in sorted(targets):
-                if b == a or w.blocks(a, b):
-                    continue
-                first = max(joined_a, w.joined[b])
-                ts = first + int(rand() * (end_ms - first))
-                row = (w.uids[a], w.uids[b], _ulid(ts, getbits(80)), ts)
-                if w.private[b] and a not in heavy and rand() < 0.2:
-                    out.rows["requests"].append(row)
-                else:
-                    out.rows["follows"].append(row)
-                    w.followers[b].append(a)
-                    w.following[a].append(b)
-            if out.full():
-                yield from out.drain()
-    yield from out.drain()
+        end = min(block + BLOCK, n)
+        rng = _rng(seed, 1, block)
+        want = np.minimum(n - 1, np.maximum(1, rng.exponential(preset.follows_mean, end - block)))
+        want = want.astype(np.int64)
+        mine = [h for h in heavy_ids if block <= h < end]
+        want[[h - block for h in mine]] = 0
+        src = np.repeat(np.arange(block, end, dtype=np.int64), want)
+        parts = [(src, np.searchsorted(lower, rng.random(len(src)) * total, side="right"))]
+        for h in mine:
+            # by appeal first; uniformly once the tail is too thin to fill (small n)
+            goal = min(preset.hard.viewer_follows if preset.hard else 0, (n - 1) // 2)
+            draws = np.concatenate(
+                [
+                    np.searchsorted(lower, rng.random(goal * 20) * total, side="right"),
+                    _scaled(rng, np.full(goal * 30, n, dtype=np.int64)),
+                ]
+            )
+            draws = draws[(draws != h) & ~w.is_blocked(np.full(len(draws), h), draws)]
+            chosen = _distinct_in_order(draws, goal)
+            parts.append((np.full(len(chosen), h, dtype=np.int64), chosen))
+        src = np.concatenate([p[0] for p in parts])
+        dst = np.concatenate([p[1] for p in parts]).astype(np.int64)
+        ok = (src != dst) & ~w.is_blocked(src, dst)
+        pairs = np.unique(src[ok] * n + dst[ok])  # in (follower, followee) order
+        src, dst = pairs // n, pairs % n
+        first = np.maximum(w.joined[src], w.joined[dst])
+        ts = first + _scaled(rng, end_ms - first)
+        ids = ulids(ts, _bits(rng, len(src)))
+        pending = w.private[dst] & ~heavy[src] & (rng.random(len(src)) < 0.2)
+        done = ~pending
+        yield Frame(
+            "follows", w, {"a": src[done], "b": dst[done], "ts": ts[done]}, {"id": ids[done]}
+        )
+        yield Frame(
+            "requests",
+            w,
+            {"a": src[pending], "b": dst[pending], "ts": ts[pending]},
+            {"id": ids[pending]},
+        )
+        kept.append((src[done], dst[done]))
+    src = np.concatenate([k[0] for k in kept])
+    dst = np.concatenate([k[1] for k in kept])
+    every = np.arange(n + 1)
+    w.following, w.following_at = dst, np.searchsorted(src, every)
+    order = np.argsort(dst, kind="stable")
+    w.followers, w.followers_at = src[order], np.searchsorted(dst[order], every)
 
 
-def _posts(w: _World, preset: Preset, seed: int, end_ms: int) -> Iterator[Chunk]:
+def _posts(w: World, preset: Preset, seed: int, end_ms: int) -> Iterator[Frame]:
     """Posts with Zipf-popular hashtags and the odd mention of someone the author follows."""
-    tag_weights = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(TAGS))))
-    tag_total = tag_weights[-1]
-    power: set[int] = set()
-    firsts: set[int] = set()  # authors whose first post is a hard case: they must post
+    tag_cum = np.cumsum(1 / np.arange(1, len(TAGS) + 1))
+    tag_total = float(tag_cum[-1])
+    by_name = sorted(range(len(TAGS)), key=TAGS.__getitem__)  # name order -> tag
+    rank = np.argsort(np.array(by_name))  # tag -> its place in name order
+    power: list[int] = []
+    firsts: list[int] = []  # authors whose first post is a hard case: they must post
     if preset.hard:
-        power = {w.usernames.index(u) for u in preset.hard.power_users}
         hard = preset.hard
-        firsts = {w.usernames.index(u) for u in (hard.liked_author, hard.thread_author)}
-    out = _Out("posts", "tags", "mentions")
-    posts, tags, mentions = out.rows["posts"], out.rows["tags"], out.rows["mentions"]
+        power = [w.usernames.index(u) for u in hard.power_users]
+        firsts = [w.usernames.index(u) for u in (hard.liked_author, hard.thread_author)]
+    captions: dict[int, str] = {}
+    post_uid, post_owner, post_ts = [], [], []
+    offset = 0
     for block in range(0, w.n, BLOCK):
-        rng = random.Random(f"{seed}:posts:{block}")
-        rand, getbits = rng.random, rng.getrandbits
-        for a in range(block, min(block + BLOCK, w.n)):
-            count = _poisson(rng, preset.posts_mean)
-            if a in power and preset.hard:
-                count = preset.hard.power_posts
-            elif a in firsts:
-                count = max(count, 1)
-            joined_a, author, following = w.joined[a], w.uids[a], w.following[a]
-            for _ in range(count):
-                ts = joined_a + int(rand() * (end_ms - joined_a))
-                picked = sorted(
-                    {TAGS[bisect(tag_weights, rand() * tag_total)] for _ in range(int(rand() * 4))}
+        end = min(block + BLOCK, w.n)
+        rng = _rng(seed, 2, block)
+        count = rng.poisson(preset.posts_mean, end - block)
+        for a in firsts:
+            if block <= a < end:
+                count[a - block] = max(count[a - block], 1)
+        for a in power:
+            if block <= a < end and preset.hard:
+                count[a - block] = preset.hard.power_posts
+        author = np.repeat(np.arange(block, end, dtype=np.int64), count)
+        m = len(author)
+        joined = w.joined[author]
+        ts = joined + _scaled(rng, end_ms - joined)
+        ts = ts[np.lexsort((ts, author))]  # each author's posts oldest first
+        # up to three Zipf-popular tags, distinct, in name order
+        slots = rank[np.searchsorted(tag_cum, rng.random((m, 3)) * tag_total, side="right")]
+        slots[np.arange(3) >= _scaled(rng, np.full(m, 4, dtype=np.int64))[:, None]] = _NONE
+        slots.sort(axis=1)
+        slots[:, 1:][slots[:, 1:] == slots[:, :-1]] = _NONE
+        slots.sort(axis=1)
+        phrase = _scaled(rng, np.full(m, len(PHRASES), dtype=np.int64))
+        start = w.following_at[author]
+        follows = w.following_at[author + 1] - start
+        mentions = (follows > 0) & (rng.random(m) < 0.1)
+        who = w.following[start[mentions] + _scaled(rng, follows[mentions])]
+        ids = ulids(ts, _bits(rng, m))
+        post = np.arange(offset, offset + m, dtype=np.int64)
+        code = ((slots[:, 0] * 100 + slots[:, 1]) * 100 + slots[:, 2]) * 100 + phrase
+        text = []
+        for c in code.tolist():
+            caption = captions.get(c)
+            if caption is None:
+                slot = (c // 1_000_000, c // 10_000 % 100, c // 100 % 100)
+                caption = PHRASES[c % 100] + "".join(
+                    f" #{TAGS[by_name[t]]}" for t in slot if t < _NONE
                 )
-                caption = rng.choice(PHRASES) + "".join(f" #{t}" for t in picked)
-                pid = _ulid(ts, getbits(80))
-                if following and rand() < 0.1:
-                    mention = following[int(rand() * len(following))]
-                    caption += f" @{w.usernames[mention]}"
-                    mentions.append((pid, w.uids[mention], ts))
-                posts.append((pid, author, caption, ts))
-                tags.extend((pid, t) for t in picked)
-                w.post_ids.append(pid)
-                w.post_owner.append(a)
-                w.post_ts.append(ts)
-            if out.full():
-                yield from out.drain()
-                posts, tags, mentions = out.rows["posts"], out.rows["tags"], out.rows["mentions"]
-    yield from out.drain()
+                captions[c] = caption
+            text.append(caption)
+        for at, u in zip(np.flatnonzero(mentions).tolist(), who.tolist(), strict=True):
+            text[at] += f" @{w.usernames[u]}"
+        yield Frame("posts", w, {"post": post, "author": author, "ts": ts}, {"id": ids}, text)
+        row, col = np.nonzero(slots < _NONE)
+        tag = np.array(by_name, dtype=np.int64)[slots[row, col]]
+        yield Frame("tags", w, {"post": post[row], "tag": tag}, {"post": ids[row]})
+        yield Frame(
+            "mentions",
+            w,
+            {"post": post[mentions], "user": who, "ts": ts[mentions]},
+            {"post": ids[mentions]},
+        )
+        post_uid.append(ids)
+        post_owner.append(author)
+        post_ts.append(ts)
+        offset += m
+    w.post_uid = np.concatenate(post_uid)
+    w.post_owner = np.concatenate(post_owner)
+    w.post_ts = np.concatenate(post_ts)
 
 
-def _viewer(w: _World, a: int, audience: list[int], closed: bool, rand: Any) -> int:
-    """Someone who may see a's post (a follower, or anyone not blocked if it is public), or -1."""
-    if audience and (closed or rand() < 0.7):
-        return audience[int(rand() * len(audience))]
-    if closed:
-        return -1
-    v = int(rand() * w.n)
-    return -1 if v == a or w.blocks(a, v) else v
-
-
-def _engagement(w: _World, preset: Preset, seed: int, end_ms: int) -> Iterator[Chunk]:
+def _engagement(w: World, preset: Preset, seed: int, end_ms: int) -> Iterator[Frame]:
     """Likes and comments from the author's followers (who can always see the post), plus
     random users on public posts; some comments reply to an earlier one on the same post."""
-    n = w.n
-    special: dict[int, tuple[int, int]] = {}  # post -> (likes, comments) it must have
+    n, total = w.n, len(w.post_owner)
+    liked = thread = -1  # the hard cases' posts: their authors' first (oldest) posts
     if preset.hard:
         hard = preset.hard
-        for username, wanted in (
-            (hard.liked_author, (min(hard.post_likes, n - 2), -1)),
-            (hard.thread_author, (-1, hard.post_comments)),
-        ):
-            special[w.post_owner.index(w.usernames.index(username))] = wanted
-    out = _Out("likes", "comments", "replies")
-    likes, comments, replies = out.rows["likes"], out.rows["comments"], out.rows["replies"]
-    total = len(w.post_ids)
+        liked = int(np.searchsorted(w.post_owner, w.usernames.index(hard.liked_author)))
+        thread = int(np.searchsorted(w.post_owner, w.usernames.index(hard.thread_author)))
+    w.last_like = np.zeros((total, 26), dtype=np.uint8)
+    w.last_like_ts = np.full(total, -1, dtype=np.int64)
+    offset = 0  # comments so far
     for block in range(0, total, BLOCK):
-        rng = random.Random(f"{seed}:engagement:{block}")
-        rand, getbits = rng.random, rng.getrandbits
+        end = min(block + BLOCK, total)
+        rng = _rng(seed, 3, block)
+        post = np.arange(block, end, dtype=np.int64)
+        likes = rng.poisson(preset.likes_per_post, end - block)
+        comments = rng.poisson(preset.comments_per_post, end - block)
+        # likes: each draw a possible viewer, duplicates and the unseen dropped
+        lp = np.repeat(post, likes)
+        who = w.viewers(rng, lp)
+        if block <= liked < end and preset.hard:
+            likes[liked - block] = 0
+            lp, who = lp[lp != liked], who[lp != liked]
+            fans = _open_likers(w, rng, liked, min(preset.hard.post_likes, n - 2))
+            lp = np.concatenate([lp, np.full(len(fans), liked, dtype=np.int64)])
+            who = np.concatenate([who, fans])
+        pairs = np.unique((lp[who >= 0] - block) * n + who[who >= 0])  # by post, then user
+        lp, who = pairs // n + block, pairs % n
+        posted = w.post_ts[lp]
+        ts = posted + _scaled(rng, end_ms - posted)
+        bits = _bits(rng, len(lp))
+        yield Frame("likes", w, {"user": who, "post": lp, "ts": ts}, {"id": ulids(ts, bits)})
+        # each post's newest like: the largest id (ULIDs sort as (time, bits))
+        order = np.lexsort((bits[:, 1], bits[:, 0], ts, lp))
+        newest = order[np.r_[lp[order][1:] != lp[order][:-1], True]] if len(lp) else order
+        w.last_like[lp[newest]] = ulids(ts[newest], bits[newest])
+        w.last_like_ts[lp[newest]] = ts[newest]
 
-        for p in range(block, min(block + BLOCK, total)):
-            a, pid, post_ts = w.post_owner[p], w.post_ids[p], w.post_ts[p]
-            audience, is_private = w.followers[a], w.private[a]
+        # comments, in time order per post, so a reply is always younger than its parent
+        if block <= thread < end and preset.hard:
+            comments[thread - block] = preset.hard.post_comments
+        cp = np.repeat(post, comments)
+        posted = w.post_ts[cp]
+        ts = posted + _scaled(rng, end_ms - posted)
+        ts = ts[np.lexsort((ts, cp))]
+        who = w.viewers(rng, cp)
+        while (redo := (cp == thread) & (who < 0)).any():  # the hard case keeps every comment
+            who[redo] = w.viewers(rng, cp[redo])
+        cp, ts, who = cp[who >= 0], ts[who >= 0], who[who >= 0]
+        m = len(cp)
+        first = np.searchsorted(cp, cp)  # where each post's thread starts
+        earlier = np.arange(m) - first
+        replying = (earlier > 0) & (rng.random(m) < 0.3)
+        parent = first + _scaled(rng, earlier)
+        text = _scaled(rng, np.full(m, len(COMMENTS), dtype=np.int64))
+        ids = ulids(ts, _bits(rng, m))
+        comment = np.arange(offset, offset + m, dtype=np.int64)
+        reply_owner = np.where(replying, who[parent], -1)
+        yield Frame(
+            "comments",
+            w,
+            {
+                "comment": comment,
+                "user": who,
+                "post": cp,
+                "ts": ts,
+                "text": text,
+                "reply_owner": reply_owner,
+            },
+            {"id": ids},
+        )
+        yield Frame(
+            "replies",
+            w,
+            {"comment": comment[replying], "parent": offset + parent[replying]},
+            {"id": ids[replying], "parent": ids[parent[replying]]},
+        )
+        offset += m
 
-            want_likes, want_comments = special.get(p, (-1, -1))
-            if want_likes >= 0:
-                likers: set[int] = set()
-                while len(likers) < want_likes:  # an open post: anyone not blocked may like it
-                    v = int(rand() * n)
-                    if v != a and not w.blocks(a, v):
-                        likers.add(v)
-            else:
-                likers = {
-                    _viewer(w, a, audience, is_private, rand)
-                    for _ in range(_poisson(rng, preset.likes_per_post))
-                }
-                likers.discard(-1)
-            span = end_ms - post_ts
-            owner = w.uids[a]
-            for v in sorted(likers):
-                ts = post_ts + int(rand() * span)
-                likes.append((w.uids[v], pid, _ulid(ts, getbits(80)), ts, owner))
-            if want_comments < 0:
-                want_comments = _poisson(rng, preset.comments_per_post)
-            thread: list[tuple[str, str]] = []  # (comment id, its author's id)
-            # in time order, so a reply is always younger than its parent
-            for ts in sorted(post_ts + int(rand() * span) for _ in range(want_comments)):
-                v = _viewer(w, a, audience, is_private, rand)
-                while v < 0 and want_comments > 0 and p in special:
-                    v = _viewer(w, a, audience, is_private, rand)
-                if v < 0:
-                    continue
-                cid = _ulid(ts, getbits(80))
-                text = COMMENTS[int(rand() * len(COMMENTS))]
-                parent = thread[int(rand() * len(thread))] if thread and rand() < 0.3 else None
-                if parent is not None:
-                    replies.append((cid, parent[0]))
-                reply_owner = parent[1] if parent is not None else None
-                comments.append((cid, w.uids[v], pid, text, ts, owner, reply_owner))
-                thread.append((cid, w.uids[v]))
-            if out.full():
-                yield from out.drain()
-                likes, comments = out.rows["likes"], out.rows["comments"]
-                replies = out.rows["replies"]
-    yield from out.drain()
+
+def _open_likers(w: World, rng: np.random.Generator, post: int, want: int) -> Ints:
+    """`want` distinct users who may like an open post: anyone but its author, not blocked."""
+    a = int(w.post_owner[post])
+    got = np.empty(0, dtype=np.int64)
+    while len(got) < want:
+        draws = _scaled(rng, np.full(max(2 * want, 1_000), w.n, dtype=np.int64))
+        draws = draws[(draws != a) & ~w.is_blocked(np.full(len(draws), a), draws)]
+        got = _distinct_in_order(np.concatenate([got, draws]), want)
+    return got
+
+
+def stream(
+    preset: Preset, *, seed: int, days: int, end_ms: int, users: int | None = None
+) -> Iterator[Chunk]:
+    """The whole graph as (phase, rows) chunks of row tuples (the online loader's input)."""
+    for frame in frames(preset, seed=seed, days=days, end_ms=end_ms, users=users):
+        rows = frame.rows()
+        for start in range(0, len(rows), CHUNK_ROWS):
+            yield frame.phase, rows[start : start + CHUNK_ROWS]
 
 
 @dataclass
