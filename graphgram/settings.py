@@ -128,6 +128,9 @@ class Settings(BaseSettings):
     timeline_namespace: str = "tl"
     # Each API process also runs a fan-out worker; set false to run `graphgram timelines worker`s.
     timeline_worker: bool = True
+    # One Lua script serves the common home-feed page (timelines/fastpage.py); false on Redis
+    # Cluster, where a script may only touch the keys it is handed.
+    timeline_fast_page: bool = True
 
     # Base ports; the instance's real port is base + port_offset.
     neo4j_bolt_base: int = 7687

@@ -23,13 +23,19 @@ def sign_path(uri: str, expires: int, secret: str) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
+def url_window_s(ttl_s: int) -> int:
+    """Expiries are rounded up to this window: a URL signed now stays valid for at least `ttl_s`,
+    and one handed out up to a window after its signing for at least `ttl_s` minus the window."""
+    return max(60, ttl_s // 4)
+
+
 def signed_url(
     settings: Settings, key: str, *, ttl_s: int | None = None, now: float | None = None
 ) -> str:
     """The edge URL of object `key`, valid for `ttl_s` seconds."""
     ttl = settings.cdn_url_ttl_s if ttl_s is None else ttl_s
     # Round expiry up to a window so that repeated views share one URL (browser caches stay warm).
-    window = max(60, ttl // 4)
+    window = url_window_s(ttl)
     base_now = int(now if now is not None else time.time())
     expires = ((base_now + ttl) // window + 1) * window
     uri = EDGE_PREFIX + quote(key)

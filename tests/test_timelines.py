@@ -19,7 +19,7 @@ from backends import Backends
 from graphgram.metrics import REGISTRY
 from graphgram.settings import Settings
 from tests.helpers import block, follow, ids, post, register
-from timelines import fanout
+from timelines import fanout, views
 from timelines.store import GROUP, Keys
 
 NS = "tlx"
@@ -272,3 +272,62 @@ async def test_fan_out_lag_is_a_metric(tl: httpx.AsyncClient, tl_app: FastAPI) -
     assert observed() == before + 1
     text = (await tl.get("/metrics")).text
     assert "graphgram_timeline_fanout_lag_seconds_bucket" in text
+
+
+def fast_pages() -> float:
+    found = REGISTRY.get_sample_value(
+        "graphgram_cache_lookups_total", {"cache": "feed_page", "result": "hit"}
+    )
+    return found or 0.0
+
+
+async def test_the_one_script_page_matches_the_graph_and_follows_every_change(
+    tl: httpx.AsyncClient, tl_app: FastAPI
+) -> None:
+    """timelines/fastpage.py: the common page from one Lua script equals the Cypher feed, and
+    likes, renames, deletions and blocks show at once (or send the page down the full path)."""
+    ann, bob, cid, dee = [await register(tl, n) for n in ("ann", "bob", "cid", "dee")]
+    for author in (bob, cid):
+        await follow(tl, ann, author)
+    await follow(tl, dee, cid)  # cid has two followers: a celebrity, merged on read
+    await feed(tl, ann)
+    posts = [await post(tl, bob, "one"), await post(tl, cid, "two"), await post(tl, bob, "three")]
+    await drain(tl_app)
+
+    async def page(served_fast: bool | None, **params: Any) -> list[dict[str, Any]]:
+        """The timeline page, checked against the Cypher feed, read three times (the first read
+        caches the post views, the second their fragments); `served_fast`: whether the last
+        read came from the script (None: either)."""
+        for _ in range(3):
+            before = fast_pages()
+            response = await tl.get("/feed", params=params, headers=ann["headers"])
+            assert response.status_code == 200, response.text
+        graph = await tl.get("/feed", params={**params, "source": "graph"}, headers=ann["headers"])
+        assert response.json() == graph.json()
+        assert response.headers["link"] == graph.headers["link"].replace("source=graph&", "")
+        if served_fast is not None:
+            assert (fast_pages() > before) is served_fast
+        body: list[dict[str, Any]] = response.json()
+        return body
+
+    assert ids(await page(True)) == [p["id"] for p in reversed(posts)]
+    assert ids(await page(True, limit=1, max_id=posts[2]["id"])) == [posts[1]["id"]]
+    # Each change shows at once: the invalidated fragments send pages down the full path until
+    # their tombstones expire, and the script serves the new fragments after that.
+    await tl.post(f"/posts/{posts[2]['id']}/like", headers=ann["headers"])
+    shown = (await page(None))[0]
+    assert (shown["like_count"], shown["liked"]) == (1, True)
+    await tl.patch("/me", json={"display_name": "Robert"}, headers=bob["headers"])
+    assert (await page(None))[0]["author"]["display_name"] == "Robert"
+    await tl.delete(f"/posts/{posts[0]['id']}", headers=bob["headers"])
+    assert ids(await page(None)) == [posts[2]["id"], posts[1]["id"]]
+    await asyncio.sleep(views.TOMBSTONE_TTL_S + 0.5)
+    shown, other = await page(True)
+    assert (shown["like_count"], shown["liked"], shown["author"]["display_name"]) == (
+        1,
+        True,
+        "Robert",
+    )
+    assert other["id"] == posts[1]["id"]
+    await block(tl, ann, cid)
+    assert ids(await page(False)) == [posts[2]["id"]]

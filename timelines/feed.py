@@ -272,7 +272,14 @@ async def _visible(
     liked = await views.liked_among(
         backends, viewer_id, keep, prefetched=(liked_sentinel, [scores[i] for i in keep])
     )
-    return [views.render(backends, found[i], liked=i in liked) for i in keep]
+    rows = [views.render(backends, found[i], liked=i in liked) for i in keep]
+    if backends.settings.timeline_fast_page:
+        # Views that were in the cache (media ready, not just invalidated) get their fragment.
+        cached = {
+            i for i, value in zip(ids, raw, strict=True) if value not in (None, views.TOMBSTONE)
+        }
+        await views.fill_fragments(backends, [row for row in rows if row["id"] in cached])
+    return rows
 
 
 async def cypher_page(backends: Backends, viewer_id: str, cursors: Cursors) -> list[Row]:

@@ -62,6 +62,10 @@ class Keys:
     def view(self, post_id: str) -> str:
         return f"{self.ns}:pv:{post_id}"
 
+    def fragment(self, post_id: str) -> str:
+        """A post's rendered view without `liked` (timelines/fastpage.py), signed URLs included."""
+        return f"{self.ns}:pr:{post_id}"
+
     def user_views(self, user_id: str) -> str:
         """The posts whose cached view carries this user's name."""
         return f"{self.ns}:pvby:{user_id}"

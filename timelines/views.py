@@ -23,6 +23,7 @@ from backends import Backends
 from graph import posts as posts_graph
 from graph import timelines as tl_graph
 from graph.driver import Row
+from media.signing import url_window_s
 from media.views import media_view
 from timelines import store
 from timelines.store import Keys
@@ -49,6 +50,7 @@ async def invalidate_posts(backends: Backends, post_ids: list[str] | set[str]) -
     async with backends.redis.pipeline(transaction=False) as pipe:
         for post_id in post_ids:
             pipe.set(k.view(post_id), TOMBSTONE, ex=TOMBSTONE_TTL_S)
+            pipe.set(k.fragment(post_id), TOMBSTONE, ex=TOMBSTONE_TTL_S)
         await pipe.execute()
 
 
@@ -236,3 +238,20 @@ async def compose_page(backends: Backends, viewer_id: str, ids: list[str]) -> li
         backends, viewer_id, keep, prefetched=(liked_sentinel, [scores[i] for i in keep])
     )
     return [render(backends, found[i], liked=i in liked) for i in keep]
+
+
+async def fill_fragments(backends: Backends, rendered: list[Row]) -> None:
+    """Cache the rendered rows' fragments for timelines/fastpage.py: the `Post` JSON without
+    `liked`, for one URL-signing window (the URLs in it stay valid for the TTL less a window).
+
+    Only rows rendered without per-viewer state (nothing hidden from a block) and whose view came
+    from the cache; SET NX, so a fill never overwrites an invalidation's tombstone."""
+    if not rendered:
+        return
+    k = keys(backends)
+    ttl = url_window_s(backends.settings.cdn_url_ttl_s)
+    async with backends.redis.pipeline(transaction=False) as pipe:
+        for row in rendered:
+            fragment = {name: value for name, value in row.items() if name != "liked"}
+            pipe.set(k.fragment(row["id"]), json.dumps(fragment), ex=ttl, nx=True)
+        await pipe.execute()

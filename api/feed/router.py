@@ -14,6 +14,7 @@ from api.pagination import Pagination
 from api.posts.schemas import Post
 from api.posts.views import post_page
 from graph import feed
+from timelines import fastpage
 from timelines import feed as timelines
 
 router = APIRouter(tags=["feed"], responses=ERROR_RESPONSES)
@@ -30,6 +31,15 @@ async def home_feed(
     ] = "timeline",
 ) -> Response:
     """Posts of the accounts you follow and your own, newest first."""
+    if source == "timeline" and page.since_id is None and page.min_id is None:
+        fast = await fastpage.home_page(backends, viewer.id, limit=page.limit, max_id=page.max_id)
+        if fast is not None:  # the common page, rendered by one Lua script
+            ids, body = fast
+            page.items([{"id": i} for i in ids])
+            link = page.response.headers.get("link")
+            return Response(
+                body, media_type="application/json", headers={"Link": link} if link else None
+            )
     cursors = timelines.Cursors(
         page.limit + 1, max_id=page.max_id, since_id=page.since_id, min_id=page.min_id
     )

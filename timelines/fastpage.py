@@ -1,0 +1,148 @@
+"""The home feed's common page in one Redis round trip: one Lua script merges, renders and
+returns the page as JSON.
+
+`timelines/feed.py` answers every page correctly with a few pipelines and Python around them.
+Most requests, though, are the plain case: newest first (no cursor or `max_id`), a timeline and
+celebrity set that exist, a viewer in no block, no post of the page still in flight, every post's
+rendered fragment cached. For those, `FAST_PAGE` does the whole merge inside Redis (the home
+timeline, the followed celebrities' author lists, the in-flight set), reads each post's rendered
+fragment (`<ns>:pr:<post>`: the `Post` JSON without `liked`, signed media URLs included, kept
+for one URL-signing window) and the viewer's liked window, and returns the page's JSON text:
+Python only passes the bytes on. Whenever the script meets anything else it answers "no", and
+the full path (which also fills the fragments) serves the request; the answers are the same
+either way (`tests/test_timelines_churn.py` compares them with the Cypher feed).
+
+The script reads keys it is not handed (author lists, fragments), which a single Redis server
+allows and Redis Cluster does not: with `timeline_fast_page = false` (set it on a cluster) every
+page takes the full path.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from typing import Any
+
+from backends import Backends
+from graphgram.metrics import cache_lookup
+from timelines.store import Keys
+
+# KEYS: home, celebs, blocks, liked, inflight.
+# ARGV: namespace, max_id ("" for none), per-source fetch n, want (limit + 1), limit, ttl (0: no
+# touch). Returns {0, why} when the full path must answer, else {1, json, id1, id2, ...} with up to
+# `want` ids (the extra one says an older page exists) and the JSON array of the first `limit`.
+FAST_PAGE = """
+local function coverage(key)
+  local s = redis.call('ZRANGE', key, 0, 0)[1]
+  if not s or s == '!?' or string.sub(s, 1, 1) ~= '!' then return false, nil end
+  if s == '!' then return true, nil end
+  return true, string.sub(s, 2)
+end
+local ns, hi = ARGV[1], ARGV[2]
+local n, want = tonumber(ARGV[3]), tonumber(ARGV[4])
+local limit, ttl = tonumber(ARGV[5]), tonumber(ARGV[6])
+local ok, floor = coverage(KEYS[1])
+if not ok then return {0, 'timeline'} end
+local celebs = redis.call('SMEMBERS', KEYS[2])
+if #celebs == 0 then return {0, 'celebrities'} end
+local blocks = redis.call('SCARD', KEYS[3])
+if blocks ~= 1 then return {0, 'blocks'} end
+local liked_ok, liked_floor = coverage(KEYS[4])
+if not liked_ok then return {0, 'liked'} end
+if ttl > 0 then
+  redis.call('EXPIRE', KEYS[1], ttl)
+  redis.call('EXPIRE', KEYS[2], ttl)
+end
+local high = '+'
+if hi ~= '' then high = '(' .. hi end
+if hi ~= '' and floor and hi <= floor then return {0, 'floor'} end
+local seen, ids, safe = {}, {}, nil
+local function take(key, regular)
+  local got = redis.call('ZREVRANGEBYLEX', key, high, '(!~', 'LIMIT', 0, n)
+  if #got >= n and (safe == nil or got[#got] > safe) then safe = got[#got] end
+  for _, id in ipairs(got) do
+    if seen[id] == nil then
+      ids[#ids + 1] = id
+      seen[id] = regular
+    elseif regular then
+      seen[id] = true
+    end
+  end
+end
+take(KEYS[1], true)
+for _, author in ipairs(celebs) do
+  if author ~= '!' then
+    local key = ns .. ':author:' .. author
+    local aok, afloor = coverage(key)
+    if not aok then return {0, 'author'} end
+    if afloor and (floor == nil or afloor > floor) then floor = afloor end
+    take(key, true)
+  end
+end
+take(KEYS[5], false)
+table.sort(ids, function(a, b) return a > b end)
+local out, parts = {1, ''}, {}
+for _, id in ipairs(ids) do
+  if #out - 2 >= want then break end
+  if (safe and id < safe) or (floor and id < floor) then return {0, 'floor'} end
+  if not seen[id] then return {0, 'inflight'} end
+  local fragment = redis.call('GET', ns .. ':pr:' .. id)
+  if not fragment or fragment == '-' then return {0, 'fragment'} end
+  if liked_floor and id < liked_floor then return {0, 'liked'} end
+  out[#out + 1] = id
+  if #out - 2 <= limit then
+    local liked = redis.call('ZSCORE', KEYS[4], id) and 'true' or 'false'
+    parts[#parts + 1] = string.sub(fragment, 1, -2) .. ',"liked":' .. liked .. '}'
+  end
+end
+if #out - 2 < want and (safe or floor) then return {0, 'floor'} end
+out[2] = '[' .. table.concat(parts, ',') .. ']'
+return out
+"""
+
+log = logging.getLogger(__name__)
+
+# The share of reads that refresh the timeline's inactivity TTL (as in timelines/feed.py).
+TOUCH_SHARE = 0.125
+# Candidates read per source beyond the page (as timelines/feed.py's OVERFETCH).
+OVERFETCH = 8
+
+_scripts: dict[int, Any] = {}
+
+
+def _script(backends: Backends) -> Any:
+    redis = backends.redis
+    found = _scripts.get(id(redis))
+    if found is None:
+        found = _scripts[id(redis)] = redis.register_script(FAST_PAGE)
+    return found
+
+
+async def home_page(
+    backends: Backends, viewer_id: str, *, limit: int, max_id: str | None
+) -> tuple[list[str], bytes] | None:
+    """(up to limit + 1 post ids, the JSON of the first `limit` posts), or None when the full
+    path must answer."""
+    settings = backends.settings
+    if not settings.timeline_fast_page:
+        return None
+    k = Keys(settings.timeline_namespace)
+    ttl = settings.timeline_inactive_days * 86400 if random.random() < TOUCH_SHARE else 0
+    want = limit + 1
+    found = await _script(backends)(
+        keys=[
+            k.home(viewer_id),
+            k.celebs(viewer_id),
+            k.blocks(viewer_id),
+            k.liked(viewer_id),
+            k.inflight,
+        ],
+        args=[k.ns, max_id or "", want + OVERFETCH, want, limit, ttl],
+    )
+    served = bool(found) and int(found[0]) == 1
+    cache_lookup("feed_page", hit=served)
+    if not served:
+        log.debug("home page of %s takes the full path: %s", viewer_id, found[1:])
+        return None
+    body = found[1]
+    return [str(i) for i in found[2:]], body.encode() if isinstance(body, str) else bytes(body)
