@@ -12,6 +12,7 @@ ones arrive.
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import Depends, Query, Request, Response
 
@@ -19,6 +20,8 @@ DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 # Sorts after every id (ULIDs are Crockford base32: digits and letters): "no upper bound".
 ID_CEILING = "~"
+# Query parameters a Link header sets itself.
+_CURSORS = frozenset({"max_id", "since_id", "min_id", "limit"})
 
 
 class Page:
@@ -85,12 +88,18 @@ class Page:
             def cursor(item: Any) -> str:
                 return str(item[key] if isinstance(item, dict) else getattr(item, key))
 
-            base = self.request.url.remove_query_params(["max_id", "since_id", "min_id"])
+            # The request's URL with its other query parameters in order, then the cursor and
+            # `limit` (what starlette's remove/include_query_params give, without re-parsing).
+            url = self.request.url
+            rest = urlencode(
+                [(k, v) for k, v in self.request.query_params.multi_items() if k not in _CURSORS]
+            )
+            base = f"{url.scheme}://{url.netloc}{url.path}?{rest + '&' if rest else ''}"
             if has_more or self.min_id is not None:
-                older = base.include_query_params(max_id=cursor(items[-1]), limit=self.limit)
-                links.append(f'<{older}>; rel="next"')
-            newer = base.include_query_params(min_id=cursor(items[0]), limit=self.limit)
-            links.append(f'<{newer}>; rel="prev"')
+                older = urlencode({"max_id": cursor(items[-1]), "limit": self.limit})
+                links.append(f'<{base}{older}>; rel="next"')
+            newer = urlencode({"min_id": cursor(items[0]), "limit": self.limit})
+            links.append(f'<{base}{newer}>; rel="prev"')
         if links:
             self.response.headers["Link"] = ", ".join(links)
         return items

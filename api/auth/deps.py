@@ -23,7 +23,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from api.auth.security import session_id
-from api.deps import Cache, Graph, get_backends
+from api.deps import get_backends
 from backends import Backends
 from graph import accounts
 from graph.driver import Graph as GraphClient
@@ -101,17 +101,19 @@ async def forget_sessions(cache: Redis, settings: Settings, session_ids: Iterabl
 
 
 async def current_user(
-    graph: Graph,
-    cache: Cache,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    backends: Annotated[Backends | None, Depends(get_backends)] = None,
+    backends: Annotated[Backends, Depends(get_backends)],
 ) -> Viewer:
-    # `backends` is optional so callers outside FastAPI's resolution (api/mastodon) can pass
-    # the first three alone.
+    # Two inputs only: every dependency FastAPI resolves costs CPU on every request, and the
+    # graph and the cache both come from `backends`.
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise Unauthorized("missing bearer token: log in with POST /auth/login")
-    ttl = backends.settings.session_cache_ttl_s if backends is not None else DEFAULT_CACHE_TTL_S
-    viewer = await viewer_for_token(graph, cache, credentials.credentials, cache_ttl_s=ttl)
+    viewer = await viewer_for_token(
+        backends.graph,
+        backends.redis,
+        credentials.credentials,
+        cache_ttl_s=backends.settings.session_cache_ttl_s,
+    )
     if viewer is None:
         raise Unauthorized("invalid or expired token: log in again with POST /auth/login")
     return viewer

@@ -90,7 +90,7 @@ async def _caller(
 ) -> Caller:
     if credentials is None:
         raise InvalidToken()
-    viewer = await current_user(graph, cache, credentials, backends)
+    viewer = await current_user(credentials, backends)
     key = scopes_key(viewer.session_id)
     try:
         cached = await cache.get(key)
