@@ -25,7 +25,6 @@ import numpy as np
 
 from cypher import names, query, statements
 from graph.driver import make_driver
-from graph.schema import migrate
 from graphgram.settings import Settings
 from ops.stack import Neo4jService, store_bytes
 from seed.generator import COMMENTS, TAGS, Bytes, Frame, Ints, texts
@@ -432,7 +431,8 @@ def bulk_load(
         progress("start server", 1, 1)
         progress("indexes", 0, 100)
     schema_s = create_schema(settings, progress=progress)
-    migrate(settings)  # what the rows cannot carry (a post's newest like) and old-graph fixes
+    # No data migration (graph.schema.MIGRATIONS): the CSV already carries what they fill in
+    # (endpoint ids, each post's newest like), and on xl their scans alone take minutes.
     if progress:
         progress("indexes", 100, 100)
     memory = service.memory.reason if service.memory else ""
