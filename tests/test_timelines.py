@@ -19,7 +19,7 @@ from backends import Backends
 from graphgram.metrics import REGISTRY
 from graphgram.settings import Settings
 from tests.helpers import block, follow, ids, post, register
-from timelines import fanout, views
+from timelines import fanout, store, views
 from timelines.store import GROUP, Keys
 
 NS = "tlx"
@@ -331,3 +331,46 @@ async def test_the_one_script_page_matches_the_graph_and_follows_every_change(
     assert other["id"] == posts[1]["id"]
     await block(tl, ann, cid)
     assert ids(await page(False)) == [posts[2]["id"]]
+
+
+async def test_the_liked_window_extends_down_to_older_pages(
+    tl: httpx.AsyncClient, tl_app: FastAPI
+) -> None:
+    """A page older than the viewer's liked window reads the viewer's likes from its oldest post
+    on and lowers the window's floor, so the next read of it needs no graph; a removal that races
+    the graph read (the generation moved) leaves the window as it was."""
+    keys = Keys(NS)
+    redis = backends_of(tl_app).redis
+    ann, bob = await register(tl, "ann"), await register(tl, "bob")
+    await follow(tl, ann, bob)
+    old, middle, new = [await post(tl, bob, text) for text in ("old", "middle", "new")]
+    assert (await tl.post(f"/posts/{old['id']}/like", headers=ann["headers"])).status_code == 200
+
+    async def liked(**params: Any) -> list[tuple[str, bool]]:
+        response = await tl.get("/users/bob/posts", params=params, headers=ann["headers"])
+        assert response.status_code == 200, response.text
+        return [(p["id"], p["liked"]) for p in response.json()]
+
+    window = keys.liked(ann["id"])
+    assert await liked(limit=1) == [(new["id"], False)]
+    assert await members(tl_app, window) == [f"!{new['id']}"]
+    assert await liked(limit=1, max_id=middle["id"]) == [(old["id"], True)]
+    assert await members(tl_app, window) == [f"!{old['id']}", old["id"]]
+    await tl.delete(f"/posts/{old['id']}/like", headers=ann["headers"])
+    assert await liked(limit=1, max_id=middle["id"]) == [(old["id"], False)]
+
+    await redis.delete(window)
+    assert await liked(limit=1) == [(new["id"], False)]
+    seen = await redis.get(keys.liked_generation(ann["id"]))
+    await redis.incr(keys.liked_generation(ann["id"]))  # an unlike landed after `seen`
+    applied = await store.extend_down(
+        redis,
+        window,
+        keys.liked_generation(ann["id"]),
+        str(seen or "0"),
+        [old["id"]],
+        floor=old["id"],
+        cap=views.LIKED_CAP,
+    )
+    assert not applied
+    assert await members(tl_app, window) == [f"!{new['id']}"]

@@ -169,6 +169,37 @@ return redis.call('GET', KEYS[2]) or '0'
 """
 
 
+# KEYS: window, generation key; ARGV: generation seen before the graph read, new floor, cap,
+# ids (every id from the new floor on, read from the graph). Lowers an exact-from-floor window's
+# floor with what the graph said, unless the generation moved meanwhile (a removal raced the
+# read); trims to `cap` newest, moving the floor back up if it must. Returns 1 when applied.
+EXTEND_DOWN = """
+if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then
+  return 0
+end
+local sentinel = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+if not sentinel or sentinel == '!?' or string.sub(sentinel, 1, 1) ~= '!' then
+  return 0
+end
+if sentinel == '!' or ARGV[2] >= string.sub(sentinel, 2) then
+  return 1
+end
+for i = 4, #ARGV do
+  redis.call('ZADD', KEYS[1], 0, ARGV[i])
+end
+redis.call('ZREM', KEYS[1], sentinel)
+local floor = ARGV[2]
+local cap = tonumber(ARGV[3])
+local size = redis.call('ZCARD', KEYS[1])
+if size > cap then
+  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, size - cap - 1)
+  floor = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+end
+redis.call('ZADD', KEYS[1], 0, '!' .. floor)
+return 1
+"""
+
+
 class Scripts:
     """The Lua scripts, registered once per client (EVALSHA with a fallback to EVAL)."""
 
@@ -176,6 +207,7 @@ class Scripts:
         self.add_if_exists = redis.register_script(ADD_IF_EXISTS)
         self.finish_build = redis.register_script(FINISH_BUILD)
         self.start_build = redis.register_script(START_BUILD)
+        self.extend_down = redis.register_script(EXTEND_DOWN)
 
 
 _scripts: dict[int, Scripts] = {}
@@ -264,5 +296,23 @@ async def finish_build(
     done = await scripts(redis).finish_build(
         keys=[key, generation_key],
         args=[generation, floor, cap, ttl_s, *ids],
+    )
+    return bool(done)
+
+
+async def extend_down(
+    redis: Redis,
+    key: str,
+    generation_key: str,
+    generation: str,
+    ids: list[str],
+    *,
+    floor: str,
+    cap: int,
+) -> bool:
+    """Lower the floor of an existing window to `floor`, with `ids` every id from it on (read
+    from the graph after `generation` was read)."""
+    done = await scripts(redis).extend_down(
+        keys=[key, generation_key], args=[generation, floor, cap, *ids]
     )
     return bool(done)

@@ -177,9 +177,22 @@ async def liked_among(
     liked_ids = {i for i, s in zip(ids, scores or [], strict=False) if s is not None}
     older = [i for i in ids if floor is not None and i < floor]
     if older:
-        state = await posts_graph.viewer_state(backends.graph, viewer_id, older)
+        # Older than the window: read the viewer's likes from the oldest asked on (the viewer's
+        # own set) and lower the window's floor to it, so the next page of these is from Redis.
+        oldest = min(older)
+        seen = await redis.get(k.liked_generation(viewer_id))
+        since = set(await tl_graph.liked_ids(backends.graph, viewer_id, oldest))
+        await store.extend_down(
+            redis,
+            key,
+            k.liked_generation(viewer_id),
+            str(seen or "0"),
+            sorted(since),
+            floor=oldest,
+            cap=LIKED_CAP,
+        )
         liked_ids -= set(older)
-        liked_ids |= {i for i, row in state.items() if row["liked"]}
+        liked_ids |= set(older) & since
     return liked_ids
 
 
