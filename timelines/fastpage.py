@@ -87,7 +87,7 @@ for _, id in ipairs(ids) do
   if (safe and id < safe) or (floor and id < floor) then return {0, 'floor'} end
   if not seen[id] then return {0, 'inflight'} end
   local fragment = redis.call('GET', ns .. ':pr:' .. id)
-  if not fragment or fragment == '-' then return {0, 'fragment'} end
+  if not fragment or string.sub(fragment, 1, 1) == '-' then return {0, 'fragment'} end
   if liked_floor and id < liked_floor then return {0, 'liked'} end
   out[#out + 1] = id
   if #out - 2 <= limit then

@@ -242,10 +242,11 @@ async def _visible(
     """The posts among `ids` (in order) the viewer sees in their feed, rendered."""
     k = keys(backends)
     async with backends.redis.pipeline(transaction=False) as pipe:
+        pipe.time()
         pipe.mget([k.view(i) for i in ids])
         pipe.zrange(k.liked(viewer_id), 0, 0)
         pipe.zmscore(k.liked(viewer_id), ids)
-        raw, liked_sentinel, liked_scores = await pipe.execute()
+        now, raw, liked_sentinel, liked_scores = await pipe.execute()
     found = await views.cached_views(backends, ids, raw=raw)
     if plan.blocked is None:
         plan.blocked = await views.blocked_set(backends, viewer_id)
@@ -276,9 +277,15 @@ async def _visible(
     if backends.settings.timeline_fast_page:
         # Views that were in the cache (media ready, not just invalidated) get their fragment.
         cached = {
-            i for i, value in zip(ids, raw, strict=True) if value not in (None, views.TOMBSTONE)
+            i
+            for i, value in zip(ids, raw, strict=True)
+            if value is not None and not value.startswith(views.TOMBSTONE)
         }
-        await views.fill_fragments(backends, [row for row in rows if row["id"] in cached])
+        await views.fill_fragments(
+            backends,
+            [row for row in rows if row["id"] in cached],
+            started_us=store.time_us(now),
+        )
     return rows
 
 

@@ -200,6 +200,38 @@ return 1
 """
 
 
+# Cache invalidation with a time: a tombstone is "-<Redis time in microseconds>", so a fill can
+# tell whether it read the graph after the invalidation (and may replace the tombstone at once)
+# or before it (and must not). Redis's clock, not the API processes', orders both.
+# KEYS: the keys to invalidate; ARGV: tombstone TTL seconds.
+TOMBSTONE = """
+local t = redis.call('TIME')
+local mark = '-' .. t[1] .. string.format('%06d', tonumber(t[2]))
+for _, key in ipairs(KEYS) do
+  redis.call('SET', key, mark, 'EX', ARGV[1])
+end
+return mark
+"""
+
+# KEYS: cache keys; ARGV: when the caller's read began (microseconds, from `now_us`), TTL
+# seconds, one value per key. Sets each key that is missing or holds a tombstone older than the
+# read; leaves a newer tombstone (an invalidation the read may have missed) and a live value.
+FILL_AFTER = """
+local started = tonumber(ARGV[1])
+local filled = 0
+for i, key in ipairs(KEYS) do
+  local current = redis.call('GET', key)
+  local stale = current and string.sub(current, 1, 1) == '-'
+    and tonumber(string.sub(current, 2)) < started
+  if not current or stale then
+    redis.call('SET', key, ARGV[2 + i], 'EX', ARGV[2])
+    filled = filled + 1
+  end
+end
+return filled
+"""
+
+
 class Scripts:
     """The Lua scripts, registered once per client (EVALSHA with a fallback to EVAL)."""
 
@@ -208,6 +240,8 @@ class Scripts:
         self.finish_build = redis.register_script(FINISH_BUILD)
         self.start_build = redis.register_script(START_BUILD)
         self.extend_down = redis.register_script(EXTEND_DOWN)
+        self.tombstone = redis.register_script(TOMBSTONE)
+        self.fill_after = redis.register_script(FILL_AFTER)
 
 
 _scripts: dict[int, Scripts] = {}
@@ -316,3 +350,29 @@ async def extend_down(
         keys=[key, generation_key], args=[generation, floor, cap, *ids]
     )
     return bool(done)
+
+
+def time_us(reply: Any) -> str:
+    """Redis's `TIME` reply (seconds, microseconds) as the microseconds `FILL_AFTER` compares."""
+    seconds, micros = reply
+    return f"{int(seconds)}{int(micros):06d}"
+
+
+async def now_us(redis: Redis) -> str:
+    return time_us(await redis.time())
+
+
+async def tombstone(redis: Redis, keys: list[str], *, ttl_s: int) -> None:
+    if keys:
+        await scripts(redis).tombstone(keys=keys, args=[ttl_s])
+
+
+async def fill_after(redis: Redis, values: dict[str, str], *, started_us: str, ttl_s: int) -> int:
+    """Cache `values` unless an invalidation newer than `started_us` (or a live value) is there."""
+    if not values:
+        return 0
+    keys = list(values)
+    filled = await scripts(redis).fill_after(
+        keys=keys, args=[started_us, ttl_s, *(values[key] for key in keys)]
+    )
+    return int(filled)

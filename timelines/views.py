@@ -4,9 +4,11 @@ composed from small cached sets.
 - `<ns>:pv:<post>`: author, caption, media, hashtags, mentions (with ids) and total like and
   comment counts (degree-store counts from `posts/views`), as JSON; `<ns>:pvby:<user>` lists the
   cached views that carry a user's name, for a profile change. Invalidation writes a short-lived
-  tombstone instead of deleting,
-  and fills are `SET NX`, so a fill that read the graph before a like cannot overwrite the
-  invalidation that came after it. A post with media still processing is never cached.
+  tombstone stamped with Redis's clock instead of deleting, and a fill replaces it only when its
+  graph read began after that stamp (`store.FILL_AFTER`): a fill that read the graph before a
+  like cannot overwrite the invalidation that came after it, and a post liked every second (a
+  celebrity's) is cached again by the next reader instead of staying uncached while liked. A
+  post with media still processing is never cached.
 - Per viewer: the block set (`<ns>:blocks:<user>`) drops blocked authors; when it is non-empty,
   `posts/viewer_state` takes blocked likers, commenters and mentions out (expanding from the
   block set). `liked` comes from the viewer's liked window (`<ns>:liked:<user>`), exact from its
@@ -29,7 +31,7 @@ from timelines import store
 from timelines.store import Keys
 
 VIEW_TTL_S = 24 * 3600
-TOMBSTONE = "-"
+TOMBSTONE = "-"  # the prefix of a tombstone (store.TOMBSTONE); cached JSON starts with "{"
 TOMBSTONE_TTL_S = 5
 LIKED_CAP = 5_000
 # What media/views.py reads of a Media node (the rest, datetimes included, is not cached).
@@ -47,11 +49,8 @@ async def invalidate_posts(backends: Backends, post_ids: list[str] | set[str]) -
     if not post_ids:
         return
     k = keys(backends)
-    async with backends.redis.pipeline(transaction=False) as pipe:
-        for post_id in post_ids:
-            pipe.set(k.view(post_id), TOMBSTONE, ex=TOMBSTONE_TTL_S)
-            pipe.set(k.fragment(post_id), TOMBSTONE, ex=TOMBSTONE_TTL_S)
-        await pipe.execute()
+    stale = [key for post_id in post_ids for key in (k.view(post_id), k.fragment(post_id))]
+    await store.tombstone(backends.redis, stale, ttl_s=TOMBSTONE_TTL_S)
 
 
 async def invalidate_user(backends: Backends, user_id: str) -> None:
@@ -81,29 +80,32 @@ async def cached_views(
         raw = await redis.mget([k.view(i) for i in ids])
     found: dict[str, Row] = {}
     missing: list[str] = []
-    tombstoned: set[str] = set()
     for post_id, value in zip(ids, raw, strict=True):
-        if value is None:
+        if value is None or value.startswith(TOMBSTONE):
             missing.append(post_id)
-        elif value == TOMBSTONE:
-            missing.append(post_id)
-            tombstoned.add(post_id)
         else:
             found[post_id] = json.loads(value)
     if not missing:
         return found
     started = time.time()
+    started_us = await store.now_us(redis)  # before the graph read (store.FILL_AFTER)
     fresh = await posts_graph.views(backends.graph, missing)
     filled: list[Row] = []
+    for post_id, row in fresh.items():
+        row["media"] = [{f: m.get(f) for f in MEDIA_FIELDS} for m in row["media"]]
+        row["author_id"] = row["author"]["id"]
+        found[post_id] = row
+        if all(m.get("status") == "ready" for m in row["media"]):
+            filled.append(row)  # media still processing: not cached
+    await store.fill_after(
+        redis,
+        {k.view(row["id"]): json.dumps(row) for row in filled},
+        started_us=started_us,
+        ttl_s=VIEW_TTL_S,
+    )
     async with redis.pipeline(transaction=False) as pipe:
-        for post_id, row in fresh.items():
-            row["media"] = [{f: m.get(f) for f in MEDIA_FIELDS} for m in row["media"]]
-            row["author_id"] = row["author"]["id"]
-            found[post_id] = row
-            if post_id in tombstoned or any(m.get("status") != "ready" for m in row["media"]):
-                continue  # just invalidated, or media still processing: not cached
-            filled.append(row)
-            pipe.set(k.view(post_id), json.dumps(row), ex=VIEW_TTL_S, nx=True)
+        for row in filled:
+            post_id = row["id"]
             pipe.sadd(k.user_views(row["author_id"]), post_id)
             pipe.expire(k.user_views(row["author_id"]), VIEW_TTL_S)
         for row in filled:
@@ -253,18 +255,19 @@ async def compose_page(backends: Backends, viewer_id: str, ids: list[str]) -> li
     return [render(backends, found[i], liked=i in liked) for i in keep]
 
 
-async def fill_fragments(backends: Backends, rendered: list[Row]) -> None:
+async def fill_fragments(backends: Backends, rendered: list[Row], *, started_us: str) -> None:
     """Cache the rendered rows' fragments for timelines/fastpage.py: the `Post` JSON without
     `liked`, for one URL-signing window (the URLs in it stay valid for the TTL less a window).
 
     Only rows rendered without per-viewer state (nothing hidden from a block) and whose view came
-    from the cache; SET NX, so a fill never overwrites an invalidation's tombstone."""
-    if not rendered:
-        return
+    from the cache, read at `started_us`: a tombstone newer than that stays."""
     k = keys(backends)
-    ttl = url_window_s(backends.settings.cdn_url_ttl_s)
-    async with backends.redis.pipeline(transaction=False) as pipe:
-        for row in rendered:
-            fragment = {name: value for name, value in row.items() if name != "liked"}
-            pipe.set(k.fragment(row["id"]), json.dumps(fragment), ex=ttl, nx=True)
-        await pipe.execute()
+    await store.fill_after(
+        backends.redis,
+        {
+            k.fragment(row["id"]): json.dumps({n: v for n, v in row.items() if n != "liked"})
+            for row in rendered
+        },
+        started_us=started_us,
+        ttl_s=url_window_s(backends.settings.cdn_url_ttl_s),
+    )
