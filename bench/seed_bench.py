@@ -1,29 +1,37 @@
 """Seeding speed, every way in, on the same generated rows, in one run.
 
-    python -m bench.seed_bench [--preset large] [--baseline-rows 5000] [--follow-rows 300000] [--xl]
+    python -m bench.seed_bench [--preset large] [--users N] [--baseline-rows 5000]
+                               [--follow-rows 300000] [--whole] [--xl] [--skip-steps]
 
 On its own stack instance (`GRAPHGRAM_BENCH_STACK_NAME`, `GRAPHGRAM_BENCH_PORT_OFFSET`; Neo4j
 memory sized by ops.stack unless `GRAPHGRAM_BENCH_NEO4J_HEAP` / `_PAGECACHE` are set), it
-generates the preset once and measures, as relationships per second:
+measures, as relationships per second (wall) and per CPU-second (this process, its workers and
+the Neo4j server, or the importer's JVM):
 
-1. bulk end to end: generation (timed on its own, rows kept for the other steps), CSV,
-   `neo4j-admin database import`, server start, indexes online (the CSV is kept);
+1. bulk end to end: generation + CSV (in one process per core), `neo4j-admin database import`,
+   server start, indexes online (the CSV is kept for step 2);
 2. the importer alone on that same CSV;
 3. row at a time: one statement per FOLLOWS row (the first `--baseline-rows`);
 4. today's UNWIND (before issue 13): map rows, 5,000 per transaction, one at a time, on the
    first `--follow-rows` FOLLOWS rows;
-5. the new online path on the same FOLLOWS rows, with 1 and with 2 transactions in flight
-   (`--whole`: then on the whole preset).
+5. online options on the same FOLLOWS rows: the loader (list rows, 10,000 per transaction) with
+   1 and with 2 transactions in flight; 50,000 rows per transaction; `CALL { } IN 2 CONCURRENT
+   TRANSACTIONS`; both ends matched by element id from a map built once (`--whole`: then the
+   loader on the whole preset).
 
 `--xl` also times `graphgram seed --preset xl` from an empty store to an API answering with the
-graph (wall time). Figures go to bench/results/seed.json.
+graph (wall time; `--skip-steps` for that alone). Figures go to bench/results/seed.json, with
+the load average before, between and after.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import time
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +46,10 @@ from graph.admin import wipe
 from graph.driver import make_driver
 from graphgram.settings import Settings
 from ops.stack import ApiService, Neo4jService, up
-from seed.bulk import bulk_load, children_cpu, import_csv, import_heap
+from seed.bulk import Spec, bulk_load, children_cpu, import_csv, import_heap
 from seed.cli import END_MS, run_seed
-from seed.generator import PRESETS, Frame, Row, frames, relationship_count
-from seed.loader import DEMO_PASSWORD, load
+from seed.generator import PRESETS, Frame, Row, frames, relationship_count, stream
+from seed.loader import BATCH, DEMO_PASSWORD, load
 
 console = Console()
 
@@ -116,16 +124,39 @@ def todays_unwind(driver: Driver, settings: Settings, rows: list[Row]) -> float:
     return time.perf_counter() - started
 
 
-def _only(graph: list[Frame], *phases: str) -> list[Frame]:
-    return [frame for frame in graph if frame.phase in phases]
+def batches(driver: Driver, settings: Settings, name: str, rows: list[Row], size: int) -> None:
+    """One managed transaction per `size` rows, one at a time."""
+    for start in range(0, len(rows), size):
+        driver.execute_query(
+            query(name), {"rows": rows[start : start + size]}, database_=settings.neo4j_database
+        )
 
 
-def _rows(graph: list[Frame], phase: str, limit: int) -> list[Row]:
+def concurrent(driver: Driver, settings: Settings, rows: list[Row], size: int) -> None:
+    """`CALL { } IN 2 CONCURRENT TRANSACTIONS` (needs auto-commit transactions)."""
+    with driver.session(database=settings.neo4j_database) as session:
+        for start in range(0, len(rows), size):
+            rows_now = {"rows": rows[start : start + size]}
+            session.run(query("seed/follows_concurrent"), rows_now).consume()
+
+
+def by_element_id(driver: Driver, settings: Settings, rows: list[Row]) -> None:
+    """Both ends matched by element id, from a map of every user built once (timed with it)."""
+    records, _, _ = driver.execute_query(
+        query("seed/user_element_ids"), database_=settings.neo4j_database
+    )
+    element = {r["id"]: r["element"] for r in records}
+    keyed = [(a, b, i, t, element[a], element[b]) for a, b, i, t in rows]
+    batches(driver, settings, "seed/follows_by_element_id", keyed, BATCH)
+
+
+def _rows(graph: Iterable[Frame], phase: str, limit: int) -> list[Row]:
     rows: list[Row] = []
-    for frame in _only(graph, phase):
-        rows += frame.rows()
-        if len(rows) >= limit:
-            break
+    for frame in graph:
+        if frame.phase == phase:
+            rows += frame.rows()
+            if len(rows) >= limit:
+                break
     return rows[:limit]
 
 
@@ -137,6 +168,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=None, help="a cut of the preset")
     parser.add_argument("--whole", action="store_true", help="online path on the whole preset too")
     parser.add_argument("--xl", action="store_true", help="also time the xl preset end to end")
+    parser.add_argument("--skip-steps", action="store_true", help="only the xl run (with --xl)")
     args = parser.parse_args()
 
     settings = _settings()
@@ -145,98 +177,108 @@ def main() -> None:
     secret = PasswordHasher().hash(DEMO_PASSWORD)
     preset = PRESETS[args.preset]
     result: dict[str, Any] = {"preset": args.preset, "users": args.users or preset.users}
-    service = Neo4jService(settings)
+    result["load_average_at_start"] = os.getloadavg()
+    if not args.skip_steps:
+        result.update(steps(settings, args, secret))
+    if args.xl:
+        result.update(xl_end_to_end(settings))
+    result["load_average_at_end"] = os.getloadavg()
+    report("seed", "seeding speed (same rows, same run)", result)
 
-    with console.status(f"generating {args.preset} in memory"):
-        started, cpu = time.perf_counter(), time.process_time()
-        graph = list(frames(preset, seed=42, days=90, end_ms=END_MS, users=args.users))
-        result["generate_s"] = time.perf_counter() - started
-        generate_cpu = time.process_time() - cpu
-    counts: dict[str, int] = {}
-    for frame in graph:
-        counts[frame.phase] = counts.get(frame.phase, 0) + len(frame)
-    rels = relationship_count(counts)
-    result["relationships"] = rels
-    result["generate_rels_per_s"] = rels / result["generate_s"]
-    follows = _rows(graph, "follows", args.follow_rows)
+
+def steps(settings: Settings, args: argparse.Namespace, secret: str) -> dict[str, Any]:
+    preset = PRESETS[args.preset]
+    result: dict[str, Any] = {}
+    service = Neo4jService(settings)
+    spec = Spec(preset, seed=42, days=90, end_ms=END_MS, users=args.users)
 
     # 1-2. bulk end to end (generation included), then the importer alone on the same CSV.
-    with console.status("bulk: CSV, import, start, indexes"):
-        bulk = bulk_load(settings, graph, secret, keep_csv=True)
-    result["bulk_csv_s"] = bulk.csv.seconds
-    result["bulk_csv_cpu_s"] = bulk.csv.cpu_s
-    result["bulk_import_cpu_s"] = bulk.import_cpu_s
+    with console.status("bulk: generation + CSV, import, start, indexes"):
+        bulk = bulk_load(settings, spec, secret, keep_csv=True)
+    rels = relationship_count(bulk.csv.rows)
+    result["relationships"] = rels
+    result["bulk_generate_and_csv_s"] = bulk.csv.seconds
+    result["bulk_generate_and_csv_cpu_s"] = bulk.csv.cpu_s
     result["bulk_import_s"] = bulk.import_s
-    result["bulk_start_and_indexes_s"] = bulk.start_s + bulk.schema_s
-    result["bulk_load_rels_per_s"] = rels / (
-        result["generate_s"] + bulk.csv.seconds + bulk.import_s
-    )
-    result["bulk_served_rels_per_s"] = rels / (result["generate_s"] + bulk.seconds)
+    result["bulk_import_cpu_s"] = bulk.import_cpu_s
+    result["bulk_start_s"] = bulk.start_s
+    result["bulk_indexes_s"] = bulk.schema_s
+    result["bulk_load_rels_per_s"] = rels / (bulk.csv.seconds + bulk.import_s)
+    result["bulk_load_rels_per_cpu_s"] = rels / (bulk.csv.cpu_s + bulk.import_cpu_s)
+    result["bulk_served_rels_per_s"] = rels / bulk.seconds
     result["store_gib"] = bulk.store_bytes / 1024**3
     result["neo4j_memory"] = bulk.memory
+    result["load_average_after_bulk"] = os.getloadavg()
     with console.status("importer alone on the same CSV"):
         service.stop()
         cpu = children_cpu()
         alone = import_csv(service, bulk.csv.directory, settings.neo4j_database, heap=import_heap())
         alone_cpu = children_cpu() - cpu
+    shutil.rmtree(bulk.csv.directory, ignore_errors=True)
     result["importer_alone_s"] = alone
     result["importer_alone_rels_per_s"] = rels / alone
+    result["importer_alone_rels_per_cpu_s"] = rels / alone_cpu
     result["bulk_load_vs_importer_alone"] = result["bulk_load_rels_per_s"] / (rels / alone)
     write_result("seed", result)  # so far, in case a later step fails
 
     # 3-5. online paths, from a graph holding only the users (imported: quick to reset).
     with console.status("resetting to the users only"):
-        bulk_load(settings, _only(graph, "hashtags", "users"), secret)
-    steps: dict[str, tuple[int, Meter]] = {}
+        bulk_load(settings, replace(spec, nodes_only=True), secret)
+    follows = _rows(
+        frames(preset, seed=42, days=90, end_ms=END_MS, users=args.users),
+        "follows",
+        args.follow_rows,
+    )
+    runs: dict[str, tuple[int, Callable[[Driver], Any]]] = {
+        "row_at_a_time": (
+            args.baseline_rows,
+            lambda d: row_at_a_time(d, settings, follows[: args.baseline_rows]),
+        ),
+        "todays_unwind": (len(follows), lambda d: todays_unwind(d, settings, follows)),
+        "online_1_in_flight": (
+            len(follows),
+            lambda d: load(d, settings, [("follows", follows)], secret, workers=1),
+        ),
+        "online_2_in_flight": (
+            len(follows),
+            lambda d: load(d, settings, [("follows", follows)], secret, workers=2),
+        ),
+        "online_50k_per_transaction": (
+            len(follows),
+            lambda d: batches(d, settings, "seed/follows", follows, 50_000),
+        ),
+        "online_concurrent_transactions": (
+            len(follows),
+            lambda d: concurrent(d, settings, follows, BATCH),
+        ),
+        "online_by_element_id": (len(follows), lambda d: by_element_id(d, settings, follows)),
+    }
+    meters: dict[str, tuple[int, Meter]] = {}
     with make_driver(settings) as driver:
-        sample = follows[: args.baseline_rows]
-        with console.status(f"row at a time: {len(sample):,} FOLLOWS"), Meter(settings) as m:
-            row_at_a_time(driver, settings, sample)
-        steps["row_at_a_time"] = (len(sample), m)
-        _drop_follows(driver, settings)
-        with console.status(f"today's UNWIND: {len(follows):,} FOLLOWS"), Meter(settings) as m:
-            todays_unwind(driver, settings, follows)
-        steps["todays_unwind"] = (len(follows), m)
-        _drop_follows(driver, settings)
-        for workers in (1, 2):
-            with (
-                console.status(f"online, {workers} in flight: {len(follows):,} FOLLOWS"),
-                Meter(settings) as m,
-            ):
-                load(driver, settings, [("follows", follows)], secret, workers=workers)
-            steps[f"online_{workers}_in_flight"] = (len(follows), m)
+        for name, (count, run) in runs.items():
+            with console.status(f"{name}: {count:,} FOLLOWS"), Meter(settings) as m:
+                run(driver)
+            meters[name] = (count, m)
             _drop_follows(driver, settings)
-        best = min((1, 2), key=lambda w: steps[f"online_{w}_in_flight"][1].wall)
         if args.whole:
             with console.status("wiping"):
                 wipe(driver, settings)
+            chunks = stream(preset, seed=42, days=90, end_ms=END_MS, users=args.users)
             with console.status(f"online: the whole {args.preset} preset"), Meter(settings) as m:
-                load(driver, settings, ((f.phase, f.rows()) for f in graph), secret, workers=best)
-            steps["online_whole_preset"] = (rels, m)
-    for name, (count, meter) in steps.items():
+                load(driver, settings, chunks, secret)
+            meters["online_whole_preset"] = (rels, m)
+    for name, (count, meter) in meters.items():
         result[f"{name}_rels_per_s"] = count / meter.wall
         result[f"{name}_rels_per_cpu_s"] = count / meter.cpu
     slow = result["row_at_a_time_rels_per_s"]
-    today = result["todays_unwind_rels_per_s"]
-    online = result[f"online_{best}_in_flight_rels_per_s"]
-    result["follows_rows"] = len(follows)
-    result["online_workers_chosen"] = best
-    result["todays_unwind_vs_row_at_a_time"] = today / slow
-    result["online_vs_todays_unwind"] = online / today
-    result["online_vs_row_at_a_time"] = online / slow
-    result["bulk_load_vs_row_at_a_time"] = result["bulk_load_rels_per_s"] / slow
-    result["bulk_load_vs_online"] = result["bulk_load_rels_per_s"] / online
-    result["bulk_load_rels_per_cpu_s"] = rels / (generate_cpu + bulk.csv.cpu_s + bulk.import_cpu_s)
-    result["importer_alone_rels_per_cpu_s"] = rels / alone_cpu
-    result["online_vs_todays_unwind_per_cpu_s"] = (
-        result[f"online_{best}_in_flight_rels_per_cpu_s"] / result["todays_unwind_rels_per_cpu_s"]
+    for name in [*meters, "bulk_load", "importer_alone"]:
+        result[f"{name}_vs_row_at_a_time"] = result[f"{name}_rels_per_s"] / slow
+    result["online_vs_todays_unwind"] = (
+        result["online_1_in_flight_rels_per_s"] / result["todays_unwind_rels_per_s"]
     )
-    result["load_average_1m"] = os.getloadavg()[0]
-    del graph, follows
-
-    if args.xl:
-        result.update(xl_end_to_end(settings))
-    report("seed", "seeding speed (same rows, same run)", result)
+    result["follows_rows"] = len(follows)
+    result["load_average_after_online"] = os.getloadavg()
+    return result
 
 
 def xl_end_to_end(settings: Settings) -> dict[str, Any]:

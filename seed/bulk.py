@@ -10,16 +10,17 @@ Nothing but the compact lookups the generator keeps is held in memory.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 import resource
 import shutil
 import time
 from collections.abc import Callable, Iterable
-from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -27,7 +28,28 @@ from cypher import names, query, statements
 from graph.driver import make_driver
 from graphgram.settings import Settings
 from ops.stack import Neo4jService, store_bytes
-from seed.generator import COMMENTS, TAGS, Bytes, Frame, Ints, texts
+from seed.generator import (
+    BLOCK,
+    COMMENTS,
+    TAGS,
+    Bytes,
+    Frame,
+    Ints,
+    Plan,
+    Preset,
+    World,
+    captions,
+    engagement_block,
+    follows_block,
+    link_follows,
+    plan_posts,
+    post_columns,
+    posts_block,
+    set_last_likes,
+    set_posts,
+    setup,
+    texts,
+)
 
 # file stem -> (header, node label or relationship type, is a node file). Nodes are numbered
 # (`--id-type=integer`: the importer maps numbers far faster than 26-character strings); the
@@ -154,10 +176,10 @@ class CsvReport:
     directory: Path
     rows: dict[str, int]  # per generator phase
     seconds: float
-    cpu_s: float  # this process's CPU time: the wall time on an idle machine
+    cpu_s: float  # this process's and its workers' CPU time
 
 
-def _write_frame(out: dict[str, BinaryIO], frame: Frame, secret: str) -> None:
+def _write_frame(out: _Parts, frame: Frame, secret: str) -> None:
     w, c, ids, phase = frame.world, frame.cols, frame.ids, frame.phase
     if not len(frame):
         return
@@ -230,68 +252,179 @@ def _write_frame(out: dict[str, BinaryIO], frame: Frame, secret: str) -> None:
         raise ValueError(f"no CSV layout for phase {phase!r}")
 
 
-def _write_posts(out: BinaryIO, posts: list[Frame]) -> None:
-    """Posts go last: each carries its newest like (known once the likes are generated), which
-    the notifications migration would otherwise compute for every post of the new store."""
-    for frame in posts:
-        w, c = frame.world, frame.cols
-        post = c["post"]
-        liked = w.last_like_ts[post] >= 0
-        last = [""] * len(frame)
-        last_at = [""] * len(frame)
-        where = np.flatnonzero(liked).tolist()
-        for at, lid, lts in zip(
-            where,
-            texts(w.last_like[post[liked]]),
-            texts(isos(w.last_like_ts[post[liked]])),
-            strict=True,
-        ):
-            last[at], last_at[at] = lid, lts
-        out.write(
-            "".join(
-                f"{i},{pid},{_text(x)},{t},{a},{ll},{la}\n"
-                for i, pid, x, t, a, ll, la in zip(
-                    post.tolist(),
-                    texts(frame.ids["id"]),
-                    frame.text,
-                    texts(isos(c["ts"])),
-                    texts(w.uid[c["author"]]),
-                    last,
-                    last_at,
-                    strict=True,
-                )
-            ).encode()
-        )
+def _write_posts(out: BinaryIO, w: World, start: int, end: int) -> None:
+    """Posts start..end, written with their engagement: each carries its newest like (known
+    once the likes are drawn), which the notifications migration would otherwise compute for
+    every post of the new store."""
+    post = np.arange(start, end, dtype=np.int64)
+    liked = w.last_like_ts[post] >= 0
+    last = [""] * len(post)
+    last_at = [""] * len(post)
+    for at, lid, lts in zip(
+        np.flatnonzero(liked).tolist(),
+        texts(w.last_like[post[liked]]),
+        texts(isos(w.last_like_ts[post[liked]])),
+        strict=True,
+    ):
+        last[at], last_at[at] = lid, lts
+    out.write(
+        "".join(
+            f"{i},{pid},{_text(x)},{t},{a},{ll},{la}\n"
+            for i, pid, x, t, a, ll, la in zip(
+                post.tolist(),
+                texts(w.post_uid[post]),
+                captions(w, w.post_code[post], w.post_mention[post]),
+                texts(isos(w.post_ts[post])),
+                texts(w.uid[w.post_owner[post]]),
+                last,
+                last_at,
+                strict=True,
+            )
+        ).encode()
+    )
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Which graph to write: a preset, cut to `users` if given, from `seed`."""
+
+    preset: Preset
+    seed: int
+    days: int
+    end_ms: int
+    users: int | None = None
+    nodes_only: bool = False  # only the users and hashtags (a reset for benchmarks)
+
+
+class _Parts:
+    """One worker's part of each CSV file (the importer reads a header and any parts)."""
+
+    def __init__(self, directory: Path, name: str) -> None:
+        self.directory, self.name = directory, name
+        self.files: dict[str, BinaryIO] = {}
+
+    def __getitem__(self, stem: str) -> BinaryIO:
+        if stem not in self.files:
+            path = self.directory / f"{stem}.part-{self.name}.csv"
+            self.files[stem] = path.open("ab", buffering=1 << 20)
+        return self.files[stem]
+
+    def close(self) -> None:
+        for f in self.files.values():
+            f.close()
+        self.files.clear()
+
+
+# What forked workers see: set before each phase's pool is forked, read-only in the workers.
+_JOB: tuple[Plan, Path, str] | None = None
+
+
+def _task(phase: str, block: int) -> tuple[dict[str, int], Any]:
+    """One block of one phase, written to this worker's parts; returns rows per generator
+    phase and what the parent needs for the next phases."""
+    assert _JOB is not None
+    plan, directory, secret = _JOB
+    parts = _Parts(directory, str(os.getpid()))
+    keep: Any = None
+    try:
+        if phase == "users":
+            w = plan.world
+            made = [Frame("users", w, {"user": np.arange(block, min(block + BLOCK, w.n))})]
+        elif phase == "follows":
+            made = follows_block(plan, block)
+            keep = (made[0].cols["a"].astype(np.int32), made[0].cols["b"].astype(np.int32))
+        elif phase == "posts":
+            made = posts_block(plan, block)
+            keep = post_columns(made[0])
+        else:
+            made, last = engagement_block(plan, block)
+            set_last_likes(plan, block, last)
+            end = min(block + BLOCK, len(plan.world.post_owner))
+            _write_posts(parts["posts"], plan.world, block, end)
+        for frame in made:
+            _write_frame(parts, frame, secret)
+    finally:
+        parts.close()
+    counts: dict[str, int] = {}
+    for frame in made:
+        counts[frame.phase] = counts.get(frame.phase, 0) + len(frame)
+    return counts, keep
+
+
+def _run(
+    phase: str, blocks: range, workers: int, progress: Progress | None, rows: dict[str, int]
+) -> list[Any]:
+    """Every block of a phase, in `workers` forked processes (each sees the plan as it is
+    now); returns what each block kept, in block order."""
+    jobs = [(phase, block) for block in blocks]
+    kept: list[Any] = []
+
+    def collect(results: Iterable[tuple[dict[str, int], Any]]) -> None:
+        for counts, keep in results:
+            for name, count in counts.items():
+                rows[name] = rows.get(name, 0) + count
+                if progress:
+                    progress(name, rows[name], 0)
+            kept.append(keep)
+
+    if workers <= 1 or len(jobs) <= 1:
+        collect(_task(*job) for job in jobs)
+    else:
+        pool = multiprocessing.get_context("fork").Pool(workers)
+        try:
+            collect(pool.imap(_star, jobs))
+        finally:
+            pool.close()
+            pool.join()
+    return kept
+
+
+def _star(job: tuple[str, int]) -> tuple[dict[str, int], Any]:
+    return _task(*job)
 
 
 def write_csv(
-    chunks: Iterable[Frame], directory: Path, password_hash: str, progress: Progress | None = None
+    spec: Spec,
+    directory: Path,
+    password_hash: str,
+    progress: Progress | None = None,
+    workers: int = 0,
 ) -> CsvReport:
-    """Write every frame as it arrives (posts at the end); returns rows written per phase."""
-    started, cpu = time.perf_counter(), time.process_time()
+    """Generate the graph and write it as CSV parts, block by block in `workers` processes
+    (default: one per core); returns rows written per generator phase."""
+    global _JOB
+    started, cpu, children = time.perf_counter(), time.process_time(), children_cpu()
+    workers = workers or os.cpu_count() or 1
     if directory.exists():
         shutil.rmtree(directory)
     directory.mkdir(parents=True)
     for stem, (header, _, _) in FILES.items():
         (directory / f"{stem}.header.csv").write_text(header + "\n")
+    plan, first = setup(
+        spec.preset, seed=spec.seed, days=spec.days, end_ms=spec.end_ms, users=spec.users
+    )
     rows: dict[str, int] = {}
     secret = _text(password_hash)
-    posts: list[Frame] = []
-    with ExitStack() as stack:
-        out: dict[str, BinaryIO] = {
-            stem: stack.enter_context((directory / f"{stem}.csv").open("wb", buffering=1 << 20))
-            for stem in FILES
-        }
-        for frame in chunks:
-            phase = frame.phase
-            rows[phase] = rows.get(phase, 0) + len(frame)
-            _write_frame(out, frame, secret)
-            if phase == "posts":
-                posts.append(frame)
-            if progress:
-                progress(phase, rows[phase], 0)
-        _write_posts(out["posts"], posts)
-    return CsvReport(directory, rows, time.perf_counter() - started, time.process_time() - cpu)
+    _JOB = (plan, directory, secret)
+    try:
+        parts = _Parts(directory, "main")
+        for frame in first:
+            if frame.phase != "users" and not (spec.nodes_only and frame.phase == "blocks"):
+                rows[frame.phase] = rows.get(frame.phase, 0) + len(frame)
+                _write_frame(parts, frame, secret)
+        for stem in FILES:
+            parts[stem]  # every file has a part, if only an empty one
+        parts.close()
+        _run("users", plan.user_blocks(), workers, progress, rows)
+        if not spec.nodes_only:
+            link_follows(plan, _run("follows", plan.user_blocks(), workers, progress, rows))
+            plan_posts(plan)
+            set_posts(plan, _run("posts", plan.user_blocks(), workers, progress, rows))
+            _run("engagement", plan.post_blocks(), workers, progress, rows)
+    finally:
+        _JOB = None
+    cpu_s = time.process_time() - cpu + children_cpu() - children
+    return CsvReport(directory, rows, time.perf_counter() - started, cpu_s)
 
 
 def import_arguments(directory: Path, database: str) -> list[str]:
@@ -304,7 +437,8 @@ def import_arguments(directory: Path, database: str) -> list[str]:
         f"--report-file={directory / 'import.report'}",  # bad entries, if any; not in the CWD
     ]
     for stem, (_, name, is_node) in FILES.items():
-        files = f"{directory / stem}.header.csv,{directory / stem}.csv"
+        parts = sorted(directory.glob(f"{stem}.part-*.csv"))
+        files = ",".join(str(f) for f in [directory / f"{stem}.header.csv", *parts])
         args.append(f"--{'nodes' if is_node else 'relationships'}={name}={files}")
     return [*args, "--skip-duplicate-nodes=false", "--high-parallel-io=on", database]
 
@@ -399,16 +533,17 @@ class BulkReport:
 
 def bulk_load(
     settings: Settings,
-    chunks: Iterable[Frame],
+    spec: Spec,
     password_hash: str,
     *,
     progress: Progress | None = None,
     keep_csv: bool = False,
+    workers: int = 0,
 ) -> BulkReport:
     """Generate to CSV, import into a stopped server, start it and build the schema."""
     service = Neo4jService(settings)
     directory = service.import_dir / "seed"
-    csv = write_csv(chunks, directory, password_hash, progress)
+    csv = write_csv(spec, directory, password_hash, progress, workers)
     if progress:
         progress("stop server", 0, 1)
     service.install(lambda _: None)

@@ -28,7 +28,7 @@ from rich.table import Table
 from graph.driver import make_driver
 from graph.schema import migrate
 from graphgram.settings import Settings, get_settings
-from seed.generator import PRESETS, frames, relationship_count, stream
+from seed.generator import PRESETS, relationship_count, stream
 from seed.loader import (
     DEMO_PASSWORD,
     WORKERS,
@@ -136,10 +136,10 @@ def run_seed(
         started = time.perf_counter()
         details: dict[str, float] = {}
         if method == "bulk":
-            from seed.bulk import bulk_load
+            from seed.bulk import Spec, bulk_load
 
-            columns = frames(PRESETS[preset], seed=seed, days=days, end_ms=END_MS, users=users)
-            bulk = bulk_load(settings, columns, password_hash, progress=progress)
+            spec = Spec(PRESETS[preset], seed=seed, days=days, end_ms=END_MS, users=users)
+            bulk = bulk_load(settings, spec, password_hash, progress=progress)
             rows = bulk.csv.rows
             details = {
                 "generate_and_csv_s": bulk.csv.seconds,

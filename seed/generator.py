@@ -305,6 +305,8 @@ class World:
     post_uid: Bytes = field(default_factory=lambda: np.empty((0, 26), np.uint8))
     post_owner: Ints = field(default_factory=lambda: np.empty(0, np.int64))
     post_ts: Ints = field(default_factory=lambda: np.empty(0, np.int64))
+    post_code: Ints = field(default_factory=lambda: np.empty(0, np.int64))  # see captions()
+    post_mention: Ints = field(default_factory=lambda: np.empty(0, np.int64))  # user, or -1
     # Each post's newest like (what the notifications migration would compute), -1 if none.
     last_like: Bytes = field(default_factory=lambda: np.empty((0, 26), np.uint8))
     last_like_ts: Ints = field(default_factory=lambda: np.empty(0, np.int64))
@@ -337,13 +339,12 @@ class World:
 class Frame:
     """One block of one phase as columns: `cols` holds integer indexes into the world's users,
     posts and comments, epoch millis and small codes; `ids` holds (m, 26) ULID byte arrays
-    (the rows' own ids, and ids of nodes the world does not keep); `text` holds captions."""
+    (the rows' own ids, and ids of nodes the world does not keep)."""
 
     phase: str
     world: World
     cols: dict[str, Ints]
     ids: dict[str, Bytes] = field(default_factory=dict)
-    text: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(next(iter(self.cols.values())))
@@ -380,7 +381,7 @@ class Frame:
                 zip(
                     texts(ids["id"]),
                     texts(w.uid[c["author"]]),
-                    self.text,
+                    captions(w, c["code"], c["mention"]),
                     c["ts"].tolist(),
                     strict=True,
                 )
@@ -428,11 +429,35 @@ class Frame:
         raise ValueError(f"unknown phase {phase!r}")
 
 
-def frames(
+@dataclass
+class Plan:
+    """A preset's draws that every block depends on: the world (users, blocks, and as phases
+    complete, follows and posts), follower appeal, the hard cases' accounts and posts."""
+
+    preset: Preset
+    seed: int
+    end_ms: int
+    world: World
+    cum: Floats  # cumulative appeal: follow targets are drawn from it
+    heavy: Bools
+    power: list[int]
+    firsts: list[int]
+    post_offsets: Ints = field(default_factory=lambda: np.empty(0, np.int64))
+    liked: int = -1  # the hard cases' posts: their authors' first (oldest) posts
+    thread: int = -1
+
+    def user_blocks(self) -> range:
+        return range(0, self.world.n, BLOCK)
+
+    def post_blocks(self) -> range:
+        return range(0, len(self.world.post_owner), BLOCK)
+
+
+def setup(
     preset: Preset, *, seed: int, days: int, end_ms: int, users: int | None = None
-) -> Iterator[Frame]:
-    """The whole graph as column frames, phase by phase, nodes before the relationships that
-    use them (each block's frames of one phase in turn)."""
+) -> tuple[Plan, list[Frame]]:
+    """Users, blocks and appeal from one generator seeded by `seed`; returns the plan and the
+    hashtag, user and block frames."""
     rng = _rng(seed, 0, 0)
     hard = preset.hard
     named = [*DEMO_ACCOUNTS]
@@ -458,9 +483,11 @@ def frames(
         private=private,
         in_block=np.zeros(n, dtype=np.bool_),
     )
-    yield Frame("hashtags", w, {"tag": np.arange(len(TAGS), dtype=np.int64)})
+    out = [Frame("hashtags", w, {"tag": np.arange(len(TAGS), dtype=np.int64)})]
     for block in range(0, n, BLOCK):
-        yield Frame("users", w, {"user": np.arange(block, min(block + BLOCK, n), dtype=np.int64)})
+        out.append(
+            Frame("users", w, {"user": np.arange(block, min(block + BLOCK, n), dtype=np.int64)})
+        )
 
     # Blocks first, so no follow is ever generated across one. Named accounts neither block
     # nor get blocked, so their hard cases stay exactly as documented.
@@ -476,14 +503,49 @@ def frames(
     ts = since + _scaled(rng, end_ms + 1 - since)
     w.blocked = np.sort(np.concatenate([a * n + b, b * n + a]))
     w.in_block[a] = w.in_block[b] = True
-    yield Frame("blocks", w, {"a": a, "b": b, "ts": ts}, {"id": ulids(ts, _bits(rng, len(a)))})
+    out.append(
+        Frame("blocks", w, {"a": a, "b": b, "ts": ts}, {"id": ulids(ts, _bits(rng, len(a)))})
+    )
 
     appeal = rng.pareto(1.2, n) + 1.0
     for i in range(min(3, n)):
         appeal[i] = appeal.max() * 2  # the demo accounts are celebrities, carol the biggest
-    yield from _follows(w, preset, seed, end_ms, np.cumsum(appeal))
-    yield from _posts(w, preset, seed, end_ms)
-    yield from _engagement(w, preset, seed, end_ms)
+    heavy = np.zeros(n, dtype=np.bool_)
+    power: list[int] = []
+    firsts: list[int] = []  # authors whose first post is a hard case: they must post
+    if hard:
+        heavy[[w.usernames.index(u) for u in hard.heavy_viewers]] = True
+        power = [w.usernames.index(u) for u in hard.power_users]
+        firsts = [w.usernames.index(u) for u in (hard.liked_author, hard.thread_author)]
+    plan = Plan(preset, seed, end_ms, w, np.cumsum(appeal), heavy, power, firsts)
+    return plan, out
+
+
+def frames(
+    preset: Preset, *, seed: int, days: int, end_ms: int, users: int | None = None
+) -> Iterator[Frame]:
+    """The whole graph as column frames, phase by phase, nodes before the relationships that
+    use them (each block's frames of one phase in turn). Every block draws from its own
+    generator, so blocks can also be made in any order or in parallel (`seed.bulk`)."""
+    plan, first = setup(preset, seed=seed, days=days, end_ms=end_ms, users=users)
+    yield from first
+    follows: list[tuple[Ints, Ints]] = []
+    for block in plan.user_blocks():
+        made = follows_block(plan, block)
+        follows.append((made[0].cols["a"], made[0].cols["b"]))
+        yield from made
+    link_follows(plan, follows)
+    plan_posts(plan)
+    posts: list[PostColumns] = []
+    for block in plan.user_blocks():
+        made = posts_block(plan, block)
+        posts.append(post_columns(made[0]))
+        yield from made
+    set_posts(plan, posts)
+    for block in plan.post_blocks():
+        made, last = engagement_block(plan, block)
+        set_last_likes(plan, block, last)
+        yield from made
 
 
 def _distinct_in_order(values: Ints, limit: int) -> Ints:
@@ -491,198 +553,241 @@ def _distinct_in_order(values: Ints, limit: int) -> Ints:
     return values[np.sort(first)[:limit]]
 
 
-def _follows(w: World, preset: Preset, seed: int, end_ms: int, cum: Floats) -> Iterator[Frame]:
-    """Heavy-tailed out-degree, targets by appeal; some follows of private accounts pend."""
-    n = w.n
-    heavy = np.zeros(n, dtype=np.bool_)
-    heavy_ids = [w.usernames.index(u) for u in preset.hard.heavy_viewers] if preset.hard else []
-    heavy[heavy_ids] = True
-    total, lower = float(cum[-1]), cum[: n - 1]
-    kept: list[tuple[Ints, Ints]] = []
-    for block in range(0, n, BLOCK):
-        end = min(block + BLOCK, n)
-        rng = _rng(seed, 1, block)
-        want = np.minimum(n - 1, np.maximum(1, rng.exponential(preset.follows_mean, end - block)))
-        want = want.astype(np.int64)
-        mine = [h for h in heavy_ids if block <= h < end]
-        want[[h - block for h in mine]] = 0
-        src = np.repeat(np.arange(block, end, dtype=np.int64), want)
-        parts = [(src, np.searchsorted(lower, rng.random(len(src)) * total, side="right"))]
-        for h in mine:
-            # by appeal first; uniformly once the tail is too thin to fill (small n)
-            goal = min(preset.hard.viewer_follows if preset.hard else 0, (n - 1) // 2)
-            draws = np.concatenate(
-                [
-                    np.searchsorted(lower, rng.random(goal * 20) * total, side="right"),
-                    _scaled(rng, np.full(goal * 30, n, dtype=np.int64)),
-                ]
-            )
-            draws = draws[(draws != h) & ~w.is_blocked(np.full(len(draws), h), draws)]
-            chosen = _distinct_in_order(draws, goal)
-            parts.append((np.full(len(chosen), h, dtype=np.int64), chosen))
-        src = np.concatenate([p[0] for p in parts])
-        dst = np.concatenate([p[1] for p in parts]).astype(np.int64)
-        ok = (src != dst) & ~w.is_blocked(src, dst)
-        pairs = np.unique(src[ok] * n + dst[ok])  # in (follower, followee) order
-        src, dst = pairs // n, pairs % n
-        first = np.maximum(w.joined[src], w.joined[dst])
-        ts = first + _scaled(rng, end_ms - first)
-        ids = ulids(ts, _bits(rng, len(src)))
-        pending = w.private[dst] & ~heavy[src] & (rng.random(len(src)) < 0.2)
-        done = ~pending
-        yield Frame(
-            "follows", w, {"a": src[done], "b": dst[done], "ts": ts[done]}, {"id": ids[done]}
+def follows_block(plan: Plan, block: int) -> list[Frame]:
+    """One block of followers: heavy-tailed out-degree, targets by appeal; some follows of
+    private accounts stay pending requests. Returns [follows, requests]."""
+    w, preset, n = plan.world, plan.preset, plan.world.n
+    total, lower = float(plan.cum[-1]), plan.cum[: n - 1]
+    end = min(block + BLOCK, n)
+    rng = _rng(plan.seed, 1, block)
+    want = np.minimum(n - 1, np.maximum(1, rng.exponential(preset.follows_mean, end - block)))
+    want = want.astype(np.int64)
+    mine = np.flatnonzero(plan.heavy[block:end]).tolist()
+    want[mine] = 0
+    src = np.repeat(np.arange(block, end, dtype=np.int64), want)
+    parts = [(src, np.searchsorted(lower, rng.random(len(src)) * total, side="right"))]
+    for h in (block + i for i in mine):
+        # by appeal first; uniformly once the tail is too thin to fill (small n)
+        goal = min(preset.hard.viewer_follows if preset.hard else 0, (n - 1) // 2)
+        draws = np.concatenate(
+            [
+                np.searchsorted(lower, rng.random(goal * 20) * total, side="right"),
+                _scaled(rng, np.full(goal * 30, n, dtype=np.int64)),
+            ]
         )
-        yield Frame(
+        draws = draws[(draws != h) & ~w.is_blocked(np.full(len(draws), h), draws)]
+        chosen = _distinct_in_order(draws, goal)
+        parts.append((np.full(len(chosen), h, dtype=np.int64), chosen))
+    src = np.concatenate([p[0] for p in parts])
+    dst = np.concatenate([p[1] for p in parts]).astype(np.int64)
+    ok = (src != dst) & ~w.is_blocked(src, dst)
+    pairs = np.unique(src[ok] * n + dst[ok])  # in (follower, followee) order
+    src, dst = pairs // n, pairs % n
+    first = np.maximum(w.joined[src], w.joined[dst])
+    ts = first + _scaled(rng, plan.end_ms - first)
+    ids = ulids(ts, _bits(rng, len(src)))
+    pending = w.private[dst] & ~plan.heavy[src] & (rng.random(len(src)) < 0.2)
+    done = ~pending
+    return [
+        Frame("follows", w, {"a": src[done], "b": dst[done], "ts": ts[done]}, {"id": ids[done]}),
+        Frame(
             "requests",
             w,
             {"a": src[pending], "b": dst[pending], "ts": ts[pending]},
             {"id": ids[pending]},
-        )
-        kept.append((src[done], dst[done]))
-    src = np.concatenate([k[0] for k in kept])
-    dst = np.concatenate([k[1] for k in kept])
-    every = np.arange(n + 1)
+        ),
+    ]
+
+
+def link_follows(plan: Plan, follows: list[tuple[Ints, Ints]]) -> None:
+    """Index the accepted follows (given per block, in block order) both ways."""
+    w = plan.world
+    src = np.concatenate([f[0] for f in follows])
+    dst = np.concatenate([f[1] for f in follows])
+    every = np.arange(w.n + 1)
     w.following, w.following_at = dst, np.searchsorted(src, every)
     order = np.argsort(dst, kind="stable")
     w.followers, w.followers_at = src[order], np.searchsorted(dst[order], every)
 
 
-def _posts(w: World, preset: Preset, seed: int, end_ms: int) -> Iterator[Frame]:
-    """Posts with Zipf-popular hashtags and the odd mention of someone the author follows."""
-    tag_cum = np.cumsum(1 / np.arange(1, len(TAGS) + 1))
-    tag_total = float(tag_cum[-1])
-    by_name = sorted(range(len(TAGS)), key=TAGS.__getitem__)  # name order -> tag
-    rank = np.argsort(np.array(by_name))  # tag -> its place in name order
-    power: list[int] = []
-    firsts: list[int] = []  # authors whose first post is a hard case: they must post
-    if preset.hard:
-        hard = preset.hard
-        power = [w.usernames.index(u) for u in hard.power_users]
-        firsts = [w.usernames.index(u) for u in (hard.liked_author, hard.thread_author)]
-    captions: dict[int, str] = {}
-    post_uid, post_owner, post_ts = [], [], []
-    offset = 0
-    for block in range(0, w.n, BLOCK):
-        end = min(block + BLOCK, w.n)
-        rng = _rng(seed, 2, block)
-        count = rng.poisson(preset.posts_mean, end - block)
-        for a in firsts:
-            if block <= a < end:
-                count[a - block] = max(count[a - block], 1)
-        for a in power:
-            if block <= a < end and preset.hard:
-                count[a - block] = preset.hard.power_posts
-        author = np.repeat(np.arange(block, end, dtype=np.int64), count)
-        m = len(author)
-        joined = w.joined[author]
-        ts = joined + _scaled(rng, end_ms - joined)
-        ts = ts[np.lexsort((ts, author))]  # each author's posts oldest first
-        # up to three Zipf-popular tags, distinct, in name order
-        slots = rank[np.searchsorted(tag_cum, rng.random((m, 3)) * tag_total, side="right")]
-        slots[np.arange(3) >= _scaled(rng, np.full(m, 4, dtype=np.int64))[:, None]] = _NONE
-        slots.sort(axis=1)
-        slots[:, 1:][slots[:, 1:] == slots[:, :-1]] = _NONE
-        slots.sort(axis=1)
-        phrase = _scaled(rng, np.full(m, len(PHRASES), dtype=np.int64))
-        start = w.following_at[author]
-        follows = w.following_at[author + 1] - start
-        mentions = (follows > 0) & (rng.random(m) < 0.1)
-        who = w.following[start[mentions] + _scaled(rng, follows[mentions])]
-        ids = ulids(ts, _bits(rng, m))
-        post = np.arange(offset, offset + m, dtype=np.int64)
-        code = ((slots[:, 0] * 100 + slots[:, 1]) * 100 + slots[:, 2]) * 100 + phrase
-        text = []
-        for c in code.tolist():
-            caption = captions.get(c)
-            if caption is None:
-                slot = (c // 1_000_000, c // 10_000 % 100, c // 100 % 100)
-                caption = PHRASES[c % 100] + "".join(
-                    f" #{TAGS[by_name[t]]}" for t in slot if t < _NONE
-                )
-                captions[c] = caption
-            text.append(caption)
-        for at, u in zip(np.flatnonzero(mentions).tolist(), who.tolist(), strict=True):
-            text[at] += f" @{w.usernames[u]}"
-        yield Frame("posts", w, {"post": post, "author": author, "ts": ts}, {"id": ids}, text)
-        row, col = np.nonzero(slots < _NONE)
-        tag = np.array(by_name, dtype=np.int64)[slots[row, col]]
-        yield Frame("tags", w, {"post": post[row], "tag": tag}, {"post": ids[row]})
-        yield Frame(
+def _post_counts(plan: Plan, rng: np.random.Generator, block: int) -> Ints:
+    """How many posts each author of the block writes: the block generator's first draw."""
+    end = min(block + BLOCK, plan.world.n)
+    count = rng.poisson(plan.preset.posts_mean, end - block).astype(np.int64)
+    for a in plan.firsts:
+        if block <= a < end:
+            count[a - block] = max(count[a - block], 1)
+    for a in plan.power:
+        if block <= a < end and plan.preset.hard:
+            count[a - block] = plan.preset.hard.power_posts
+    return count
+
+
+def plan_posts(plan: Plan) -> None:
+    """Number the posts before writing them: each author block's first post."""
+    counts = [
+        int(_post_counts(plan, _rng(plan.seed, 2, block), block).sum())
+        for block in plan.user_blocks()
+    ]
+    plan.post_offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+
+
+_TAG_CUM = np.cumsum(1 / np.arange(1, len(TAGS) + 1))  # Zipf: the k-th tag weighs 1/k
+_BY_NAME = np.array(sorted(range(len(TAGS)), key=TAGS.__getitem__), dtype=np.int64)
+_RANK = np.argsort(_BY_NAME)  # tag -> its place in name order
+_CAPTIONS: dict[int, str] = {}
+
+
+def captions(w: World, code: Ints, mention: Ints) -> list[str]:
+    """Captions from their codes (phrase and up to three tags in name order) and mentions."""
+    out = []
+    for c in code.tolist():
+        caption = _CAPTIONS.get(c)
+        if caption is None:
+            slots = (c // 1_000_000, c // 10_000 % 100, c // 100 % 100)
+            caption = PHRASES[c % 100] + "".join(
+                f" #{TAGS[_BY_NAME[t]]}" for t in slots if t < _NONE
+            )
+            _CAPTIONS[c] = caption
+        out.append(caption)
+    for at in np.flatnonzero(mention >= 0).tolist():
+        out[at] += f" @{w.usernames[mention[at]]}"
+    return out
+
+
+def posts_block(plan: Plan, block: int) -> list[Frame]:
+    """Posts of one block of authors, with Zipf-popular hashtags and the odd mention of
+    someone the author follows. Returns [posts, tags, mentions]."""
+    w = plan.world
+    end = min(block + BLOCK, w.n)
+    rng = _rng(plan.seed, 2, block)
+    author = np.repeat(np.arange(block, end, dtype=np.int64), _post_counts(plan, rng, block))
+    m = len(author)
+    joined = w.joined[author]
+    ts = joined + _scaled(rng, plan.end_ms - joined)
+    ts = ts[np.lexsort((ts, author))]  # each author's posts oldest first
+    # up to three Zipf-popular tags, distinct, in name order
+    slots = _RANK[np.searchsorted(_TAG_CUM, rng.random((m, 3)) * _TAG_CUM[-1], side="right")]
+    slots[np.arange(3) >= _scaled(rng, np.full(m, 4, dtype=np.int64))[:, None]] = _NONE
+    slots.sort(axis=1)
+    slots[:, 1:][slots[:, 1:] == slots[:, :-1]] = _NONE
+    slots.sort(axis=1)
+    phrase = _scaled(rng, np.full(m, len(PHRASES), dtype=np.int64))
+    start = w.following_at[author]
+    follows = w.following_at[author + 1] - start
+    mentions = (follows > 0) & (rng.random(m) < 0.1)
+    mention = np.full(m, -1, dtype=np.int64)
+    mention[mentions] = w.following[start[mentions] + _scaled(rng, follows[mentions])]
+    ids = ulids(ts, _bits(rng, m))
+    offset = int(plan.post_offsets[block // BLOCK])
+    post = np.arange(offset, offset + m, dtype=np.int64)
+    code = ((slots[:, 0] * 100 + slots[:, 1]) * 100 + slots[:, 2]) * 100 + phrase
+    row, col = np.nonzero(slots < _NONE)
+    return [
+        Frame(
+            "posts",
+            w,
+            {"post": post, "author": author, "ts": ts, "code": code, "mention": mention},
+            {"id": ids},
+        ),
+        Frame("tags", w, {"post": post[row], "tag": _BY_NAME[slots[row, col]]}, {"post": ids[row]}),
+        Frame(
             "mentions",
             w,
-            {"post": post[mentions], "user": who, "ts": ts[mentions]},
+            {"post": post[mentions], "user": mention[mentions], "ts": ts[mentions]},
             {"post": ids[mentions]},
-        )
-        post_uid.append(ids)
-        post_owner.append(author)
-        post_ts.append(ts)
-        offset += m
-    w.post_uid = np.concatenate(post_uid)
-    w.post_owner = np.concatenate(post_owner)
-    w.post_ts = np.concatenate(post_ts)
+        ),
+    ]
 
 
-def _engagement(w: World, preset: Preset, seed: int, end_ms: int) -> Iterator[Frame]:
-    """Likes and comments from the author's followers (who can always see the post), plus
-    random users on public posts; some comments reply to an earlier one on the same post."""
-    n, total = w.n, len(w.post_owner)
-    liked = thread = -1  # the hard cases' posts: their authors' first (oldest) posts
-    if preset.hard:
-        hard = preset.hard
-        liked = int(np.searchsorted(w.post_owner, w.usernames.index(hard.liked_author)))
-        thread = int(np.searchsorted(w.post_owner, w.usernames.index(hard.thread_author)))
-    w.last_like = np.zeros((total, 26), dtype=np.uint8)
-    w.last_like_ts = np.full(total, -1, dtype=np.int64)
-    offset = 0  # comments so far
-    for block in range(0, total, BLOCK):
-        end = min(block + BLOCK, total)
-        rng = _rng(seed, 3, block)
-        post = np.arange(block, end, dtype=np.int64)
-        likes = rng.poisson(preset.likes_per_post, end - block)
-        comments = rng.poisson(preset.comments_per_post, end - block)
-        # likes: each draw a possible viewer, duplicates and the unseen dropped
-        lp = np.repeat(post, likes)
-        who = w.viewers(rng, lp)
-        if block <= liked < end and preset.hard:
-            likes[liked - block] = 0
-            lp, who = lp[lp != liked], who[lp != liked]
-            fans = _open_likers(w, rng, liked, min(preset.hard.post_likes, n - 2))
-            lp = np.concatenate([lp, np.full(len(fans), liked, dtype=np.int64)])
-            who = np.concatenate([who, fans])
-        pairs = np.unique((lp[who >= 0] - block) * n + who[who >= 0])  # by post, then user
-        lp, who = pairs // n + block, pairs % n
-        posted = w.post_ts[lp]
-        ts = posted + _scaled(rng, end_ms - posted)
-        bits = _bits(rng, len(lp))
-        yield Frame("likes", w, {"user": who, "post": lp, "ts": ts}, {"id": ulids(ts, bits)})
-        # each post's newest like: the largest id (ULIDs sort as (time, bits))
-        order = np.lexsort((bits[:, 1], bits[:, 0], ts, lp))
-        newest = order[np.r_[lp[order][1:] != lp[order][:-1], True]] if len(lp) else order
-        w.last_like[lp[newest]] = ulids(ts[newest], bits[newest])
-        w.last_like_ts[lp[newest]] = ts[newest]
+PostColumns = tuple[Bytes, Ints, Ints, Ints, Ints]  # ids, author, ts, caption code, mention
 
-        # comments, in time order per post, so a reply is always younger than its parent
-        if block <= thread < end and preset.hard:
-            comments[thread - block] = preset.hard.post_comments
-        cp = np.repeat(post, comments)
-        posted = w.post_ts[cp]
-        ts = posted + _scaled(rng, end_ms - posted)
-        ts = ts[np.lexsort((ts, cp))]
-        who = w.viewers(rng, cp)
-        while (redo := (cp == thread) & (who < 0)).any():  # the hard case keeps every comment
-            who[redo] = w.viewers(rng, cp[redo])
-        cp, ts, who = cp[who >= 0], ts[who >= 0], who[who >= 0]
-        m = len(cp)
-        first = np.searchsorted(cp, cp)  # where each post's thread starts
-        earlier = np.arange(m) - first
-        replying = (earlier > 0) & (rng.random(m) < 0.3)
-        parent = first + _scaled(rng, earlier)
-        text = _scaled(rng, np.full(m, len(COMMENTS), dtype=np.int64))
-        ids = ulids(ts, _bits(rng, m))
-        comment = np.arange(offset, offset + m, dtype=np.int64)
-        reply_owner = np.where(replying, who[parent], -1)
-        yield Frame(
+
+def post_columns(frame: Frame) -> PostColumns:
+    c = frame.cols
+    return frame.ids["id"], c["author"], c["ts"], c["code"], c["mention"]
+
+
+def set_posts(plan: Plan, posts: list[PostColumns]) -> None:
+    """Keep every post (given per block, in block order) for the engagement phase."""
+    w = plan.world
+    w.post_uid = np.concatenate([p[0] for p in posts])
+    w.post_owner = np.concatenate([p[1] for p in posts])
+    w.post_ts = np.concatenate([p[2] for p in posts])
+    w.post_code = np.concatenate([p[3] for p in posts])
+    w.post_mention = np.concatenate([p[4] for p in posts])
+    w.last_like = np.zeros((len(w.post_owner), 26), dtype=np.uint8)
+    w.last_like_ts = np.full(len(w.post_owner), -1, dtype=np.int64)
+    if plan.preset.hard:
+        hard = plan.preset.hard
+        plan.liked = int(np.searchsorted(w.post_owner, w.usernames.index(hard.liked_author)))
+        plan.thread = int(np.searchsorted(w.post_owner, w.usernames.index(hard.thread_author)))
+
+
+LastLikes = tuple[Ints, Bytes, Ints]  # posts, their newest like's id and time
+
+
+def set_last_likes(plan: Plan, block: int, last: LastLikes) -> None:
+    posts, ids, ts = last
+    plan.world.last_like[posts] = ids
+    plan.world.last_like_ts[posts] = ts
+
+
+COMMENT_BLOCK = 1 << 21  # comments are numbered block * COMMENT_BLOCK + n-th in the block
+
+
+def engagement_block(plan: Plan, block: int) -> tuple[list[Frame], LastLikes]:
+    """Likes and comments on one block of posts, from the author's followers (who can always
+    see the post) plus random users on public posts; some comments reply to an earlier one on
+    the same post. Returns [likes, comments, replies] and each post's newest like."""
+    w, preset, n = plan.world, plan.preset, plan.world.n
+    end = min(block + BLOCK, len(w.post_owner))
+    rng = _rng(plan.seed, 3, block)
+    post = np.arange(block, end, dtype=np.int64)
+    likes = rng.poisson(preset.likes_per_post, end - block)
+    comments = rng.poisson(preset.comments_per_post, end - block)
+    # likes: each draw a possible viewer, duplicates and the unseen dropped
+    lp = np.repeat(post, likes)
+    who = w.viewers(rng, lp)
+    if block <= plan.liked < end and preset.hard:
+        lp, who = lp[lp != plan.liked], who[lp != plan.liked]
+        fans = _open_likers(w, rng, plan.liked, min(preset.hard.post_likes, n - 2))
+        lp = np.concatenate([lp, np.full(len(fans), plan.liked, dtype=np.int64)])
+        who = np.concatenate([who, fans])
+    pairs = np.unique((lp[who >= 0] - block) * n + who[who >= 0])  # by post, then user
+    lp, who = pairs // n + block, pairs % n
+    posted = w.post_ts[lp]
+    ts = posted + _scaled(rng, plan.end_ms - posted)
+    bits = _bits(rng, len(lp))
+    made = [Frame("likes", w, {"user": who, "post": lp, "ts": ts}, {"id": ulids(ts, bits)})]
+    # each post's newest like: the largest id (ULIDs sort as (time, bits))
+    order = np.lexsort((bits[:, 1], bits[:, 0], ts, lp))
+    newest = order[np.r_[lp[order][1:] != lp[order][:-1], True]] if len(lp) else order
+    last = (lp[newest], ulids(ts[newest], bits[newest]), ts[newest])
+
+    # comments, in time order per post, so a reply is always younger than its parent
+    if block <= plan.thread < end and preset.hard:
+        comments[plan.thread - block] = preset.hard.post_comments
+    cp = np.repeat(post, comments)
+    posted = w.post_ts[cp]
+    ts = posted + _scaled(rng, plan.end_ms - posted)
+    ts = ts[np.lexsort((ts, cp))]
+    who = w.viewers(rng, cp)
+    while (redo := (cp == plan.thread) & (who < 0)).any():  # the hard case keeps every comment
+        who[redo] = w.viewers(rng, cp[redo])
+    cp, ts, who = cp[who >= 0], ts[who >= 0], who[who >= 0]
+    m = len(cp)
+    first = np.searchsorted(cp, cp)  # where each post's thread starts
+    earlier = np.arange(m) - first
+    replying = (earlier > 0) & (rng.random(m) < 0.3)
+    parent = first + _scaled(rng, earlier)
+    text = _scaled(rng, np.full(m, len(COMMENTS), dtype=np.int64))
+    ids = ulids(ts, _bits(rng, m))
+    number = (block // BLOCK) * COMMENT_BLOCK
+    comment = np.arange(number, number + m, dtype=np.int64)
+    reply_owner = np.where(replying, who[parent], -1)
+    made.append(
+        Frame(
             "comments",
             w,
             {
@@ -695,13 +800,16 @@ def _engagement(w: World, preset: Preset, seed: int, end_ms: int) -> Iterator[Fr
             },
             {"id": ids},
         )
-        yield Frame(
+    )
+    made.append(
+        Frame(
             "replies",
             w,
-            {"comment": comment[replying], "parent": offset + parent[replying]},
+            {"comment": comment[replying], "parent": number + parent[replying]},
             {"id": ids[replying], "parent": ids[parent[replying]]},
         )
-        offset += m
+    )
+    return made, last
 
 
 def _open_likers(w: World, rng: np.random.Generator, post: int, want: int) -> Ints:
