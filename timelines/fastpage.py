@@ -104,8 +104,6 @@ log = logging.getLogger(__name__)
 
 # The share of reads that refresh the timeline's inactivity TTL (as in timelines/feed.py).
 TOUCH_SHARE = 0.125
-# Candidates read per source beyond the page (as timelines/feed.py's OVERFETCH).
-OVERFETCH = 8
 
 _scripts: dict[int, Any] = {}
 
@@ -137,7 +135,9 @@ async def home_page(
             k.liked(viewer_id),
             k.inflight,
         ],
-        args=[k.ns, max_id or "", want + OVERFETCH, want, limit, ttl],
+        # `want` per source: the script filters nothing out (it gives up instead), so no source
+        # needs to be read beyond the page, unlike the full path's over-fetch.
+        args=[k.ns, max_id or "", want, want, limit, ttl],
     )
     served = bool(found) and int(found[0]) == 1
     cache_lookup("feed_page", hit=served)
