@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: up down status install web test test-down lint fmt bench seed serve capacity-doc clean
+.PHONY: up down status install web test test-down lint fmt bench seed seed-xl serve capacity-doc clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -61,6 +61,10 @@ fmt: $(STAMP)
 
 seed: $(STAMP)
 	$(BIN)/graphgram seed --preset demo --wipe
+
+## The xl demo graph (1,000,000 users, ~63M relationships) by bulk import, replacing the graph.
+seed-xl: $(STAMP)
+	$(BIN)/graphgram seed --preset xl --wipe --method bulk
 
 ## Benchmarks on their own `bench` stack instance; figures land in bench/results/*.json.
 bench: $(STAMP)
