@@ -56,17 +56,19 @@ end
 local high = '+'
 if hi ~= '' then high = '(' .. hi end
 if hi ~= '' and floor and hi <= floor then return {0, 'floor'} end
-local seen, ids, safe = {}, {}, nil
-local function take(key, regular)
-  local got = redis.call('ZREVRANGEBYLEX', key, high, '(!~', 'LIMIT', 0, n)
-  if #got >= n and (safe == nil or got[#got] > safe) then safe = got[#got] end
-  for _, id in ipairs(got) do
-    if seen[id] == nil then
-      ids[#ids + 1] = id
-      seen[id] = regular
-    elseif regular then
-      seen[id] = true
-    end
+local lists, regular, safe = {}, {}, nil
+-- Once one list holds `n` ids, the page is among ids >= its last: later lists are read only
+-- down to there (a viewer's timeline usually bounds every celebrity list to a few ids).
+local low = '(!~'
+local function take(key, is_regular)
+  local got = redis.call('ZREVRANGEBYLEX', key, high, low, 'LIMIT', 0, n)
+  if #got >= n and (safe == nil or got[#got] > safe) then
+    safe = got[#got]
+    low = '[' .. safe
+  end
+  if #got > 0 then
+    lists[#lists + 1] = got
+    regular[#regular + 1] = is_regular
   end
 end
 take(KEYS[1], true)
@@ -80,22 +82,53 @@ for _, author in ipairs(celebs) do
   end
 end
 take(KEYS[5], false)
-table.sort(ids, function(a, b) return a > b end)
+-- Merge the newest-first lists, only as far as the page (sorting every candidate costs more:
+-- string order comparisons are what a script here spends its time on).
+local ids, seen, pos = {}, {}, {}
+for i = 1, #lists do pos[i] = 1 end
+while #ids < want do
+  local best = nil
+  for i = 1, #lists do
+    local head = lists[i][pos[i]]
+    if head and (best == nil or head > best) then best = head end
+  end
+  if best == nil then break end
+  local from_regular = false
+  for i = 1, #lists do
+    if lists[i][pos[i]] == best then
+      pos[i] = pos[i] + 1
+      from_regular = from_regular or regular[i]
+    end
+  end
+  ids[#ids + 1] = best
+  seen[best] = from_regular
+end
 local out, parts = {1, ''}, {}
-for _, id in ipairs(ids) do
-  if #out - 2 >= want then break end
+local keys = {}
+for i, id in ipairs(ids) do
   if (safe and id < safe) or (floor and id < floor) then return {0, 'floor'} end
   if not seen[id] then return {0, 'inflight'} end
-  local fragment = redis.call('GET', ns .. ':pr:' .. id)
-  if not fragment or string.sub(fragment, 1, 1) == '-' then return {0, 'fragment'} end
   if liked_floor and id < liked_floor then return {0, 'liked'} end
+  keys[i] = ns .. ':pr:' .. id
   out[#out + 1] = id
-  if #out - 2 <= limit then
-    local liked = redis.call('ZSCORE', KEYS[4], id) and 'true' or 'false'
-    parts[#parts + 1] = string.sub(fragment, 1, -2) .. ',"liked":' .. liked .. '}'
-  end
 end
-if #out - 2 < want and (safe or floor) then return {0, 'floor'} end
+if #ids < want and (safe or floor) then return {0, 'floor'} end
+if #ids == 0 then
+  out[2] = '[]'
+  return out
+end
+local fragments = redis.call('MGET', unpack(keys))
+local liked = redis.call('ZMSCORE', KEYS[4], unpack(ids))
+for i = 1, math.min(#ids, limit) do
+  local fragment = fragments[i]
+  if not fragment or string.sub(fragment, 1, 1) == '-' then return {0, 'fragment'} end
+  local flag = liked[i] and 'true' or 'false'
+  parts[i] = string.sub(fragment, 1, -2) .. ',"liked":' .. flag .. '}'
+end
+if #ids > limit then
+  local extra = fragments[#ids]
+  if not extra or string.sub(extra, 1, 1) == '-' then return {0, 'fragment'} end
+end
 out[2] = '[' .. table.concat(parts, ',') .. ']'
 return out
 """
