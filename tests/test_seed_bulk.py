@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from neo4j import Driver
@@ -10,7 +11,7 @@ from neo4j import Driver
 from cypher import query
 from graph.driver import make_driver
 from graphgram.settings import Settings
-from seed.bulk import iso
+from seed.bulk import Spec, iso, write_csv
 from seed.cli import END_MS, is_local, run_seed
 from seed.generator import PRESETS, generate
 from seed.loader import fingerprint
@@ -62,6 +63,25 @@ def test_bulk_and_online_paths_build_the_same_graph_id_for_id(
 def test_csv_instants_match_neo4j_epoch_millis() -> None:
     assert iso(0) == "1970-01-01T00:00:00.000Z"
     assert iso(END_MS + 123) == "2026-09-21T14:13:20.123Z"
+
+
+def test_csv_is_the_same_from_one_process_or_several(tmp_path: Path) -> None:
+    """Blocks draw from their own generators: written by forked workers in any order, the CSV
+    holds the same lines as written by one process (parts differ, their union does not)."""
+    spec = Spec(PRESETS["large"], seed=5, days=90, end_ms=END_MS, users=21_000)  # three blocks
+
+    def lines(workers: int) -> dict[str, list[bytes]]:
+        report = write_csv(spec, tmp_path / str(workers), "secret", workers=workers)
+        assert report.rows["follows"] > 21_000
+        found: dict[str, list[bytes]] = {}
+        for part in sorted(report.directory.glob("*.part-*.csv")):
+            stem = part.name.split(".")[0]
+            found.setdefault(stem, []).extend(part.read_bytes().splitlines())
+        return {stem: sorted(rows) for stem, rows in found.items()}
+
+    one, two = lines(1), lines(2)
+    assert one == two
+    assert len(one["users"]) == 21_000
 
 
 def test_large_preset_has_its_named_hard_cases() -> None:
