@@ -180,7 +180,9 @@ def main() -> None:
     result["load_average_at_start"] = os.getloadavg()
     if not args.skip_steps:
         result.update(steps(settings, args, secret))
+        write_result("seed", result)  # before the long xl run
     if args.xl:
+        result["load_average_before_xl"] = os.getloadavg()
         result.update(xl_end_to_end(settings))
     result["load_average_at_end"] = os.getloadavg()
     report("seed", "seeding speed (same rows, same run)", result)
