@@ -16,8 +16,9 @@ the Neo4j server, or the importer's JVM):
    first `--follow-rows` FOLLOWS rows;
 5. online options on the same FOLLOWS rows: the loader (list rows, 10,000 per transaction) with
    1 and with 2 transactions in flight; 50,000 rows per transaction; `CALL { } IN 2 CONCURRENT
-   TRANSACTIONS`; both ends matched by element id from a map built once (`--whole`: then the
-   loader on the whole preset).
+   TRANSACTIONS`; both ends matched by element id from a map built once; and, as a ceiling, the
+   same relationships without their properties (so without their four indexes) (`--whole`:
+   then the loader on the whole preset).
 
 `--xl` also times `graphgram seed --preset xl` from an empty store to an API answering with the
 graph (wall time; `--skip-steps` for that alone). Figures go to bench/results/seed.json, with
@@ -254,6 +255,10 @@ def steps(settings: Settings, args: argparse.Namespace, secret: str) -> dict[str
             lambda d: concurrent(d, settings, follows, BATCH),
         ),
         "online_by_element_id": (len(follows), lambda d: by_element_id(d, settings, follows)),
+        "ceiling_without_properties": (
+            len(follows),
+            lambda d: batches(d, settings, "seed/follows_bare", follows, BATCH),
+        ),
     }
     meters: dict[str, tuple[int, Meter]] = {}
     with make_driver(settings) as driver:
