@@ -90,11 +90,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     observability.install(app, queue_depth)
     install_middleware(app)
     app.include_router(health_router)
+    # The feed reads only (no write limits), and early: routes are matched in order.
+    app.include_router(feed_router)
     app.include_router(accounts_router)
     # Rate limits on every write (POST, PUT, PATCH, DELETE) of these routers: api/ratelimit.py.
     app.include_router(users_router, dependencies=WRITE_LIMITS)
     app.include_router(posts_router, dependencies=WRITE_LIMITS)
-    app.include_router(feed_router, dependencies=WRITE_LIMITS)
     app.include_router(notifications_router, dependencies=WRITE_LIMITS)
     app.include_router(discovery_router)
     app.include_router(tags_router)

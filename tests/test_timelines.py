@@ -324,6 +324,13 @@ async def test_the_one_script_page_matches_the_graph_and_follows_every_change(
     assert ids(await page(True)) == [posts[2]["id"], posts[1]["id"]]
     await block(tl, ann, cid)
     assert ids(await page(False)) == [posts[2]["id"]]
+    # The script also authenticates (the cached session): an ended session is refused at once.
+    await tl.delete(f"/users/{cid['username']}/block", headers=ann["headers"])
+    await page(True)
+    assert (await tl.post("/auth/logout", headers=ann["headers"])).status_code == 204
+    refused = await tl.get("/feed", headers=ann["headers"])
+    assert refused.status_code == 401, refused.text
+    assert (await tl.get("/feed")).status_code == 401
 
 
 async def test_the_liked_window_extends_down_to_older_pages(

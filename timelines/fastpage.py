@@ -27,10 +27,11 @@ from backends import Backends
 from graphgram.metrics import cache_lookup
 from timelines.store import Keys
 
-# KEYS: home, celebs, blocks, liked, inflight.
+# KEYS: home, celebs, blocks, liked (all four derived from the viewer inside), inflight, session.
 # ARGV: namespace, max_id ("" for none), per-source fetch n, want (limit + 1), limit, ttl (0: no
-# touch). Returns {0, why} when the full path must answer, else {1, json, id1, id2, ...} with up to
-# `want` ids (the extra one says an older page exists) and the JSON array of the first `limit`.
+# touch), viewer id ("": the one of the cached session). Returns {0, why} when the full path must
+# answer, else {1, json, viewer id, id1, id2, ...} with up to `want` ids (the extra one says an
+# older page exists) and the JSON array of the first `limit`.
 FAST_PAGE = """
 local function coverage(key)
   local s = redis.call('ZRANGE', key, 0, 0)[1]
@@ -41,6 +42,22 @@ end
 local ns, hi = ARGV[1], ARGV[2]
 local n, want = tonumber(ARGV[3]), tonumber(ARGV[4])
 local limit, ttl = tonumber(ARGV[5]), tonumber(ARGV[6])
+local me = ARGV[7]
+if me == '' then
+  -- The viewer from the cached session (api/auth/deps.py: {"id": ..., ...}); anything else
+  -- (missing, revoked, unreadable) is for the full path, which authenticates properly.
+  local session = redis.call('GET', KEYS[6])
+  if not session then return {0, 'session'} end
+  local decoded, data = pcall(cjson.decode, session)
+  if not decoded or type(data) ~= 'table' or type(data.id) ~= 'string' then
+    return {0, 'session'}
+  end
+  me = data.id
+end
+KEYS[1] = ns .. ':home:' .. me
+KEYS[2] = ns .. ':celebs:' .. me
+KEYS[3] = ns .. ':blocks:' .. me
+KEYS[4] = ns .. ':liked:' .. me
 local ok, floor = coverage(KEYS[1])
 if not ok then return {0, 'timeline'} end
 local celebs = redis.call('SMEMBERS', KEYS[2])
@@ -103,7 +120,7 @@ while #ids < want do
   ids[#ids + 1] = best
   seen[best] = from_regular
 end
-local out, parts = {1, ''}, {}
+local out, parts = {1, '', me}, {}
 local keys = {}
 for i, id in ipairs(ids) do
   if (safe and id < safe) or (floor and id < floor) then return {0, 'floor'} end
@@ -150,10 +167,16 @@ def _script(backends: Backends) -> Any:
 
 
 async def home_page(
-    backends: Backends, viewer_id: str, *, limit: int, max_id: str | None
-) -> tuple[list[str], bytes] | None:
-    """(up to limit + 1 post ids, the JSON of the first `limit` posts), or None when the full
-    path must answer."""
+    backends: Backends,
+    *,
+    limit: int,
+    max_id: str | None,
+    viewer_id: str = "",
+    session_key: str = "",
+) -> tuple[str, list[str], bytes] | None:
+    """(the viewer's id, up to limit + 1 post ids, the JSON of the first `limit` posts), or
+    None when the full path must answer. The viewer is `viewer_id`, or the one whose cached
+    session is `session_key` (then the request's one round trip also authenticates it)."""
     settings = backends.settings
     if not settings.timeline_fast_page:
         return None
@@ -161,21 +184,21 @@ async def home_page(
     ttl = settings.timeline_inactive_days * 86400 if random.random() < TOUCH_SHARE else 0
     want = limit + 1
     found = await _script(backends)(
-        keys=[
-            k.home(viewer_id),
-            k.celebs(viewer_id),
-            k.blocks(viewer_id),
-            k.liked(viewer_id),
-            k.inflight,
-        ],
+        # The first four are placeholders the script replaces with the viewer's keys.
+        keys=[k.home(viewer_id), k.celebs(viewer_id), k.blocks(viewer_id), k.liked(viewer_id)]
+        + [k.inflight, session_key],
         # `want` per source: the script filters nothing out (it gives up instead), so no source
         # needs to be read beyond the page, unlike the full path's over-fetch.
-        args=[k.ns, max_id or "", want, want, limit, ttl],
+        args=[k.ns, max_id or "", want, want, limit, ttl, viewer_id],
     )
     served = bool(found) and int(found[0]) == 1
     cache_lookup("feed_page", hit=served)
     if not served:
-        log.debug("home page of %s takes the full path: %s", viewer_id, found[1:])
+        log.debug("home page takes the full path: %s", found[1:])
         return None
     body = found[1]
-    return [str(i) for i in found[2:]], body.encode() if isinstance(body, str) else bytes(body)
+    return (
+        str(found[2]),
+        [str(i) for i in found[3:]],
+        body.encode() if isinstance(body, str) else bytes(body),
+    )

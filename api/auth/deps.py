@@ -133,6 +133,16 @@ async def viewer_from_header(backends: Backends, authorization: str | None) -> V
 
 
 CurrentUser = Annotated[Viewer, Depends(current_user)]
+# The bearer credentials alone, for a route that may authenticate inside its own first round trip
+# (GET /feed) and calls `current_user` only when that did not serve the request.
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def session_cache_key(credentials: HTTPAuthorizationCredentials | None) -> str | None:
+    """The session cache key (`session:<id>`) behind bearer credentials, if any."""
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        return None
+    return cache_key(session_id(credentials.credentials))
 
 
 async def analyst_user(viewer: CurrentUser) -> Viewer:
