@@ -284,6 +284,7 @@ def steps(settings: Settings, args: argparse.Namespace, secret: str) -> dict[str
         result["online_1_in_flight_rels_per_s"] / result["todays_unwind_rels_per_s"]
     )
     result["follows_rows"] = len(follows)
+    result["baseline_rows"] = min(args.baseline_rows, len(follows))
     result["load_average_after_online"] = os.getloadavg()
     return result
 
