@@ -10,8 +10,6 @@ the real sign-in flows.
 from __future__ import annotations
 
 import re
-import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -19,7 +17,6 @@ from typing import Any
 
 import pytest
 import requests
-import uvicorn
 from mastodon import (
     Mastodon,
     MastodonAPIError,
@@ -28,8 +25,8 @@ from mastodon import (
     MastodonUnauthorizedError,
 )
 
-from api.app import create_app
 from graphgram.settings import Settings
+from tests.fixtures.api_server import served_api
 from tests.fixtures.factories import Factory
 from tests.fixtures.media_files import mp4, picture
 from tests.helpers import PASSWORD
@@ -37,32 +34,11 @@ from tests.helpers import PASSWORD
 SCOPES = ["read", "write", "follow"]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="session")
 def api_url(settings: Settings) -> Iterator[str]:
     """The whole API (Graphgram's and the Mastodon surface) served by uvicorn on a free port."""
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-        )
-    )
-    thread = threading.Thread(target=server.run, name="mastodon-uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the API did not start for the Mastodon.py tests")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=15)
+    with served_api(settings, "Mastodon.py") as url:
+        yield url
 
 
 @pytest.fixture

@@ -8,24 +8,20 @@ and is installed by ops.stack when missing; Playwright's own browser download is
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Playwright, expect, sync_playwright
 
-from api.app import create_app
 from api.web import WEB_DIST
 from graphgram.settings import Settings
 from ops.stack import _ensure_debian_package
 from tests.e2e.browser import DESKTOP
+from tests.fixtures.api_server import served_api
 
 ROOT = Path(__file__).resolve().parents[2]
 # The flags Chromium needs on a machine whose network reaches only the package registries.
@@ -43,13 +39,6 @@ CHROMIUM_ARGS = [
 expect.set_options(timeout=15_000)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="session")
 def web_build() -> Path:
     """The built client; built here when missing so a bare `pytest` run proves the same thing."""
@@ -61,22 +50,8 @@ def web_build() -> Path:
 @pytest.fixture(scope="session")
 def live_api(settings: Settings, web_build: Path) -> Iterator[str]:
     """The API and web client served by uvicorn on a free port; yields the base URL."""
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-        )
-    )
-    thread = threading.Thread(target=server.run, name="e2e-uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the API did not start for the browser tests")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=15)
+    with served_api(settings, "browser") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

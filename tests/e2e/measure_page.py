@@ -15,20 +15,17 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import threading
-import time
 from collections import defaultdict
 from typing import Any
 
 import httpx
-import uvicorn
 from playwright.sync_api import Browser, sync_playwright
 
-from api.app import create_app
 from graphgram.settings import get_settings
 from ops.stack import _ensure_debian_package
 from tests.e2e.browser import DESKTOP, PHONE
-from tests.e2e.conftest import CHROMIUM_ARGS, _free_port
+from tests.e2e.conftest import CHROMIUM_ARGS
+from tests.fixtures.api_server import served_api
 
 FIRST_IMAGE = """() => {
     const img = document.querySelector('.post .media.loaded img');
@@ -82,22 +79,16 @@ def main() -> None:
     args = parser.parse_args()
 
     settings = get_settings()
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    threading.Thread(target=server.run, daemon=True).start()
-    while not server.started:
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
-    login = httpx.post(
-        f"{base}/auth/login", json={"username": args.user, "password": args.password}, timeout=30
-    )
-    login.raise_for_status()
-    token = login.json()["access_token"]
     chromium = _ensure_debian_package("chromium", "chromium", print)
     rows = []
-    with sync_playwright() as driver:
+    with served_api(settings, "page-weight") as base, sync_playwright() as driver:
+        login = httpx.post(
+            f"{base}/auth/login",
+            json={"username": args.user, "password": args.password},
+            timeout=30,
+        )
+        login.raise_for_status()
+        token = login.json()["access_token"]
         browser = driver.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         load_once(browser, base, token, DESKTOP)  # warm the API's caches and the edge once
         for label, size in (("desktop 1280 px", DESKTOP), ("phone 390 px", PHONE)):
@@ -108,7 +99,6 @@ def main() -> None:
             first = statistics.median(run["first_image_ms"] for run in runs)
             rows.append((label, total, med, first))
         browser.close()
-    server.should_exit = True
     print(
         f"| first load (median of {args.runs}, empty cache) | transferred | of which | "
         "first post picture shown |"
