@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from capacity.cli import estimate_command
+from cli.accounts import app as accounts_app
 from cli.cypher import app as cypher_app
 from cli.media import app as media_app
 from cli.timelines import app as timelines_app
@@ -26,6 +27,7 @@ app.command("seed")(seed_command)
 app.add_typer(cypher_app, name="cypher")
 app.add_typer(media_app, name="media")
 app.add_typer(timelines_app, name="timelines")
+app.add_typer(accounts_app, name="accounts")
 app.command("estimate")(estimate_command)
 
 console = Console(stderr=True)

@@ -53,6 +53,13 @@ async def delete_session(graph: Graph, session_id: str) -> None:
     await graph.write("accounts/delete_session", {"session_id": session_id})
 
 
+async def delete_expired(graph: Graph, *, batch: int = 1000) -> int:
+    """Delete up to `batch` each of the expired sessions, app tokens and authorization codes;
+    returns how many went (call again until it returns less than one batch)."""
+    row = await graph.write_one("accounts/delete_expired", {"batch": batch})
+    return int(row["deleted"]) if row else 0
+
+
 async def get_me(graph: Graph, viewer_id: str) -> Row | None:
     return await graph.read_one("accounts/get_me", {"viewer_id": viewer_id})
 

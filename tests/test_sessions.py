@@ -6,12 +6,17 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+from fastapi import FastAPI
+from neo4j import Driver
 from redis import Redis
 
 from api.auth.deps import cache_key
 from api.auth.security import session_id
+from backends import Backends
+from cli.accounts import sweep_expired
 from graphgram.settings import Settings
 from tests.fixtures.factories import Factory, new_token
+from tests.fixtures.profile import db_hits
 from tests.helpers import PASSWORD, auth
 
 
@@ -111,3 +116,57 @@ async def test_private_must_be_a_real_boolean(client: httpx.AsyncClient, factory
     ok = await client.patch("/me", json={"private": True}, headers=ada["headers"])
     assert ok.status_code == 200
     assert ok.json()["private"] is True
+
+
+async def test_the_sweep_deletes_expired_credentials_only_and_seeks_them(
+    client: httpx.AsyncClient,
+    factory: Factory,
+    app: FastAPI,
+    neo4j_driver: Driver,
+    settings: Settings,
+) -> None:
+    """`graphgram accounts sweep`: expired sessions, app tokens and codes go, live ones stay (and
+    still work); the statement seeks what expired, so 300 live sessions cost it nothing more."""
+    ada = factory.user("ada")
+    factory._write(
+        "oauth/create_app",
+        {"id": "01hzy0000000000000000000ap", "client_id": "sweep-app", "secret_hash": "s",
+         "name": "sweep", "website": None, "redirect_uris": ["urn:x"], "scopes": ["read"]},
+    )  # fmt: skip
+
+    def expire(n: int) -> None:
+        for _ in range(n):
+            factory._write(
+                "accounts/create_session",
+                {"user_id": ada["id"], "session_id": new_token()[1], "ttl_s": -60},
+            )
+        factory._write(
+            "oauth/create_app_token",
+            {
+                "client_id": "sweep-app",
+                "token_id": new_token()[1],
+                "scopes": ["read"],
+                "ttl_s": -60,
+            },
+        )
+
+    def count(label: str) -> int:
+        records, _, _ = neo4j_driver.execute_query(
+            f"MATCH (n:{label}) RETURN count(n) AS n", database_=settings.neo4j_database
+        )
+        return int(records[0]["n"])
+
+    expire(5)
+    backends: Backends = app.state.backends
+    assert await sweep_expired(backends, batch=2) == 6
+    assert (count("Session"), count("AppToken")) == (1, 0)
+    assert await me_status(client, ada["token"]) == 200
+
+    hits = {}
+    for live in (0, 300):
+        for _ in range(live):
+            factory.session(ada["id"])
+        expire(5)
+        hits[live], rows = db_hits(neo4j_driver, settings, "accounts/delete_expired", {"batch": 10})
+        assert rows == [{"deleted": 6}]
+    assert hits[300] == hits[0], hits

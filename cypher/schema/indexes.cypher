@@ -27,3 +27,8 @@ CREATE INDEX post_last_like IF NOT EXISTS FOR (p:Post) ON (p.author, p.last_like
 // "Does the viewer follow X?" as one index lookup: Expand(Into) between two dense accounts (a heavy
 // viewer, a celebrity) walks the smaller of their degrees; suggestions ask it per candidate.
 CREATE INDEX follows_pair IF NOT EXISTS FOR ()-[r:FOLLOWS]-() ON (r.follower, r.followee);
+// Expiry sweeps (`graphgram accounts sweep`) seek what has expired instead of reading every
+// session, app token and authorization code.
+CREATE INDEX session_expires IF NOT EXISTS FOR (s:Session) ON (s.expires_at);
+CREATE INDEX app_token_expires IF NOT EXISTS FOR (t:AppToken) ON (t.expires_at);
+CREATE INDEX oauth_code_expires IF NOT EXISTS FOR (c:OAuthCode) ON (c.expires_at);

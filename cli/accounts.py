@@ -1,0 +1,37 @@
+"""`graphgram accounts sweep`: expired sessions, app tokens and authorization codes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from backends import Backends
+from cli import with_backends
+
+app = typer.Typer(no_args_is_help=True, help="Account maintenance")
+console = Console(stderr=True)
+
+
+async def sweep_expired(backends: Backends, batch: int) -> int:
+    """Delete expired credentials in batches (one write transaction each) until none is left."""
+    from graph.accounts import delete_expired
+
+    total = 0
+    while True:
+        deleted = await delete_expired(backends.graph, batch=batch)
+        total += deleted
+        if deleted < batch:
+            return total
+
+
+@app.command("sweep")
+def sweep_command(
+    batch: Annotated[int, typer.Option(min=1, help="Nodes of each kind per transaction")] = 1000,
+) -> None:
+    """Delete expired sessions, app tokens and authorization codes (run it daily, like
+    `graphgram media sweep`; an expired one is already refused, this only frees the space)."""
+    with console.status("deleting expired sessions, app tokens and authorization codes"):
+        deleted = with_backends(lambda backends: sweep_expired(backends, batch))
+    console.print(f"deleted {deleted} expired credential nodes")
