@@ -1,11 +1,15 @@
-"""The bulk path: stream the generated graph to CSV and load it with `neo4j-admin database import`.
+"""The bulk path: generate the graph to CSV and load it with `neo4j-admin database import`.
 
-For an empty database on the local stack (or `--wipe`): the generator's chunks are written as
-they come to one CSV file per node label and relationship type (headers in their own files, in
-the importer's `:ID`/`:START_ID`/`:END_ID` format with typed columns), the server is stopped,
-`neo4j-admin database import full --overwrite-destination` builds the store, the server starts
-with memory sized for the new store, and the schema (`cypher/schema/`) is created and populated.
-Nothing but the compact lookups the generator keeps is held in memory.
+For an empty database on the local stack (or `--wipe`): the generator's blocks are drawn and
+written in one forked process per core, each appending to its own part of every file (one
+header file plus parts per node label and relationship type, the importer's `:ID`/`:START_ID`/
+`:END_ID` format with typed columns). Lines are built as byte arrays (ULIDs, zero-padded node
+numbers, ISO instants from array arithmetic) and written whole, except the node files with free
+text. Nodes are numbered (`--id-type=integer`); the ULIDs are plain properties. Then the server
+is stopped, `neo4j-admin database import full --overwrite-destination` builds the store (its
+off-heap memory sized from what is available), the server starts with memory sized for the new
+store, and the schema (`cypher/schema/`) is created and populated. The CSV already carries what
+the data migrations would fill in, so none runs.
 """
 
 from __future__ import annotations

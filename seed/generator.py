@@ -1,10 +1,14 @@
-"""A reproducible, realistic demo graph, streamed phase by phase as chunks of row tuples.
+"""A reproducible, realistic demo graph, made phase by phase as numpy column frames.
 
 The same seed gives the same graph, id for id, whichever loader consumes it (batched UNWIND
-writes or CSV for `neo4j-admin database import`). Users, blocks and follower "appeal" come from
-one `random.Random(seed)`; follows, posts and engagement come from one generator per block of
-users or posts (`random.Random("seed:stage:block")`), so each block is reproducible on its own.
-Ids are ULIDs built from the seeded timestamps plus seeded random bits.
+writes of row tuples, or CSV for `neo4j-admin database import`). Users, blocks and follower
+"appeal" come from one numpy generator seeded with `[seed, 0, 0]`; follows, posts and
+engagement come from one generator per block of 10,000 users or posts (`[seed, stage, block]`),
+so each block is reproducible on its own, in any order or process (`seed.bulk` writes blocks in
+one process per core). A block is drawn with array operations, never row by row: targets by
+`searchsorted` on the cumulative appeal, duplicates dropped with `unique`, ids as arrays of
+ULID bytes (seeded timestamp plus 80 seeded random bits). Only compact arrays stay in memory:
+users, follows indexed both ways (compressed rows), posts.
 
 Shape: follower counts are heavy-tailed (each follow picks its target with probability
 proportional to a Pareto-distributed "appeal", so a few celebrities collect most followers);
@@ -12,7 +16,7 @@ proportional to a Pareto-distributed "appeal", so a few celebrities collect most
 someone, and no follow crosses a block; posts, hashtags (Zipf-popular), mentions, likes and
 comments (some replies) come from people who can see the post.
 
-Rows are tuples (smaller and faster than dicts at millions of rows); `COLUMNS` names their
+`Frame.rows()` turns a frame into row tuples (the online loader's input); `COLUMNS` names their
 fields, in order, for every phase.
 """
 
