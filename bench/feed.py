@@ -21,9 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
 import statistics
-import subprocess
 import time
 from typing import Any
 
@@ -33,8 +31,9 @@ from redis import Redis
 from rich.console import Console
 from rich.table import Table
 
+from bench import wrk
 from bench.common import write_result
-from bench.wrk import Load, wrk_binary
+from bench.wrk import Load
 from graphgram.settings import Settings
 from ops.stack import ApiService, up
 from seed.generator import HardCases
@@ -105,25 +104,7 @@ def _celebrity_fan(client: httpx.Client, celebrities: list[str]) -> str:
 def run(url: str, *, token: str, concurrency: int, seconds: float) -> Load:
     """wrk with a 30 s request timeout: the Cypher feed of a heavy viewer under load takes longer
     than wrk's default 2 s, and a timed-out request would count as no sample at all."""
-    cmd = [wrk_binary(), f"-t{min(concurrency, 2)}", f"-c{concurrency}", f"-d{round(seconds)}s"]
-    cmd += ["--latency", "--timeout", "30s", "-H", f"Authorization: Bearer {token}", url]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    if "Non-2xx" in out or "Socket errors" in out:
-        raise RuntimeError(f"{url}: errors under load:\n{out}")
-    found = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)\s*$", out, re.MULTILINE))
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    total = re.search(r"(\d+) requests in", out)
-    if not (rps and total and {"50", "99"} <= found.keys()):
-        raise RuntimeError(f"unreadable wrk output for {url}:\n{out}")
-    unit = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-    def ms(text: str) -> float:
-        value = re.fullmatch(r"([\d.]+)(us|ms|s)", text)
-        if value is None:
-            raise RuntimeError(f"unreadable wrk latency {text!r}")
-        return float(value.group(1)) * unit[value.group(2)]
-
-    return Load(float(rps.group(1)), ms(found["50"]), ms(found["99"]), int(total.group(1)))
+    return wrk.run(url, token=token, concurrency=concurrency, seconds=seconds, timeout_s=30)
 
 
 def _figures(one: Load, many: Load) -> dict[str, float]:

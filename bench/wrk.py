@@ -31,8 +31,17 @@ def _ms(text: str) -> float:
     return float(match.group(1)) * _UNITS[match.group(2)]
 
 
-def run(url: str, *, token: str | None, concurrency: int, seconds: float) -> Load:
-    """Drive `url` for `seconds` with `concurrency` connections; raises on any non-2xx."""
+def run(
+    url: str,
+    *,
+    token: str | None,
+    concurrency: int,
+    seconds: float,
+    timeout_s: float | None = None,
+) -> Load:
+    """Drive `url` for `seconds` with `concurrency` connections; raises on any non-2xx or socket
+    error. `timeout_s`: wrk's per-request timeout (its default, 2 s, drops slower requests from
+    the samples altogether)."""
     threads = max(1, min(concurrency, 2))
     cmd = [
         wrk_binary(),
@@ -41,11 +50,13 @@ def run(url: str, *, token: str | None, concurrency: int, seconds: float) -> Loa
         f"-d{max(1, round(seconds))}s",
         "--latency",
     ]
+    if timeout_s is not None:
+        cmd += ["--timeout", f"{round(timeout_s)}s"]
     if token:
         cmd += ["-H", f"Authorization: Bearer {token}"]
     out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
-    if "Non-2xx" in out:
-        raise RuntimeError(f"{url}: non-2xx responses under load:\n{out}")
+    if "Non-2xx" in out or "Socket errors" in out:
+        raise RuntimeError(f"{url}: errors under load:\n{out}")
     percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.MULTILINE))
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     total = re.search(r"(\d+) requests in", out)
