@@ -11,6 +11,15 @@ from graphgram.settings import PROJECT_ROOT, Settings
 
 RESULTS = PROJECT_ROOT / "bench" / "results"
 
+# A typical account for the read benchmarks: public, follows a few hundred (not one of the
+# named hard cases in $named), picked deterministically.
+TYPICAL = """
+MATCH (u:User) WHERE NOT u.private AND NOT u.username IN $named
+WITH u, COUNT { (u)-[:FOLLOWS]->() } AS following
+WHERE 200 <= following <= 400
+RETURN u.username AS username ORDER BY u.username LIMIT 1
+"""
+
 
 def bench_settings() -> Settings:
     """A stack instance of its own (ports +17700), so benchmarks never touch dev or test data."""

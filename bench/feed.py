@@ -32,7 +32,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench import wrk
-from bench.common import write_result
+from bench.common import TYPICAL, write_result
 from bench.wrk import Load
 from graphgram.settings import Settings
 from ops.stack import ApiService, up
@@ -44,12 +44,6 @@ console = Console()
 HARD = HardCases()
 FAN = "benchfan"  # registered by the benchmark: follows the 20 most-followed accounts
 
-TYPICAL = """
-MATCH (u:User) WHERE NOT u.private AND NOT u.username IN $named
-WITH u, COUNT { (u)-[:FOLLOWS]->() } AS following
-WHERE 200 <= following <= 400
-RETURN u.username AS username ORDER BY u.username LIMIT 1
-"""
 TOP = """
 MATCH (u:User) WHERE NOT u.private
 WITH u, COUNT { (u)<-[:FOLLOWS]-() } AS followers

@@ -19,7 +19,7 @@ from neo4j import GraphDatabase
 from rich.console import Console
 from rich.table import Table
 
-from bench.common import bench_settings, write_result
+from bench.common import TYPICAL, bench_settings, write_result
 from bench.wrk import Load, run
 from graphgram.settings import Settings
 from ops.stack import ApiService, up
@@ -31,13 +31,6 @@ console = Console()
 HARD = HardCases()
 CELEBRITY = "carol"
 
-# A typical account: public, follows a few hundred, picked deterministically.
-TYPICAL = """
-MATCH (u:User) WHERE NOT u.private AND NOT u.username IN $named
-WITH u, COUNT { (u)-[:FOLLOWS]->() } AS following
-WHERE 200 <= following <= 400
-RETURN u.username AS username ORDER BY u.username LIMIT 1
-"""
 FIRST_POST = """
 MATCH (p:Post) WHERE p.author = $author
 RETURN p.id AS id ORDER BY p.author, p.id LIMIT 1
