@@ -261,20 +261,16 @@ async def _visible(
         keep = [i for i in keep if i not in inflight_only or found[i]["author_id"] in followed]
     if not keep:
         return []
-    if blocked:
-        # Someone in a block with the viewer may have liked, commented or been mentioned.
-        states = await posts_graph.viewer_state(backends.graph, viewer_id, keep)
-        return [
-            views.render(backends, found[i], liked=False, state=states[i])
-            for i in keep
-            if i in states and states[i]["visible"]
-        ]
     scores = dict(zip(ids, liked_scores or [None] * len(ids), strict=True))
-    liked = await views.liked_among(
-        backends, viewer_id, keep, prefetched=(liked_sentinel, [scores[i] for i in keep])
+    rows = await views.render_for(
+        backends,
+        viewer_id,
+        keep,
+        found,
+        blocked=bool(blocked),
+        liked_window=(liked_sentinel, [scores[i] for i in keep]),
     )
-    rows = [views.render(backends, found[i], liked=i in liked) for i in keep]
-    if backends.settings.timeline_fast_page:
+    if backends.settings.timeline_fast_page and not blocked:
         # Views that were in the cache (media ready, not just invalidated) get their fragment.
         cached = {
             i

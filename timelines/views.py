@@ -241,18 +241,39 @@ async def compose_page(backends: Backends, viewer_id: str, ids: list[str]) -> li
         if blocks
         else await blocked_set(backends, viewer_id)
     )
+    scores = dict(zip(ids, liked_scores or [None] * len(ids), strict=True))
+    return await render_for(
+        backends,
+        viewer_id,
+        keep,
+        found,
+        blocked=bool(blocked),
+        liked_window=(liked_sentinel, [scores[i] for i in keep]),
+    )
+
+
+async def render_for(
+    backends: Backends,
+    viewer_id: str,
+    ids: list[str],
+    found: dict[str, Row],
+    *,
+    blocked: bool,
+    liked_window: tuple[list[Any], list[Any]],
+) -> list[Row]:
+    """Render the cached views of `ids` (in order) for one viewer: with anyone in a block with
+    them, from the graph's per-viewer state (hidden likes, comments, mentions; posts they may no
+    longer see left out); otherwise with `liked` from their liked window (its sentinel and the
+    ids' scores, pipelined by the caller)."""
     if blocked:
-        states = await posts_graph.viewer_state(backends.graph, viewer_id, keep)
+        states = await posts_graph.viewer_state(backends.graph, viewer_id, ids)
         return [
             render(backends, found[i], liked=False, state=states[i])
-            for i in keep
+            for i in ids
             if i in states and states[i]["visible"]
         ]
-    scores = dict(zip(ids, liked_scores or [None] * len(ids), strict=True))
-    liked = await liked_among(
-        backends, viewer_id, keep, prefetched=(liked_sentinel, [scores[i] for i in keep])
-    )
-    return [render(backends, found[i], liked=i in liked) for i in keep]
+    liked = await liked_among(backends, viewer_id, ids, prefetched=liked_window)
+    return [render(backends, found[i], liked=i in liked) for i in ids]
 
 
 async def fill_fragments(backends: Backends, rendered: list[Row], *, started_us: str) -> None:
