@@ -19,6 +19,7 @@ from api.analytics.router import router as analytics_router
 from api.discovery.router import router as discovery_router
 from api.discovery.suggestions import drain as drain_suggestions
 from api.errors import install_error_handlers
+from api.feed.hotpath import FeedHotPath
 from api.feed.router import router as feed_router
 from api.health.router import router as health_router
 from api.mastodon import install as install_mastodon
@@ -83,6 +84,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.add_middleware(CausalChain)
+    # Inside Observe (request id, metrics, log line), outside the router: api/feed/hotpath.py.
+    app.add_middleware(FeedHotPath)
 
     async def queue_depth() -> int:
         return await media_queue_depth(app.state.backends)

@@ -11,10 +11,12 @@ ones arrive.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import Depends, Query, Request, Response
+from starlette.datastructures import URL
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -82,27 +84,34 @@ class Page:
         if self.min_id is not None:
             # Queried oldest-first to get the items right after min_id; shown newest first.
             items.reverse()
-        links = []
         if items:
-
-            def cursor(item: Any) -> str:
-                return str(item[key] if isinstance(item, dict) else getattr(item, key))
-
-            # The request's URL with its other query parameters in order, then the cursor and
-            # `limit` (what starlette's remove/include_query_params give, without re-parsing).
-            url = self.request.url
-            rest = urlencode(
-                [(k, v) for k, v in self.request.query_params.multi_items() if k not in _CURSORS]
+            first = items[0][key] if isinstance(items[0], dict) else getattr(items[0], key)
+            last = items[-1][key] if isinstance(items[-1], dict) else getattr(items[-1], key)
+            self.response.headers["Link"] = link_header(
+                self.request.url,
+                self.request.query_params.multi_items(),
+                limit=self.limit,
+                first=str(first),
+                last=str(last),
+                older=has_more or self.min_id is not None,
             )
-            base = f"{url.scheme}://{url.netloc}{url.path}?{rest + '&' if rest else ''}"
-            if has_more or self.min_id is not None:
-                older = urlencode({"max_id": cursor(items[-1]), "limit": self.limit})
-                links.append(f'<{base}{older}>; rel="next"')
-            newer = urlencode({"min_id": cursor(items[0]), "limit": self.limit})
-            links.append(f'<{base}{newer}>; rel="prev"')
-        if links:
-            self.response.headers["Link"] = ", ".join(links)
         return items
+
+
+def link_header(
+    url: URL, query: Iterable[tuple[str, str]], *, limit: int, first: str, last: str, older: bool
+) -> str:
+    """The Link header of a page whose newest item is `first` and oldest `last`: `prev` (newer)
+    always, `next` (older) when `older`. The request's URL with its other query parameters in
+    order, then the cursor and `limit` (what starlette's remove/include_query_params give,
+    without re-parsing)."""
+    rest = urlencode([(k, v) for k, v in query if k not in _CURSORS])
+    base = f"{url.scheme}://{url.netloc}{url.path}?{rest + '&' if rest else ''}"
+    newer = urlencode({"min_id": first, "limit": limit})
+    prev = f'<{base}{newer}>; rel="prev"'
+    if not older:
+        return prev
+    return f'<{base}{urlencode({"max_id": last, "limit": limit})}>; rel="next", {prev}'
 
 
 async def _page(

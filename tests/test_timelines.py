@@ -333,6 +333,62 @@ async def test_the_one_script_page_matches_the_graph_and_follows_every_change(
     assert (await tl.get("/feed")).status_code == 401
 
 
+def served(route: str, status: str = "200") -> float:
+    found = REGISTRY.get_sample_value(
+        "graphgram_http_requests_total", {"method": "GET", "route": route, "status": status}
+    )
+    return found or 0.0
+
+
+async def test_the_hot_path_answers_like_the_route_and_leaves_the_rest_to_it(
+    tl: httpx.AsyncClient, tl_app: FastAPI
+) -> None:
+    """api/feed/hotpath.py serves the common page in front of the framework: with the route's
+    headers, request id and metrics; any other query (or one the route refuses) reaches the
+    route, which answers it as before."""
+    ann, bob = [await register(tl, n) for n in ("ann", "bob")]
+    await follow(tl, ann, bob)
+    await feed(tl, ann)
+    posts = [await post(tl, bob, f"p{i}") for i in range(3)]
+    await drain(tl_app)
+    for _ in range(2):  # the first reads cache the views, then their fragments
+        await feed(tl, ann, limit=2)
+    before, requests_before = fast_pages(), served("/feed")
+    hot = await tl.get(
+        "/feed", params={"limit": 2}, headers={**ann["headers"], "X-Request-ID": "hot-1"}
+    )
+    assert fast_pages() == before + 1
+    assert served("/feed") == requests_before + 1
+    assert hot.status_code == 200
+    assert hot.headers["content-type"] == "application/json"
+    assert hot.headers["x-request-id"] == "hot-1"
+    assert ids(hot.json()) == [posts[2]["id"], posts[1]["id"]]
+    route = await tl.get("/feed", params={"limit": 2, "source": "graph"}, headers=ann["headers"])
+    assert hot.json() == route.json()
+    assert hot.headers["link"] == route.headers["link"].replace("source=graph&", "")
+    assert int(hot.headers["content-length"]) == len(hot.content)
+    older = await tl.get("/feed", params={"max_id": posts[1]["id"]}, headers=ann["headers"])
+    assert ids(older.json()) == [posts[0]["id"]]
+    assert 'rel="next"' not in older.headers["link"]
+    # Queries the hot path does not take: the route's answers (422 in the one error shape).
+    for bad in ({"limit": "0"}, {"limit": "abc"}, {"limit": "101"}, {"source": "cache"}):
+        before = fast_pages()
+        refused = await tl.get("/feed", params=bad, headers=ann["headers"])
+        assert refused.status_code == 422, (bad, refused.text)
+        assert refused.json()["error"]["code"] == "validation_error", refused.text
+        assert fast_pages() == before
+    newer = await tl.get("/feed", params={"since_id": posts[0]["id"]}, headers=ann["headers"])
+    assert ids(newer.json()) == [posts[2]["id"], posts[1]["id"]]
+    twice = await tl.get("/feed?limit=1&limit=2", headers=ann["headers"])
+    assert twice.status_code == 200
+    assert len(twice.json()) == 2
+    # No credentials, or a token with no session: the route's 401.
+    assert (await tl.get("/feed")).status_code == 401
+    wrong = await tl.get("/feed", headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401
+    assert wrong.json()["error"]["code"] == "unauthorized"
+
+
 async def test_the_liked_window_extends_down_to_older_pages(
     tl: httpx.AsyncClient, tl_app: FastAPI
 ) -> None:

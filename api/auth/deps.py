@@ -138,13 +138,6 @@ CurrentUser = Annotated[Viewer, Depends(current_user)]
 BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def session_cache_key(credentials: HTTPAuthorizationCredentials | None) -> str | None:
-    """The session cache key (`session:<id>`) behind bearer credentials, if any."""
-    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
-        return None
-    return cache_key(session_id(credentials.credentials))
-
-
 async def analyst_user(viewer: CurrentUser) -> Viewer:
     if viewer.role != "analyst":
         raise Forbidden("this endpoint is for accounts with the analyst role")

@@ -7,15 +7,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
-from api.auth.deps import BearerCredentials, current_user, session_cache_key
+from api.auth.deps import BearerCredentials, current_user
 from api.deps import Backend
 from api.errors import ERROR_RESPONSES
 from api.pagination import Pagination
 from api.posts.schemas import Post
 from api.posts.views import post_page
 from graph import feed
-from graphgram.metrics import cache_lookup
-from timelines import fastpage
 from timelines import feed as timelines
 
 router = APIRouter(tags=["feed"], responses=ERROR_RESPONSES)
@@ -32,20 +30,7 @@ async def home_feed(
     ] = "timeline",
 ) -> Response:
     """Posts of the accounts you follow and your own, newest first."""
-    session_key = session_cache_key(credentials)
-    if session_key and source == "timeline" and page.since_id is None and page.min_id is None:
-        # The common page, session lookup included, in one Lua script (timelines/fastpage.py).
-        fast = await fastpage.home_page(
-            backends, session_key=session_key, limit=page.limit, max_id=page.max_id
-        )
-        if fast is not None:
-            cache_lookup("session", hit=True)
-            _, ids, body = fast
-            page.items([{"id": i} for i in ids])
-            link = page.response.headers.get("link")
-            return Response(
-                body, media_type="application/json", headers={"Link": link} if link else None
-            )
+    # The common page never gets here: api/feed/hotpath.py serves it from one Lua script.
     viewer = await current_user(credentials, backends)
     cursors = timelines.Cursors(
         page.limit + 1, max_id=page.max_id, since_id=page.since_id, min_id=page.min_id
