@@ -90,7 +90,9 @@ class BodyCap:
         received = 0
         started = False
         tripped = False
-        refusal = error_json(413, "payload_too_large", str(BodyTooLarge(cap).detail))
+
+        def refusal() -> ASGIApp:  # built only when needed: most requests are under the cap
+            return error_json(413, "payload_too_large", str(BodyTooLarge(cap).detail))
 
         async def capped_receive() -> Message:
             nonlocal received, tripped
@@ -109,7 +111,7 @@ class BodyCap:
                 # exception into "error parsing the body"), the answer is the 413.
                 if message["type"] == "http.response.start" and not started:
                     started = True
-                    await refusal(scope, receive, send)
+                    await refusal()(scope, receive, send)
                 return
             if message["type"] == "http.response.start":
                 started = True
@@ -120,7 +122,7 @@ class BodyCap:
         except Exception:
             if not tripped or started:
                 raise
-            await refusal(scope, receive, send)
+            await refusal()(scope, receive, send)
 
 
 class RateLimitHeaders:

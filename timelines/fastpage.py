@@ -6,7 +6,8 @@ Most requests, though, are the plain case: newest first (no cursor or `max_id`),
 celebrity set that exist, a viewer in no block, no post of the page still in flight, every post's
 rendered fragment cached. For those, `FAST_PAGE` does the whole merge inside Redis (the home
 timeline, the followed celebrities' author lists, the in-flight set), reads each post's rendered
-fragment (`<ns>:pr:<post>`: the `Post` JSON without `liked`, signed media URLs included, kept
+fragment (`<ns>:pf:<post>`: the `Post` JSON without `liked` and its closing brace, compact,
+signed media URLs included, kept
 for one URL-signing window) and the viewer's liked window, and returns the page's JSON text:
 Python only passes the bytes on. Whenever the script meets anything else it answers "no", and
 the full path (which also fills the fragments) serves the request; the answers are the same
@@ -126,7 +127,7 @@ for i, id in ipairs(ids) do
   if (safe and id < safe) or (floor and id < floor) then return {0, 'floor'} end
   if not seen[id] then return {0, 'inflight'} end
   if liked_floor and id < liked_floor then return {0, 'liked'} end
-  keys[i] = ns .. ':pr:' .. id
+  keys[i] = ns .. ':pf:' .. id
   out[#out + 1] = id
 end
 if #ids < want and (safe or floor) then return {0, 'floor'} end
@@ -136,17 +137,23 @@ if #ids == 0 then
 end
 local fragments = redis.call('MGET', unpack(keys))
 local liked = redis.call('ZMSCORE', KEYS[4], unpack(ids))
+-- Fragments are stored open (no closing brace): each is followed by its liked flag and the
+-- brace in one table.concat, with no string built per post.
+local T, F = ',"liked":true}', ',"liked":false}'
+parts[1] = '['
 for i = 1, math.min(#ids, limit) do
   local fragment = fragments[i]
-  if not fragment or string.sub(fragment, 1, 1) == '-' then return {0, 'fragment'} end
-  local flag = liked[i] and 'true' or 'false'
-  parts[i] = string.sub(fragment, 1, -2) .. ',"liked":' .. flag .. '}'
+  if not fragment or string.byte(fragment, 1) ~= 123 then return {0, 'fragment'} end
+  if i > 1 then parts[#parts + 1] = ',' end
+  parts[#parts + 1] = fragment
+  parts[#parts + 1] = liked[i] and T or F
 end
 if #ids > limit then
   local extra = fragments[#ids]
-  if not extra or string.sub(extra, 1, 1) == '-' then return {0, 'fragment'} end
+  if not extra or string.byte(extra, 1) ~= 123 then return {0, 'fragment'} end
 end
-out[2] = '[' .. table.concat(parts, ',') .. ']'
+parts[#parts + 1] = ']'
+out[2] = table.concat(parts)
 return out
 """
 

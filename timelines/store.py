@@ -63,8 +63,9 @@ class Keys:
         return f"{self.ns}:pv:{post_id}"
 
     def fragment(self, post_id: str) -> str:
-        """A post's rendered view without `liked` (timelines/fastpage.py), signed URLs included."""
-        return f"{self.ns}:pr:{post_id}"
+        """A post's rendered view (timelines/fastpage.py): its compact JSON without `liked` and
+        the closing brace, signed URLs included (`views.fragment`)."""
+        return f"{self.ns}:pf:{post_id}"
 
     def user_views(self, user_id: str) -> str:
         """The posts whose cached view carries this user's name."""

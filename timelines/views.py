@@ -276,6 +276,13 @@ async def render_for(
     return [render(backends, found[i], liked=i in liked) for i in ids]
 
 
+def fragment(row: Row) -> str:
+    """The post's JSON without `liked`, compact (as the full path's responses are), left open:
+    the script appends `,"liked":…}` to each without building a string per post."""
+    text = json.dumps({n: v for n, v in row.items() if n != "liked"}, separators=(",", ":"))
+    return text[:-1]
+
+
 async def fill_fragments(backends: Backends, rendered: list[Row], *, started_us: str) -> None:
     """Cache the rendered rows' fragments for timelines/fastpage.py: the `Post` JSON without
     `liked`, for one URL-signing window (the URLs in it stay valid for the TTL less a window).
@@ -285,10 +292,7 @@ async def fill_fragments(backends: Backends, rendered: list[Row], *, started_us:
     k = keys(backends)
     await store.fill_after(
         backends.redis,
-        {
-            k.fragment(row["id"]): json.dumps({n: v for n, v in row.items() if n != "liked"})
-            for row in rendered
-        },
+        {k.fragment(row["id"]): fragment(row) for row in rendered},
         started_us=started_us,
         ttl_s=url_window_s(backends.settings.cdn_url_ttl_s),
     )

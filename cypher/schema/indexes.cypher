@@ -6,7 +6,6 @@ CREATE INDEX media_key IF NOT EXISTS FOR (m:Media) ON (m.key);
 CREATE FULLTEXT INDEX user_search IF NOT EXISTS FOR (u:User) ON EACH [u.username, u.display_name];
 CREATE FULLTEXT INDEX hashtag_search IF NOT EXISTS FOR (h:Hashtag) ON EACH [h.name];
 CREATE INDEX follows_id IF NOT EXISTS FOR ()-[r:FOLLOWS]-() ON (r.id);
-CREATE INDEX likes_id IF NOT EXISTS FOR ()-[r:LIKES]-() ON (r.id);
 // Ordered pages: each composite index leads with the id of the endpoint a list hangs on, then the
 // time-ordered id, so "one page of X's followers, newest first" is an index seek that stops at
 // the page size, whatever X's degree (ORDER BY both properties, same direction).
@@ -14,7 +13,6 @@ CREATE INDEX follows_followee IF NOT EXISTS FOR ()-[r:FOLLOWS]-() ON (r.followee
 CREATE INDEX follows_follower IF NOT EXISTS FOR ()-[r:FOLLOWS]-() ON (r.follower, r.id);
 CREATE INDEX requested_target IF NOT EXISTS FOR ()-[r:REQUESTED]-() ON (r.target, r.id);
 CREATE INDEX likes_post IF NOT EXISTS FOR ()-[r:LIKES]-() ON (r.post, r.id);
-CREATE INDEX likes_owner IF NOT EXISTS FOR ()-[r:LIKES]-() ON (r.owner, r.id);
 CREATE INDEX tagged_tag IF NOT EXISTS FOR ()-[r:TAGGED]-() ON (r.tag, r.post);
 CREATE INDEX mentions_user IF NOT EXISTS FOR ()-[r:MENTIONS]-() ON (r.user, r.post);
 CREATE INDEX post_author IF NOT EXISTS FOR (p:Post) ON (p.author, p.id);
