@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from fastapi import Depends, Query, Request, Response
 from starlette.datastructures import URL
@@ -105,13 +105,12 @@ def link_header(
     always, `next` (older) when `older`. The request's URL with its other query parameters in
     order, then the cursor and `limit` (what starlette's remove/include_query_params give,
     without re-parsing)."""
-    rest = urlencode([(k, v) for k, v in query if k not in _CURSORS])
-    base = f"{url.scheme}://{url.netloc}{url.path}?{rest + '&' if rest else ''}"
-    newer = urlencode({"min_id": first, "limit": limit})
-    prev = f'<{base}{newer}>; rel="prev"'
+    rest = "".join(f"{quote_plus(k)}={quote_plus(v)}&" for k, v in query if k not in _CURSORS)
+    base = f"{url.scheme}://{url.netloc}{url.path}?{rest}"
+    prev = f'<{base}min_id={quote_plus(first)}&limit={limit}>; rel="prev"'
     if not older:
         return prev
-    return f'<{base}{urlencode({"max_id": last, "limit": limit})}>; rel="next", {prev}'
+    return f'<{base}max_id={quote_plus(last)}&limit={limit}>; rel="next", {prev}'
 
 
 async def _page(
