@@ -6,6 +6,8 @@ none of them reaches up into the API for it. `/metrics` (api/observability.py) s
 
 from __future__ import annotations
 
+import functools
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 REGISTRY = CollectorRegistry(auto_describe=True)
@@ -55,14 +57,26 @@ MEDIA_QUEUE_DEPTH = Gauge(
 )
 
 
+# Labelled children looked up once per label set (`labels()` takes a lock and builds a key on
+# every call; these two run on every Redis command and cache lookup).
+@functools.cache
+def _backend_latency(backend: str, operation: str) -> Histogram:
+    return BACKEND_LATENCY.labels(backend, operation)
+
+
+@functools.cache
+def _cache_lookups(cache: str, result: str) -> Counter:
+    return CACHE_LOOKUPS.labels(cache, result)
+
+
 def observe_backend(backend: str, operation: str, seconds: float, ok: bool) -> None:
-    BACKEND_LATENCY.labels(backend, operation).observe(seconds)
+    _backend_latency(backend, operation).observe(seconds)
     if not ok:
         BACKEND_ERRORS.labels(backend, operation).inc()
 
 
 def cache_lookup(cache: str, hit: bool) -> None:
-    CACHE_LOOKUPS.labels(cache, "hit" if hit else "miss").inc()
+    _cache_lookups(cache, "hit" if hit else "miss").inc()
 
 
 TIMELINE_FANOUT_LAG = Histogram(

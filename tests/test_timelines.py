@@ -367,6 +367,12 @@ async def test_the_hot_path_answers_like_the_route_and_leaves_the_rest_to_it(
     assert hot.json() == route.json()
     assert hot.headers["link"] == route.headers["link"].replace("source=graph&", "")
     assert int(hot.headers["content-length"]) == len(hot.content)
+    # A Redis that lost its scripts (restarted, SCRIPT FLUSH) gets the script again at once.
+    await backends_of(tl_app).redis.script_flush()
+    before = fast_pages()
+    again = await tl.get("/feed", params={"limit": 2}, headers=ann["headers"])
+    assert fast_pages() == before + 1
+    assert again.content == hot.content
     older = await tl.get("/feed", params={"max_id": posts[1]["id"]}, headers=ann["headers"])
     assert ids(older.json()) == [posts[0]["id"]]
     assert 'rel="next"' not in older.headers["link"]

@@ -20,9 +20,13 @@ page takes the full path.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import random
 from typing import Any
+
+from redis.client import NEVER_DECODE
+from redis.exceptions import NoScriptError
 
 from backends import Backends
 from graphgram.metrics import cache_lookup
@@ -162,15 +166,20 @@ log = logging.getLogger(__name__)
 # The share of reads that refresh the timeline's inactivity TTL (as in timelines/feed.py).
 TOUCH_SHARE = 0.125
 
-_scripts: dict[int, Any] = {}
+SHA = hashlib.sha1(FAST_PAGE.encode()).hexdigest()
 
 
-def _script(backends: Backends) -> Any:
-    redis = backends.redis
-    found = _scripts.get(id(redis))
-    if found is None:
-        found = _scripts[id(redis)] = redis.register_script(FAST_PAGE)
-    return found
+async def _evaluate(backends: Backends, keys: list[str], args: list[Any]) -> Any:
+    """EVALSHA, loading the script on NOSCRIPT (a restarted or flushed Redis), as redis-py's
+    `Script` does, but with the reply left as bytes: the page's JSON goes to the socket as it
+    came, instead of being decoded to text and encoded back (decode_responses is on for the
+    client)."""
+    command = ("EVALSHA", SHA, len(keys), *keys, *args)
+    try:
+        return await backends.redis.execute_command(*command, **{NEVER_DECODE: True})  # type: ignore[no-untyped-call]
+    except NoScriptError:
+        await backends.redis.script_load(FAST_PAGE)
+        return await backends.redis.execute_command(*command, **{NEVER_DECODE: True})  # type: ignore[no-untyped-call]
 
 
 async def home_page(
@@ -190,22 +199,18 @@ async def home_page(
     k = Keys(settings.timeline_namespace)
     ttl = settings.timeline_inactive_days * 86400 if random.random() < TOUCH_SHARE else 0
     want = limit + 1
-    found = await _script(backends)(
+    found = await _evaluate(
+        backends,
         # The first four are placeholders the script replaces with the viewer's keys.
-        keys=[k.home(viewer_id), k.celebs(viewer_id), k.blocks(viewer_id), k.liked(viewer_id)]
+        [k.home(viewer_id), k.celebs(viewer_id), k.blocks(viewer_id), k.liked(viewer_id)]
         + [k.inflight, session_key],
         # `want` per source: the script filters nothing out (it gives up instead), so no source
         # needs to be read beyond the page, unlike the full path's over-fetch.
-        args=[k.ns, max_id or "", want, want, limit, ttl, viewer_id],
+        [k.ns, max_id or "", want, want, limit, ttl, viewer_id],
     )
     served = bool(found) and int(found[0]) == 1
     cache_lookup("feed_page", hit=served)
     if not served:
         log.debug("home page takes the full path: %s", found[1:])
         return None
-    body = found[1]
-    return (
-        str(found[2]),
-        [str(i) for i in found[3:]],
-        body.encode() if isinstance(body, str) else bytes(body),
-    )
+    return found[2].decode(), [i.decode() for i in found[3:]], bytes(found[1])
