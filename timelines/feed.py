@@ -261,14 +261,13 @@ async def _visible(
         keep = [i for i in keep if i not in inflight_only or found[i]["author_id"] in followed]
     if not keep:
         return []
-    scores = dict(zip(ids, liked_scores or [None] * len(ids), strict=True))
     rows = await views.render_for(
         backends,
         viewer_id,
         keep,
         found,
         blocked=bool(blocked),
-        liked_window=(liked_sentinel, [scores[i] for i in keep]),
+        liked_window=(liked_sentinel, ids, liked_scores),
     )
     if backends.settings.timeline_fast_page and not blocked:
         # Views that were in the cache (media ready, not just invalidated) get their fragment.

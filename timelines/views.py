@@ -241,14 +241,13 @@ async def compose_page(backends: Backends, viewer_id: str, ids: list[str]) -> li
         if blocks
         else await blocked_set(backends, viewer_id)
     )
-    scores = dict(zip(ids, liked_scores or [None] * len(ids), strict=True))
     return await render_for(
         backends,
         viewer_id,
         keep,
         found,
         blocked=bool(blocked),
-        liked_window=(liked_sentinel, [scores[i] for i in keep]),
+        liked_window=(liked_sentinel, ids, liked_scores),
     )
 
 
@@ -259,12 +258,12 @@ async def render_for(
     found: dict[str, Row],
     *,
     blocked: bool,
-    liked_window: tuple[list[Any], list[Any]],
+    liked_window: tuple[list[Any], list[str], list[Any] | None],
 ) -> list[Row]:
     """Render the cached views of `ids` (in order) for one viewer: with anyone in a block with
     them, from the graph's per-viewer state (hidden likes, comments, mentions; posts they may no
-    longer see left out); otherwise with `liked` from their liked window (its sentinel and the
-    ids' scores, pipelined by the caller)."""
+    longer see left out); otherwise with `liked` from their liked window: its sentinel, and the
+    scores the caller pipelined for the ids it read (those of `ids` among them; None: none)."""
     if blocked:
         states = await posts_graph.viewer_state(backends.graph, viewer_id, ids)
         return [
@@ -272,7 +271,11 @@ async def render_for(
             for i in ids
             if i in states and states[i]["visible"]
         ]
-    liked = await liked_among(backends, viewer_id, ids, prefetched=liked_window)
+    sentinel, read, scores = liked_window
+    by_id = dict(zip(read, scores or [None] * len(read), strict=True))
+    liked = await liked_among(
+        backends, viewer_id, ids, prefetched=(sentinel, [by_id[i] for i in ids])
+    )
     return [render(backends, found[i], liked=i in liked) for i in ids]
 
 
