@@ -28,6 +28,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from backends.batching import CommandBatcher
 from graph.driver import Graph, make_async_driver
 from graphgram.metrics import observe_backend
 from graphgram.settings import Settings
@@ -138,16 +139,20 @@ class Backends:
     graph: Graph
     redis: Redis
     s3: Minio
+    # The same Redis pool, for hot commands sent by concurrent requests: one write per batch.
+    redis_batched: CommandBatcher
 
     @classmethod
     def build(cls, settings: Settings) -> Backends:
         driver = make_async_driver(settings)
+        redis = redis_client(settings)
         return cls(
             settings=settings,
             driver=driver,
             graph=Graph(driver, settings.neo4j_database, settings.neo4j_query_timeout_s),
-            redis=redis_client(settings),
+            redis=redis,
             s3=object_store(settings),
+            redis_batched=CommandBatcher(redis, timeout_s=settings.redis_timeout_s),
         )
 
     async def close(self) -> None:

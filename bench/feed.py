@@ -1,13 +1,14 @@
 """The home feed at the `large` preset: Redis timelines against the Cypher fan-in, and fan-out lag.
 
-    python -m bench.feed [--seconds 5] [--posts 20]
+    python -m bench.feed [--seconds 5] [--posts 20] [--rounds 3]
 
 One run, one server (the `tl` stack instance, or GRAPHGRAM_STACK_NAME / GRAPHGRAM_PORT_OFFSET):
 the API runs as `make up` runs it, one uvicorn worker process per core. For a typical viewer, a
 viewer following 2,000 accounts and one following 20 celebrities: GET /health, the Cypher fan-in
 feed (`/feed?source=graph`, the path the feed had before timelines) and the timeline feed, each
 p50/p99 at concurrency 1 and requests/s at concurrency 16 (wrk), with ratios to /health measured
-in the same run. Then fan-out lag: `--posts` posts by an author with about 100 and one with about
+in the same run: /health and the timeline alternate `--rounds` times and the medians are
+compared. Then fan-out lag: `--posts` posts by an author with about 100 and one with about
 10,000 followers, all of them active (their timelines exist), timed from the POST to the post
 being in the last follower's timeline (the in-flight set empties once every follower has it).
 
@@ -43,6 +44,9 @@ from timelines.store import Keys
 console = Console()
 HARD = HardCases()
 FAN = "benchfan"  # registered by the benchmark: follows the 20 most-followed accounts
+HEALTH = "GET /health"
+CYPHER = "GET /feed?source=graph (Cypher fan-in)"
+TIMELINE = "GET /feed (timeline)"
 
 TOP = """
 MATCH (u:User) WHERE NOT u.private
@@ -99,14 +103,6 @@ def run(url: str, *, token: str, concurrency: int, seconds: float) -> Load:
     """wrk with a 30 s request timeout: the Cypher feed of a heavy viewer under load takes longer
     than wrk's default 2 s, and a timed-out request would count as no sample at all."""
     return wrk.run(url, token=token, concurrency=concurrency, seconds=seconds, timeout_s=30)
-
-
-def _figures(one: Load, many: Load) -> dict[str, float]:
-    return {
-        "p50_ms_c1": round(one.p50_ms, 2),
-        "p99_ms_c1": round(one.p99_ms, 2),
-        "rps_c16": round(many.rps, 1),
-    }
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -175,6 +171,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--posts", type=int, default=20)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="alternating /health and timeline runs at c=16"
+    )
     args = parser.parse_args()
 
     settings = stack_settings()
@@ -214,6 +213,7 @@ def main() -> None:
         "api_workers": api.workers(),
         "cpu_cores": os.cpu_count(),
         "seconds": args.seconds,
+        "rounds": args.rounds,
         "celebrity_threshold_reads": read_threshold,
         "celebrity_threshold_fanout": settings.timeline_celebrity_followers,
         "timeline_cap": settings.timeline_cap,
@@ -240,25 +240,50 @@ def main() -> None:
                     u=username,
                 )[0]["n"]
                 routes = {
-                    "GET /health": "/health",
-                    "GET /feed?source=graph (Cypher fan-in)": "/feed?limit=20&source=graph",
-                    "GET /feed (timeline)": "/feed?limit=20",
+                    HEALTH: "/health",
+                    CYPHER: "/feed?limit=20&source=graph",
+                    TIMELINE: "/feed?limit=20",
                 }
                 per_route: dict[str, Any] = {}
                 for name, path in routes.items():
-                    with console.status(f"{kind} viewer ({username}): {name}"):
+                    with console.status(f"{kind} viewer ({username}): {name}, c=1"):
                         run(base + path, token=token, concurrency=1, seconds=1)  # warm up
                         one = run(base + path, token=token, concurrency=1, seconds=args.seconds)
-                        many = run(base + path, token=token, concurrency=16, seconds=args.seconds)
-                    per_route[name] = _figures(one, many)
-                health = per_route["GET /health"]["rps_c16"]
-                cypher = per_route["GET /feed?source=graph (Cypher fan-in)"]["rps_c16"]
-                timeline = per_route["GET /feed (timeline)"]
+                    per_route[name] = {
+                        "p50_ms_c1": round(one.p50_ms, 2),
+                        "p99_ms_c1": round(one.p99_ms, 2),
+                    }
+                # Requests/s at c=16: /health and the timeline alternate, `rounds` times each
+                # (this machine's speed drifts from one run to the next; the medians of
+                # neighbours in time are the fair comparison), the slow fan-in once.
+                rounds: dict[str, list[float]] = {HEALTH: [], TIMELINE: []}
+                for i in range(args.rounds):
+                    for name in (HEALTH, TIMELINE):
+                        with console.status(f"{kind} viewer ({username}): {name}, round {i + 1}"):
+                            many = run(
+                                base + routes[name],
+                                token=token,
+                                concurrency=16,
+                                seconds=args.seconds,
+                            )
+                        rounds[name].append(round(many.rps, 1))
+                with console.status(f"{kind} viewer ({username}): {CYPHER}, c=16"):
+                    many = run(
+                        base + routes[CYPHER], token=token, concurrency=16, seconds=args.seconds
+                    )
+                rounds[CYPHER] = [round(many.rps, 1)]
+                for name, samples in rounds.items():
+                    per_route[name]["rps_c16"] = round(statistics.median(samples), 1)
+                    per_route[name]["rps_c16_rounds"] = samples
+                health = per_route[HEALTH]["rps_c16"]
+                cypher = per_route[CYPHER]["rps_c16"]
+                timeline = per_route[TIMELINE]
                 timeline["rps_vs_health"] = round(timeline["rps_c16"] / health, 3)
+                timeline["rps_vs_health_rounds"] = [
+                    round(t / h, 3) for t, h in zip(rounds[TIMELINE], rounds[HEALTH], strict=True)
+                ]
                 timeline["rps_vs_cypher_feed"] = round(timeline["rps_c16"] / cypher, 2)
-                per_route["GET /feed?source=graph (Cypher fan-in)"]["rps_vs_health"] = round(
-                    cypher / health, 3
-                )
+                per_route[CYPHER]["rps_vs_health"] = round(cypher / health, 3)
                 results["viewers"][kind] = {
                     "username": username,
                     "following": following,

@@ -7,6 +7,7 @@ own Redis namespace, so the session app's worker never touches its stream.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -331,6 +332,67 @@ async def test_the_one_script_page_matches_the_graph_and_follows_every_change(
     refused = await tl.get("/feed", headers=ann["headers"])
     assert refused.status_code == 401, refused.text
     assert (await tl.get("/feed")).status_code == 401
+
+
+async def test_a_kept_celebrity_merge_serves_until_a_celebrity_posts_or_deletes(
+    tl: httpx.AsyncClient, tl_app: FastAPI
+) -> None:
+    """timelines/fastpage.py keeps the first page's merge of the viewer's celebrities' lists and
+    reads no author list while it holds: a celebrity's new post or deletion replaces its version
+    and the next page has it, from the script; a version that went missing (evicted) is minted
+    again and the merge made again."""
+    keys = Keys(NS)
+    redis = backends_of(tl_app).redis
+    ann, cid, eve, dee, fay = [await register(tl, n) for n in ("ann", "cid", "eve", "dee", "fay")]
+    for fan in (ann, dee, fay):  # three followers each: celebrities, merged on read
+        for star in (cid, eve):
+            await follow(tl, fan, star)
+    await feed(tl, ann)
+    posts = [await post(tl, cid, "c1"), await post(tl, eve, "e1"), await post(tl, cid, "c2")]
+    await drain(tl_app)
+
+    async def page() -> list[str]:
+        """Ann's first page, served by the script (after the reads that cache the views and
+        their fragments) and equal to the Cypher feed."""
+        for _ in range(3):
+            before = fast_pages()
+            response = await tl.get("/feed", headers=ann["headers"])
+            assert response.status_code == 200, response.text
+        assert fast_pages() == before + 1
+        graph = await tl.get("/feed", params={"source": "graph"}, headers=ann["headers"])
+        assert response.json() == graph.json()
+        return ids(response.json())
+
+    async def author_reads() -> int:
+        stats = await redis.info("commandstats")
+        return int(stats.get("cmdstat_zrevrangebylex", {}).get("calls", 0))
+
+    assert await page() == [p["id"] for p in reversed(posts)]
+    kept = json.loads(str(await redis.get(keys.celebrity_merge(ann["id"]))))
+    versions = {a: str(await redis.get(keys.author_version(a))) for a in (cid["id"], eve["id"])}
+    assert all(v.startswith("r") for v in versions.values())  # minted by the first merge
+    assert dict(part.split("=", 1) for part in kept["sig"].split(",")) == versions
+    # While it holds, a page reads two lists (the timeline and the in-flight set), not the
+    # celebrities' lists.
+    before = await author_reads()
+    await tl.get("/feed", headers=ann["headers"])
+    assert await author_reads() == before + 2
+    newer = await post(tl, eve, "e2")
+    await drain(tl_app)
+    assert await redis.get(keys.author_version(eve["id"])) == f"+{newer['id']}"
+    assert await page() == [newer["id"], *(p["id"] for p in reversed(posts))]
+    await tl.delete(f"/posts/{posts[2]['id']}", headers=cid["headers"])
+    await drain(tl_app)
+    assert await redis.get(keys.author_version(cid["id"])) == f"-{posts[2]['id']}"
+    assert await page() == [newer["id"], posts[1]["id"], posts[0]["id"]]
+    # Evicted: minted again from Redis's clock, and the merge made again.
+    await redis.delete(keys.author_version(cid["id"]))
+    assert await page() == [newer["id"], posts[1]["id"], posts[0]["id"]]
+    assert str(await redis.get(keys.author_version(cid["id"]))).startswith("r")
+    # Unfollowing a celebrity changes the set the merge was made for.
+    unfollowed = await tl.delete(f"/users/{eve['username']}/follow", headers=ann["headers"])
+    assert unfollowed.status_code == 200, unfollowed.text
+    assert await page() == [posts[0]["id"]]
 
 
 def served(route: str, status: str = "200") -> float:

@@ -25,7 +25,6 @@ import logging
 import random
 from typing import Any
 
-from redis.client import NEVER_DECODE
 from redis.exceptions import NoScriptError
 
 from backends import Backends
@@ -34,9 +33,20 @@ from timelines.store import Keys
 
 # KEYS: home, celebs, blocks, liked (all four derived from the viewer inside), inflight, session.
 # ARGV: namespace, max_id ("" for none), per-source fetch n, want (limit + 1), limit, ttl (0: no
-# touch), viewer id ("": the one of the cached session). Returns {0, why} when the full path must
-# answer, else {1, json, viewer id, id1, id2, ...} with up to `want` ids (the extra one says an
-# older page exists) and the JSON array of the first `limit`.
+# touch), viewer id ("": the one of the cached session), TTL of the celebrity merge (seconds).
+# Returns {0, why} when the full path must answer, else {1, json, viewer id, id1, id2, ...} with
+# up to `want` ids (the extra one says an older page exists) and the JSON array of the first
+# `limit`.
+#
+# The celebrity merge: a newest-first page merges every followed celebrity's list, two commands
+# and a merge step per celebrity (a reader of 20 celebrities spent most of the script there).
+# The first page's merge is kept per viewer (`<ns>:cm:<viewer>`: the newest n ids of all their
+# celebrities' lists, exact as a top n, with the highest floor among the lists) and used while
+# nothing it was made from changed: it records the version of each list
+# (`<ns>:av:<author>`, replaced by every post and deletion of the author: timelines/hooks.py) and
+# the viewer's celebrity set itself. A version that is missing (expired, evicted, never made) is
+# minted here from Redis's clock before the merge is made, so a merge always names versions that
+# existed when it was made, and one that went missing since can never match again.
 FAST_PAGE = """
 local function coverage(key)
   local s = redis.call('ZRANGE', key, 0, 0)[1]
@@ -48,6 +58,7 @@ local ns, hi = ARGV[1], ARGV[2]
 local n, want = tonumber(ARGV[3]), tonumber(ARGV[4])
 local limit, ttl = tonumber(ARGV[5]), tonumber(ARGV[6])
 local me = ARGV[7]
+local merge_ttl = tonumber(ARGV[8])
 if me == '' then
   -- The viewer from the cached session (api/auth/deps.py: {"id": ..., ...}); anything else
   -- (missing, revoked, unreadable) is for the full path, which authenticates properly.
@@ -78,14 +89,94 @@ end
 local high = '+'
 if hi ~= '' then high = '(' .. hi end
 if hi ~= '' and floor and hi <= floor then return {0, 'floor'} end
+-- Merge newest-first lists as far as `count` distinct ids (sorting every candidate costs more:
+-- string order comparisons are what a script here spends its time on). `regular[i]`: list i is
+-- a timeline or author list, not the in-flight set; seen[id] says whether a regular list had id.
+local function merge(lists, regular, count)
+  local ids, seen, pos = {}, {}, {}
+  for i = 1, #lists do pos[i] = 1 end
+  while #ids < count do
+    local best = nil
+    for i = 1, #lists do
+      local head = lists[i][pos[i]]
+      if head and (best == nil or head > best) then best = head end
+    end
+    if best == nil then break end
+    local from_regular = false
+    for i = 1, #lists do
+      if lists[i][pos[i]] == best then
+        pos[i] = pos[i] + 1
+        from_regular = from_regular or regular[i]
+      end
+    end
+    ids[#ids + 1] = best
+    seen[best] = from_regular
+  end
+  return ids, seen
+end
+-- The first page's celebrity merge (see above): the newest n ids of every followed celebrity's
+-- list and the highest floor among them, from the viewer's kept merge when every version it
+-- names is still current, else made from the lists and kept. nil, why: the full path answers.
+local function celebrity_merge()
+  local authors, vkeys = {}, {}
+  for _, author in ipairs(celebs) do
+    if author ~= '!' then
+      authors[#authors + 1] = author
+      vkeys[#vkeys + 1] = ns .. ':av:' .. author
+    end
+  end
+  if #authors == 0 then return {}, nil end
+  local versions = redis.call('MGET', unpack(vkeys))
+  local stamp = nil
+  local parts = {}
+  for i, author in ipairs(authors) do
+    local version = versions[i]
+    if not version then
+      if not stamp then
+        local t = redis.call('TIME')
+        stamp = 'r' .. t[1] .. string.format('%06d', tonumber(t[2]))
+      end
+      version = stamp
+      redis.call('SET', vkeys[i], version, 'EX', merge_ttl * 2)
+    end
+    parts[i] = author .. '=' .. version
+  end
+  local signature = table.concat(parts, ',')
+  local merge_key = ns .. ':cm:' .. me
+  local kept = redis.call('GET', merge_key)
+  if kept then
+    local decoded, m = pcall(cjson.decode, kept)
+    if decoded and type(m) == 'table' and m.sig == signature and tonumber(m.n) >= n then
+      local mfloor = m.floor
+      if mfloor == '' then mfloor = nil end
+      return m.ids, mfloor
+    end
+  end
+  local lists, regular, mfloor = {}, {}, nil
+  for _, author in ipairs(authors) do
+    local key = ns .. ':author:' .. author
+    local aok, afloor = coverage(key)
+    if not aok then return nil, 'author' end
+    if afloor and (mfloor == nil or afloor > mfloor) then mfloor = afloor end
+    local got = redis.call('ZREVRANGEBYLEX', key, '+', '(!~', 'LIMIT', 0, n)
+    if #got > 0 then
+      lists[#lists + 1] = got
+      regular[#regular + 1] = true
+    end
+  end
+  local ids = merge(lists, regular, n)
+  -- cjson writes an empty table as {}; it reads back as an empty table all the same.
+  redis.call('SET', merge_key,
+    cjson.encode({sig = signature, n = n, floor = mfloor or '', ids = ids}), 'EX', merge_ttl)
+  return ids, mfloor
+end
 local lists, regular, safe = {}, {}, nil
 -- Once one list holds `n` ids, the page is among ids >= its last: later lists are read only
 -- down to there (a viewer's timeline usually bounds every celebrity list to a few ids).
 local low = '(!~'
-local function take(key, is_regular)
-  local got = redis.call('ZREVRANGEBYLEX', key, high, low, 'LIMIT', 0, n)
-  if #got >= n and (safe == nil or got[#got] > safe) then
-    safe = got[#got]
+local function add(got, is_regular)
+  if #got >= n and (safe == nil or got[n] > safe) then
+    safe = got[n]
     low = '[' .. safe
   end
   if #got > 0 then
@@ -93,38 +184,31 @@ local function take(key, is_regular)
     regular[#regular + 1] = is_regular
   end
 end
+local function take(key, is_regular)
+  add(redis.call('ZREVRANGEBYLEX', key, high, low, 'LIMIT', 0, n), is_regular)
+end
 take(KEYS[1], true)
-for _, author in ipairs(celebs) do
-  if author ~= '!' then
-    local key = ns .. ':author:' .. author
-    local aok, afloor = coverage(key)
-    if not aok then return {0, 'author'} end
-    if afloor and (floor == nil or afloor > floor) then floor = afloor end
-    take(key, true)
+if hi == '' then
+  local merged, mfloor = celebrity_merge()
+  if not merged then return {0, mfloor} end
+  if mfloor and (floor == nil or mfloor > floor) then floor = mfloor end
+  -- A kept merge may hold more than n ids (made for a longer page): its newest n are exact.
+  local top = {}
+  for i = 1, math.min(#merged, n) do top[i] = merged[i] end
+  add(top, true)
+else
+  for _, author in ipairs(celebs) do
+    if author ~= '!' then
+      local key = ns .. ':author:' .. author
+      local aok, afloor = coverage(key)
+      if not aok then return {0, 'author'} end
+      if afloor and (floor == nil or afloor > floor) then floor = afloor end
+      take(key, true)
+    end
   end
 end
 take(KEYS[5], false)
--- Merge the newest-first lists, only as far as the page (sorting every candidate costs more:
--- string order comparisons are what a script here spends its time on).
-local ids, seen, pos = {}, {}, {}
-for i = 1, #lists do pos[i] = 1 end
-while #ids < want do
-  local best = nil
-  for i = 1, #lists do
-    local head = lists[i][pos[i]]
-    if head and (best == nil or head > best) then best = head end
-  end
-  if best == nil then break end
-  local from_regular = false
-  for i = 1, #lists do
-    if lists[i][pos[i]] == best then
-      pos[i] = pos[i] + 1
-      from_regular = from_regular or regular[i]
-    end
-  end
-  ids[#ids + 1] = best
-  seen[best] = from_regular
-end
+local ids, seen = merge(lists, regular, want)
 local out, parts = {1, '', me}, {}
 local keys = {}
 for i, id in ipairs(ids) do
@@ -165,6 +249,8 @@ log = logging.getLogger(__name__)
 
 # The share of reads that refresh the timeline's inactivity TTL (as in timelines/feed.py).
 TOUCH_SHARE = 0.125
+# How long a viewer's kept celebrity merge lives unread-from (its versions live twice as long).
+CELEBRITY_MERGE_TTL_S = 3600
 
 SHA = hashlib.sha1(FAST_PAGE.encode()).hexdigest()
 
@@ -172,14 +258,14 @@ SHA = hashlib.sha1(FAST_PAGE.encode()).hexdigest()
 async def _evaluate(backends: Backends, keys: list[str], args: list[Any]) -> Any:
     """EVALSHA, loading the script on NOSCRIPT (a restarted or flushed Redis), as redis-py's
     `Script` does, but with the reply left as bytes: the page's JSON goes to the socket as it
-    came, instead of being decoded to text and encoded back (decode_responses is on for the
-    client)."""
+    came, instead of being decoded to text and encoded back. Sent with the other requests' pages
+    of the same loop turn (`backends.batching`)."""
     command = ("EVALSHA", SHA, len(keys), *keys, *args)
     try:
-        return await backends.redis.execute_command(*command, **{NEVER_DECODE: True})  # type: ignore[no-untyped-call]
+        return await backends.redis_batched.execute(*command)
     except NoScriptError:
         await backends.redis.script_load(FAST_PAGE)
-        return await backends.redis.execute_command(*command, **{NEVER_DECODE: True})  # type: ignore[no-untyped-call]
+        return await backends.redis_batched.execute(*command)
 
 
 async def home_page(
@@ -206,7 +292,7 @@ async def home_page(
         + [k.inflight, session_key],
         # `want` per source: the script filters nothing out (it gives up instead), so no source
         # needs to be read beyond the page, unlike the full path's over-fetch.
-        [k.ns, max_id or "", want, want, limit, ttl, viewer_id],
+        [k.ns, max_id or "", want, want, limit, ttl, viewer_id, CELEBRITY_MERGE_TTL_S],
     )
     served = bool(found) and int(found[0]) == 1
     cache_lookup("feed_page", hit=served)

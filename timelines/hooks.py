@@ -28,7 +28,17 @@ async def post_created(backends: Backends, post_id: str, author_id: str) -> None
     cap = backends.settings.timeline_cap
     await backends.redis.zadd(k.inflight, {post_id: 0})
     await store.add(backends.redis, [k.home(author_id), k.author(author_id)], [post_id], cap)
+    await author_changed(backends, author_id, f"+{post_id}")
     await fanout.enqueue(backends, "post", post_id, author_id)
+
+
+async def author_changed(backends: Backends, author_id: str, version: str) -> None:
+    """After the author's list changed: a new version, so no kept celebrity merge made before
+    the change is used again. Only a version that exists is replaced; one that is missing is
+    minted by the next reader, and no kept merge names a missing version."""
+    await backends.redis.set(
+        keys(backends).author_version(author_id), version, xx=True, keepttl=True
+    )
 
 
 async def post_deleted(backends: Backends, post_id: str, author_id: str) -> None:
@@ -36,6 +46,7 @@ async def post_deleted(backends: Backends, post_id: str, author_id: str) -> None
     await store.remove(
         backends.redis, [k.inflight, k.home(author_id), k.author(author_id)], [post_id]
     )
+    await author_changed(backends, author_id, f"-{post_id}")
     await views.invalidate_posts(backends, [post_id])
     await fanout.enqueue(backends, "delete", post_id, author_id)
 
@@ -135,6 +146,12 @@ async def account_deleted(backends: Backends, user_id: str, footprint: set[str])
     await views.invalidate_user(backends, user_id)
     await store.remove(backends.redis, [k.inflight], sorted(footprint))
     await backends.redis.delete(
-        k.home(user_id), k.celebs(user_id), k.liked(user_id), k.blocks(user_id), k.author(user_id)
+        k.home(user_id),
+        k.celebs(user_id),
+        k.liked(user_id),
+        k.blocks(user_id),
+        k.author(user_id),
+        k.author_version(user_id),
+        k.celebrity_merge(user_id),
     )
     await backends.redis.srem(k.celebrities, user_id)

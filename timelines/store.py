@@ -49,6 +49,15 @@ class Keys:
     def author(self, user_id: str) -> str:
         return f"{self.ns}:author:{user_id}"
 
+    def author_version(self, user_id: str) -> str:
+        """Replaced whenever the author's posts change: a kept celebrity merge that names an
+        older version is made again (timelines/fastpage.py)."""
+        return f"{self.ns}:av:{user_id}"
+
+    def celebrity_merge(self, user_id: str) -> str:
+        """The viewer's kept merge of their celebrities' newest posts (timelines/fastpage.py)."""
+        return f"{self.ns}:cm:{user_id}"
+
     def liked(self, user_id: str) -> str:
         return f"{self.ns}:liked:{user_id}"
 
