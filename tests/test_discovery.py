@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 
 import httpx
+import jsonschema_rs
 from redis import Redis
 
 from api.discovery import suggestions
@@ -47,6 +49,37 @@ async def test_search_treats_lucene_syntax_as_text(
     blank = await client.get("/search", params={"q": "   "}, headers=me["headers"])
     assert blank.status_code == 422
     assert prefix_query("x) OR (y") == "x\\)* AND or* AND \\(y*"
+
+
+async def test_the_documented_query_pattern_agrees_with_the_server(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    """A query is accepted exactly when the OpenAPI pattern matches it, read by Python's regex
+    and by an ECMAScript-style JSON Schema validator (jsonschema-rs, the one schemathesis checks
+    responses with), for queries of only whitespace of every kind, including the characters
+    whose `\\s` membership differs between engines (U+0085, U+001C-U+001F, U+FEFF)."""
+    me = factory.user("searcher")
+    document = (await client.get("/openapi.json")).json()
+    parameters = document["paths"]["/search"]["get"]["parameters"]
+    pattern = next(p for p in parameters if p["name"] == "q")["schema"]["pattern"]
+    ecmascript = jsonschema_rs.validator_for({"type": "string", "pattern": pattern})
+    queries = [
+        "\x85",
+        "\x0b \x1f\x1e\x0c\x1f\t\x85",  # what schemathesis once sent
+        "#\u3000",
+        "\x1c",
+        " \u2028 ",
+        "\ufeff",
+        "a",
+        "#\x85sun",
+        " ab",
+    ]
+    for q in queries:
+        response = await client.get("/search", params={"q": q}, headers=me["headers"])
+        documented = re.search(pattern, q) is not None
+        assert ecmascript.is_valid(q) == documented, q
+        assert response.status_code == (200 if documented else 422), (q, response.text)
+        assert documented == bool(q.lstrip("#").split()), q
 
 
 async def test_suggestions_rank_friends_of_friends_by_mutuals(

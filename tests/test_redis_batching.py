@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import time
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from redis.asyncio import Redis
@@ -16,6 +15,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from backends import redis_client
 from backends.batching import CommandBatcher
 from graphgram.settings import Settings
+from tests.fixtures.relay import Relay, stalling_relay
 
 
 async def _connections(redis: Redis, name: str) -> int:
@@ -98,46 +98,28 @@ async def test_a_redis_that_is_away_fails_the_batch_fast(settings: Settings) -> 
 async def test_a_stalled_redis_times_out_and_the_connection_is_dropped(settings: Settings) -> None:
     """The real Redis behind a relay that stops answering: the batch ends after its timeout
     with redis-py's TimeoutError, and the next batch, on a fresh connection, succeeds."""
-    stalled = asyncio.Event()
-    redis_url = urlsplit(settings.redis_url)
-    tasks: list[asyncio.Task[None]] = []
-    writers: list[asyncio.StreamWriter] = []
+    async with stalling_relay(settings.redis_url, "down") as relay:
+        await _time_out_a_batch(settings, relay)
 
-    async def pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, down: bool) -> None:
-        while data := await reader.read(65536):
-            if down and stalled.is_set():
-                await asyncio.Event().wait()  # swallow the replies
-            writer.write(data)
-            await writer.drain()
 
-    async def relay(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        to_reader, to_writer = await asyncio.open_connection(redis_url.hostname, redis_url.port)
-        writers.extend([writer, to_writer])
-        tasks.append(asyncio.create_task(pump(reader, to_writer, False)))
-        tasks.append(asyncio.create_task(pump(to_reader, writer, True)))
-
-    server = await asyncio.start_server(relay, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    client = redis_client(settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{port}/0"}))
+async def _time_out_a_batch(settings: Settings, relay: Relay) -> None:
+    client = redis_client(
+        settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{relay.port}/0"})
+    )
     batcher = CommandBatcher(client, timeout_s=0.5)
     try:
         assert await batcher.execute("ECHO", "before") == b"before"
-        stalled.set()
+        relay.stall()
         started = time.perf_counter()
         results = await asyncio.gather(
             batcher.execute("ECHO", "a"), batcher.execute("ECHO", "b"), return_exceptions=True
         )
         assert all(isinstance(r, RedisTimeoutError) for r in results)
         assert 0.4 < time.perf_counter() - started < 3
-        stalled.clear()
+        relay.resume()
         assert await batcher.execute("ECHO", "after") == b"after"
     finally:
         await client.aclose()
-        for task in tasks:
-            task.cancel()
-        for writer in writers:
-            writer.close()
-        server.close()
 
 
 @pytest.mark.parametrize("concurrent", [1, 8])

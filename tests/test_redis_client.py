@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
-from urllib.parse import urlsplit
 
 import pytest
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from backends import InlineTimeoutConnection, redis_client
 from graphgram.settings import Settings
+from tests.fixtures.relay import Relay, stalling_relay
 
 
 async def test_a_write_that_stalls_times_out_and_drops_the_connection(settings: Settings) -> None:
@@ -18,29 +17,14 @@ async def test_a_write_that_stalls_times_out_and_drops_the_connection(settings: 
     write fills the socket's buffers and `asyncio.timeout` (not the library's `wait_for` task)
     ends it after the socket timeout with redis-py's TimeoutError; the connection is dropped and
     the bound is in place for the next command."""
-    stalled = asyncio.Event()
-    pumps: list[asyncio.Task[None]] = []
-    writers: list[asyncio.StreamWriter] = []
-    redis_url = urlsplit(settings.redis_url)
+    async with stalling_relay(settings.redis_url, "up") as relay:
+        await _stall_a_write(settings, relay)
 
-    async def pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, up: bool) -> None:
-        while data := await reader.read(65536):
-            writer.write(data)
-            await writer.drain()
-            if up and stalled.is_set():
-                await asyncio.Event().wait()  # stop reading what the client sends
 
-    async def relay(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        to_reader, to_writer = await asyncio.open_connection(redis_url.hostname, redis_url.port)
-        writers.extend([writer, to_writer])
-        pumps.append(asyncio.create_task(pump(reader, to_writer, True)))
-        pumps.append(asyncio.create_task(pump(to_reader, writer, False)))
-
-    server = await asyncio.start_server(relay, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
+async def _stall_a_write(settings: Settings, relay: Relay) -> None:
     client = redis_client(
         settings.model_copy(
-            update={"redis_url": f"redis://127.0.0.1:{port}/0", "redis_timeout_s": 0.5}
+            update={"redis_url": f"redis://127.0.0.1:{relay.port}/0", "redis_timeout_s": 0.5}
         )
     )
     try:
@@ -48,7 +32,7 @@ async def test_a_write_that_stalls_times_out_and_drops_the_connection(settings: 
         connection = await client.connection_pool.get_connection()  # type: ignore[no-untyped-call]
         assert isinstance(connection, InlineTimeoutConnection)
         await client.connection_pool.release(connection)
-        stalled.set()
+        relay.stall()
         started = time.perf_counter()
         with pytest.raises(RedisTimeoutError, match="writing"):
             # Far more than the kernel's buffers on both ends hold.
@@ -58,11 +42,6 @@ async def test_a_write_that_stalls_times_out_and_drops_the_connection(settings: 
         assert not connection.is_connected
     finally:
         await client.aclose()
-        for task in pumps:
-            task.cancel()
-        for writer in writers:
-            writer.close()
-        server.close()
 
 
 async def test_commands_run_with_the_inline_bound(settings: Settings) -> None:

@@ -48,6 +48,14 @@ def reason(names: list[str], mutuals: int) -> str:
     return f"followed by {names[0]}, {names[1]} and {mutuals - 2} others you follow"
 
 
+# What Python's str.split (which the search splits words with) takes for whitespace, spelled out:
+# `\s` means another set in each regex engine that reads the OpenAPI pattern (ECMAScript's has
+# no U+0085 but has U+FEFF, Rust's, which validates here, has no U+001C-U+001F), so a client's
+# validator and this server would disagree on a query of only those.
+WHITESPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+SEARCHABLE = rf"^#*([^#{WHITESPACE}]|[{WHITESPACE}]+[^{WHITESPACE}])"
+
+
 @router.get("/search", response_model=SearchResults, dependencies=ratelimit.SEARCH_LIMITS)
 async def search(
     viewer: CurrentUser,
@@ -56,9 +64,8 @@ async def search(
         str,
         Query(
             max_length=100,
-            # Something to search for once leading #s are gone (documented, so clients know);
-            # \x1c-\x1f are whitespace to Python's str.split, which the search splits words with.
-            pattern=r"^#*([^#\s\x1c-\x1f]|[\s\x1c-\x1f]+[^\s\x1c-\x1f])",
+            # Something to search for once leading #s are gone (documented, so clients know).
+            pattern=SEARCHABLE,
             description="Username, name or #hashtag prefix",
         ),
     ],
