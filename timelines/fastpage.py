@@ -249,8 +249,11 @@ log = logging.getLogger(__name__)
 
 # The share of reads that refresh the timeline's inactivity TTL (as in timelines/feed.py).
 TOUCH_SHARE = 0.125
-# How long a viewer's kept celebrity merge lives unread-from (its versions live twice as long).
-CELEBRITY_MERGE_TTL_S = 3600
+# How long a viewer's kept celebrity merge lives once made (a minted version, twice as long).
+# Also the longest a merge can outlive a post whose hook died between changing the author's
+# list and replacing its version (Redis failing between two commands): five minutes, against
+# one remade merge per active viewer per five minutes.
+CELEBRITY_MERGE_TTL_S = 300
 
 SHA = hashlib.sha1(FAST_PAGE.encode()).hexdigest()
 
