@@ -114,6 +114,14 @@ local function merge(lists, regular, count)
   end
   return ids, seen
 end
+-- A celebrity's list from `upper` down to `lower` (at most n ids) and its floor; nil when the
+-- list is missing or being built (the full path builds it).
+local function author_range(author, upper, lower)
+  local key = ns .. ':author:' .. author
+  local aok, afloor = coverage(key)
+  if not aok then return nil end
+  return redis.call('ZREVRANGEBYLEX', key, upper, lower, 'LIMIT', 0, n), afloor
+end
 -- The first page's celebrity merge (see above): the newest n ids of every followed celebrity's
 -- list and the highest floor among them, from the viewer's kept merge when every version it
 -- names is still current, else made from the lists and kept. nil, why: the full path answers.
@@ -154,11 +162,9 @@ local function celebrity_merge()
   end
   local lists, regular, mfloor = {}, {}, nil
   for _, author in ipairs(authors) do
-    local key = ns .. ':author:' .. author
-    local aok, afloor = coverage(key)
-    if not aok then return nil, 'author' end
+    local got, afloor = author_range(author, '+', '(!~')
+    if not got then return nil, 'author' end
     if afloor and (mfloor == nil or afloor > mfloor) then mfloor = afloor end
-    local got = redis.call('ZREVRANGEBYLEX', key, '+', '(!~', 'LIMIT', 0, n)
     if #got > 0 then
       lists[#lists + 1] = got
       regular[#regular + 1] = true
@@ -199,11 +205,10 @@ if hi == '' then
 else
   for _, author in ipairs(celebs) do
     if author ~= '!' then
-      local key = ns .. ':author:' .. author
-      local aok, afloor = coverage(key)
-      if not aok then return {0, 'author'} end
+      local got, afloor = author_range(author, high, low)
+      if not got then return {0, 'author'} end
       if afloor and (floor == nil or afloor > floor) then floor = afloor end
-      take(key, true)
+      add(got, true)
     end
   end
 end
