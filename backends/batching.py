@@ -105,5 +105,4 @@ def _settle(
 
 def _fail(batch: list[_Pending], error: BaseException, started: float) -> None:
     for args, future in batch:
-        if not future.done():
-            _settle(future, args, started, error=error)
+        _settle(future, args, started, error=error)

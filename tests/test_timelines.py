@@ -372,6 +372,15 @@ async def test_a_kept_celebrity_merge_serves_until_a_celebrity_posts_or_deletes(
     versions = {a: str(await redis.get(keys.author_version(a))) for a in (cid["id"], eve["id"])}
     assert all(v.startswith("r") for v in versions.values())  # minted by the first merge
     assert dict(part.split("=", 1) for part in kept["sig"].split(",")) == versions
+    # A shorter page takes the newest of the merge kept for the longer one.
+    before = fast_pages()
+    short = await tl.get("/feed", params={"limit": 1}, headers=ann["headers"])
+    assert fast_pages() == before + 1
+    graph_short = await tl.get(
+        "/feed", params={"limit": 1, "source": "graph"}, headers=ann["headers"]
+    )
+    assert short.json() == graph_short.json()
+    assert short.headers["link"] == graph_short.headers["link"].replace("source=graph&", "")
     # While it holds, a page reads two lists (the timeline and the in-flight set), not the
     # celebrities' lists.
     before = await author_reads()

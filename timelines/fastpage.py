@@ -198,10 +198,9 @@ if hi == '' then
   local merged, mfloor = celebrity_merge()
   if not merged then return {0, mfloor} end
   if mfloor and (floor == nil or mfloor > floor) then floor = mfloor end
-  -- A kept merge may hold more than n ids (made for a longer page): its newest n are exact.
-  local top = {}
-  for i = 1, math.min(#merged, n) do top[i] = merged[i] end
-  add(top, true)
+  -- A kept merge may hold more than n ids (made for a longer page): a page of n never reads past
+  -- its n-th, the one `add` takes as the bound.
+  add(merged, true)
 else
   for _, author in ipairs(celebs) do
     if author ~= '!' then
