@@ -31,7 +31,7 @@ from fastapi import Depends, Request
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from api.auth.deps import CurrentUser
+from api.auth.scopes import AnyToken
 from api.deps import Backend
 from backends import Backends
 from graphgram.errors import TooManyRequests
@@ -253,7 +253,7 @@ async def limit_writes_by_address(request: Request, backends: Backend) -> None:
     )
 
 
-async def limit_writes_by_account(request: Request, viewer: CurrentUser, backends: Backend) -> None:
+async def limit_writes_by_account(request: Request, viewer: AnyToken, backends: Backend) -> None:
     if request.method in SAFE_METHODS:
         return
     s = backends.settings
@@ -267,7 +267,7 @@ async def limit_writes_by_account(request: Request, viewer: CurrentUser, backend
     )
 
 
-async def limit_uploads(request: Request, viewer: CurrentUser, backends: Backend) -> None:
+async def limit_uploads(request: Request, viewer: AnyToken, backends: Backend) -> None:
     if request.method in SAFE_METHODS:
         return
     s = backends.settings
@@ -293,7 +293,7 @@ async def limit_search_by_address(request: Request, backends: Backend) -> None:
     )
 
 
-async def limit_search_by_account(request: Request, viewer: CurrentUser, backends: Backend) -> None:
+async def limit_search_by_account(request: Request, viewer: AnyToken, backends: Backend) -> None:
     s = backends.settings
     await enforce(
         request,

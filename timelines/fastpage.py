@@ -68,6 +68,16 @@ if me == '' then
   if not decoded or type(data) ~= 'table' or type(data.id) ~= 'string' then
     return {0, 'session'}
   end
+  -- An app's token needs `read` or `read:statuses` (api/auth/scopes.py); null is first-party.
+  -- Anything else goes to the full path, which refuses it with the API's own 403.
+  if data.scopes ~= cjson.null then
+    if type(data.scopes) ~= 'table' then return {0, 'session'} end
+    local may = false
+    for _, scope in ipairs(data.scopes) do
+      if scope == 'read' or scope == 'read:statuses' then may = true end
+    end
+    if not may then return {0, 'scope'} end
+  end
   me = data.id
 end
 KEYS[1] = ns .. ':home:' .. me

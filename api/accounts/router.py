@@ -6,7 +6,8 @@ from fastapi import APIRouter, Request, Response, status
 
 from api import ratelimit
 from api.accounts.schemas import ChangePassword, Login, Register, Token, UpdateMe
-from api.auth.deps import CurrentUser, forget_sessions
+from api.auth.deps import forget_sessions
+from api.auth.scopes import AnyToken, FirstParty, ReadAccounts, WriteAccounts
 from api.auth.security import hash_password, new_token, session_id, verify_password
 from api.deps import Backend, Cache, Config, Graph
 from api.errors import ERROR_RESPONSES
@@ -65,7 +66,7 @@ async def login(body: Login, graph: Graph, backends: Backend, request: Request) 
 
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
-async def logout(viewer: CurrentUser, graph: Graph, cache: Cache, settings: Config) -> Response:
+async def logout(viewer: AnyToken, graph: Graph, cache: Cache, settings: Config) -> Response:
     """End this session."""
     await accounts.delete_session(graph, viewer.session_id)
     await forget_sessions(cache, settings, [viewer.session_id])
@@ -77,7 +78,7 @@ async def logout(viewer: CurrentUser, graph: Graph, cache: Cache, settings: Conf
     status_code=status.HTTP_204_NO_CONTENT,
     dependencies=ratelimit.WRITE_LIMITS,
 )
-async def logout_all(viewer: CurrentUser, graph: Graph, cache: Cache, settings: Config) -> Response:
+async def logout_all(viewer: FirstParty, graph: Graph, cache: Cache, settings: Config) -> Response:
     """End every session of this account, this one included (log out everywhere)."""
     ended = await accounts.end_sessions(graph, viewer.id, keep_session_id=None)
     await forget_sessions(cache, settings, [*ended, viewer.session_id])
@@ -91,7 +92,7 @@ async def logout_all(viewer: CurrentUser, graph: Graph, cache: Cache, settings: 
 )
 async def change_password(
     body: ChangePassword,
-    viewer: CurrentUser,
+    viewer: FirstParty,
     graph: Graph,
     backends: Backend,
     request: Request,
@@ -116,7 +117,7 @@ async def change_password(
 
 
 @router.get("/me", response_model=Account)
-async def get_me(viewer: CurrentUser, graph: Graph) -> Account:
+async def get_me(viewer: ReadAccounts, graph: Graph) -> Account:
     row = await accounts.get_me(graph, viewer.id)
     if row is None:
         raise NotFound("this account no longer exists")
@@ -125,7 +126,7 @@ async def get_me(viewer: CurrentUser, graph: Graph) -> Account:
 
 @router.patch("/me", response_model=Account, dependencies=ratelimit.WRITE_LIMITS)
 async def update_me(
-    body: UpdateMe, viewer: CurrentUser, graph: Graph, backends: Backend
+    body: UpdateMe, viewer: WriteAccounts, graph: Graph, backends: Backend
 ) -> Account:
     # Requests pending now are accepted if the account turns public: they join timelines.
     requesters = (
@@ -139,7 +140,7 @@ async def update_me(
 
 
 @router.delete("/me", status_code=status.HTTP_204_NO_CONTENT, dependencies=ratelimit.WRITE_LIMITS)
-async def delete_me(viewer: CurrentUser, graph: Graph, cache: Cache, backends: Backend) -> Response:
+async def delete_me(viewer: FirstParty, graph: Graph, cache: Cache, backends: Backend) -> Response:
     """Delete your account, its posts, comments, likes, follows and media, for good."""
     footprint = await timeline_hooks.account_footprint(backends, viewer.id)
     media, sessions = await accounts.delete_account(graph, viewer.id)

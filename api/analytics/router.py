@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.auth.deps import AnalystUser
+from api.auth.scopes import AnalystUser
 from api.deps import Graph
 from api.errors import ERROR_RESPONSES, FORBIDDEN
 from api.schemas import StrictBody

@@ -1,4 +1,5 @@
-"""`CurrentUser` and `AnalystUser`: the caller behind a bearer token.
+"""`CurrentUser`: the caller behind a bearer token (routes declare their scope with the types in
+`api.auth.scopes`, which build on it).
 
 Neo4j holds the sessions; Redis caches each one for at most `session_cache_ttl_s` and never
 past its expiry. While Redis is away, sessions are read from Neo4j (slower, still correct).
@@ -13,9 +14,9 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, cast
+from typing import Annotated, Any, cast
 
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -27,7 +28,7 @@ from api.deps import get_backends
 from backends import Backends
 from graph import accounts
 from graph.driver import Graph as GraphClient
-from graphgram.errors import Forbidden, ServiceUnavailable, Unauthorized
+from graphgram.errors import ServiceUnavailable, Unauthorized
 from graphgram.metrics import cache_lookup
 from graphgram.settings import Settings
 
@@ -45,6 +46,34 @@ class Viewer:
     username: str
     role: str
     session_id: str
+    # The OAuth scopes of an app's token; None for a first-party session (every scope).
+    scopes: frozenset[str] | None = None
+
+    @property
+    def first_party(self) -> bool:
+        return self.scopes is None
+
+
+def session_payload(row: Mapping[str, Any]) -> str:
+    """The session cache's JSON for a session row (the fast feed page reads `id` and `scopes`
+    from it too: timelines/fastpage.py)."""
+    scopes = row["scopes"]
+    return json.dumps(
+        {
+            "id": row["id"],
+            "username": row["username"],
+            "role": row["role"],
+            "scopes": None if scopes is None else sorted(scopes),
+        }
+    )
+
+
+def _viewer(data: Mapping[str, Any], sid: str) -> Viewer:
+    scopes = data["scopes"]
+    return Viewer(
+        data["id"], data["username"], data["role"], sid,
+        None if scopes is None else frozenset(scopes),
+    )  # fmt: skip
 
 
 def cache_key(sid: str) -> str:
@@ -69,16 +98,17 @@ async def viewer_for_token(
         return None
     if cached:
         data = json.loads(cached)
-        return Viewer(data["id"], data["username"], data["role"], sid)
+        # An entry without `scopes` predates scoped sessions: read the session from Neo4j.
+        if "scopes" in data:
+            return _viewer(data, sid)
     row = await accounts.get_session(graph, sid)
     if row is None:
         return None
     ttl = min(int(row["expires_at"]) - int(time.time()), cache_ttl_s)
-    if ttl > 0 and redis_up:
-        payload = {"id": row["id"], "username": row["username"], "role": row["role"]}
+    if ttl > 0 and redis_up and not cached:
         with contextlib.suppress(RedisError, OSError):  # the next request reads Neo4j again
-            await cache.set(key, json.dumps(payload), ex=ttl, nx=True)
-    return Viewer(row["id"], row["username"], row["role"], sid)
+            await cache.set(key, session_payload(row), ex=ttl, nx=True)
+    return _viewer(row, sid)
 
 
 async def forget_sessions(cache: Redis, settings: Settings, session_ids: Iterable[str]) -> None:
@@ -136,12 +166,3 @@ CurrentUser = Annotated[Viewer, Depends(current_user)]
 # The bearer credentials alone, for a route that may authenticate inside its own first round trip
 # (GET /feed) and calls `current_user` only when that did not serve the request.
 BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-
-
-async def analyst_user(viewer: CurrentUser) -> Viewer:
-    if viewer.role != "analyst":
-        raise Forbidden("this endpoint is for accounts with the analyst role")
-    return viewer
-
-
-AnalystUser = Annotated[Viewer, Depends(analyst_user)]

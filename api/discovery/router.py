@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from api import ratelimit
-from api.auth.deps import CurrentUser
+from api.auth.scopes import ReadAccounts, ReadSearch
 from api.deps import Backend, Graph
 from api.discovery import suggestions as suggestions_service
 from api.errors import ERROR_RESPONSES
@@ -58,7 +58,7 @@ SEARCHABLE = rf"^#*([^#{WHITESPACE}]|[{WHITESPACE}]+[^{WHITESPACE}])"
 
 @router.get("/search", response_model=SearchResults, dependencies=ratelimit.SEARCH_LIMITS)
 async def search(
-    viewer: CurrentUser,
+    viewer: ReadSearch,
     graph: Graph,
     q: Annotated[
         str,
@@ -85,7 +85,7 @@ async def search(
 
 @router.get("/suggestions", response_model=list[Suggestion])
 async def suggestions(
-    viewer: CurrentUser, backends: Backend, limit: Annotated[int, Query(ge=1, le=100)] = 20
+    viewer: ReadAccounts, backends: Backend, limit: Annotated[int, Query(ge=1, le=100)] = 20
 ) -> list[Suggestion]:
     """Accounts followed by the accounts you follow, most mutual connections first, with the
     reason; popular accounts when there are none. Served from a list computed off the request

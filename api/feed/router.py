@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
-from api.auth.deps import BearerCredentials, current_user
+from api.auth.scopes import ReadStatuses
 from api.deps import Backend
 from api.errors import ERROR_RESPONSES
 from api.pagination import Pagination
@@ -21,7 +21,7 @@ router = APIRouter(tags=["feed"], responses=ERROR_RESPONSES)
 
 @router.get("/feed", response_model=list[Post])
 async def home_feed(
-    credentials: BearerCredentials,
+    viewer: ReadStatuses,
     backends: Backend,
     page: Pagination,
     source: Annotated[
@@ -31,7 +31,6 @@ async def home_feed(
 ) -> Response:
     """Posts of the accounts you follow and your own, newest first."""
     # The common page never gets here: api/feed/hotpath.py serves it from one Lua script.
-    viewer = await current_user(credentials, backends)
     cursors = timelines.Cursors(
         page.limit + 1, max_id=page.max_id, since_id=page.since_id, min_id=page.min_id
     )

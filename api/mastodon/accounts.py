@@ -12,23 +12,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from api.deps import Backend
-from api.mastodon import service
-from api.mastodon.deps import (
-    AccountPage,
-    Body,
-    Context,
+from api.auth.scopes import (
     ReadAccounts,
     ReadBlocks,
     ReadFollows,
     ReadStatuses,
-    StatusPage,
     WriteAccounts,
     WriteBlocks,
     WriteFollows,
-    not_found,
-    validate,
 )
+from api.deps import Backend
+from api.mastodon import service
+from api.mastodon.deps import AccountPage, Body, Context, StatusPage, not_found, validate
 from api.mastodon.entities import Json
 from api.mastodon.errors import ERRORS
 from graph import accounts as accounts_graph

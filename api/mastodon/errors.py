@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from graphgram.errors import AppError, Forbidden, Unauthorized
+from graphgram.errors import AppError, Unauthorized
 
 PREFIXES = ("/api/v1/", "/api/v2/", "/oauth/")
 ROOTS = {"/api/v1", "/api/v2", "/oauth"}
@@ -55,11 +55,6 @@ class OAuthError(AppError):
 class InvalidToken(Unauthorized):
     def __init__(self) -> None:
         super().__init__("The access token is invalid")
-
-
-class OutsideScopes(Forbidden):
-    def __init__(self) -> None:
-        super().__init__("This action is outside the authorized scopes")
 
 
 def mastodon_error(

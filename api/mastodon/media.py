@@ -14,8 +14,9 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from api.auth.scopes import WriteMedia
 from api.deps import Backend, Config, Graph
-from api.mastodon.deps import Body, WriteMedia, not_found, validate
+from api.mastodon.deps import Body, not_found, validate
 from api.mastodon.entities import Json, media_attachment
 from api.mastodon.errors import ERRORS
 from graph import mastodon as mgraph

@@ -13,8 +13,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from api.auth.scopes import ReadNotifications
 from api.mastodon import service
-from api.mastodon.deps import Context, NotificationPage, ReadNotifications
+from api.mastodon.deps import Context, NotificationPage
 from api.mastodon.entities import Json, timestamp
 from api.mastodon.errors import ERRORS
 from graph import notifications as notifications_graph

@@ -6,8 +6,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
+from api.auth.scopes import ReadSearch
 from api.mastodon import service
-from api.mastodon.deps import Context, ReadSearch
+from api.mastodon.deps import Context
 from api.mastodon.entities import Json, tag
 from api.mastodon.errors import ERRORS
 from graph import discovery

@@ -19,20 +19,10 @@ from fastapi import APIRouter, Header
 from pydantic import BaseModel, Field
 from redis.exceptions import RedisError
 
+from api.auth.scopes import ReadAccounts, ReadStatuses, WriteFavourites, WriteStatuses
 from api.deps import Backend
 from api.mastodon import service
-from api.mastodon.deps import (
-    AccountPage,
-    Body,
-    Context,
-    Ctx,
-    ReadAccounts,
-    ReadStatuses,
-    WriteFavourites,
-    WriteStatuses,
-    not_found,
-    validate,
-)
+from api.mastodon.deps import AccountPage, Body, Context, Ctx, not_found, validate
 from api.mastodon.entities import Json, comment_status
 from api.mastodon.errors import ERRORS
 from api.posts.schemas import CAPTION_MAX, COMMENT_MAX, MEDIA_MAX, hashtags, mentions

@@ -11,9 +11,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
+from api.auth.scopes import ReadStatuses
 from api.deps import Backend
 from api.mastodon import service
-from api.mastodon.deps import Context, ReadStatuses, StatusPage
+from api.mastodon.deps import Context, StatusPage
 from api.mastodon.entities import Json
 from api.mastodon.errors import ERRORS
 from graph import tags

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Request, UploadFile, status
 
-from api.auth.deps import CurrentUser
+from api.auth.scopes import ReadStatuses, WriteMedia
 from api.deps import Backend, Config, Graph
 from api.errors import ERROR_RESPONSES
 from graph import media as media_graph
@@ -34,7 +34,7 @@ async def _chunks(file: UploadFile) -> AsyncIterator[bytes]:
 async def upload(
     request: Request,
     file: Annotated[UploadFile, File(description="One picture or video")],
-    viewer: CurrentUser,
+    viewer: WriteMedia,
     backends: Backend,
     settings: Config,
 ) -> MediaOut:
@@ -51,7 +51,9 @@ async def upload(
 
 
 @router.get("/media/{media_id}", response_model=MediaOut)
-async def get_media(media_id: str, viewer: CurrentUser, graph: Graph, settings: Config) -> MediaOut:
+async def get_media(
+    media_id: str, viewer: ReadStatuses, graph: Graph, settings: Config
+) -> MediaOut:
     """Poll a media item: its owner, or anyone who can see a post showing it."""
     node = await media_graph.get_visible(graph, viewer.id, media_id)
     if node is None:

@@ -8,7 +8,7 @@ from typing import Literal
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, Field
 
-from api.auth.deps import CurrentUser
+from api.auth.scopes import ReadNotifications, WriteNotifications
 from api.deps import Graph
 from api.errors import ERROR_RESPONSES
 from api.pagination import Pagination
@@ -43,7 +43,7 @@ class Notification(BaseModel):
 
 @router.get("/notifications", response_model=list[Notification])
 async def list_notifications(
-    viewer: CurrentUser, graph: Graph, page: Pagination
+    viewer: ReadNotifications, graph: Graph, page: Pagination
 ) -> list[Notification]:
     """Likes (one item per post), comments, replies, follows, follow requests and mentions
     addressed to you, newest first; nothing from anyone in a block with you."""
@@ -52,7 +52,7 @@ async def list_notifications(
 
 
 @router.post("/notifications/read", status_code=status.HTTP_204_NO_CONTENT)
-async def mark_read(viewer: CurrentUser, graph: Graph) -> Response:
+async def mark_read(viewer: WriteNotifications, graph: Graph) -> Response:
     """Mark everything up to now as read."""
     await notifications.mark_read(graph, viewer.id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

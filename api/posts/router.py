@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from api.auth.deps import CurrentUser
+from api.auth.scopes import ReadStatuses, WriteFavourites, WriteStatuses
 from api.deps import Backend, Config, Graph
 from api.errors import ERROR_RESPONSES, FORBIDDEN
 from api.pagination import Pagination
@@ -39,7 +39,7 @@ async def _visible_post(graph: GraphClient, viewer_id: str, post_id: str) -> pos
 
 @router.post("/posts", status_code=status.HTTP_201_CREATED, response_model=Post)
 async def create_post(
-    body: NewPost, viewer: CurrentUser, graph: Graph, settings: Config, backends: Backend
+    body: NewPost, viewer: WriteStatuses, graph: Graph, settings: Config, backends: Backend
 ) -> Post:
     if len(set(body.media_ids)) != len(body.media_ids):
         raise Unprocessable(
@@ -67,13 +67,13 @@ async def create_post(
 
 
 @router.get("/posts/{post_id}", response_model=Post)
-async def get_post(post_id: str, viewer: CurrentUser, graph: Graph, settings: Config) -> Post:
+async def get_post(post_id: str, viewer: ReadStatuses, graph: Graph, settings: Config) -> Post:
     return await _view(graph, settings, viewer.id, post_id)
 
 
 @router.delete("/posts/{post_id}", status_code=status.HTTP_204_NO_CONTENT, responses=FORBIDDEN)
 async def delete_post(
-    post_id: str, viewer: CurrentUser, graph: Graph, backends: Backend
+    post_id: str, viewer: WriteStatuses, graph: Graph, backends: Backend
 ) -> Response:
     found = await _visible_post(graph, viewer.id, post_id)
     if not found.own:
@@ -88,7 +88,7 @@ async def delete_post(
 @router.get("/users/{username}/posts", response_model=list[Post], tags=["users"])
 async def list_user_posts(
     username: str,
-    viewer: CurrentUser,
+    viewer: ReadStatuses,
     backends: Backend,
     page: Pagination,
 ) -> Response:
@@ -102,7 +102,7 @@ async def list_user_posts(
 
 @router.post("/posts/{post_id}/like", response_model=Post)
 async def like(
-    post_id: str, viewer: CurrentUser, graph: Graph, settings: Config, backends: Backend
+    post_id: str, viewer: WriteFavourites, graph: Graph, settings: Config, backends: Backend
 ) -> Post:
     if not await posts.like(graph, viewer.id, post_id, new_id()):
         raise NotFound(f"no post {post_id!r}")
@@ -112,7 +112,7 @@ async def like(
 
 @router.delete("/posts/{post_id}/like", response_model=Post)
 async def unlike(
-    post_id: str, viewer: CurrentUser, graph: Graph, settings: Config, backends: Backend
+    post_id: str, viewer: WriteFavourites, graph: Graph, settings: Config, backends: Backend
 ) -> Post:
     await _visible_post(graph, viewer.id, post_id)
     await posts.unlike(graph, viewer.id, post_id)
@@ -123,7 +123,7 @@ async def unlike(
 @router.get("/posts/{post_id}/likes", response_model=list[UserSummary])
 async def list_likers(
     post_id: str,
-    viewer: CurrentUser,
+    viewer: ReadStatuses,
     graph: Graph,
     page: Pagination,
 ) -> list[UserSummary]:
@@ -136,7 +136,7 @@ async def list_likers(
     "/posts/{post_id}/comments", status_code=status.HTTP_201_CREATED, response_model=Comment
 )
 async def create_comment(
-    post_id: str, body: NewComment, viewer: CurrentUser, graph: Graph, backends: Backend
+    post_id: str, body: NewComment, viewer: WriteStatuses, graph: Graph, backends: Backend
 ) -> Comment:
     await _visible_post(graph, viewer.id, post_id)
     if body.reply_to is not None and not await posts.reply_target_ok(
@@ -163,7 +163,7 @@ async def create_comment(
 @router.get("/posts/{post_id}/comments", response_model=list[Comment])
 async def list_comments(
     post_id: str,
-    viewer: CurrentUser,
+    viewer: ReadStatuses,
     graph: Graph,
     page: Pagination,
 ) -> list[Comment]:
@@ -176,7 +176,7 @@ async def list_comments(
     "/comments/{comment_id}", status_code=status.HTTP_204_NO_CONTENT, responses=FORBIDDEN
 )
 async def delete_comment(
-    comment_id: str, viewer: CurrentUser, graph: Graph, backends: Backend
+    comment_id: str, viewer: WriteStatuses, graph: Graph, backends: Backend
 ) -> Response:
     found = await posts.comment_access(graph, viewer.id, comment_id)
     if found is None or not found["visible"]:

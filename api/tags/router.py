@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel
 
-from api.auth.deps import CurrentUser
+from api.auth.scopes import ReadStatuses
 from api.deps import Backend, Graph
 from api.errors import ERROR_RESPONSES
 from api.pagination import Pagination
@@ -31,7 +31,7 @@ def _normalise(name: str) -> str:
 
 
 @router.get("/tags/{name}", response_model=Tag)
-async def get_tag(name: TagName, viewer: CurrentUser, graph: Graph) -> Tag:
+async def get_tag(name: TagName, viewer: ReadStatuses, graph: Graph) -> Tag:
     """A hashtag and how many posts use it (posts of users in a block with you left out)."""
     row = await tags.get(graph, viewer.id, _normalise(name))
     if row is None:
@@ -41,7 +41,7 @@ async def get_tag(name: TagName, viewer: CurrentUser, graph: Graph) -> Tag:
 
 @router.get("/tags/{name}/posts", response_model=list[Post])
 async def tag_posts(
-    name: TagName, viewer: CurrentUser, backends: Backend, page: Pagination
+    name: TagName, viewer: ReadStatuses, backends: Backend, page: Pagination
 ) -> Response:
     """A hashtag's posts you may see, newest first, with the usual cursors and Link header."""
     tag = _normalise(name)

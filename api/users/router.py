@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel
 
-from api.auth.deps import CurrentUser
+from api.auth.scopes import ReadAccounts, ReadBlocks, ReadFollows, WriteBlocks, WriteFollows
 from api.deps import Backend, Graph
 from api.errors import ERROR_RESPONSES
 from api.pagination import Pagination
@@ -56,7 +56,7 @@ async def _content_owner(graph: Graph, viewer_id: str, username: str) -> str:
 
 
 @router.get("/users/{username}", response_model=Profile)
-async def get_profile(username: str, viewer: CurrentUser, graph: Graph) -> Profile:
+async def get_profile(username: str, viewer: ReadAccounts, graph: Graph) -> Profile:
     row = await users.profile(graph, viewer.id, username.lower())
     if row is None:
         raise _not_found(username)
@@ -67,7 +67,7 @@ async def get_profile(username: str, viewer: CurrentUser, graph: Graph) -> Profi
 @router.get("/users/{username}/followers", response_model=list[UserSummary])
 async def list_followers(
     username: str,
-    viewer: CurrentUser,
+    viewer: ReadAccounts,
     graph: Graph,
     page: Pagination,
 ) -> list[UserSummary]:
@@ -79,7 +79,7 @@ async def list_followers(
 @router.get("/users/{username}/following", response_model=list[UserSummary])
 async def list_following(
     username: str,
-    viewer: CurrentUser,
+    viewer: ReadAccounts,
     graph: Graph,
     page: Pagination,
 ) -> list[UserSummary]:
@@ -90,7 +90,7 @@ async def list_following(
 
 @router.post("/users/{username}/follow", response_model=FollowState)
 async def follow(
-    username: str, viewer: CurrentUser, graph: Graph, backends: Backend
+    username: str, viewer: WriteFollows, graph: Graph, backends: Backend
 ) -> FollowState:
     if username.lower() == viewer.username:
         raise Unprocessable("you cannot follow yourself")
@@ -106,7 +106,7 @@ async def follow(
 
 @router.delete("/users/{username}/follow", response_model=FollowState)
 async def unfollow(
-    username: str, viewer: CurrentUser, graph: Graph, backends: Backend
+    username: str, viewer: WriteFollows, graph: Graph, backends: Backend
 ) -> FollowState:
     found = await users.access(graph, viewer.id, username.lower())
     if found is None or not found.visible:
@@ -118,7 +118,7 @@ async def unfollow(
 
 @router.get("/me/follow-requests", response_model=list[UserSummary])
 async def list_follow_requests(
-    viewer: CurrentUser, graph: Graph, page: Pagination
+    viewer: ReadFollows, graph: Graph, page: Pagination
 ) -> list[UserSummary]:
     rows = await users.follow_requests(graph, viewer.id, page.params())
     return [UserSummary(**row) for row in page.items(rows, key="cursor")]
@@ -126,7 +126,7 @@ async def list_follow_requests(
 
 @router.post("/me/follow-requests/{username}/accept", status_code=status.HTTP_204_NO_CONTENT)
 async def accept_request(
-    username: str, viewer: CurrentUser, graph: Graph, backends: Backend
+    username: str, viewer: WriteFollows, graph: Graph, backends: Backend
 ) -> Response:
     if not await users.accept_request(graph, viewer.id, username.lower()):
         raise NotFound(f"no pending follow request from {username!r}")
@@ -137,14 +137,14 @@ async def accept_request(
 
 
 @router.post("/me/follow-requests/{username}/reject", status_code=status.HTTP_204_NO_CONTENT)
-async def reject_request(username: str, viewer: CurrentUser, graph: Graph) -> Response:
+async def reject_request(username: str, viewer: WriteFollows, graph: Graph) -> Response:
     if not await users.reject_request(graph, viewer.id, username.lower()):
         raise NotFound(f"no pending follow request from {username!r}")
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/users/{username}/block", status_code=status.HTTP_204_NO_CONTENT)
-async def block(username: str, viewer: CurrentUser, graph: Graph, backends: Backend) -> Response:
+async def block(username: str, viewer: WriteBlocks, graph: Graph, backends: Backend) -> Response:
     if username.lower() == viewer.username:
         raise Unprocessable("you cannot block yourself")
     if not await users.block(graph, viewer.id, username.lower(), new_id()):
@@ -156,7 +156,7 @@ async def block(username: str, viewer: CurrentUser, graph: Graph, backends: Back
 
 
 @router.delete("/users/{username}/block", status_code=status.HTTP_204_NO_CONTENT)
-async def unblock(username: str, viewer: CurrentUser, graph: Graph, backends: Backend) -> Response:
+async def unblock(username: str, viewer: WriteBlocks, graph: Graph, backends: Backend) -> Response:
     if not await users.unblock(graph, viewer.id, username.lower()):
         raise _not_found(username)
     found = await users.access(graph, viewer.id, username.lower())
@@ -166,6 +166,6 @@ async def unblock(username: str, viewer: CurrentUser, graph: Graph, backends: Ba
 
 
 @router.get("/me/blocks", response_model=list[UserSummary])
-async def list_blocks(viewer: CurrentUser, graph: Graph, page: Pagination) -> list[UserSummary]:
+async def list_blocks(viewer: ReadBlocks, graph: Graph, page: Pagination) -> list[UserSummary]:
     rows = await users.blocks(graph, viewer.id, page.params())
     return [UserSummary(**row) for row in page.items(rows, key="cursor")]

@@ -1,7 +1,7 @@
-// Title: the user behind a live session (nothing when it is unknown or expired)
+// Title: the user behind a live session and its OAuth scopes (null for a first-party login)
 // Blocks: authentication, the caller's own session
 /* :params {session_id: "9f86d0..."} */
 MATCH (u:User)-[:HAS_SESSION]->(s:Session {id: $session_id})
 WHERE s.expires_at > datetime()
-RETURN u.id AS id, u.username AS username, u.role AS role,
+RETURN u.id AS id, u.username AS username, u.role AS role, s.scopes AS scopes,
        s.expires_at.epochSeconds AS expires_at
