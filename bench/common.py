@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import platform
+import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +36,46 @@ def bench_settings() -> Settings:
     )
 
 
+def provenance() -> dict[str, Any]:
+    """What a result was measured on: the commit (and whether the tree had changes beside it),
+    the machine and the time, so a figure can be traced to its code and hardware."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
+        )
+        return done.stdout.strip()
+
+    cpu = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory_gib = 0.0
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        first = Path("/proc/meminfo").read_text().splitlines()[0]  # MemTotal: N kB
+        memory_gib = round(int(first.split()[1]) / 2**20, 1)
+    return {
+        "commit": git("rev-parse", "HEAD"),
+        "dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "hostname": platform.node(),
+            "cpu": cpu or platform.processor(),
+            "cores": os.cpu_count(),
+            "memory_gib": memory_gib,
+            "kernel": platform.release(),
+            "python": platform.python_version(),
+        },
+    }
+
+
 def write_result(name: str, data: dict[str, Any]) -> Path:
+    """bench/results/<name>.json: the figures and their provenance (commit, machine, date)."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.json"
-    path.write_text(json.dumps(data, indent=2))
+    path.write_text(json.dumps({"provenance": provenance(), **data}, indent=2))
     return path
 
 
