@@ -25,6 +25,7 @@ from graphgram.settings import Settings
 from media import edge
 from media.lifecycle import remove_unreferenced
 from media.signing import signed_url
+from tests.fixtures import media_files as files
 from tests.fixtures.factories import Factory
 
 
@@ -117,6 +118,37 @@ async def test_deleting_a_post_purges_its_pictures_from_the_edge(
     for url in [*urls, other]:
         assert httpx.get(url).status_code == 404, url
     assert httpx.get(display, headers={"Accept-Encoding": "gzip"}).status_code == 404
+
+
+async def test_deleting_a_video_post_purges_the_video_and_its_poster(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    alice = factory.user("alice")
+    data = files.video("mp4", "libx264", frames=24, size=(160, 120), tint=secrets.randbelow(65536))
+    uploaded = await client.post(
+        "/media", files={"file": ("v.mp4", data, "video/mp4")}, headers=alice["headers"]
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    media_id = uploaded.json()["id"]
+    for _ in range(300):  # the media worker makes the poster
+        video = (await client.get(f"/media/{media_id}", headers=alice["headers"])).json()
+        if video["status"] != "processing":
+            break
+        await asyncio.sleep(0.1)
+    assert video["status"] == "ready"
+    created = await client.post("/posts", json={"media_ids": [media_id]}, headers=alice["headers"])
+    shown = created.json()["media"][0]
+    ranged = {"Range": "bytes=10-99"}
+    for url in (shown["url"], shown["preview_url"]):
+        cached(url)
+    assert httpx.get(shown["url"], headers=ranged).headers["x-cache-status"] == "HIT"
+
+    deleted = await client.delete(f"/posts/{created.json()['id']}", headers=alice["headers"])
+    assert deleted.status_code == 204
+
+    assert httpx.get(shown["url"]).status_code == 404
+    assert httpx.get(shown["url"], headers=ranged).status_code == 404
+    assert httpx.get(shown["preview_url"]).status_code == 404
 
 
 async def test_deleting_the_account_purges_its_media_from_the_edge(
