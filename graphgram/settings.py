@@ -67,6 +67,18 @@ class Settings(BaseSettings):
     cdn_base_url: str = ""
     cdn_secret: str = "graphgram-dev-cdn-secret"
     cdn_url_ttl_s: int = 3600
+    # Purging the edge cache when media is deleted (media/edge.py, docs/edge.md). One purge base
+    # URL per edge node (each keeps its own cache); unset: this instance's native edge; [] turns
+    # purging off (an edge that caches nothing, or a CDN purged some other way).
+    edge_purge_urls: list[str] | None = None
+    # Client addresses (or networks) the native edge lets purge: nginx checks the connection's
+    # own address, never a header. Never every address.
+    edge_purge_allow: list[str] = Field(default_factory=lambda: ["127.0.0.1"])
+    # Each purge request's bound; a purge not confirmed by then is queued and retried.
+    edge_purge_timeout_s: float = 2.0
+    # A deleted object is purged again this long after the first purge, in case a fetch that
+    # began before the deletion put it back meanwhile; 0: only once.
+    edge_purge_recheck_s: float = 15.0
 
     # API process
     api_host: str = "127.0.0.1"
@@ -152,6 +164,13 @@ class Settings(BaseSettings):
             self.redis_url = f"redis://127.0.0.1:{self.redis_port}/0"
         if not self.cdn_base_url:
             self.cdn_base_url = f"http://127.0.0.1:{self.edge_port}"
+        if self.edge_purge_urls is None:
+            self.edge_purge_urls = [f"http://127.0.0.1:{self.edge_port}/purge/"]
+        for allowed in self.edge_purge_allow:
+            if ip_network(allowed, strict=False).prefixlen == 0:
+                raise ValueError(
+                    f"edge_purge_allow may not allow every address ({allowed!r}): list the APIs"
+                )
         for proxy in self.trusted_proxies:
             network = ip_network(proxy, strict=False)  # ValueError names a malformed entry
             if network.prefixlen == 0:

@@ -8,6 +8,9 @@ once it has been idle for `claim_idle_ms`, and after `MAX_DELIVERIES` the item i
 than retried forever. If Redis itself loses the stream, the Media node still says `processing`:
 `graphgram media sweep` re-enqueues such items (a few times) before it ever fails them, so Redis
 is never the only record of anything.
+
+Every few seconds each worker also retries the edge purges that are due (`media.edge`): those the
+edge did not confirm when their objects were deleted, and the one recheck of every purge.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import hashlib
 import logging
 import os
 import tempfile
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -27,6 +31,7 @@ from redis.exceptions import ResponseError
 
 from backends import Backends
 from graph import media as media_graph
+from media import edge
 from media.lifecycle import remove_unreferenced
 from media.storage import put_bytes
 from media.videos import VideoRejected, poster
@@ -34,6 +39,7 @@ from media.videos import VideoRejected, poster
 STREAM = "media:jobs"
 GROUP = "media-workers"
 MAX_DELIVERIES = 5
+PURGE_RETRY_EVERY_S = 5.0  # how often a worker retries the edge purges that are due
 log = logging.getLogger("graphgram.media.jobs")
 
 
@@ -143,6 +149,14 @@ class Consumer:
         await redis.xdel(STREAM, entry_id)
 
 
+async def retry_purges(backends: Backends) -> None:
+    """Edge purges not confirmed yet (or due for their recheck): see media.edge."""
+    try:
+        await edge.retry_pending(backends)
+    except Exception:  # noqa: BLE001 - Redis away: the queue waits for the next round
+        log.exception("edge purge retries unavailable")
+
+
 async def worker(
     backends: Backends,
     *,
@@ -153,7 +167,11 @@ async def worker(
     """Process jobs until `stop` is set (or forever); survives Redis and Neo4j outages."""
     consumer = Consumer(backends, claim_idle_ms=claim_idle_ms)
     ready = False
+    purges_due = time.monotonic()
     while stop is None or not stop.is_set():
+        if time.monotonic() >= purges_due:
+            purges_due = time.monotonic() + PURGE_RETRY_EVERY_S
+            await retry_purges(backends)
         try:
             if not ready:
                 await ensure_group(backends)

@@ -31,6 +31,17 @@ def object_exists(client: Minio, bucket: str, key: str) -> bool:
         raise
 
 
+def object_size(client: Minio, bucket: str, key: str) -> int | None:
+    """The object's size in bytes, None only when the store says it is missing."""
+    try:
+        size = client.stat_object(bucket, key).size
+    except S3Error as exc:
+        if exc.code in _MISSING:
+            return None
+        raise
+    return int(size) if size is not None else None
+
+
 def put_bytes(client: Minio, bucket: str, key: str, data: bytes, content_type: str) -> bool:
     """Store an immutable, content-addressed object; False when it was already there."""
     if object_exists(client, bucket, key):

@@ -2,9 +2,14 @@
 
 `ops/nginx/nginx.conf.template` is the only copy. The native stack (`NginxService`) renders it
 with its own ports and directories, the test containers with container paths, and
-docker-compose mounts `ops/nginx/compose/nginx.conf.template`, which is this module's render
-with `GRAPHGRAM_*` placeholders left for the nginx image's envsubst; it is committed, and a test
-checks that it equals a fresh render (`python -m ops.edge` rewrites it).
+docker-compose's edge image (`ops/nginx/compose/Dockerfile`) carries
+`ops/nginx/compose/nginx.conf.template`, which is this module's render with `GRAPHGRAM_*`
+placeholders left for the image's envsubst; it is committed, and a test checks that it equals a
+fresh render (`python -m ops.edge` rewrites it).
+
+Every edge loads ngx_cache_purge from Debian's `libnginx-mod-http-cache-purge` (the native stack
+installs it with nginx; the containers run `ops/nginx/compose/Dockerfile`, Debian's nginx with
+it), so the API can purge a deleted object (media.edge). Purging is allowed by client address.
 """
 
 from __future__ import annotations
@@ -14,25 +19,34 @@ from pathlib import Path
 from string import Template
 
 from graphgram.settings import Settings
+from media.edge import SLICE_BYTES
+
+# Where Debian's libnginx-mod-http-cache-purge puts the module. Our nginx runs with its own
+# config, not /etc/nginx/nginx.conf, so /etc/nginx/modules-enabled is never read: load it by path.
+PURGE_MODULE = "/usr/lib/nginx/modules/ngx_http_cache_purge_module.so"
+PURGE_PACKAGE = "libnginx-mod-http-cache-purge"
+# docker-compose's network (docker-compose.yml): the API replicas purge from inside it; its
+# gateway is where a host or published-port client appears from, so it never may.
+COMPOSE_SUBNET = "172.30.90.0/24"
+COMPOSE_GATEWAY = "172.30.90.1"
 
 NGINX_DIR = Path(__file__).resolve().parent / "nginx"
 TEMPLATE = NGINX_DIR / "nginx.conf.template"
 COMPOSE_CONF = NGINX_DIR / "compose" / "nginx.conf.template"
 
 # docker-compose only: nginx also balances the API replicas, re-resolved through Docker's DNS.
+# proxy_pass through a variable resolves `api` at run time (again every 10 s) and spreads the
+# requests over every replica it resolves to, so `--scale api=N` needs no reload; the edge image
+# runs Debian's nginx 1.22 (for its purge module), whose upstream `server` has no `resolve`.
 API_PROXY = """
     resolver 127.0.0.11 valid=10s ipv6=off;
-
-    upstream api_pool {
-        zone api_pool 64k;
-        server api:8000 resolve;
-    }
 
     server {
         listen 8000;
         client_max_body_size 210m;
         location / {
-            proxy_pass http://api_pool;
+            set $api_pool http://api:8000;
+            proxy_pass $api_pool;
             proxy_http_version 1.1;
             proxy_set_header Host $host;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
@@ -59,6 +73,8 @@ class Edge:
     cache_max_size: str = "2g"
     user: str | None = None  # whom the workers run as, when the master starts as root
     api_proxy: bool = False
+    # Who may purge, as nginx access rules in order ("allow 127.0.0.1"); all others are denied.
+    purge_rules: tuple[str, ...] = ("allow 127.0.0.1",)
 
 
 def render(edge: Edge) -> str:
@@ -75,6 +91,9 @@ def render(edge: Edge) -> str:
         listen=edge.listen,
         bucket=edge.bucket,
         cdn_secret=edge.cdn_secret,
+        purge_module=PURGE_MODULE,
+        slice_size=f"{SLICE_BYTES // (1024 * 1024)}m",
+        purge_allow="\n".join(f"            {rule};" for rule in edge.purge_rules),
     )
 
 
@@ -91,11 +110,12 @@ def native(settings: Settings, directory: Path, pid_file: Path, *, as_root: bool
         cache_dir=str(directory / "cache"),
         pid_file=str(pid_file),
         user="root root" if as_root else None,
+        purge_rules=tuple(f"allow {address}" for address in settings.edge_purge_allow),
     )
 
 
 def container(settings: Settings, s3_upstream: str = "minio:9000") -> Edge:
-    """The edge in the official nginx image, for the test containers: paths that image has."""
+    """The edge in the compose edge image, for the test containers: paths that image has."""
     return Edge(
         origin="# Rendered for the test containers from ops/nginx/nginx.conf.template.",
         listen="0.0.0.0:8080",
@@ -108,6 +128,9 @@ def container(settings: Settings, s3_upstream: str = "minio:9000") -> Edge:
         pid_file="/tmp/nginx.pid",
         cache_max_size="1g",
         user="nginx",
+        # The tests run the API on the host: it reaches the container through Docker's bridge,
+        # whose address is not known in advance. A throwaway container, on a private network.
+        purge_rules=("allow 10.0.0.0/8", "allow 172.16.0.0/12", "allow 192.168.0.0/16"),
     )
 
 
@@ -116,7 +139,7 @@ def compose() -> Edge:
     return Edge(
         origin=(
             "# Generated from ops/nginx/nginx.conf.template by `python -m ops.edge`; do not edit.\n"
-            "# The nginx image's envsubst fills in the GRAPHGRAM_* variables at start."
+            "# The edge image's entrypoint (envsubst) fills in the GRAPHGRAM_* variables at start."
         ),
         listen="8080",
         s3_upstream="minio:9000",
@@ -128,6 +151,7 @@ def compose() -> Edge:
         pid_file="/var/run/nginx.pid",
         user="nginx",
         api_proxy=True,
+        purge_rules=(f"deny {COMPOSE_GATEWAY}", f"allow {COMPOSE_SUBNET}"),
     )
 
 

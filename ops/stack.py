@@ -135,24 +135,37 @@ def _terminate(pid_file: Path, timeout_s: float = 30.0) -> None:
     pid_file.unlink(missing_ok=True)
 
 
+def _apt_install(package: str, what: str, progress: Progress) -> None:
+    if os.geteuid() != 0:
+        raise StackError(
+            f"{what} is not installed; run `sudo apt-get install -y {package}` and try again"
+        )
+    progress(f"installing {package} from Debian")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    _run(["apt-get", "update", "-qq"], env=env, what="apt-get update")
+    _run(["apt-get", "install", "-y", "-qq", package], env=env, what=f"apt-get install {package}")
+
+
 def _ensure_debian_package(binary: str, package: str, progress: Progress) -> str:
     found = shutil.which(binary) or (
         f"/usr/sbin/{binary}" if Path(f"/usr/sbin/{binary}").exists() else None
     )
     if found:
         return found
-    if os.geteuid() != 0:
-        raise StackError(
-            f"{binary} is not installed; run `sudo apt-get install -y {package}` and try again"
-        )
-    progress(f"installing {package} from Debian")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    _run(["apt-get", "update", "-qq"], env=env, what="apt-get update")
-    _run(["apt-get", "install", "-y", "-qq", package], env=env, what=f"apt-get install {package}")
+    _apt_install(package, binary, progress)
     found = shutil.which(binary) or f"/usr/sbin/{binary}"
     if not Path(found).exists():
         raise StackError(f"{package} installed but {binary} is not on PATH")
     return found
+
+
+def _ensure_debian_file(path: str, package: str, progress: Progress) -> None:
+    """A file a Debian package ships (an nginx module), installed when it is missing."""
+    if Path(path).exists():
+        return
+    _apt_install(package, path, progress)
+    if not Path(path).exists():
+        raise StackError(f"{package} installed but {path} is not there")
 
 
 @dataclass
@@ -588,15 +601,35 @@ class NginxService(Service):
         return self.dir / "conf" / "nginx.conf"
 
     def install(self, progress: Progress) -> None:
-        self.binary = _ensure_debian_package("nginx", "nginx", progress)
-
-    def render(self) -> None:
         from ops import edge
 
+        self.binary = _ensure_debian_package("nginx", "nginx", progress)
+        # The purge module (media.edge): Debian builds it for its own nginx package's ABI.
+        _ensure_debian_file(edge.PURGE_MODULE, edge.PURGE_PACKAGE, progress)
+
+    def config(self) -> str:
+        from ops import edge
+
+        conf = edge.native(self.s, self.dir, self.pid_file, as_root=os.geteuid() == 0)
+        return edge.render(conf)
+
+    def render(self) -> None:
         for sub in ("cache", "temp", "logs", "run", "conf"):
             (self.dir / sub).mkdir(parents=True, exist_ok=True)
-        conf = edge.native(self.s, self.dir, self.pid_file, as_root=os.geteuid() == 0)
-        self.conf_path().write_text(edge.render(conf))
+        self.conf_path().write_text(self.config())
+
+    def start(self, progress: Progress, timeout_s: float = 120.0) -> bool:
+        """Like every service, but an nginx running an older render of the template (a stack
+        left up across a change of it) is restarted on the new one; its cache stays on disk."""
+        if self.running() and self.ready():
+            try:
+                current = self.conf_path().read_text()
+            except OSError:
+                current = ""
+            if current != self.config():
+                progress("nginx: its configuration changed; restarting it")
+                self.stop()
+        return super().start(progress, timeout_s)
 
     def launch(self) -> None:
         self.render()

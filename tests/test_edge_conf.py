@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -24,7 +25,15 @@ def media_location(place: edge.Edge) -> str:
     ]:
         assert value in block, name
         block = block.replace(value, name)
-    return block
+    # Who may purge differs per place (the API's addresses); the rest of the purge location not.
+    return re.sub(r"(\n *(allow|deny) (?!all;)\S+;)+", "\n            RULES", block)
+
+
+def nginx_binary() -> str:
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(binary).exists() or not Path(edge.PURGE_MODULE).exists():
+        pytest.fail(f"nginx or {edge.PURGE_PACKAGE} is not installed; `make up` installs them")
+    return binary
 
 
 def test_compose_config_is_a_fresh_render() -> None:
@@ -32,8 +41,8 @@ def test_compose_config_is_a_fresh_render() -> None:
     assert committed == edge.render(edge.compose()), (
         f"{edge.COMPOSE_CONF} is stale: run `python -m ops.edge` and commit it"
     )
-    assert "${GRAPHGRAM_CDN_SECRET}" in committed  # left for the nginx image's envsubst
-    assert "server api:8000 resolve;" in committed
+    assert "${GRAPHGRAM_CDN_SECRET}" in committed  # left for the edge image's envsubst
+    assert "proxy_pass $api_pool;" in committed  # `api` resolved at run time: every replica
 
 
 def test_every_edge_serves_media_the_same_way(tmp_path: Path) -> None:
@@ -48,11 +57,73 @@ def test_every_edge_serves_media_the_same_way(tmp_path: Path) -> None:
     assert "api_pool" not in edge.render(native)
 
 
+def test_the_purge_location_keys_entries_as_the_cache_does(tmp_path: Path) -> None:
+    """The purge key is the cache key of one slice: the rewritten path (the bucket and object
+    key, nothing of the signed URL's query) followed by the slice's range."""
+    settings = Settings(environment="test", edge_purge_allow=["127.0.0.1", "10.1.2.0/24"])
+    conf = edge.render(edge.native(settings, tmp_path, tmp_path / "nginx.pid", as_root=False))
+    assert conf.startswith("# Generated")
+    assert f"load_module {edge.PURGE_MODULE};" in conf
+    assert "proxy_cache_key $uri$slice_range;" in conf
+    assert f"rewrite ^/m/(.*)$ /{settings.media_bucket}/$1 break;" in conf
+    assert "slice 1m;" in conf
+    purge = conf[conf.index("location ~ ^/purge/") :]
+    assert (
+        f'proxy_cache_purge media "/{settings.media_bucket}/${{purge_key}}bytes=${{purge_range}}";'
+        in purge
+    )
+    rules = re.findall(r"(allow|deny) ([^;]+);", purge)
+    assert rules == [("allow", "127.0.0.1"), ("allow", "10.1.2.0/24"), ("deny", "all")]
+    assert "real_ip" not in conf  # nginx's $remote_addr stays the connection's own address
+    # compose: its network may purge, never the gateway where published-port clients appear
+    composed = edge.render(edge.compose())
+    purge = composed[composed.index("location ~ ^/purge/") :]
+    assert re.findall(r"(allow|deny) ([^;]+);", purge) == [
+        ("deny", edge.COMPOSE_GATEWAY),
+        ("allow", edge.COMPOSE_SUBNET),
+        ("deny", "all"),
+    ]
+
+
+def test_purge_allow_list_never_allows_everyone() -> None:
+    for everyone in ("0.0.0.0/0", "::/0"):
+        with pytest.raises(ValueError, match="edge_purge_allow"):
+            Settings(environment="test", edge_purge_allow=[everyone])
+
+
+def test_compose_render_passes_the_edge_images_nginx_config_check(tmp_path: Path) -> None:
+    """The compose edge image installs the same Debian nginx and purge module as the native
+    stack: its config (the secret filled in as the entrypoint does) passes `nginx -t` here, with
+    the compose service names and paths swapped for ones this machine has."""
+    conf = edge.COMPOSE_CONF.read_text()
+    conf = conf.replace("${GRAPHGRAM_CDN_SECRET}", "s3cret").replace(
+        "${GRAPHGRAM_MEDIA_BUCKET}", "graphgram-media"
+    )
+    assert "${" not in re.sub(r"\$\{purge_(key|range)\}", "", conf)
+    for container_path, name in [
+        ("/var/cache/graphgram", "cache"),
+        ("/var/cache/nginx", "temp"),
+        ("/var/log/nginx", "logs"),
+        ("/var/run/nginx.pid", "nginx.pid"),
+    ]:
+        conf = conf.replace(container_path, str(tmp_path / name))
+    conf = conf.replace("server minio:9000;", "server 127.0.0.1:9000;").replace("user nginx;", "")
+    for sub in ("cache", "temp", "logs"):
+        (tmp_path / sub).mkdir()
+    path = tmp_path / "nginx.conf"
+    path.write_text(conf)
+    checked = subprocess.run(
+        [nginx_binary(), "-t", "-q", "-p", str(tmp_path), "-c", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stderr
+
+
 @pytest.mark.parametrize("as_root", [False, True])
 def test_native_render_passes_nginx_config_check(tmp_path: Path, as_root: bool) -> None:
-    binary = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not Path(binary).exists():
-        pytest.fail("nginx is not installed; `make up` installs it")
+    binary = nginx_binary()
     for sub in ("cache", "temp", "logs", "run"):
         (tmp_path / sub).mkdir()
     settings = Settings(environment="test")
