@@ -141,7 +141,7 @@ async def check(redis: Redis, key: str, *, limit: int, what: str) -> None:
     """Refuse when `limit` attempts were already counted in the window (no counting).
 
     Kept for callers that count failures afterwards with `count`; that pair leaves a gap
-    between the check and the count, so new code uses `enforce` (or `reserve_login`)."""
+    between the check and the count, so new code uses `enforce` (or `reserve_sign_in`)."""
     try:
         async with redis.pipeline(transaction=False) as pipe:
             pipe.get(_key(key))
@@ -219,20 +219,40 @@ def client_address(request: Request, settings: Settings) -> str:
     return str(address)
 
 
-async def reserve_login(request: Request, backends: Backends, username: str) -> str | None:
-    """Reserve one failed-login try for (client address, username), or 429. Returns the key to
-    `refund` when the password turns out right (None when login limits are off)."""
+async def reserve_sign_in(request: Request, backends: Backends, username: str) -> list[str]:
+    """Reserve one failed sign-in try for (client address, username), then one for the client
+    address whatever the username (password spraying: one address, many usernames), or 429.
+
+    Both count failures only: the caller gives the tries back with `refund_sign_in` when the
+    password turns out right, so people signing in from one shared address (an office, a
+    carrier's NAT) are never limited by each other's successes. Returns the keys to refund
+    (empty when the limits are off). A try the address limit refuses is given back to the
+    username's window: no password was checked."""
     s = backends.settings
-    key = f"login:{client_address(request, s)}:{username.strip().lower()}"
-    reserved = await enforce(
-        request,
-        backends,
-        key,
-        limit=s.login_attempts,
-        window_s=s.rate_window_s,
-        what="failed logins",
+    address = client_address(request, s)
+    per_address = "failed sign-ins from this address"
+    limits = (
+        (f"login:{address}:{username.strip().lower()}", s.login_attempts, "failed logins"),
+        (f"signin:addr:{address}", s.login_attempts_per_address, per_address),
     )
-    return key if reserved is not None else None
+    reserved: list[str] = []
+    for key, limit, what in limits:
+        try:
+            outcome = await enforce(
+                request, backends, key, limit=limit, window_s=s.rate_window_s, what=what
+            )
+        except RateLimited:
+            await refund_sign_in(backends.redis, reserved)
+            raise
+        if outcome is not None:
+            reserved.append(key)
+    return reserved
+
+
+async def refund_sign_in(redis: Redis, keys: list[str]) -> None:
+    """Give back the tries `reserve_sign_in` took (the password was right)."""
+    for key in keys:
+        await refund(redis, key)
 
 
 # Dependencies, attached per router or per route (`dependencies=WRITE_LIMITS`).

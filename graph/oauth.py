@@ -3,12 +3,14 @@
 An access token is a session exactly like a password login's (`accounts/create_session`): the
 same `(:User)-[:HAS_SESSION]->(:Session {id: sha256})`, plus the `scopes` and `client_id` it was
 granted to, so `api.auth.deps.current_user` accepts it unchanged. Codes and app-only tokens are
-kept only as their sha256.
+kept only as their sha256, and so is a confidential app's secret; a public app (PKCE, RFC 7636)
+has none: its `secret_hash` is null.
 """
 
 from __future__ import annotations
 
 from graph.driver import Graph, Row
+from graphgram.errors import Gone
 
 
 async def create_app(
@@ -16,7 +18,7 @@ async def create_app(
     *,
     id: str,
     client_id: str,
-    secret_hash: str,
+    secret_hash: str | None,
     name: str,
     website: str | None,
     redirect_uris: list[str],
@@ -50,6 +52,8 @@ async def create_code(
     code_id: str,
     redirect_uri: str,
     scopes: list[str],
+    code_challenge: str | None,
+    code_challenge_method: str | None,
     ttl_s: int,
 ) -> bool:
     row = await graph.write_one(
@@ -60,6 +64,8 @@ async def create_code(
             "code_id": code_id,
             "redirect_uri": redirect_uri,
             "scopes": scopes,
+            "code_challenge": code_challenge,
+            "code_challenge_method": code_challenge_method,
             "ttl_s": ttl_s,
         },
     )
@@ -72,20 +78,29 @@ async def redeem_code(
     code_id: str,
     client_id: str,
     redirect_uri: str,
+    verifier_challenge: str | None,
+    require_challenge: bool,
     session_id: str,
     ttl_s: int,
 ) -> Row | None:
-    """Use up a code: the new session's {user_id, scopes, created_at, expires_at}, or None."""
-    return await graph.write_one(
-        "oauth/redeem_code",
-        {
-            "code_id": code_id,
-            "client_id": client_id,
-            "redirect_uri": redirect_uri,
-            "session_id": session_id,
-            "ttl_s": ttl_s,
-        },
-    )
+    """Use up a code (whether or not it matches): the new session's {user_id, scopes,
+    created_at, expires_at}, or None. One transaction: of concurrent redemptions of one code,
+    one at most gets a session; one that finds the code deleted under it gets None too."""
+    try:
+        return await graph.write_one(
+            "oauth/redeem_code",
+            {
+                "code_id": code_id,
+                "client_id": client_id,
+                "redirect_uri": redirect_uri,
+                "verifier_challenge": verifier_challenge,
+                "require_challenge": require_challenge,
+                "session_id": session_id,
+                "ttl_s": ttl_s,
+            },
+        )
+    except Gone:  # a concurrent redemption deleted the code first
+        return None
 
 
 async def create_session(

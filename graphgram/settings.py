@@ -91,6 +91,9 @@ class Settings(BaseSettings):
     rate_limits: bool = True
     # Failed logins per username and client address, and registrations per address, per window.
     login_attempts: int = 10
+    # Failed sign-ins per client address, whatever the username (password spraying), per window:
+    # `POST /auth/login`, the OAuth password grant and the OAuth sign-in page. Mastodon's 25/5 min.
+    login_attempts_per_address: int = 25
     registrations: int = 20
     rate_window_s: int = 300
     # Writes (POST, PUT, PATCH, DELETE) per account and per client address.

@@ -47,8 +47,22 @@ def url(api_url: str, factory: Factory) -> str:
     return api_url
 
 
+class LocalMastodon(Mastodon):
+    """Mastodon.py reads the OAuth endpoints from /.well-known/oauth-authorization-server and
+    refuses plain http ones unless told: this test server is http on 127.0.0.1."""
+
+    def auth_request_url(self, *args: Any, **kwargs: Any) -> str:
+        return super().auth_request_url(*args, **{"allow_http": True, **kwargs})
+
+    def log_in(self, *args: Any, **kwargs: Any) -> str:
+        return super().log_in(*args, **{"allow_http": True, **kwargs})
+
+    def revoke_access_token(self, allow_http: bool = True) -> None:
+        super().revoke_access_token(allow_http=allow_http)
+
+
 def masto(url: str, token: str | None = None, **extra: Any) -> Mastodon:
-    return Mastodon(api_base_url=url, access_token=token, ratelimit_method="throw", **extra)
+    return LocalMastodon(api_base_url=url, access_token=token, ratelimit_method="throw", **extra)
 
 
 def as_user(url: str, user: dict[str, Any]) -> Mastodon:

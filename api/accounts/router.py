@@ -51,15 +51,15 @@ async def register(body: Register, graph: Graph, backends: Backend, request: Req
 async def login(body: Login, graph: Graph, backends: Backend, request: Request) -> Token:
     settings = backends.settings
     username = body.username.strip().lower()
-    # Each attempt reserves one of the window's tries before the password is checked (so
-    # concurrent guesses cannot all pass a check made before any was counted); a successful
-    # login gives its try back, so a user who logs in often is never locked out.
-    reserved = await ratelimit.reserve_login(request, backends, username)
+    # Each attempt reserves one of the window's tries, for this username and for the address
+    # whatever the username, before the password is checked (so concurrent guesses cannot all
+    # pass a check made before any was counted); a successful login gives its tries back, so a
+    # user who logs in often is never locked out.
+    reserved = await ratelimit.reserve_sign_in(request, backends, username)
     row = await accounts.get_credentials(graph, username)
     if not await verify_password(row["password_hash"] if row else None, body.password) or not row:
         raise Unauthorized("wrong username or password")
-    if reserved is not None:
-        await ratelimit.refund(backends.redis, reserved)
+    await ratelimit.refund_sign_in(backends.redis, reserved)
     token = new_token()
     await accounts.create_session(graph, row["id"], session_id(token), settings.token_ttl_s)
     return Token(access_token=token, expires_in=settings.token_ttl_s)

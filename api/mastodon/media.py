@@ -8,7 +8,7 @@ and `preview_url` are the same signed edge URLs, handed out only to who may see 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse
@@ -18,10 +18,10 @@ from api.auth.scopes import WriteMedia
 from api.deps import Backend, Config, Graph
 from api.mastodon.deps import Body, not_found, validate
 from api.mastodon.entities import Json, media_attachment
-from api.mastodon.errors import ERRORS
+from api.mastodon.errors import ERRORS, MastodonError
 from graph import mastodon as mgraph
 from graph import media as media_graph
-from graphgram.errors import PayloadTooLarge
+from graphgram.errors import ErrorResponse, PayloadTooLarge
 from media.upload import CHUNK, store_upload
 
 router = APIRouter(tags=["mastodon: media"], responses=ERRORS)
@@ -29,6 +29,20 @@ router = APIRouter(tags=["mastodon: media"], responses=ERRORS)
 MULTIPART_OVERHEAD = 64 * 1024
 DESCRIPTION_MAX = 1500
 Description = Annotated[str | None, Form(max_length=DESCRIPTION_MAX)]
+
+# What an upload answers besides success, as it really answers: 400 a body that is no multipart
+# form; 413 a file over its type's cap, or (in the API's own error shape: the body cap,
+# api/middleware.py, answers before any route) a body over the largest cap; 415 bytes that are
+# no picture or video this server takes; 422 no file, or one that is empty or does not decode.
+UPLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": MastodonError, "description": "The body is not a multipart form"},
+    413: {
+        "model": MastodonError | ErrorResponse,
+        "description": "The file is over its type's cap, or the body over the largest one",
+    },
+    415: {"model": MastodonError, "description": "Not a picture or video this server takes"},
+    422: {"model": MastodonError, "description": "No file, or it is empty or does not decode"},
+}
 
 
 class MediaUpdate(BaseModel):
@@ -60,7 +74,13 @@ async def _upload(
     return media_attachment(settings, node)
 
 
-@router.post("/api/v2/media")
+@router.post(
+    "/api/v2/media",
+    responses={
+        **UPLOAD_RESPONSES,
+        202: {"description": "A video: its poster is being made, `url` is null (poll it)"},
+    },
+)
 async def upload_v2(
     request: Request,
     caller: WriteMedia,
@@ -75,7 +95,7 @@ async def upload_v2(
     return JSONResponse(out, status_code=200 if out["url"] else 202)
 
 
-@router.post("/api/v1/media")
+@router.post("/api/v1/media", responses=UPLOAD_RESPONSES)
 async def upload_v1(
     request: Request,
     caller: WriteMedia,
@@ -87,7 +107,10 @@ async def upload_v1(
     return await _upload(request, caller.id, file, description, backends)
 
 
-@router.get("/api/v1/media/{media_id}")
+@router.get(
+    "/api/v1/media/{media_id}",
+    responses={206: {"description": "Still being processed: `url` is null"}},
+)
 async def get_media(
     media_id: str, caller: WriteMedia, graph: Graph, settings: Config
 ) -> JSONResponse:

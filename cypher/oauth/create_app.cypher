@@ -1,4 +1,4 @@
-// Title: register an OAuth client application (Mastodon's POST /api/v1/apps); only the secret's sha256 is kept
+// Title: register an OAuth client application (Mastodon's POST /api/v1/apps); only the secret's sha256 is kept, none for a public client (PKCE, no secret)
 // Blocks: no viewer; an app is not user content
 /* :params {id: "01hzy0000000000000000000ap", client_id: "Zq3...", secret_hash: "9f86d0...", name: "Tusky", website: null, redirect_uris: ["urn:ietf:wg:oauth:2.0:oob"], scopes: ["read", "write", "follow"]} */
 CREATE (a:OAuthApp {

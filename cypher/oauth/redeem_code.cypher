@@ -1,10 +1,17 @@
-// Title: exchange a live authorization code for a session (the code is used up); nothing when it is unknown, expired, another app's or for another redirect URI
+// Title: exchange a live authorization code for a session (the code is used up, right or wrong); nothing when it is unknown, expired, another app's, for another redirect URI, or its PKCE check fails
 // The session is the same node a password login makes (accounts/create_session), plus the
 // scopes and client it was granted to, so every bearer-token check works unchanged.
-/* :params {code_id: "9f86d0...", client_id: "Zq3...", redirect_uri: "urn:ietf:wg:oauth:2.0:oob", session_id: "5e8848...", ttl_s: 604800} */
+// PKCE (RFC 7636): $verifier_challenge is BASE64URL(SHA256(code_verifier)), null when no
+// verifier was sent. A code made with a challenge needs the matching verifier; a code made
+// without one takes no verifier (a verifier then means a downgraded request); a public client
+// ($require_challenge) only ever redeems codes made with a challenge.
+/* :params {code_id: "9f86d0...", client_id: "Zq3...", redirect_uri: "urn:ietf:wg:oauth:2.0:oob", verifier_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", require_challenge: false, session_id: "5e8848...", ttl_s: 604800} */
 MATCH (u:User)-[:AUTHORIZED]->(c:OAuthCode {id: $code_id})-[:FOR_APP]->(a:OAuthApp)
 WITH u, c, a, c.scopes AS scopes,
-     c.expires_at > datetime() AND a.client_id = $client_id AND c.redirect_uri = $redirect_uri AS ok
+     c.expires_at > datetime() AND a.client_id = $client_id AND c.redirect_uri = $redirect_uri
+     AND coalesce(c.code_challenge = $verifier_challenge,
+                  c.code_challenge IS NULL AND $verifier_challenge IS NULL)
+     AND (c.code_challenge IS NOT NULL OR NOT $require_challenge) AS ok
 DETACH DELETE c
 WITH u, scopes, ok WHERE ok
 CREATE (u)-[:HAS_SESSION]->(s:Session {
