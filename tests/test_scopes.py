@@ -29,6 +29,7 @@ PUBLIC = {
     ("GET", "/ready"),
     ("GET", "/api/v1/instance"),
     ("GET", "/api/v2/instance"),
+    ("GET", "/.well-known/oauth-authorization-server"),
     ("POST", "/auth/register"),
     ("POST", "/auth/login"),
     ("POST", "/api/v1/apps"),
@@ -49,7 +50,7 @@ async def app_token(client: httpx.AsyncClient, username: str, scope: str) -> str
     """A token for a third-party app, through the sign-in page as a person would grant it."""
     app = await client.post(
         "/api/v1/apps",
-        json={"client_name": "probe", "redirect_uris": OOB, "scopes": scope},
+        json={"client_name": "probe", "redirect_uris": OOB, "scopes": "read write follow"},
     )
     assert app.status_code == 200, app.text
     client_id, secret = app.json()["client_id"], app.json()["client_secret"]

@@ -13,7 +13,6 @@ from fastapi import Depends, Query, Request, Response
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import UploadFile
 
-from api.auth.scopes import parse_scopes as parse_scopes
 from api.deps import Backend
 from api.pagination import Page
 from backends import Backends

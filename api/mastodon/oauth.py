@@ -41,9 +41,10 @@ from pydantic import BaseModel, Field, field_validator
 
 from api import ratelimit
 from api.auth.deps import forget_sessions
+from api.auth.scopes import KNOWN_SCOPES, covers, parse_scopes
 from api.auth.security import new_token, session_id, verify_password
 from api.deps import Backend, Graph
-from api.mastodon.deps import KNOWN_SCOPES, Body, covers, parse_scopes, scopes_key, validate
+from api.mastodon.deps import Body, scopes_key, validate
 from api.mastodon.errors import ERRORS, InvalidToken, MastodonError, OAuthError
 from backends import Backends
 from graph import accounts, oauth
