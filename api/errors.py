@@ -215,7 +215,10 @@ def error_response(status: int, description: str, **extra: Any) -> dict[str, Any
     return {"model": ErrorResponse, "description": description, **extra}
 
 
-_RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}
+RETRY_AFTER_HEADER = {
+    "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}
+}
+_RETRY_AFTER = RETRY_AFTER_HEADER
 _RATE_HEADERS = {
     **_RETRY_AFTER,
     "X-RateLimit-Limit": {
