@@ -1,19 +1,33 @@
-"""Response headers that tell a browser what a page may do (docs/security.md).
+"""Response headers that tell a browser what a page may do, and a JSON nesting limit checked
+before any parser runs (docs/security.md).
 
 - `SecurityHeaders` gives every response `X-Content-Type-Options: nosniff` and
   `X-Frame-Options: DENY` (no response of this API is meant to be framed or sniffed), and the
   web client under `/web/` a strict Content-Security-Policy (`web_csp`): it keeps its session
   token in `localStorage`, so a script that got into the page could read it. A header that the
   route set itself (the docs pages' own CSP, api/web.py) is kept.
+- `JsonDepth` reads a JSON body (or one without a Content-Type, which FastAPI parses as JSON)
+  and refuses it with a 400 when it nests deeper than `Settings.max_json_depth`, before anyone
+  parses it: Python's `json` recurses once per level, so a 1 MB `[[[[...` is a RecursionError
+  in whatever parses it (a 500 on the Mastodon surface, a generic 400 on the native one). The
+  body is already capped by `BodyCap`, which runs outside this middleware.
 """
 
 from __future__ import annotations
 
+import json
+import re
+from itertools import accumulate
 from urllib.parse import urlsplit
 
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.errors import error_json
+from api.mastodon.errors import mastodon_error, on_surface
+
 WEB_PREFIX = "/web"
+DEFAULT_MAX_JSON_DEPTH = 32
 
 
 def origin(url: str) -> str | None:
@@ -84,3 +98,80 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+# A JSON string (an unterminated one runs to the end): a bracket inside one is text.
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
+_NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
+# Openers to +1 and closers to -1 (0xff, read as a signed byte).
+_STEP = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+
+
+def nests_deeper_than(body: bytes, limit: int) -> bool:
+    """True when the JSON text `body` has more than `limit` arrays/objects inside each other.
+
+    Linear, and in C throughout: a body with at most `limit` opening brackets cannot be too
+    deep (the usual case: two `count`s). Otherwise strings are cut out, every bracket becomes
+    +1 or -1, and the deepest point is the largest running sum. For malformed JSON (a closer
+    that closes nothing) that sum can over-count; the parser would refuse such a body anyway.
+    """
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False
+    try:  # json.loads reads UTF-16 and UTF-32 too: scan the text it would read
+        encoding = json.detect_encoding(body)
+        if encoding not in {"utf-8", "utf-8-sig"}:
+            body = body.decode(encoding).encode()
+    except (UnicodeDecodeError, LookupError):
+        return False  # not JSON text at all: the parser refuses it without recursing
+    steps = _STRING.sub(b"", body).translate(_STEP, _NOT_BRACKET)
+    return max(accumulate(memoryview(steps).cast("b")), default=0) > limit
+
+
+def _parsed_as_json(headers: Headers) -> bool:
+    """Bodies some route parses as JSON: FastAPI takes a missing Content-Type as JSON, the
+    Mastodon body parser anything that names json."""
+    if not headers.get("content-length", "").strip("0") and "transfer-encoding" not in headers:
+        return False  # no body
+    content_type = headers.get("content-type")
+    return content_type is None or "json" in content_type.lower()
+
+
+class JsonDepth:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not _parsed_as_json(Headers(scope=scope)):
+            await self.app(scope, receive, send)
+            return
+        backends = getattr(getattr(scope.get("app"), "state", None), "backends", None)
+        limit = backends.settings.max_json_depth if backends else DEFAULT_MAX_JSON_DEPTH
+        chunks: list[bytes] = []
+        last: Message | None = None
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                last = message  # the client went away: the app hears it after the body
+                break
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        if last is None and nests_deeper_than(body, limit):
+            text = f"the JSON body nests deeper than {limit} levels"
+            if on_surface(scope["path"]):
+                refusal = mastodon_error(400, text)
+            else:
+                refusal = error_json(400, "bad_request", text)
+            await refusal(scope, receive, send)
+            return
+        pending: list[Message] = [
+            {"type": "http.request", "body": body, "more_body": last is not None}
+        ]
+        if last is not None:
+            pending.append(last)
+
+        async def replay() -> Message:
+            return pending.pop(0) if pending else await receive()
+
+        await self.app(scope, replay, send)

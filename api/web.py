@@ -44,11 +44,21 @@ NOT_BUILT = """<!doctype html><html lang="en"><meta charset="utf-8"><title>Graph
 and reload. The JSON API works without it.</p></html>"""
 
 
+# What no file name under dist/ holds: a NUL (which the OS refuses with a ValueError) or any
+# other control character.
+_UNSERVABLE = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _file(dist: Path, relative: str, request: Request) -> Response | None:
     """The built file at `relative`, its gzip twin when the browser accepts it; None if absent."""
+    if _UNSERVABLE.search(relative):
+        return None
     root = dist.resolve()
-    path = (root / relative).resolve()
-    if not path.is_relative_to(root) or not path.is_file() or path.suffix == ".gz":
+    try:
+        path = (root / relative).resolve()
+        if not path.is_relative_to(root) or not path.is_file() or path.suffix == ".gz":
+            return None
+    except OSError:  # a name too long for the file system, say: not one of ours
         return None
     cache = IMMUTABLE if relative.startswith("assets/") else REVALIDATE
     headers = {
@@ -153,7 +163,7 @@ def install_web(app: FastAPI, dist: Path = WEB_DIST, *, edge: str | None = None)
         found = _file(dist, path, request) if path else None
         if found is not None:
             return found
-        if "." in path.rsplit("/", 1)[-1]:
+        if "." in path.rsplit("/", 1)[-1] or _UNSERVABLE.search(path):
             # A missing asset is a 404, not the app shell (which would fail as a script).
             return Response("not found", status_code=404, media_type="text/plain")
         shell = _file(dist, "index.html", request)

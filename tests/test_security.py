@@ -1,18 +1,25 @@
-"""Hardening through the real request path (docs/security.md): the headers a browser is given."""
+"""Hardening through the real request path (docs/security.md): the headers a browser is given,
+inputs that used to be 500s and the JSON nesting limit on every surface."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
+import time
 
 import httpx
 import pytest
 
 from api.app import create_app
-from api.security import origin
+from api.security import nests_deeper_than, origin
 from api.web import WEB_DIST
 from graphgram.settings import Settings
+from tests.fixtures.factories import Factory
+
+DEEP = "[" * 100_000 + "]" * 100_000
+JSON = {"content-type": "application/json"}
 
 
 def _directives(policy: str) -> dict[str, list[str]]:
@@ -100,3 +107,125 @@ async def test_ready_503_says_when_to_retry(settings: Settings) -> None:
     assert response.status_code == 503
     assert response.json()["failing"] == ["object_store"]
     assert response.headers["retry-after"] == str(settings.unavailable_retry_after_s)
+
+
+# -- no 500 for any input ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/web/%00",
+        "/web/a%00.js",
+        "/web/docs-assets/%00",
+        "/web/assets/%00x.css",
+        "/web/%01%1f",
+        "/web/" + "a" * 5000 + ".js",  # a name too long for the file system
+    ],
+)
+async def test_unservable_web_paths_are_404(client: httpx.AsyncClient, path: str) -> None:
+    response = await client.get(path)
+    assert response.status_code == 404, response.text[:200]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "surface"),
+    [
+        ("POST", "/posts", "native"),
+        ("POST", "/auth/register", "native"),
+        ("PATCH", "/me", "native"),
+        ("POST", "/analytics/queries/top_influencers", "native"),
+        ("POST", "/api/v1/statuses", "mastodon"),
+        ("PATCH", "/api/v1/accounts/update_credentials", "mastodon"),
+        ("POST", "/api/v1/apps", "mastodon"),
+        ("POST", "/oauth/token", "mastodon"),
+    ],
+)
+async def test_deep_json_is_a_400_in_the_surfaces_shape(
+    client: httpx.AsyncClient, factory: Factory, method: str, path: str, surface: str
+) -> None:
+    ada = factory.user("ada")
+    for headers, body in (
+        ({**ada["headers"], **JSON}, DEEP),
+        ({**ada["headers"], **JSON}, '{"a": ' * 50_000 + "1" + "}" * 50_000),
+        (ada["headers"], DEEP),  # no Content-Type: FastAPI parses it as JSON all the same
+        ({**ada["headers"], "content-type": "application/merge-patch+json"}, DEEP),
+    ):
+        response = await client.request(method, path, content=body, headers=headers)
+        assert response.status_code == 400, (path, response.text[:300])
+        error = response.json()["error"]
+        if surface == "mastodon":
+            assert isinstance(error, str)
+            assert "deeper than 32" in error
+        else:
+            assert error["code"] == "bad_request"
+            assert "deeper than 32" in error["message"]
+
+
+async def test_deep_json_in_utf16_or_behind_a_stray_quote_is_caught(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    ada = factory.user("ada")
+    headers = {**ada["headers"], **JSON}
+    utf16 = ('["\u0122", ' + "[" * 5_000 + "]" * 5_000 + "]").encode("utf-16-le")
+    response = await client.post("/api/v1/statuses", content=utf16, headers=headers)
+    assert response.status_code == 400, response.text[:300]
+
+
+async def test_brackets_inside_strings_and_wide_shallow_json_pass_the_check(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    ada = factory.user("ada")
+    headers = {**ada["headers"], **JSON}
+    caption = '[[[[{{{{ "quoted" \\ [' * 40
+    made = await client.post("/posts", json={"caption": caption}, headers=ada["headers"])
+    assert made.status_code == 201, made.text
+    assert made.json()["caption"] == caption
+    # 2,000 brackets, two deep: the model refuses it (422), the depth check does not (400).
+    wide = json.dumps({"caption": "x", "media_ids": [[] for _ in range(1000)]})
+    response = await client.post("/posts", content=wide, headers=headers)
+    assert response.status_code == 422, response.text[:300]
+    exactly = "[" * 32 + "]" * 32  # at the limit: parsed, and refused as the wrong shape
+    response = await client.post("/api/v1/statuses", content=exactly, headers=headers)
+    assert response.status_code == 422, response.text[:300]
+
+
+def test_nesting_check_cases() -> None:
+    assert not nests_deeper_than(b'{"a": [1, {"b": [2]}]}', 4)
+    assert nests_deeper_than(b'{"a": [1, {"b": [[2]]}]}', 4)
+    assert not nests_deeper_than(b'["[[[[[[", "\\"[[[[[[[["]', 3)
+    assert nests_deeper_than(b'["\\\\", [[[[]]]]]', 3)  # an escaped backslash ends the string
+    assert not nests_deeper_than(b"[]" * 10_000, 3)
+    assert nests_deeper_than(b"[" + b"[]" * 100 + b"[[[[]]]]]", 4)
+    assert nests_deeper_than(b"[[[[]]]]]]]][", 3)  # malformed after the depth: too deep
+    # Malformed before it: the parser stops at the first stray closer, so depth is moot.
+    assert not nests_deeper_than(b"]]]][[[[", 3)
+    assert nests_deeper_than(rb'{"a": "\u005b\\\"", "b": [[[[1]]]]}', 4)
+    assert not nests_deeper_than(b'"[[[[[[[[[[', 3)  # an unterminated string
+
+
+async def test_huge_forms_and_query_repeats_are_answered_quickly(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    ada = factory.user("ada")
+    started = time.monotonic()
+    form = "&".join(["media_ids[]=x"] * 60_000 + ["status=hi"])
+    for content_type in ("application/x-www-form-urlencoded", "multipart/form-data; boundary=b"):
+        body = form
+        if content_type.startswith("multipart"):
+            part = '--b\r\nContent-Disposition: form-data; name="media_ids[]"\r\n\r\nx\r\n'
+            body = part * 20_000 + "--b--\r\n"
+        response = await client.post(
+            "/api/v1/statuses",
+            content=body,
+            headers={**ada["headers"], "content-type": content_type},
+        )
+        # Starlette's form parser stops at 1,000 fields; the answer is this surface's 400.
+        assert response.status_code == 400, response.text[:300]
+        assert isinstance(response.json()["error"], str)
+        assert len(response.content) < 4096
+    query = "&".join(["id[]=x"] * 3000)
+    response = await client.get(f"/api/v1/accounts/relationships?{query}", headers=ada["headers"])
+    assert response.status_code < 500
+    assert len(response.content) < 64 * 1024
+    assert time.monotonic() - started < 10

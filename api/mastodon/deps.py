@@ -158,7 +158,7 @@ async def form_or_json(request: Request) -> dict[str, Any]:
     if "json" in content_type:
         try:
             data = await request.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # too deep is refused before this (api/security.py)
             raise Unprocessable("Validation failed: the body is not valid JSON") from None
         if not isinstance(data, dict):
             raise Unprocessable("Validation failed: the body must be a JSON object")
