@@ -1,5 +1,6 @@
 """Hardening through the real request path (docs/security.md): the headers a browser is given,
-inputs that used to be 500s and the JSON nesting limit on every surface."""
+inputs that used to be 500s, the JSON nesting limit on every surface, and error bodies that
+stay small whatever was sent."""
 
 from __future__ import annotations
 
@@ -8,13 +9,17 @@ import hashlib
 import json
 import re
 import time
+from typing import Any
 
 import httpx
 import pytest
+from pydantic import BaseModel
 
 from api.app import create_app
+from api.mastodon.deps import validate
 from api.security import nests_deeper_than, origin
 from api.web import WEB_DIST
+from graphgram.errors import MAX_FIELD_ERRORS, Unprocessable
 from graphgram.settings import Settings
 from tests.fixtures.factories import Factory
 
@@ -229,3 +234,83 @@ async def test_huge_forms_and_query_repeats_are_answered_quickly(
     assert response.status_code < 500
     assert len(response.content) < 64 * 1024
     assert time.monotonic() - started < 10
+
+
+# -- bounded error bodies ----------------------------------------------------------------------
+
+
+async def test_fifty_thousand_unknown_keys_get_a_small_quick_422(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    ada = factory.user("ada")
+    body = json.dumps({"caption": "x", **{f"x{i:05d}": i for i in range(50_000)}})
+    assert len(body) > 800_000
+    started = time.monotonic()
+    response = await client.post("/posts", content=body, headers={**ada["headers"], **JSON})
+    elapsed = time.monotonic() - started
+    assert response.status_code == 422
+    assert len(response.content) < 2048, len(response.content)
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert "50000 unknown fields" in json.dumps(error)
+    assert elapsed < 0.5, elapsed
+
+
+async def test_many_field_errors_are_capped_with_a_count_of_the_rest(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    ada = factory.user("ada")
+    # Few enough unknown keys that pydantic names each one: the body names the first 20.
+    body = {f"k{i:02d}" + "z" * 1000: i for i in range(22)}
+    response = await client.post("/posts", json=body, headers=ada["headers"])
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert len(error["fields"]) == MAX_FIELD_ERRORS
+    assert error["fields_omitted"] == 22 - MAX_FIELD_ERRORS
+    assert all(len(f["field"]) <= 200 for f in error["fields"])
+    assert error["message"].endswith(f"and {22 - MAX_FIELD_ERRORS} more")
+    assert len(response.content) < 8192
+
+
+async def test_mastodon_validation_messages_are_capped(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    ada = factory.user("ada")
+    bad = {"x": "y" * 10_000}
+    body: dict[str, Any] = {
+        key: bad for key in ("status", "in_reply_to_id", "sensitive", "spoiler_text")
+    }
+    body |= {"visibility": "y" * 10_000, "media_ids": [bad] * 10, "language": bad}
+    response = await client.post("/api/v1/statuses", json=body, headers=ada["headers"])
+    assert response.status_code == 422
+    message = response.json()["error"]
+    assert message.startswith("Validation failed: ")
+    assert "media_ids.9" in message
+    assert "yyyyyyyy" not in message  # inputs are not echoed
+    assert len(response.content) < 4096
+
+
+def test_mastodon_validation_message_names_twenty_fields_and_counts_the_rest() -> None:
+    class Many(BaseModel):
+        numbers: list[int]
+
+    with pytest.raises(Unprocessable) as refused:
+        validate(Many, {"numbers": ["y" * 1000] * 50_000})
+    message = refused.value.message
+    assert message.startswith("Validation failed: numbers.0 Input should be a valid integer")
+    assert message.count("numbers.") == MAX_FIELD_ERRORS
+    assert message.endswith(f"and {50_000 - MAX_FIELD_ERRORS} more")
+    assert "yyyy" not in message
+
+
+async def test_a_long_unknown_scope_is_not_echoed_in_full(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/api/v1/apps",
+        json={
+            "client_name": "x",
+            "redirect_uris": "urn:ietf:wg:oauth:2.0:oob",
+            "scopes": "nope" * 100_000,
+        },
+    )
+    assert 400 <= response.status_code < 500
+    assert len(response.content) < 4096

@@ -23,7 +23,7 @@ from starlette.datastructures import UploadFile
 
 from api.auth.deps import Viewer, current_user
 from api.deps import Backend, Cache, Graph
-from api.mastodon.errors import InvalidToken, OutsideScopes
+from api.mastodon.errors import InvalidToken, OutsideScopes, validation_message
 from api.pagination import Page
 from backends import Backends
 from graph import oauth
@@ -186,10 +186,7 @@ def validate(model: type[M], data: dict[str, Any]) -> M:
     try:
         return model.model_validate(clean)
     except ValidationError as exc:
-        parts = [
-            f"{'.'.join(str(p) for p in err['loc']) or 'body'} {err['msg']}" for err in exc.errors()
-        ]
-        raise Unprocessable("Validation failed: " + ", ".join(parts)) from None
+        raise Unprocessable(validation_message(exc.errors())) from None
 
 
 def pages(default: int, maximum: int) -> Callable[..., Page]:
