@@ -20,7 +20,6 @@ import re
 from itertools import accumulate
 from urllib.parse import urlsplit
 
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import error_json
@@ -127,13 +126,20 @@ def nests_deeper_than(body: bytes, limit: int) -> bool:
     return max(accumulate(memoryview(steps).cast("b")), default=0) > limit
 
 
-def _parsed_as_json(headers: Headers) -> bool:
+def _parsed_as_json(scope: Scope) -> bool:
     """Bodies some route parses as JSON: FastAPI takes a missing Content-Type as JSON, the
-    Mastodon body parser anything that names json."""
-    if not headers.get("content-length", "").strip("0") and "transfer-encoding" not in headers:
-        return False  # no body
-    content_type = headers.get("content-type")
-    return content_type is None or "json" in content_type.lower()
+    Mastodon body parser anything that names json. (The raw headers are read as they are: this
+    runs on every request.)"""
+    has_body = False
+    content_type: bytes | None = None
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            has_body = has_body or bool(value.strip(b"0 "))
+        elif name == b"transfer-encoding":
+            has_body = True
+        elif name == b"content-type":
+            content_type = value
+    return has_body and (content_type is None or b"json" in content_type.lower())
 
 
 class JsonDepth:
@@ -141,7 +147,7 @@ class JsonDepth:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _parsed_as_json(Headers(scope=scope)):
+        if scope["type"] != "http" or not _parsed_as_json(scope):
             await self.app(scope, receive, send)
             return
         backends = getattr(getattr(scope.get("app"), "state", None), "backends", None)
