@@ -117,5 +117,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(analytics_router)
     app.include_router(media_router, dependencies=UPLOAD_LIMITS)
     install_mastodon(app)
-    install_web(app)
+    install_web(app, edge=settings.cdn_base_url)
     return app

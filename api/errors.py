@@ -2,10 +2,13 @@
 
 The error types live in `graphgram.errors` (below every layer that raises them).
 
-Every error body is `{"error": {"code": str, "message": str, "fields"?: [{"field", "message"}]}}`.
-That holds for the unexpected too: a backing server that is away (Neo4j, Redis, the object
-store) is a 503 with `Retry-After`, and anything else that escapes is a 500 in the same shape.
-No message carries a server path (a decoder's "cannot identify /tmp/graphgram-upload-…").
+Every error body is `{"error": {"code": str, "message": str, "fields"?: [{"field", "message"}],
+"fields_omitted"?: int}}`. That holds for the unexpected too: a backing server that is away
+(Neo4j, Redis, the object store) is a 503 with `Retry-After`, and anything else that escapes is a
+500 in the same shape. No message carries a server path (a decoder's "cannot identify
+/tmp/graphgram-upload-…"), and every body is bounded whatever the input: at most
+`MAX_FIELD_ERRORS` fields (the count of the rest in `fields_omitted`), each name and message cut
+to `MAX_FIELD_TEXT` characters, the message to `MAX_MESSAGE` (`clip`); no input is echoed.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import logging
 import re
 import tempfile
+from collections.abc import Sequence
 from typing import Any, cast
 
 import neo4j.exceptions as neo4j_errors
@@ -24,7 +28,7 @@ from fastapi.responses import JSONResponse
 from minio.error import ServerError as MinioServerError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from graphgram.errors import AppError, ErrorBody, ErrorResponse, FieldError
+from graphgram.errors import MAX_FIELD_ERRORS, AppError, ErrorBody, ErrorResponse, FieldError
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +39,20 @@ _TEMP_PATH = re.compile(
 )
 
 
+MAX_FIELD_TEXT = 200
+MAX_MESSAGE = 2000
+# A field as a one-line message names it (`invalid input: a, b`): twenty of them fit in one.
+MESSAGE_FIELD_WIDTH = 60
+
+
 def scrub(message: str) -> str:
     """Server temp paths out of a message that is about to leave the process."""
     return _TEMP_PATH.sub("<upload>", message)
+
+
+def clip(text: str, limit: int = MAX_FIELD_TEXT) -> str:
+    """`text` cut to `limit` characters (an ellipsis marks the cut)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def error_json(
@@ -46,10 +61,22 @@ def error_json(
     message: str,
     fields: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,
+    fields_omitted: int = 0,
 ) -> JSONResponse:
     if fields:
-        fields = [FieldError(field=f.field, message=scrub(f.message)) for f in fields]
-    body = ErrorResponse(error=ErrorBody(code=code, message=scrub(message), fields=fields))
+        fields_omitted += max(0, len(fields) - MAX_FIELD_ERRORS)
+        fields = [
+            FieldError(field=clip(f.field), message=clip(scrub(f.message)))
+            for f in fields[:MAX_FIELD_ERRORS]
+        ]
+    body = ErrorResponse(
+        error=ErrorBody(
+            code=code,
+            message=clip(scrub(message), MAX_MESSAGE),
+            fields=fields,
+            fields_omitted=fields_omitted or None,
+        )
+    )
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
 
 
@@ -127,6 +154,26 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+def validation_errors(
+    errors: Sequence[Any], width: int = MAX_FIELD_TEXT
+) -> tuple[list[tuple[str, str]], int]:
+    """The first `MAX_FIELD_ERRORS` of pydantic's errors as (field, message), each clipped to
+    `width`, and how many were left out. Pydantic's `input` (the value sent) is never passed
+    on."""
+    shown = [
+        (
+            clip(_field_name(tuple(err.get("loc", ()))), width),
+            clip(str(err.get("msg", "is invalid")), width),
+        )
+        for err in errors[:MAX_FIELD_ERRORS]
+    ]
+    return shown, max(0, len(errors) - MAX_FIELD_ERRORS)
+
+
+def with_omitted(text: str, omitted: int) -> str:
+    return f"{text} and {omitted} more" if omitted else text
+
+
 def _flat_routes(routes: Any) -> Any:
     """Every route, looking inside included routers (FastAPI keeps them as nested objects)."""
     for route in routes:
@@ -163,14 +210,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        fields = [
-            FieldError(
-                field=_field_name(tuple(err.get("loc", ()))), message=str(err.get("msg", ""))
-            )
-            for err in exc.errors()
-        ]
-        names = ", ".join(sorted({f.field for f in fields}))
-        return error_json(422, "validation_error", f"invalid input: {names}", fields)
+        shown, omitted = validation_errors(exc.errors())
+        fields = [FieldError(field=field, message=message) for field, message in shown]
+        names = ", ".join(sorted({clip(f.field, MESSAGE_FIELD_WIDTH) for f in fields}))
+        names = with_omitted(names, omitted)
+        return error_json(
+            422, "validation_error", f"invalid input: {names}", fields, fields_omitted=omitted
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -215,7 +261,10 @@ def error_response(status: int, description: str, **extra: Any) -> dict[str, Any
     return {"model": ErrorResponse, "description": description, **extra}
 
 
-_RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}
+RETRY_AFTER_HEADER = {
+    "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}
+}
+_RETRY_AFTER = RETRY_AFTER_HEADER
 _RATE_HEADERS = {
     **_RETRY_AFTER,
     "X-RateLimit-Limit": {

@@ -35,6 +35,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.auth.deps import viewer_from_header
 from api.errors import error_json, unavailable_json
 from api.ratelimit import STATE_KEY, Outcome, headers
+from api.security import JsonDepth
 from backends import Backends
 
 log = logging.getLogger(__name__)
@@ -366,8 +367,10 @@ async def _release(redis: Any, record_key: str, claim: str) -> None:
 
 
 def install(app: Any) -> None:
-    """Outermost first: the cap sees every byte, headers go on every response, idempotency
-    runs inside both (a replay is capped too)."""
+    """Outermost first: the cap sees every byte, then the JSON depth check (api/security.py)
+    reads what passed it, headers go on every response, idempotency runs inside all of them (a
+    replay is capped too)."""
     app.add_middleware(Idempotency)
     app.add_middleware(RateLimitHeaders)
+    app.add_middleware(JsonDepth)
     app.add_middleware(BodyCap)

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+# An error body names at most this many fields, and says how many more there were: a body with
+# 50,000 bad keys gets a small answer, not one as large as what it sent (docs/security.md).
+MAX_FIELD_ERRORS = 20
+
 
 class FieldError(BaseModel):
     field: str
@@ -19,6 +23,8 @@ class ErrorBody(BaseModel):
     code: str
     message: str
     fields: list[FieldError] | None = None
+    # How many field errors were left out of `fields` (at most MAX_FIELD_ERRORS are listed).
+    fields_omitted: int | None = None
 
 
 class ErrorResponse(BaseModel):

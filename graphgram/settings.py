@@ -116,6 +116,8 @@ class Settings(BaseSettings):
     # Request bodies are refused (413) once this many bytes arrived; a multipart upload may be
     # as large as the largest media cap plus the form's overhead.
     max_body_bytes: int = 1024 * 1024
+    # A JSON body nested deeper than this is a 400 before it is parsed (api/security.py).
+    max_json_depth: int = 32
     # Idempotency-Key: results are replayed for this long; an unfinished request holds its key
     # for at most idempotency_lock_s (a process that died mid-request frees it then).
     idempotency_ttl_s: int = 24 * 3600

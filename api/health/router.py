@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.deps import Backend
+from api.errors import RETRY_AFTER_HEADER
 
 router = APIRouter(tags=["health"])
 
@@ -49,7 +50,13 @@ async def _check(name: str, probe: Awaitable[None]) -> tuple[str, Component]:
 @router.get(
     "/ready",
     response_model=Readiness,
-    responses={503: {"model": Readiness, "description": "A component is down"}},
+    responses={
+        503: {
+            "model": Readiness,
+            "description": "A component is down",
+            "headers": RETRY_AFTER_HEADER,
+        }
+    },
     summary="Every backing service answers",
 )
 async def ready(backends: Backend) -> JSONResponse:
@@ -75,4 +82,10 @@ async def ready(backends: Backend) -> JSONResponse:
     )
     failing = sorted(name for name, c in results.items() if c.status != "ok")
     body = Readiness(status="unavailable" if failing else "ok", components=results, failing=failing)
-    return JSONResponse(body.model_dump(exclude_none=True), status_code=503 if failing else 200)
+    if not failing:
+        return JSONResponse(body.model_dump(exclude_none=True))
+    # A balancer or an orchestrator polls again after this long, not in a tight loop.
+    retry = str(backends.settings.unavailable_retry_after_s)
+    return JSONResponse(
+        body.model_dump(exclude_none=True), status_code=503, headers={"Retry-After": retry}
+    )

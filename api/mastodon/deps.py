@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import UploadFile
 
 from api.deps import Backend
+from api.mastodon.errors import validation_message
 from api.pagination import Page
 from backends import Backends
 from graphgram.errors import AppError, NotFound, Unprocessable
@@ -48,7 +49,7 @@ async def form_or_json(request: Request) -> dict[str, Any]:
     if "json" in content_type:
         try:
             data = await request.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # too deep is refused before this (api/security.py)
             raise Unprocessable("Validation failed: the body is not valid JSON") from None
         if not isinstance(data, dict):
             raise Unprocessable("Validation failed: the body must be a JSON object")
@@ -76,10 +77,7 @@ def validate(model: type[M], data: dict[str, Any]) -> M:
     try:
         return model.model_validate(clean)
     except ValidationError as exc:
-        parts = [
-            f"{'.'.join(str(p) for p in err['loc']) or 'body'} {err['msg']}" for err in exc.errors()
-        ]
-        raise Unprocessable("Validation failed: " + ", ".join(parts)) from None
+        raise Unprocessable(validation_message(exc.errors())) from None
 
 
 def pages(default: int, maximum: int) -> Callable[..., Page]:

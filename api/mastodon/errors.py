@@ -9,7 +9,7 @@ Mastodon's shape (`Record not found`), as Mastodon answers it.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -19,6 +19,13 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from api.errors import (
+    MAX_MESSAGE,
+    MESSAGE_FIELD_WIDTH,
+    clip,
+    validation_errors,
+    with_omitted,
+)
 from graphgram.errors import AppError, Unauthorized
 
 PREFIXES = ("/api/v1/", "/api/v2/", "/oauth/")
@@ -60,15 +67,23 @@ class InvalidToken(Unauthorized):
 def mastodon_error(
     status: int, message: str, headers: dict[str, str] | None = None, **extra: Any
 ) -> JSONResponse:
-    return JSONResponse({"error": message, **extra}, status_code=status, headers=headers)
+    """Mastodon's error body; every text in it is cut to `MAX_MESSAGE` characters, whatever the
+    request made it say."""
+    extra = {k: clip(v, MAX_MESSAGE) if isinstance(v, str) else v for k, v in extra.items()}
+    body = {"error": clip(message, MAX_MESSAGE), **extra}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def validation_message(errors: Sequence[Any]) -> str:
+    """`Validation failed: field message, ...` for at most MAX_FIELD_ERRORS of pydantic's
+    errors, then how many more there were."""
+    shown, omitted = validation_errors(errors, MESSAGE_FIELD_WIDTH)
+    parts = ", ".join(f"{field} {message}" for field, message in shown)
+    return "Validation failed: " + with_omitted(parts, omitted)
 
 
 def _validation_message(exc: RequestValidationError) -> str:
-    parts = []
-    for err in exc.errors():
-        loc = [str(p) for p in err.get("loc", ()) if p not in {"body", "query", "path", "header"}]
-        parts.append(f"{'.'.join(loc) or 'body'} {err.get('msg', 'is invalid')}")
-    return "Validation failed: " + ", ".join(parts)
+    return validation_message(exc.errors())
 
 
 def install(app: FastAPI) -> None:

@@ -15,7 +15,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Playwright, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Playwright,
+    expect,
+    sync_playwright,
+)
 
 from api.web import WEB_DIST
 from graphgram.settings import Settings
@@ -77,9 +84,46 @@ def browser(playwright: Playwright, chromium: str) -> Iterator[Browser]:
     instance.close()
 
 
+# Every page reports each Content-Security-Policy violation to the console, where the
+# context's listener collects it: a test fails if the policy blocked anything its pages did.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.effectiveDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
+
+
+def watch_csp(context: BrowserContext) -> list[str]:
+    """Collect what the policy refused in this context's pages (Chromium also logs each
+    refusal as a console error that starts with "Refused to")."""
+    violations: list[str] = []
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+
+    def on_console(message: ConsoleMessage) -> None:
+        text = message.text
+        if message.type == "error" and (
+            text.startswith("CSP violation") or "Content Security Policy" in text
+        ):
+            violations.append(text)
+
+    context.on("console", on_console)
+    return violations
+
+
 @pytest.fixture
-def open_context(browser: Browser, live_api: str) -> Iterator[Callable[..., BrowserContext]]:
-    """Open a fresh browser profile (one person) at phone or desktop size."""
+def csp_violations() -> dict[BrowserContext, list[str]]:
+    """What the policy refused, per context `open_context` opened (a test that provokes a
+    refusal on purpose clears its list after checking it)."""
+    return {}
+
+
+@pytest.fixture
+def open_context(
+    browser: Browser, live_api: str, csp_violations: dict[BrowserContext, list[str]]
+) -> Iterator[Callable[..., BrowserContext]]:
+    """Open a fresh browser profile (one person) at phone or desktop size; at the end, no page
+    of the test may have broken the server's Content-Security-Policy."""
     opened: list[BrowserContext] = []
 
     def make(size: dict[str, int] = DESKTOP) -> BrowserContext:
@@ -92,6 +136,7 @@ def open_context(browser: Browser, live_api: str) -> Iterator[Callable[..., Brow
             device_scale_factor=1,
         )
         context.set_default_timeout(20_000)
+        csp_violations[context] = watch_csp(context)
         opened.append(context)
         return context
 
@@ -99,6 +144,8 @@ def open_context(browser: Browser, live_api: str) -> Iterator[Callable[..., Brow
     for context in opened:
         with suppress(Exception):
             context.close()
+    refused = [text for found in csp_violations.values() for text in found]
+    assert refused == [], f"the Content-Security-Policy refused: {refused}"
 
 
 @pytest.fixture

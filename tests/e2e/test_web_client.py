@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -365,3 +366,46 @@ def test_suggestions_search_and_hashtag_page(open_context: OpenContext, api: htt
     expect(likes.filter(has_text="liked your post")).to_contain_text(
         re.compile(r"(noa and lee|lee and noa) liked your post")
     )
+
+
+def test_the_policy_refuses_injected_script_and_the_client_still_works(
+    open_context: OpenContext, api: httpx.Client, csp_violations: dict[BrowserContext, list[str]]
+) -> None:
+    """The page runs under its Content-Security-Policy: script put into it by anything but the
+    built bundle does not run, and the client, which needs none, works as before."""
+    sam = account(api, "sam")
+    post(api, sam, "Under the policy #csp", [])
+    context = open_context(DESKTOP)
+    page = context.new_page()
+    response = page.goto("/web/")
+    assert response is not None
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self';" in policy
+    assert "frame-ancestors 'none'" in policy
+    page.get_by_role("heading", name="Log in").wait_for()
+    outcome = page.evaluate(
+        """() => {
+            window.injected = false;
+            const script = document.createElement("script");
+            try {
+                script.textContent = "window.injected = true";
+            } catch (error) {
+                return `refused: ${error.name}`;  // Trusted Types: no string becomes script
+            }
+            document.body.append(script);
+            return window.injected;
+        }"""
+    )
+    assert outcome is not True
+    assert page.evaluate("() => window.injected") is False
+    deadline = time.monotonic() + 10
+    while not csp_violations[context] and time.monotonic() < deadline:
+        page.wait_for_timeout(100)  # console events arrive while Playwright waits
+    refused = " ".join(csp_violations[context])
+    assert "require-trusted-types-for" in refused or "script-src" in refused
+    csp_violations[context].clear()  # provoked on purpose; nothing else may be refused
+
+    log_in(page, "sam")
+    expect(page.get_by_role("article", name="Post by @sam")).to_be_visible()
+    page.get_by_role("link", name="#csp").click()
+    expect(page.get_by_role("heading", name="#csp")).to_be_visible()

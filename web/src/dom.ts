@@ -5,7 +5,11 @@ import { ApiError, page, type Page } from "./api";
 type Child = Node | string | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
 
-/** `h("button", {type: "button", onclick}, "Like")`: attributes, `on*` listeners, children. */
+/**
+ * `h("button", {type: "button", onclick}, "Like")`: attributes, `on*` listeners, children.
+ * `style` goes through the CSSOM (`element.style`), which the page's Content-Security-Policy
+ * allows; a `style` attribute set as text is an inline style, which it refuses.
+ */
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   attrs: Attrs = {},
@@ -16,6 +20,8 @@ export function h<K extends keyof HTMLElementTagNameMap>(
     if (value === null || value === undefined || value === false) continue;
     if (typeof value === "function") {
       element.addEventListener(name.replace(/^on/, ""), value);
+    } else if (name === "style") {
+      element.style.cssText = String(value);
     } else if (value === true) {
       element.setAttribute(name, "");
     } else {
