@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: up down status install web test test-down lint fmt bench seed seed-xl serve capacity-doc clean
+.PHONY: up down status install web test test-fast test-down lint fmt bench seed seed-xl serve capacity-doc clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -41,9 +41,14 @@ down: $(STAMP)
 status: $(STAMP)
 	$(BIN)/graphgram stack status
 
-## The whole test suite against real servers (a separate `test` stack instance).
+## The whole test suite against real servers (a separate `test` stack instance); prints the
+## slowest tests at the end.
 test: $(STAMP) web
-	$(BIN)/pytest
+	$(BIN)/pytest --durations=25
+
+## The suite without the slow, fault, browser and bulk-import tests: for while you work.
+test-fast: $(STAMP) web
+	$(BIN)/pytest -m "not (slow or faults or e2e or bulk)"
 
 test-down: $(STAMP)
 	GRAPHGRAM_STACK_NAME=test GRAPHGRAM_PORT_OFFSET=10000 $(BIN)/graphgram stack down

@@ -16,7 +16,7 @@ def _drain(driver: Driver, settings: Settings, name: str, batch: int) -> int:
         )
         deleted = int(records[0]["deleted"])
         total += deleted
-        if deleted == 0:
+        if deleted < batch:  # a short batch was the last: no query to find nothing is left
             return total
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
 
 import httpx
 import pytest
@@ -94,5 +93,8 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
-def pytest_configure(config: Any) -> None:
-    config.addinivalue_line("markers", "no_clean: the test manages server state itself")
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every browser test is `e2e`, wherever it sits under tests/e2e/."""
+    for item in items:
+        if "/tests/e2e/" in str(item.path):
+            item.add_marker(pytest.mark.e2e)

@@ -28,7 +28,7 @@ NEWEST = {"limit": LIMIT + 1, "newer_than": "", "older_than": "~", "after": "", 
 GROUPS = 30
 ACCOUNT = ["id", "username", "display_name"]
 
-pytestmark = pytest.mark.no_clean
+pytestmark = [pytest.mark.no_clean, pytest.mark.slow]
 
 
 @dataclass

@@ -29,7 +29,7 @@ SAMPLE = {
     "limit": LIMIT + 1,
 }
 
-pytestmark = pytest.mark.no_clean
+pytestmark = [pytest.mark.no_clean, pytest.mark.slow]
 
 
 @dataclass

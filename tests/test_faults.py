@@ -33,7 +33,10 @@ from tests.fixtures.factories import Factory
 from tests.fixtures.media_files import picture
 from tests.helpers import PASSWORD, auth
 
-pytestmark = pytest.mark.no_clean  # each test cleans up before it starts, servers may be down
+pytestmark = [
+    pytest.mark.no_clean,
+    pytest.mark.faults,
+]  # each test cleans up before it starts, servers may be down
 
 
 @dataclass

@@ -441,6 +441,7 @@ def test_lookup_update_credentials_and_follow_lists(url: str, factory: Factory) 
     assert ada_client.account(grace["id"]).followers_count == 0
 
 
+@pytest.mark.slow
 def test_locked_account_and_follow_requests(url: str, factory: Factory) -> None:
     ada, carol = factory.user("ada"), factory.user("carol")
     ada_client, carol_client = as_user(url, ada), as_user(url, carol)
@@ -588,6 +589,7 @@ def test_favourite_is_idempotent_and_notifies(url: str, factory: Factory) -> Non
     assert not undone.favourited
 
 
+@pytest.mark.slow
 def test_reply_is_a_comment_and_context_is_the_thread(url: str, factory: Factory) -> None:
     ada, grace = factory.user("ada"), factory.user("grace")
     ada_client, grace_client = as_user(url, ada), as_user(url, grace)
@@ -745,6 +747,7 @@ def test_block_hides_both_ways(url: str, factory: Factory) -> None:
     assert ada_client.account(grace["id"]).username == "grace"
 
 
+@pytest.mark.slow
 def test_garbage_input_is_a_4xx_in_mastodon_shape_never_a_500(url: str, factory: Factory) -> None:
     ada, bob = factory.user("ada"), factory.user("bob")
     post = as_user(url, bob).status_post("hi #x")

@@ -680,6 +680,7 @@ def live_api(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> It
         server.wait(timeout=20)
 
 
+@pytest.mark.slow
 def test_schemathesis_finds_no_server_error_or_undocumented_answer_on_oauth_and_media(
     live_api: str, factory: Factory, tmp_path: Path
 ) -> None:

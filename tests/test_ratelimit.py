@@ -69,6 +69,7 @@ async def wrong_logins(client: httpx.AsyncClient, username: str, n: int, **kw: A
     return Counter(await asyncio.gather(*(one(i) for i in range(n))))
 
 
+@pytest.mark.slow
 async def test_fifty_concurrent_wrong_logins_let_at_most_the_limit_through(
     client: httpx.AsyncClient, factory: Factory, settings: Settings
 ) -> None:
@@ -80,6 +81,7 @@ async def test_fifty_concurrent_wrong_logins_let_at_most_the_limit_through(
     assert_limited(right, settings.login_attempts)
 
 
+@pytest.mark.slow
 async def test_successful_logins_do_not_use_up_the_limit(
     client: httpx.AsyncClient, factory: Factory, settings: Settings
 ) -> None:
@@ -90,6 +92,7 @@ async def test_successful_logins_do_not_use_up_the_limit(
         assert ok.headers["X-RateLimit-Limit"] == str(settings.login_attempts)
 
 
+@pytest.mark.slow
 async def test_rotating_forwarded_for_from_an_untrusted_peer_does_not_bypass(
     make_client: ClientMaker, factory: Factory, settings: Settings
 ) -> None:
@@ -99,6 +102,7 @@ async def test_rotating_forwarded_for_from_an_untrusted_peer_does_not_bypass(
     assert statuses == {401: settings.login_attempts, 429: 30 - settings.login_attempts}
 
 
+@pytest.mark.slow
 async def test_trusted_proxy_forwards_the_right_most_untrusted_address(
     make_client: ClientMaker, factory: Factory, settings: Settings
 ) -> None:
@@ -146,6 +150,7 @@ def test_settings_refuse_to_trust_every_address() -> None:
             Settings(environment="test", trusted_proxies=[everything])
 
 
+@pytest.mark.slow
 async def test_forty_concurrent_registrations_from_one_address_stop_at_the_limit(
     client: httpx.AsyncClient, settings: Settings
 ) -> None:

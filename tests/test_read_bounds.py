@@ -19,6 +19,8 @@ from graph.admin import wipe
 from graphgram.settings import Settings
 from tests.fixtures.profile import db_hits
 
+pytestmark = pytest.mark.slow
+
 SMALL, BIG = 100, 10_000
 # "The same within a small factor": a seek reads the page plus the rows it skips (blocked users,
 # here a handful); a full expansion would read 100x more at BIG than at SMALL.

@@ -24,7 +24,7 @@ from neo4j import Driver
 from graphgram.settings import PROJECT_ROOT, Settings
 from tests.fixtures.factories import Factory
 
-pytestmark = pytest.mark.no_clean
+pytestmark = [pytest.mark.no_clean, pytest.mark.slow]
 
 # Operations after which the fuzzing session's token (or account) is gone.
 SESSION_ENDING = "^/(auth/logout|auth/logout-all|me/password|me)$"

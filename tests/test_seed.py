@@ -12,6 +12,8 @@ from graphgram.settings import Settings
 from seed.cli import run_seed
 from seed.loader import DEMO_PASSWORD, GraphNotEmpty, fingerprint
 
+pytestmark = pytest.mark.slow
+
 
 def rows(driver: Driver, settings: Settings, query: str) -> list[dict[str, Any]]:
     records, _, _ = driver.execute_query(query, database_=settings.neo4j_database)

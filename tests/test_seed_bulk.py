@@ -16,6 +16,8 @@ from seed.cli import END_MS, is_local, run_seed
 from seed.generator import PRESETS, generate
 from seed.loader import fingerprint
 
+pytestmark = pytest.mark.bulk
+
 MISSING = """
 RETURN COUNT { ()-[r:FOLLOWS]->() WHERE r.followee IS NULL OR r.follower IS NULL } AS follows,
        COUNT { ()-[r:REQUESTED]->() WHERE r.target IS NULL } AS requests,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from neo4j import Driver
 from redis import Redis
@@ -118,6 +119,7 @@ async def test_private_must_be_a_real_boolean(client: httpx.AsyncClient, factory
     assert ok.json()["private"] is True
 
 
+@pytest.mark.slow
 async def test_the_sweep_deletes_expired_credentials_only_and_seeks_them(
     client: httpx.AsyncClient,
     factory: Factory,

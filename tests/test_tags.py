@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from tests.fixtures.factories import Factory
 from tests.helpers import ids
 
 
+@pytest.mark.slow
 async def test_tag_posts_newest_first_with_cursors(
     client: httpx.AsyncClient, factory: Factory
 ) -> None:

@@ -282,6 +282,7 @@ def fast_pages() -> float:
     return found or 0.0
 
 
+@pytest.mark.slow
 async def test_the_one_script_page_matches_the_graph_and_follows_every_change(
     tl: httpx.AsyncClient, tl_app: FastAPI
 ) -> None:
@@ -334,6 +335,7 @@ async def test_the_one_script_page_matches_the_graph_and_follows_every_change(
     assert (await tl.get("/feed")).status_code == 401
 
 
+@pytest.mark.slow
 async def test_a_kept_celebrity_merge_serves_until_a_celebrity_posts_or_deletes(
     tl: httpx.AsyncClient, tl_app: FastAPI
 ) -> None:

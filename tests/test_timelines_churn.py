@@ -35,6 +35,8 @@ from graphgram.settings import Settings
 from tests.helpers import auth
 from timelines import fanout
 
+pytestmark = pytest.mark.slow
+
 USERS = 4
 NAMES = [f"user{i}" for i in range(USERS)]
 user = st.integers(0, USERS - 1)
