@@ -6,7 +6,12 @@
 // without one takes no verifier (a verifier then means a downgraded request); a public client
 // ($require_challenge) only ever redeems codes made with a challenge.
 /* :params {code_id: "9f86d0...", client_id: "Zq3...", redirect_uri: "urn:ietf:wg:oauth:2.0:oob", verifier_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", require_challenge: false, session_id: "5e8848...", ttl_s: 604800} */
-MATCH (u:User)-[:AUTHORIZED]->(c:OAuthCode {id: $code_id})-[:FOR_APP]->(a:OAuthApp)
+// The code is locked before it is checked (SET takes its write lock): concurrent redemptions
+// queue on it, and each one after the first finds it deleted (EntityNotFound, no session).
+MATCH (c:OAuthCode {id: $code_id})
+SET c.redeeming = true
+WITH c
+MATCH (u:User)-[:AUTHORIZED]->(c)-[:FOR_APP]->(a:OAuthApp)
 WITH u, c, a, c.scopes AS scopes,
      c.expires_at > datetime() AND a.client_id = $client_id AND c.redirect_uri = $redirect_uri
      AND coalesce(c.code_challenge = $verifier_challenge,
