@@ -144,6 +144,13 @@ class RedisHealth:
     suspect: bool = False
     need: int = 0  # the newest repair record this process knows of (its number)
     unrecorded: set[str] = field(default_factory=set)  # records Neo4j did not take yet
+    # Failures are recorded one Neo4j write at a time per process, each covering every failure
+    # before it began (timelines/repair.py `note`): an outage costs Neo4j a write per round
+    # trip, not one per failed request, all on one node.
+    marking: asyncio.Lock = field(default_factory=asyncio.Lock)
+    waiting: set[str] = field(default_factory=set)
+    marked_from: float = float("-inf")  # monotonic start of the last record Neo4j took
+    failed_from: float = float("-inf")  # monotonic start of the last record Neo4j refused
 
 
 @dataclass

@@ -98,9 +98,11 @@ class RepairState:
         return self.marks > self.repaired
 
 
-async def repair_mark(graph: Graph, namespace: str, reason: str) -> int:
+async def repair_mark(graph: Graph, namespace: str, reasons: list[str]) -> int:
     """Record that Redis's derived state may be wrong; returns the record's number."""
-    row = await graph.write_one("timelines/repair_mark", {"namespace": namespace, "reason": reason})
+    row = await graph.write_one(
+        "timelines/repair_mark", {"namespace": namespace, "reasons": reasons}
+    )
     return int(row["marks"]) if row else 0
 
 

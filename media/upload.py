@@ -172,6 +172,6 @@ async def store_upload(
             log.warning("media job for %s not queued (%r): repair recorded", node["id"], exc)
             with suppress(Exception):
                 await tl_graph.repair_mark(
-                    backends.graph, backends.settings.timeline_namespace, "media-queue"
+                    backends.graph, backends.settings.timeline_namespace, ["media-queue"]
                 )
     return node

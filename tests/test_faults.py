@@ -142,7 +142,7 @@ async def fault_cycle(
     runner = asyncio.create_task(run_load(client, steps, load, stop))
     await asyncio.sleep(1.5)
     killed_at = time.monotonic()
-    kill(service)
+    await asyncio.to_thread(kill, service)  # the load goes on meanwhile
     await asyncio.sleep(down_for_s)
     restart_at = time.monotonic()
     await asyncio.to_thread(service.start, lambda _: None, 180.0)
@@ -453,7 +453,16 @@ async def test_redis_killed_under_posting_load_no_write_is_misreported(
             service = RedisService(clean)
             killed_at = time.monotonic()
             await asyncio.to_thread(kill, service)
+            # Down until every route had writes start and finish while Redis was away (a slow,
+            # shared machine answers some in seconds), 5 to 40 s.
             await asyncio.sleep(5.0)
+            for _ in range(70):
+                if all(
+                    sum(1 for w in writes if _route(w) == name and w.started >= killed_at) >= 3
+                    for name in steps
+                ):
+                    break
+                await asyncio.sleep(0.5)
             restart_at = time.monotonic()
             await asyncio.to_thread(service.start, lambda _: None, 180.0)
             back_at = time.monotonic()

@@ -80,30 +80,46 @@ def run_id_key(namespace: str) -> str:
     return f"repair:{namespace}:run-id"
 
 
-async def record(graph: Graph, namespace: str, reason: str) -> int | None:
+async def record(graph: Graph, namespace: str, *reasons: str) -> int | None:
     """Record durably that Redis's derived state may be wrong; returns the record's number, or
     None when Neo4j did not take it. Never raises."""
     try:
-        number = await tl_graph.repair_mark(graph, namespace, reason)
+        number = await tl_graph.repair_mark(graph, namespace, sorted(reasons))
     except Exception as exc:  # noqa: BLE001 - the caller's write stands whatever happens here
-        log.warning("Redis repair not recorded (%s): Neo4j failed too (%r)", reason, exc)
+        log.warning("Redis repair not recorded (%s): Neo4j failed too (%r)", reasons, exc)
         return None
-    log.warning("Redis's derived state needs a repair (%s, record %d)", reason, number)
+    log.warning("Redis's derived state needs a repair (%s, record %d)", reasons, number)
     return number
 
 
 async def note(backends: Backends, reason: str) -> bool:
-    """`record`, and this process turns suspect until a repair covers it. When Neo4j does not
-    take the record, the watcher makes it once Neo4j answers. Never raises."""
+    """`record`, and this process turns suspect until a repair covers it; never raises.
+
+    A repair covers a failure only if its claim came after a record made after the failure, so
+    a record that began after this call started is enough: concurrent failures wait for one
+    write, and the next write covers all that queued meanwhile. When Neo4j does not take the
+    record, the watcher makes it once Neo4j answers (and the process stays suspect)."""
     health = backends.health
     # Only a running watcher ends the suspicion (settings.timeline_repair).
     health.suspect = backends.settings.timeline_repair
-    number = await record(backends.graph, backends.settings.timeline_namespace, reason)
-    if number is None:
-        health.unrecorded.add(reason)
-        return False
-    health.need = max(health.need, number)
-    return True
+    failed_at = time.monotonic()
+    health.waiting.add(reason)
+    async with health.marking:
+        if health.marked_from >= failed_at:
+            return True  # a record that began after this failure was taken
+        if health.failed_from >= failed_at:
+            health.unrecorded.add(reason)  # one that began after it failed: the watcher retries
+            return False
+        reasons, started = sorted(health.waiting), time.monotonic()
+        health.waiting.clear()
+        number = await record(backends.graph, backends.settings.timeline_namespace, *reasons)
+        if number is None:
+            health.failed_from = started
+            health.unrecorded.update(reasons)
+            return False
+        health.marked_from = started
+        health.need = max(health.need, number)
+        return True
 
 
 def tolerant(
@@ -204,9 +220,10 @@ class Watcher:
     async def flush(self) -> None:
         """Records Neo4j could not take when they were made."""
         health = self.backends.health
-        for reason in sorted(health.unrecorded):
-            number = await tl_graph.repair_mark(self.backends.graph, self.namespace, reason)
-            health.unrecorded.discard(reason)
+        if health.unrecorded:
+            reasons = sorted(health.unrecorded)
+            number = await tl_graph.repair_mark(self.backends.graph, self.namespace, reasons)
+            health.unrecorded.difference_update(reasons)
             health.need = max(health.need, number)
 
     async def tick(self) -> None:

@@ -2,7 +2,7 @@
 // `marks` counts the records and `repaired` the last one a finished repair covered: pending
 // while marks > repaired. `since` is when the oldest unrepaired record was made (ms).
 // `SET r.locked` first takes the node's write lock, so the counts read next are current.
-/* :params {namespace: "tl", reason: "hook:post_created"} */
+/* :params {namespace: "tl", reasons: ["hook:post_created"]} */
 MERGE (r:TimelineRepair {namespace: $namespace})
   ON CREATE SET r.marks = 0, r.repaired = 0, r.reasons = []
 SET r.locked = true
@@ -10,7 +10,7 @@ WITH r, r.marks > r.repaired AS pending
 SET r.marks = r.marks + 1,
     r.since = CASE WHEN pending THEN r.since ELSE timestamp() END,
     r.reasons = CASE
-      WHEN $reason IN r.reasons OR size(r.reasons) >= 20 THEN r.reasons
-      ELSE r.reasons + $reason
+      WHEN size(r.reasons) >= 20 THEN r.reasons
+      ELSE r.reasons + [x IN $reasons WHERE NOT x IN r.reasons]
     END
 RETURN r.marks AS marks
