@@ -2,7 +2,8 @@
 
 While the server is down, requests that need it get 503 with Retry-After in the error shape
 within seconds, and requests that do not need it keep working (sessions from Neo4j when Redis
-is away, logins without Redis, reads without the object store). Once the server is started
+is away, logins without Redis, reads without the object store). A write is never misreported:
+a 2xx is written, a 503 is not (docs/outages.md). Once the server is started
 again (by ops/stack.py's own service classes), the same API process recovers by itself: no
 500 at any point, and every write it acknowledged is there.
 
@@ -294,11 +295,11 @@ async def test_redis_killed_under_load(
         assert calls
         assert all(c.status == 200 for c in calls), [(c.status, c.body) for c in calls]
         assert max(c.seconds for c in calls) < 3.0
-    # Writes may need Redis (timelines, jobs): 503 quickly, or done.
+    # A post commits to Neo4j before its timeline work: written and told so, and its timeline
+    # work repaired once Redis is back (test_redis_killed_under_posting_load_... counts it all).
     posts = [c for c in down if c.name == "post"]
     assert posts
-    assert all(c.status in (201, 503) for c in posts)
-    assert_unavailable_quickly([c for c in posts if c.status == 503], within_s=3.0)
+    assert all(c.status == 201 for c in posts), [(c.status, c.body) for c in posts]
     for name in steps:
         recovered(load, name)
     assert existing(neo4j_driver, clean, "Post", load.acknowledged) == set(load.acknowledged)
