@@ -438,6 +438,10 @@ async def test_redis_killed_under_posting_load_no_write_is_misreported(
         async with httpx.AsyncClient(
             transport=transport, base_url="http://testserver", timeout=60
         ) as client:
+            # A second login of reader0, used now so Redis caches its session (and writes it to
+            # the AOF well before the kill); it logs out while Redis is away.
+            leaving = auth(factory.session(followers[0]["id"]))
+            assert (await client.get("/me", headers=leaving)).status_code == 200
             for reader_ in followers:  # timelines built before the kill, as for active users
                 _, pages, before = await feed_pages(client, reader_)
                 assert not before
@@ -456,7 +460,9 @@ async def test_redis_killed_under_posting_load_no_write_is_misreported(
             await asyncio.to_thread(kill, service)
             # Down until every route had writes start and finish while Redis was away (a slow,
             # shared machine answers some in seconds), 5 to 40 s.
-            await asyncio.sleep(5.0)
+            await asyncio.sleep(1.0)
+            logout = await client.post("/auth/logout", headers=leaving)
+            await asyncio.sleep(4.0)
             for _ in range(70):
                 if all(
                     sum(1 for w in writes if _route(w) == name and w.started >= killed_at + 0.2)
@@ -470,6 +476,9 @@ async def test_redis_killed_under_posting_load_no_write_is_misreported(
             await asyncio.to_thread(service.start, lambda _: None, 180.0)
             back_at = time.monotonic()
             await asyncio.sleep(2.0)  # posting goes on after the restart
+            # The restarted Redis may hold the cached session again (from its AOF); the token
+            # that logged out must not work, before the repair (suspect: Neo4j) or after it.
+            after_logout = [(await client.get("/me", headers=leaving)).status_code]
             stop.set()
             await runner
             # The repair: bounded wait until no marker is pending and this process trusts Redis.
@@ -505,6 +514,7 @@ async def test_redis_killed_under_posting_load_no_write_is_misreported(
             ids = [w.post_id for w in acknowledged if w.post_id]
             in_graph = existing(neo4j_driver, clean, "Post", ids)
             refused_present = posts_with_captions(neo4j_driver, clean, [w.caption for w in refused])
+            after_logout.append((await client.get("/me", headers=leaving)).status_code)
             missing_in_feeds: dict[str, int] = {}
             differed: list[str] = []
             walked = 0
@@ -528,6 +538,8 @@ async def test_redis_killed_under_posting_load_no_write_is_misreported(
         f"acknowledged-and-missing: graph {len(missing)}, feeds {missing_in_feeds}; "
         f"refused-and-present: {len(refused_present)}; feed pages compared with the Cypher "
         f"fan-in: {walked}, differing: {len(differed)}\n"
+        f"logout while Redis was down: {logout.status_code}; that token after the restart, "
+        f"before and after the repair: {after_logout}\n"
         f"repair done {repaired_after:.2f} s after Redis answered again "
         f"(records {state.marks}, reasons: {sorted(reasons)})"
     )
@@ -537,6 +549,8 @@ async def test_redis_killed_under_posting_load_no_write_is_misreported(
         assert by_route[name][0]
         assert not by_route[name][1]
         assert by_route[f"{name}+key"][1]
+    assert logout.status_code == 204
+    assert after_logout == [401, 401]
     assert not missing
     assert not refused_present
     assert not differed, differed[:5]
