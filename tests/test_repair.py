@@ -169,3 +169,35 @@ async def test_a_suspect_process_answers_the_feed_from_the_graph(
         backends: Backends = quiet_app.state.backends
         backends.health.suspect = True
         assert await feed() == everything
+
+
+async def test_a_video_whose_job_cannot_be_queued_is_kept_and_queued_by_the_repair(
+    settings: Settings, factory: Factory
+) -> None:
+    from media import jobs
+    from tests.fixtures import media_files as files
+
+    alice = factory.user("alice")
+    namespace = "rpm"  # no other app's watcher repairs this one
+    dead = policy(settings, redis_url="redis://127.0.0.1:1/0", timeline_namespace=namespace)
+    away = create_app(dead)
+    async with away.router.lifespan_context(away):
+        transport = httpx.ASGITransport(app=away)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            data = files.video("mp4", "libx264", tint=21)
+            response = await http.post(
+                "/media", files={"file": ("v.mp4", data, "video/mp4")}, headers=alice["headers"]
+            )
+    assert response.status_code == 201, response.text  # stored, and told so
+    assert response.json()["status"] == "processing"
+    own_db = settings.redis_url.rsplit("/", 1)[0] + "/3"  # no media worker drains it
+    back = policy(settings, redis_url=own_db, timeline_namespace=namespace)
+    async with open_backends(back) as backends:
+        await backends.redis.flushdb()
+        found = await tl_graph.repair_state(backends.graph, namespace)
+        assert found is not None
+        assert "media-queue" in found.reasons
+        await repair.Watcher(backends, "test-owner").tick()
+        queued = await backends.redis.xrange(jobs.STREAM) or []
+        assert [(fields or {}).get("media_id") for _, fields in queued] == [response.json()["id"]]
+        await backends.redis.flushdb()
