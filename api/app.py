@@ -38,6 +38,7 @@ from graphgram.settings import Settings, get_settings
 from media.jobs import depth as media_queue_depth
 from media.jobs import worker as media_worker
 from timelines.fanout import worker as timeline_worker
+from timelines.repair import worker as repair_worker
 
 
 class CausalChain:
@@ -78,6 +79,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             workers.append(asyncio.create_task(media_worker(backends, stop=stop)))
         if settings.timeline_worker:
             workers.append(asyncio.create_task(timeline_worker(backends, stop=stop)))
+        if settings.timeline_repair:
+            workers.append(asyncio.create_task(repair_worker(backends, stop=stop)))
         freeze_startup_heap()
         try:
             yield

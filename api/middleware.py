@@ -13,7 +13,9 @@
   with `Idempotent-Replayed: true`, without running. A duplicate that arrives while the first is
   still running is refused (409, Retry-After) instead of running twice: the key is claimed with
   Redis SET NX before anything runs. A key reused for a different request is a 422. Errors that
-  a retry may cure (401, 409, 413, 429, 5xx) are not kept.
+  a retry may cure (401, 409, 413, 429, 5xx) are not kept. While Redis does not answer, a
+  request with a key is refused (503) before its route runs, so nothing is written; once the
+  route ran, its answer stands even if Redis then fails to keep the result (docs/outages.md).
 """
 
 from __future__ import annotations
@@ -217,9 +219,13 @@ class Idempotency:
             )
             await response(scope, receive, send)
             return
+        ran: list[bool] = []  # set once the route runs: its failures are its own
         try:
-            await self._handle(scope, receive, send, backends, request_headers, key)
+            await self._handle(scope, receive, send, backends, request_headers, key, ran)
         except (RedisError, OSError) as exc:
+            if ran:
+                raise
+            # Refused before the route ran: nothing was written, and the client is told so.
             log.warning("Idempotency-Key refused: Redis unavailable (%s)", exc)
             retry = backends.settings.unavailable_retry_after_s
             await unavailable_json("the cache", retry)(scope, receive, send)
@@ -232,9 +238,11 @@ class Idempotency:
         backends: Backends,
         request_headers: Headers,
         key: str,
+        ran: list[bool],
     ) -> None:
         viewer = await viewer_from_header(backends, request_headers.get("authorization"))
         if viewer is None:  # the route answers 401; nothing to remember
+            ran.append(True)
             await self.app(scope, receive, send)
             return
         redis = backends.redis
@@ -244,6 +252,7 @@ class Idempotency:
         claim = "running:" + secrets.token_hex(8)
         for _ in range(3):
             if await redis.set(record_key, claim, nx=True, ex=s.idempotency_lock_s):
+                ran.append(True)
                 await self._run_first(
                     scope, receive, send, backends, record_key, claim, fingerprint
                 )

@@ -15,7 +15,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import urllib3
@@ -133,6 +133,27 @@ def object_store(settings: Settings, *, timed: bool = True) -> Minio:
 
 
 @dataclass
+class RedisHealth:
+    """What this process knows of Redis's derived state (timelines/repair.py keeps it).
+
+    `suspect` from the moment this process saw Redis fail under a write, go away or restart, or
+    saw a repair marker pending in Neo4j, until a repair that covers it has finished: meanwhile
+    the home feed and the session check read Neo4j rather than what Redis holds. Reading it is
+    an attribute lookup, no call to anything."""
+
+    suspect: bool = False
+    need: int = 0  # the newest repair record this process knows of (its number)
+    unrecorded: set[str] = field(default_factory=set)  # records Neo4j did not take yet
+    # Failures are recorded one Neo4j write at a time per process, each covering every failure
+    # before it began (timelines/repair.py `note`): an outage costs Neo4j a write per round
+    # trip, not one per failed request, all on one node.
+    marking: asyncio.Lock = field(default_factory=asyncio.Lock)
+    waiting: set[str] = field(default_factory=set)
+    marked_from: float = float("-inf")  # monotonic start of the last record Neo4j took
+    failed_from: float = float("-inf")  # monotonic start of the last record Neo4j refused
+
+
+@dataclass
 class Backends:
     settings: Settings
     driver: AsyncDriver
@@ -141,6 +162,7 @@ class Backends:
     s3: Minio
     # The same Redis pool, for hot commands sent by concurrent requests: one write per batch.
     redis_batched: CommandBatcher
+    health: RedisHealth = field(default_factory=RedisHealth)
 
     @classmethod
     def build(cls, settings: Settings) -> Backends:

@@ -14,11 +14,22 @@ console = Console(stderr=True)
 @app.command("worker")
 def worker_command() -> None:
     """Fan new posts out to followers' timelines until interrupted (set
-    GRAPHGRAM_TIMELINE_WORKER=false on the API to run only these)."""
+    GRAPHGRAM_TIMELINE_WORKER=false on the API to run only these), and repair Redis's derived
+    state after a Redis failure (docs/outages.md)."""
+    import asyncio
+
+    from backends import Backends
     from timelines.fanout import worker
+    from timelines.repair import worker as repair_worker
+
+    async def both(backends: Backends) -> None:
+        jobs = [worker(backends)]
+        if backends.settings.timeline_repair:
+            jobs.append(repair_worker(backends))
+        await asyncio.gather(*jobs)
 
     console.print("timeline fan-out worker: waiting for posts (Ctrl-C to stop)")
-    with_backends(lambda backends: worker(backends))
+    with_backends(both)
 
 
 @app.command("reset")

@@ -121,3 +121,9 @@ async def all_keys(graph: Graph) -> list[Row]:
 
 async def delete(graph: Graph, media_ids: list[str]) -> None:
     await graph.write("media/delete", {"media_ids": media_ids})
+
+
+async def processing_ids(graph: Graph, limit: int = 10_000) -> list[str]:
+    """Media still processing (the jobs a Redis that lost writes may have lost)."""
+    rows = await graph.read("media/processing", {"limit": limit})
+    return [row["id"] for row in rows]

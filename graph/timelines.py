@@ -80,3 +80,78 @@ async def posts_by_author(graph: Graph, author_id: str, ids: list[str]) -> list[
         return []
     rows = await graph.read("timelines/posts_by_author", {"author_id": author_id, "ids": ids})
     return [row["id"] for row in rows]
+
+
+@dataclass(frozen=True)
+class RepairState:
+    """The Redis repair marker of a namespace (cypher/timelines/repair_*.cypher)."""
+
+    marks: int  # records made
+    repaired: int  # records a finished repair covered
+    since: int | None  # ms: when the oldest unrepaired record was made
+    reasons: list[str]
+    owner: str | None
+    lease_until: int | None
+
+    @property
+    def pending(self) -> bool:
+        return self.marks > self.repaired
+
+
+async def repair_mark(graph: Graph, namespace: str, reasons: list[str]) -> int:
+    """Record that Redis's derived state may be wrong; returns the record's number."""
+    row = await graph.write_one(
+        "timelines/repair_mark", {"namespace": namespace, "reasons": reasons}
+    )
+    return int(row["marks"]) if row else 0
+
+
+async def repair_state(graph: Graph, namespace: str) -> RepairState | None:
+    row = await graph.read_one("timelines/repair_state", {"namespace": namespace})
+    if row is None:
+        return None
+    return RepairState(
+        marks=int(row["marks"] or 0),
+        repaired=int(row["repaired"] or 0),
+        since=row["since"],
+        reasons=list(row["reasons"] or []),
+        owner=row["owner"],
+        lease_until=row["lease_until"],
+    )
+
+
+async def repair_claim(
+    graph: Graph, namespace: str, owner: str, lease_s: float
+) -> RepairState | None:
+    """Take the pending repair (None: nothing pending, or another process holds it)."""
+    row = await graph.write_one(
+        "timelines/repair_claim",
+        {"namespace": namespace, "owner": owner, "lease_ms": int(lease_s * 1000)},
+    )
+    if row is None:
+        return None
+    return RepairState(
+        marks=int(row["marks"]),
+        repaired=0,
+        since=row["since"],
+        reasons=list(row["reasons"] or []),
+        owner=owner,
+        lease_until=None,
+    )
+
+
+async def repair_renew(graph: Graph, namespace: str, owner: str, lease_s: float) -> bool:
+    row = await graph.write_one(
+        "timelines/repair_renew",
+        {"namespace": namespace, "owner": owner, "lease_ms": int(lease_s * 1000)},
+    )
+    return row is not None
+
+
+async def repair_done(graph: Graph, namespace: str, owner: str, marks: int) -> bool | None:
+    """Mark the records up to `marks` repaired; True when more were made meanwhile (repair
+    again), None when the claim was lost (another process took it over)."""
+    row = await graph.write_one(
+        "timelines/repair_done", {"namespace": namespace, "owner": owner, "marks": marks}
+    )
+    return None if row is None else bool(row["again"])

@@ -145,6 +145,10 @@ class Settings(BaseSettings):
     timeline_namespace: str = "tl"
     # Each API process also runs a fan-out worker; set false to run `graphgram timelines worker`s.
     timeline_worker: bool = True
+    # Each API process (and each `graphgram timelines worker`) watches Redis and, after Redis
+    # failed under writes, went away or restarted, repairs its derived state from the graph
+    # (timelines/repair.py). Off: nothing notices, and a timeline may miss posts until it expires.
+    timeline_repair: bool = True
     # One Lua script serves the common home-feed page (timelines/fastpage.py); false on Redis
     # Cluster, where a script may only touch the keys it is handed.
     timeline_fast_page: bool = True

@@ -9,16 +9,20 @@ polls `GET /media/{id}` until `status` is `ready`. Any failure removes what this
 from __future__ import annotations
 
 import hashlib
+import logging
 import tempfile
 from collections.abc import AsyncIterator, Callable
+from contextlib import suppress
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
+from redis.exceptions import RedisError
 
 from backends import Backends
 from graph import media as media_graph
+from graph import timelines as tl_graph
 from graphgram.errors import PayloadTooLarge, Unprocessable, UnsupportedMedia
 from graphgram.ids import new_id
 from media import jobs
@@ -28,6 +32,8 @@ from media.sniff import Sniffed, sniff
 from media.storage import put_bytes, put_file
 from media.videos import VideoRejected
 from media.videos import probe as probe_video
+
+log = logging.getLogger(__name__)
 
 CHUNK = 1024 * 1024
 EXTENSIONS = {"mp4": "mp4", "mov": "mov", "webm": "webm"}
@@ -158,5 +164,14 @@ async def store_upload(
     finally:
         path.unlink(missing_ok=True)  # noqa: ASYNC240 - a local unlink
     if node["kind"] == "video":
-        await jobs.enqueue(backends, node["id"])
+        try:
+            await jobs.enqueue(backends, node["id"])
+        except (RedisError, OSError) as exc:
+            # The Media node is recorded (`processing`): the upload stands. The job is made
+            # again by the Redis repair (timelines/repair.py), which this marker asks for.
+            log.warning("media job for %s not queued (%r): repair recorded", node["id"], exc)
+            with suppress(Exception):
+                await tl_graph.repair_mark(
+                    backends.graph, backends.settings.timeline_namespace, ["media-queue"]
+                )
     return node

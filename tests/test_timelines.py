@@ -496,16 +496,17 @@ async def test_the_liked_window_extends_down_to_older_pages(
 
     await redis.delete(window)
     assert await liked(limit=1) == [(new["id"], False)]
-    seen = await redis.get(keys.liked_generation(ann["id"]))
+    seen = await store.generation(redis, keys.liked_generation(ann["id"]), epoch_key=keys.epoch)
     await redis.incr(keys.liked_generation(ann["id"]))  # an unlike landed after `seen`
     applied = await store.extend_down(
         redis,
         window,
         keys.liked_generation(ann["id"]),
-        str(seen or "0"),
+        seen,
         [old["id"]],
         floor=old["id"],
         cap=views.LIKED_CAP,
+        epoch_key=keys.epoch,
     )
     assert not applied
     assert await members(tl_app, window) == [f"!{new['id']}"]

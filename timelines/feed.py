@@ -96,7 +96,9 @@ async def rebuild(backends: Backends, viewer_id: str) -> bool:
     k = keys(backends)
     settings = backends.settings
     redis = backends.redis
-    generation = await store.start_build(redis, k.home(viewer_id), k.generation(viewer_id))
+    generation = await store.start_build(
+        redis, k.home(viewer_id), k.generation(viewer_id), epoch_key=k.epoch
+    )
     if generation is None:
         return False
     TIMELINE_REBUILDS.inc()
@@ -124,6 +126,7 @@ async def rebuild(backends: Backends, viewer_id: str) -> bool:
         floor="*" if len(ids) >= cap else "",
         cap=cap,
         ttl_s=_ttl(backends),
+        epoch_key=k.epoch,
     )
 
 
@@ -132,7 +135,7 @@ async def build_author(backends: Backends, author_id: str) -> None:
     k = keys(backends)
     redis = backends.redis
     nowhere = f"{k.ns}:gen-none"
-    generation = await store.start_build(redis, k.author(author_id), nowhere)
+    generation = await store.start_build(redis, k.author(author_id), nowhere, epoch_key=k.epoch)
     if generation is None:
         return
     cap = backends.settings.timeline_cap
@@ -146,6 +149,7 @@ async def build_author(backends: Backends, author_id: str) -> None:
         floor="*" if len(ids) >= cap else "",
         cap=cap,
         ttl_s=0,
+        epoch_key=k.epoch,
     )
 
 
@@ -310,6 +314,9 @@ async def cypher_page(backends: Backends, viewer_id: str, cursors: Cursors) -> l
 async def home(backends: Backends, viewer_id: str, cursors: Cursors) -> list[Row]:
     """Up to `cursors.limit` posts of the viewer's home feed, in the order the cursors ask for
     (newest first; oldest first from `min_id`)."""
+    if backends.health.suspect:
+        # Redis may have missed writes (timelines/repair.py): the graph answers until repaired.
+        return await cypher_page(backends, viewer_id, cursors)
     lo, hi, asc = cursors.lower, cursors.max_id, cursors.ascending
     want = cursors.limit
     n = want + OVERFETCH

@@ -7,6 +7,10 @@ followed account's recent posts. Turning private changes nothing here: a timelin
 accounts one follows, and followers keep seeing a private account. The read path filters
 deleted posts and blocked authors too, so a hook that raced a rebuild cannot show what the
 graph forbids for long.
+
+Each hook a router calls is `repair.tolerant`: it runs after its write committed, so when Redis
+(or a read the hook makes) fails, the request still succeeds and a durable repair marker is
+recorded instead (timelines/repair.py); the derived state is then rebuilt from the graph.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 from backends import Backends
 from graph import timelines as tl_graph
 from timelines import fanout, store, views
+from timelines.repair import tolerant
 from timelines.store import Keys
 
 
@@ -21,6 +26,7 @@ def keys(backends: Backends) -> Keys:
     return Keys(backends.settings.timeline_namespace)
 
 
+@tolerant
 async def post_created(backends: Backends, post_id: str, author_id: str) -> None:
     """Readers see the post at once (in-flight), the author's lists take it, the worker fans
     it out to followers."""
@@ -41,6 +47,7 @@ async def author_changed(backends: Backends, author_id: str, version: str) -> No
     )
 
 
+@tolerant
 async def post_deleted(backends: Backends, post_id: str, author_id: str) -> None:
     k = keys(backends)
     await store.remove(
@@ -51,6 +58,7 @@ async def post_deleted(backends: Backends, post_id: str, author_id: str) -> None
     await fanout.enqueue(backends, "delete", post_id, author_id)
 
 
+@tolerant
 async def followed(backends: Backends, follower_id: str, followed_id: str) -> None:
     """`follower_id` now follows `followed_id`: their recent posts join the timeline."""
     if follower_id == followed_id:
@@ -77,6 +85,7 @@ async def followed(backends: Backends, follower_id: str, followed_id: str) -> No
         await redis.sadd(k.celebs(follower_id), followed_id)
 
 
+@tolerant
 async def unfollowed(backends: Backends, follower_id: str, followed_id: str) -> None:
     """`follower_id` no longer follows `followed_id`: their posts leave the timeline."""
     if follower_id == followed_id:
@@ -90,6 +99,7 @@ async def unfollowed(backends: Backends, follower_id: str, followed_id: str) -> 
     await store.remove(redis, [k.home(follower_id)], theirs)
 
 
+@tolerant
 async def blocked(backends: Backends, blocker_id: str, blocked_id: str) -> None:
     """A block drops follows both ways: each leaves the other's timeline."""
     await unfollowed(backends, blocker_id, blocked_id)
@@ -97,6 +107,7 @@ async def blocked(backends: Backends, blocker_id: str, blocked_id: str) -> None:
     await block_changed(backends, blocker_id, blocked_id)
 
 
+@tolerant
 async def block_changed(backends: Backends, one_id: str, other_id: str) -> None:
     k = keys(backends)
     await backends.redis.delete(k.blocks(one_id), k.blocks(other_id))
@@ -107,18 +118,21 @@ async def requesters(backends: Backends, user_id: str) -> list[str]:
     return await tl_graph.requester_ids(backends.graph, user_id)
 
 
+@tolerant
 async def became_public(backends: Backends, user_id: str, requester_ids: list[str]) -> None:
     """Pending requests were accepted: each requester now follows."""
     for requester_id in requester_ids:
         await followed(backends, requester_id, user_id)
 
 
+@tolerant
 async def liked(backends: Backends, viewer_id: str, post_id: str) -> None:
     k = keys(backends)
     await views.invalidate_posts(backends, [post_id])
     await store.add(backends.redis, [k.liked(viewer_id)], [post_id], views.LIKED_CAP)
 
 
+@tolerant
 async def unliked(backends: Backends, viewer_id: str, post_id: str) -> None:
     k = keys(backends)
     await views.invalidate_posts(backends, [post_id])
@@ -126,11 +140,13 @@ async def unliked(backends: Backends, viewer_id: str, post_id: str) -> None:
     await backends.redis.zrem(k.liked(viewer_id), post_id)
 
 
+@tolerant
 async def commented(backends: Backends, post_id: str) -> None:
     """A comment was added or deleted: the post's comment count changed."""
     await views.invalidate_posts(backends, [post_id])
 
 
+@tolerant
 async def profile_changed(backends: Backends, user_id: str) -> None:
     await views.invalidate_user(backends, user_id)
 
@@ -140,6 +156,7 @@ async def account_footprint(backends: Backends, user_id: str) -> set[str]:
     return await tl_graph.footprint(backends.graph, user_id)
 
 
+@tolerant
 async def account_deleted(backends: Backends, user_id: str, footprint: set[str]) -> None:
     k = keys(backends)
     await views.invalidate_posts(backends, footprint)

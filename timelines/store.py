@@ -98,6 +98,12 @@ class Keys:
     def stream(self) -> str:
         return f"{self.ns}:fanout"
 
+    @property
+    def epoch(self) -> str:
+        """Moved by every repair (timelines/repair.py): a build started before one is dropped.
+        Outside `<ns>:*`, so the repair's own drop keeps it."""
+        return f"{self.ns}-epoch"
+
 
 GROUP = "fanout"
 
@@ -132,12 +138,19 @@ end
 return added
 """
 
-# KEYS: window, generation key; ARGV: generation seen before the graph read, floor ("" for
-# every id, "*" for the oldest id loaded, or an id), cap, ttl seconds (0: none), ids...
-# Finishes a build started with BUILDING, unless the owner's follow set changed meanwhile (then
-# the window is dropped and the next read builds it again).
-FINISH_BUILD = """
-local current = redis.call('GET', KEYS[2]) or '0'
+# A window's generation, as the scripts compare it: the owner's generation key and the
+# namespace's repair epoch (Keys.epoch), "<generation>@<epoch>". A repair drops every window and
+# moves the epoch, so a build or an extension that read the graph before a repair (perhaps
+# before an outage whose writes never reached Redis) cannot finish after it, even into a window
+# that a newer build started, and even though the repair dropped the generation keys too.
+GENERATION = "(redis.call('GET', KEYS[2]) or '0') .. '@' .. (redis.call('GET', KEYS[3]) or '0')"
+
+# KEYS: window, generation key, epoch key; ARGV: generation seen before the graph read, floor
+# ("" for every id, "*" for the oldest id loaded, or an id), cap, ttl seconds (0: none), ids...
+# Finishes a build started with BUILDING, unless the owner's follow set changed meanwhile, or a
+# repair ran (then the window is dropped and the next read builds it again).
+FINISH_BUILD = f"""
+local current = {GENERATION}
 if current ~= ARGV[1] or redis.call('ZSCORE', KEYS[1], '!?') == false then
   redis.call('DEL', KEYS[1])
   return 0
@@ -167,24 +180,26 @@ return 1
 """
 
 
-# KEYS: window, generation key. Marks a missing window as being built (for 60 s at most, so a
-# builder that dies leaves nothing behind for long); returns the generation, or nil if it exists.
-START_BUILD = """
+# KEYS: window, generation key, epoch key. Marks a missing window as being built (for 60 s at
+# most, so a builder that dies leaves nothing behind for long); returns the generation, or nil
+# if it exists.
+START_BUILD = f"""
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return false
 end
 redis.call('ZADD', KEYS[1], 0, '!?')
 redis.call('EXPIRE', KEYS[1], 60)
-return redis.call('GET', KEYS[2]) or '0'
+return {GENERATION}
 """
 
 
-# KEYS: window, generation key; ARGV: generation seen before the graph read, new floor, cap,
-# ids (every id from the new floor on, read from the graph). Lowers an exact-from-floor window's
-# floor with what the graph said, unless the generation moved meanwhile (a removal raced the
-# read); trims to `cap` newest, moving the floor back up if it must. Returns 1 when applied.
-EXTEND_DOWN = """
-if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then
+# KEYS: window, generation key, epoch key; ARGV: generation seen before the graph read, new
+# floor, cap, ids (every id from the new floor on, read from the graph). Lowers an
+# exact-from-floor window's floor with what the graph said, unless the generation moved
+# meanwhile (a removal raced the read, or a repair ran); trims to `cap` newest, moving the floor
+# back up if it must. Returns 1 when applied.
+EXTEND_DOWN = f"""
+if {GENERATION} ~= ARGV[1] then
   return 0
 end
 local sentinel = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
@@ -317,11 +332,18 @@ async def remove(redis: Redis, keys: list[str], members: list[str]) -> None:
         await pipe.execute()
 
 
-async def start_build(redis: Redis, key: str, generation_key: str) -> str | None:
+async def start_build(redis: Redis, key: str, generation_key: str, *, epoch_key: str) -> str | None:
     """Claim the build of a missing window; returns the generation to finish with, or None when
     someone else is building it (or it exists)."""
-    generation = await scripts(redis).start_build(keys=[key, generation_key])
+    generation = await scripts(redis).start_build(keys=[key, generation_key, epoch_key])
     return None if generation is None else str(generation)
+
+
+async def generation(redis: Redis, generation_key: str, *, epoch_key: str) -> str:
+    """A window's generation as the scripts compare it (`GENERATION`), read before a graph read
+    whose result `extend_down` applies."""
+    current, epoch = await redis.mget([generation_key, epoch_key])
+    return f"{str(current or '0')}@{str(epoch or '0')}"
 
 
 async def finish_build(
@@ -334,11 +356,12 @@ async def finish_build(
     floor: str,
     cap: int,
     ttl_s: int,
+    epoch_key: str,
 ) -> bool:
     """`floor`: "" when `ids` are every id there is, "*" when older ones were left out, or the
     id from which `ids` are exact."""
     done = await scripts(redis).finish_build(
-        keys=[key, generation_key],
+        keys=[key, generation_key, epoch_key],
         args=[generation, floor, cap, ttl_s, *ids],
     )
     return bool(done)
@@ -353,11 +376,12 @@ async def extend_down(
     *,
     floor: str,
     cap: int,
+    epoch_key: str,
 ) -> bool:
     """Lower the floor of an existing window to `floor`, with `ids` every id from it on (read
-    from the graph after `generation` was read)."""
+    from the graph after `generation` was read, with `store.generation`)."""
     done = await scripts(redis).extend_down(
-        keys=[key, generation_key], args=[generation, floor, cap, *ids]
+        keys=[key, generation_key, epoch_key], args=[generation, floor, cap, *ids]
     )
     return bool(done)
 

@@ -161,7 +161,9 @@ async def liked_among(
     coverage = store.Coverage.of(sentinel)
     if not coverage.usable:
         lowest = min(ids)
-        generation = await store.start_build(redis, key, k.liked_generation(viewer_id))
+        generation = await store.start_build(
+            redis, key, k.liked_generation(viewer_id), epoch_key=k.epoch
+        )
         liked = await tl_graph.liked_ids(backends.graph, viewer_id, lowest)
         if generation is not None:
             await store.finish_build(
@@ -173,6 +175,7 @@ async def liked_among(
                 floor=lowest,
                 cap=LIKED_CAP,
                 ttl_s=backends.settings.timeline_inactive_days * 86400,
+                epoch_key=k.epoch,
             )
         return set(ids) & set(liked)
     floor = coverage.floor
@@ -182,16 +185,17 @@ async def liked_among(
         # Older than the window: read the viewer's likes from the oldest asked on (the viewer's
         # own set) and lower the window's floor to it, so the next page of these is from Redis.
         oldest = min(older)
-        seen = await redis.get(k.liked_generation(viewer_id))
+        seen = await store.generation(redis, k.liked_generation(viewer_id), epoch_key=k.epoch)
         since = set(await tl_graph.liked_ids(backends.graph, viewer_id, oldest))
         await store.extend_down(
             redis,
             key,
             k.liked_generation(viewer_id),
-            str(seen or "0"),
+            seen,
             sorted(since),
             floor=oldest,
             cap=LIKED_CAP,
+            epoch_key=k.epoch,
         )
         liked_ids -= set(older)
         liked_ids |= set(older) & since

@@ -69,7 +69,7 @@ async def login(body: Login, graph: Graph, backends: Backend, request: Request) 
 async def logout(viewer: AnyToken, graph: Graph, cache: Cache, settings: Config) -> Response:
     """End this session."""
     await accounts.delete_session(graph, viewer.session_id)
-    await forget_sessions(cache, settings, [viewer.session_id])
+    await forget_sessions(cache, settings, [viewer.session_id], graph=graph)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -81,7 +81,7 @@ async def logout(viewer: AnyToken, graph: Graph, cache: Cache, settings: Config)
 async def logout_all(viewer: FirstParty, graph: Graph, cache: Cache, settings: Config) -> Response:
     """End every session of this account, this one included (log out everywhere)."""
     ended = await accounts.end_sessions(graph, viewer.id, keep_session_id=None)
-    await forget_sessions(cache, settings, [*ended, viewer.session_id])
+    await forget_sessions(cache, settings, [*ended, viewer.session_id], graph=graph)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -112,7 +112,7 @@ async def change_password(
         raise Unauthorized("the current password is wrong")
     new_hash = await hash_password(body.new_password)
     ended = await accounts.change_password(graph, viewer.id, new_hash, viewer.session_id)
-    await forget_sessions(backends.redis, settings, ended)
+    await forget_sessions(backends.redis, settings, ended, graph=graph)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -145,7 +145,7 @@ async def delete_me(viewer: FirstParty, graph: Graph, cache: Cache, backends: Ba
     footprint = await timeline_hooks.account_footprint(backends, viewer.id)
     media, sessions = await accounts.delete_account(graph, viewer.id)
     await timeline_hooks.account_deleted(backends, viewer.id, footprint)
-    await forget_sessions(cache, backends.settings, sessions)
+    await forget_sessions(cache, backends.settings, sessions, graph=graph)
     if media:
         await release_media(backends, media)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

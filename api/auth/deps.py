@@ -5,7 +5,10 @@ Neo4j holds the sessions; Redis caches each one for at most `session_cache_ttl_s
 past its expiry. While Redis is away, sessions are read from Neo4j (slower, still correct).
 Ending sessions (logout, logout-all, a password change) writes a short-lived "revoked"
 tombstone over each cache entry, and the cache is only ever filled with SET NX, so a request
-that read a session just before it ended cannot put it back into the cache.
+that read a session just before it ended cannot put it back into the cache. When Redis does not
+take the tombstones, the sessions are ended all the same (Neo4j holds them) and a repair marker
+is recorded: the repair drops the whole session cache (timelines/repair.py), and until it has,
+this process reads sessions from Neo4j only.
 """
 
 from __future__ import annotations
@@ -28,9 +31,10 @@ from api.deps import get_backends
 from backends import Backends
 from graph import accounts
 from graph.driver import Graph as GraphClient
-from graphgram.errors import ServiceUnavailable, Unauthorized
+from graphgram.errors import Unauthorized
 from graphgram.metrics import cache_lookup
 from graphgram.settings import Settings
+from timelines import repair
 
 log = logging.getLogger(__name__)
 
@@ -81,19 +85,27 @@ def cache_key(sid: str) -> str:
 
 
 async def viewer_for_token(
-    graph: GraphClient, cache: Redis, token: str, *, cache_ttl_s: int = DEFAULT_CACHE_TTL_S
+    graph: GraphClient,
+    cache: Redis,
+    token: str,
+    *,
+    cache_ttl_s: int = DEFAULT_CACHE_TTL_S,
+    use_cache: bool = True,
 ) -> Viewer | None:
-    """The live session behind a bearer token, or None when it is unknown, ended or expired."""
+    """The live session behind a bearer token, or None when it is unknown, ended or expired.
+    `use_cache=False`: from Neo4j alone (the cache may hold a session ended while Redis was
+    away, until the repair dropped it)."""
     sid = session_id(token)
     key = cache_key(sid)
-    redis_up = True
+    redis_up = use_cache
     cached: str | None = None
-    try:
-        cached = cast(str | None, await cache.get(key))  # decode_responses: text
-    except (RedisError, OSError) as exc:
-        redis_up = False
-        log.warning("session cache unavailable, reading the session from Neo4j (%s)", exc)
-    cache_lookup("session", hit=bool(cached))
+    if use_cache:
+        try:
+            cached = cast(str | None, await cache.get(key))  # decode_responses: text
+        except (RedisError, OSError) as exc:
+            redis_up = False
+            log.warning("session cache unavailable, reading the session from Neo4j (%s)", exc)
+        cache_lookup("session", hit=bool(cached))
     if cached == REVOKED:
         return None
     if cached:
@@ -111,11 +123,14 @@ async def viewer_for_token(
     return _viewer(row, sid)
 
 
-async def forget_sessions(cache: Redis, settings: Settings, session_ids: Iterable[str]) -> None:
+async def forget_sessions(
+    cache: Redis, settings: Settings, session_ids: Iterable[str], *, graph: GraphClient
+) -> None:
     """Tombstone the cache entries of sessions just ended in Neo4j.
 
-    Raises 503 when Redis does not answer: the sessions are gone from Neo4j, but a cache entry
-    left behind would keep a token working until it expires, so the client should retry."""
+    The sessions are ended whatever Redis does, so this never fails the request: when Redis
+    does not answer, a repair marker is recorded in Neo4j instead, and the repair drops the
+    session cache before any process trusts it again (timelines/repair.py)."""
     keys = [cache_key(sid) for sid in session_ids]
     if not keys:
         return
@@ -125,9 +140,8 @@ async def forget_sessions(cache: Redis, settings: Settings, session_ids: Iterabl
                 pipe.set(key, REVOKED, ex=settings.session_cache_ttl_s)
             await pipe.execute()
     except (RedisError, OSError) as exc:
-        raise ServiceUnavailable(
-            "the sessions were ended, but the session cache did not answer; retry this request"
-        ) from exc
+        log.warning("session cache did not take %d revocations (%r)", len(keys), exc)
+        await repair.record(graph, settings.timeline_namespace, "sessions")
 
 
 async def current_user(
@@ -143,6 +157,7 @@ async def current_user(
         backends.redis,
         credentials.credentials,
         cache_ttl_s=backends.settings.session_cache_ttl_s,
+        use_cache=not backends.health.suspect,
     )
     if viewer is None:
         raise Unauthorized("invalid or expired token: log in again with POST /auth/login")
@@ -159,6 +174,7 @@ async def viewer_from_header(backends: Backends, authorization: str | None) -> V
         backends.redis,
         token.strip(),
         cache_ttl_s=backends.settings.session_cache_ttl_s,
+        use_cache=not backends.health.suspect,
     )
 
 

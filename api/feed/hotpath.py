@@ -100,6 +100,8 @@ class FeedHotPath:
         session_key = bearer_session_key(scope)
         if backends is None or plain is None or session_key is None:
             return False
+        if backends.health.suspect:  # Redis may be stale until repaired: the route answers
+            return False
         query, limit, max_id = plain
         try:
             found = await fastpage.home_page(

@@ -27,9 +27,11 @@ from api.errors import (
     with_omitted,
 )
 from graphgram.errors import AppError, Unauthorized
+from graphgram.settings import Settings
 
 PREFIXES = ("/api/v1/", "/api/v2/", "/oauth/")
 ROOTS = {"/api/v1", "/api/v2", "/oauth"}
+RETRY_AFTER_S: int = Settings.model_fields["unavailable_retry_after_s"].default
 
 Handler = Callable[[Request, Any], Awaitable[Response]]
 
@@ -109,6 +111,8 @@ def install(app: FastAPI) -> None:
             headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
             return mastodon_error(401, "The access token is invalid", headers)
         retry_after = getattr(exc, "retry_after", None)
+        if retry_after is None and exc.status_code == 503:  # as the native API says it
+            retry_after = RETRY_AFTER_S
         if retry_after is not None:
             headers = {"Retry-After": str(retry_after)}
         return mastodon_error(exc.status_code, exc.message, headers)

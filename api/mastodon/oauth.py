@@ -30,6 +30,7 @@ import html
 import re
 import time
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode, urlsplit
@@ -38,6 +39,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, field_validator
+from redis.exceptions import RedisError
 
 from api import ratelimit
 from api.auth.deps import forget_sessions
@@ -688,7 +690,8 @@ async def revoke(request: Request, body: Body, graph: Graph, backends: Backend) 
     raw = str(body.get("token") or "")
     if raw:
         ended = await oauth.revoke(graph, session_id(raw), client_id)
-        await forget_sessions(backends.redis, backends.settings, ended)
-        if ended:
-            await backends.redis.delete(*(scopes_key(sid) for sid in ended))
+        await forget_sessions(backends.redis, backends.settings, ended, graph=graph)
+        if ended:  # a scopes entry outlives its session harmlessly: the session check fails
+            with suppress(RedisError, OSError):
+                await backends.redis.delete(*(scopes_key(sid) for sid in ended))
     return {}

@@ -12,3 +12,4 @@ CREATE CONSTRAINT blob_key IF NOT EXISTS FOR (b:Blob) REQUIRE b.key IS UNIQUE;
 CREATE CONSTRAINT oauth_app_client_id IF NOT EXISTS FOR (a:OAuthApp) REQUIRE a.client_id IS UNIQUE;
 CREATE CONSTRAINT oauth_code_id IF NOT EXISTS FOR (c:OAuthCode) REQUIRE c.id IS UNIQUE;
 CREATE CONSTRAINT app_token_id IF NOT EXISTS FOR (t:AppToken) REQUIRE t.id IS UNIQUE;
+CREATE CONSTRAINT timeline_repair_namespace IF NOT EXISTS FOR (r:TimelineRepair) REQUIRE r.namespace IS UNIQUE;
