@@ -4,8 +4,9 @@
 Neo4j holds the sessions; Redis caches each one for at most `session_cache_ttl_s` and never
 past its expiry. While Redis is away, sessions are read from Neo4j (slower, still correct).
 Ending sessions (logout, logout-all, a password change) writes a short-lived "revoked"
-tombstone over each cache entry, and the cache is only ever filled with SET NX, so a request
-that read a session just before it ended cannot put it back into the cache.
+tombstone over each cache entry (`services.sessions.forget_sessions`), and the cache is only
+ever filled with SET NX, so a request that read a session just before it ended cannot put it
+back into the cache.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, cast
 
@@ -23,20 +24,22 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from api.auth.security import session_id
 from api.deps import get_backends
 from backends import Backends
 from graph import accounts
 from graph.driver import Graph as GraphClient
-from graphgram.errors import ServiceUnavailable, Unauthorized
+from graphgram.errors import Unauthorized
 from graphgram.metrics import cache_lookup
 from graphgram.settings import Settings
+from services.security import session_id
+from services.sessions import REVOKED
+from services.sessions import cache_key as cache_key
+from services.sessions import forget_sessions as forget_sessions
 
 log = logging.getLogger(__name__)
 
 _bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer <access_token>`")
 
-REVOKED = "revoked"
 DEFAULT_CACHE_TTL_S: int = Settings.model_fields["session_cache_ttl_s"].default
 
 
@@ -76,10 +79,6 @@ def _viewer(data: Mapping[str, Any], sid: str) -> Viewer:
     )  # fmt: skip
 
 
-def cache_key(sid: str) -> str:
-    return f"session:{sid}"
-
-
 async def viewer_for_token(
     graph: GraphClient, cache: Redis, token: str, *, cache_ttl_s: int = DEFAULT_CACHE_TTL_S
 ) -> Viewer | None:
@@ -109,25 +108,6 @@ async def viewer_for_token(
         with contextlib.suppress(RedisError, OSError):  # the next request reads Neo4j again
             await cache.set(key, session_payload(row), ex=ttl, nx=True)
     return _viewer(row, sid)
-
-
-async def forget_sessions(cache: Redis, settings: Settings, session_ids: Iterable[str]) -> None:
-    """Tombstone the cache entries of sessions just ended in Neo4j.
-
-    Raises 503 when Redis does not answer: the sessions are gone from Neo4j, but a cache entry
-    left behind would keep a token working until it expires, so the client should retry."""
-    keys = [cache_key(sid) for sid in session_ids]
-    if not keys:
-        return
-    try:
-        async with cache.pipeline(transaction=False) as pipe:
-            for key in keys:
-                pipe.set(key, REVOKED, ex=settings.session_cache_ttl_s)
-            await pipe.execute()
-    except (RedisError, OSError) as exc:
-        raise ServiceUnavailable(
-            "the sessions were ended, but the session cache did not answer; retry this request"
-        ) from exc
 
 
 async def current_user(

@@ -1,13 +1,14 @@
 """Accounts, follows, follow requests and blocks, addressed by id as Mastodon does.
 
-Each write calls the same repository function and the same timeline hooks as the API's own
-routers (`api/users/router.py`, `api/accounts/router.py`), so both surfaces leave the graph and
-the Redis timelines alike.
+Each write calls the same service as the API's own routers (`services.relationships`,
+`services.accounts`), so both surfaces leave the graph and the Redis timelines alike. Services
+name users by username: an id is resolved first, by the read that answers 404 for an account the
+caller may not see.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
@@ -26,12 +27,10 @@ from api.mastodon import service
 from api.mastodon.deps import AccountPage, Body, Context, StatusPage, not_found, validate
 from api.mastodon.entities import Json
 from api.mastodon.errors import ERRORS
-from graph import accounts as accounts_graph
 from graph import discovery, posts, users
 from graph import mastodon as mgraph
-from graphgram.errors import Unprocessable
-from graphgram.ids import new_id
-from timelines import hooks as timeline_hooks
+from services import accounts as account_service
+from services import relationships as relationship_service
 
 router = APIRouter(tags=["mastodon: accounts"], responses=ERRORS)
 
@@ -53,20 +52,10 @@ async def update_credentials(
 ) -> Json:
     """Display name, note (bio) and locked (private); other fields are not kept here."""
     data = validate(UpdateCredentials, body)
-    changes: dict[str, Any] = {}
-    if data.display_name is not None:
-        changes["display_name"] = data.display_name
-    if data.note is not None:
-        changes["bio"] = data.note
-    if data.locked is not None:
-        changes["private"] = data.locked
-    requesters = (
-        await timeline_hooks.requesters(backends, caller.id) if data.locked is False else []
+    changes = account_service.ProfileChanges(
+        display_name=data.display_name, bio=data.note, private=data.locked
     )
-    row = await accounts_graph.update_me(backends.graph, caller.id, changes)
-    await timeline_hooks.profile_changed(backends, caller.id)
-    if requesters and not row["private"]:
-        await timeline_hooks.became_public(backends, caller.id, requesters)
+    await account_service.update_profile(backends, caller.id, changes)
     return await service.credential_account(ctx, caller.id)
 
 
@@ -168,37 +157,26 @@ async def following(
 @router.post("/api/v1/accounts/{account_id}/follow")
 async def follow(account_id: str, caller: WriteFollows, ctx: Context, backends: Backend) -> Json:
     """Follow, or request to follow a locked account; idempotent."""
-    if account_id == caller.id:
-        raise Unprocessable("Validation failed: you cannot follow yourself")
     row = await service.access(ctx, caller.id, account_id)
-    state = await users.follow(backends.graph, caller.id, row["username"], new_id())
-    if state is None:
-        raise not_found()
-    if state["following"]:
-        await timeline_hooks.followed(backends, caller.id, account_id)
+    await relationship_service.follow(backends, caller.id, row["username"])
     return await service.relationship(ctx, caller.id, account_id)
 
 
 @router.post("/api/v1/accounts/{account_id}/unfollow")
 async def unfollow(account_id: str, caller: WriteFollows, ctx: Context, backends: Backend) -> Json:
     """Unfollow, or withdraw a follow request."""
-    await service.access(ctx, caller.id, account_id)
-    await users.unfollow(backends.graph, caller.id, account_id)
-    await timeline_hooks.unfollowed(backends, caller.id, account_id)
+    row = await service.access(ctx, caller.id, account_id)
+    await relationship_service.unfollow(backends, caller.id, row["username"])
     return await service.relationship(ctx, caller.id, account_id)
 
 
 @router.post("/api/v1/accounts/{account_id}/block")
 async def block(account_id: str, caller: WriteBlocks, ctx: Context, backends: Backend) -> Json:
     """Block: follows and requests both ways end, and each side stops seeing the other."""
-    if account_id == caller.id:
-        raise Unprocessable("Validation failed: you cannot block yourself")
     row = await mgraph.account_access(backends.graph, caller.id, account_id)
     if row is None:
         raise not_found()
-    if not await users.block(backends.graph, caller.id, row["username"], new_id()):
-        raise not_found()
-    await timeline_hooks.blocked(backends, caller.id, account_id)
+    await relationship_service.block(backends, caller.id, row["username"])
     return await service.relationship(ctx, caller.id, account_id)
 
 
@@ -208,8 +186,7 @@ async def unblock(account_id: str, caller: WriteBlocks, ctx: Context, backends: 
     if row is None or not (row["visible"] or row["blocking"]):
         raise not_found()
     if row["blocking"]:
-        await users.unblock(backends.graph, caller.id, row["username"])
-        await timeline_hooks.block_changed(backends, caller.id, account_id)
+        await relationship_service.unblock(backends, caller.id, row["username"])
     return await service.relationship(ctx, caller.id, account_id)
 
 
@@ -230,15 +207,14 @@ async def authorize_request(
     account_id: str, caller: WriteFollows, ctx: Context, backends: Backend
 ) -> Json:
     row = await service.access(ctx, caller.id, account_id)
-    if not await users.accept_request(backends.graph, caller.id, row["username"]):
-        raise not_found()
-    await timeline_hooks.followed(backends, account_id, caller.id)
+    await relationship_service.accept_request(backends, caller.id, row["username"])
     return await service.relationship(ctx, caller.id, account_id)
 
 
 @router.post("/api/v1/follow_requests/{account_id}/reject")
-async def reject_request(account_id: str, caller: WriteFollows, ctx: Context) -> Json:
+async def reject_request(
+    account_id: str, caller: WriteFollows, ctx: Context, backends: Backend
+) -> Json:
     row = await service.access(ctx, caller.id, account_id)
-    if not await users.reject_request(ctx.backends.graph, caller.id, row["username"]):
-        raise not_found()
+    await relationship_service.reject_request(backends, caller.id, row["username"])
     return await service.relationship(ctx, caller.id, account_id)

@@ -25,13 +25,11 @@ from api.mastodon import service
 from api.mastodon.deps import AccountPage, Body, Context, Ctx, not_found, validate
 from api.mastodon.entities import Json, comment_status
 from api.mastodon.errors import ERRORS
-from api.posts.schemas import CAPTION_MAX, COMMENT_MAX, MEDIA_MAX, hashtags, mentions
+from api.posts.schemas import CAPTION_MAX, COMMENT_MAX, MEDIA_MAX
 from graph import mastodon as mgraph
 from graph import posts
-from graphgram.errors import Conflict, ServiceUnavailable, Unprocessable
-from graphgram.ids import new_id
-from media.lifecycle import release_media
-from timelines import hooks as timeline_hooks
+from graphgram.errors import Conflict, NotFound, ServiceUnavailable, Unprocessable
+from services import posts as post_service
 
 router = APIRouter(tags=["mastodon: statuses"], responses=ERRORS)
 
@@ -120,26 +118,11 @@ async def _create(ctx: Ctx, backends: Backend, viewer_id: str, data: NewStatus) 
         return await _reply(ctx, backends, viewer_id, data)
     if not data.status.strip() and not data.media_ids:
         raise _refuse("text can't be blank")
-    if len(set(data.media_ids)) != len(data.media_ids):
-        raise _refuse("media_ids: each media item may appear once")
     me = await service.credential_account(ctx, viewer_id)
     _check_audience(data.visibility, "private" if me["locked"] else "public")
-    post_id = new_id()
-    try:
-        await posts.create(
-            backends.graph,
-            viewer_id=viewer_id,
-            post_id=post_id,
-            caption=data.status,
-            hashtags=hashtags(data.status),
-            mentions=mentions(data.status),
-            media_ids=data.media_ids,
-        )
-    except posts.MediaNotAttachable as exc:
-        raise _refuse(
-            f"media_ids: not yours, unknown or failed: {', '.join(exc.media_ids)}"
-        ) from None
-    await timeline_hooks.post_created(backends, post_id, viewer_id)
+    post_id = await post_service.create_post(
+        backends, viewer_id, caption=data.status, media_ids=data.media_ids
+    )
     return await service.status(ctx, viewer_id, post_id)
 
 
@@ -162,17 +145,7 @@ async def _reply(ctx: Ctx, backends: Backend, viewer_id: str, data: NewStatus) -
         if comment is None:
             raise not_found()
         post_id, reply_to = comment["post_id"], target
-    row = await posts.create_comment(
-        backends.graph,
-        viewer_id=viewer_id,
-        post_id=post_id,
-        comment_id=new_id(),
-        text=text,
-        reply_to=reply_to,
-    )
-    if row is None:  # the post or comment went meanwhile
-        raise not_found()
-    await timeline_hooks.commented(backends, post_id)
+    row = await post_service.comment(backends, viewer_id, post_id, text=text, reply_to=reply_to)
     created = await service.comment_row(ctx, viewer_id, row["id"])
     if created is None:
         raise not_found()
@@ -197,16 +170,12 @@ async def delete_status(
             raise not_found()
         rows = await posts.hydrate(graph, caller.id, [status_id])
         [gone] = await service.post_statuses(ctx, caller.id, rows, with_text=True)
-        released = await posts.delete(graph, caller.id, status_id)
-        await timeline_hooks.post_deleted(backends, status_id, caller.id)
-        if released:
-            await release_media(backends, released)
+        await post_service.delete_post(backends, caller.id, status_id)
         return gone
     comment = await service.comment_row(ctx, caller.id, status_id)
     if comment is None or not comment["deletable"]:
         raise not_found()
-    await posts.delete_comment(graph, status_id)
-    await timeline_hooks.commented(backends, comment["post_id"])
+    await post_service.delete_comment(backends, caller.id, status_id)
     return comment_status(ctx.base_url, comment, with_text=True)
 
 
@@ -274,11 +243,12 @@ async def favourite(
     status_id: str, caller: WriteFavourites, ctx: Context, backends: Backend
 ) -> Json:
     """Like a post; idempotent."""
-    if not await posts.like(backends.graph, caller.id, status_id, new_id()):
+    try:
+        await post_service.like(backends, caller.id, status_id)
+    except NotFound:
         if await service.comment_row(ctx, caller.id, status_id) is not None:
-            raise _refuse("a reply is a comment here, and comments cannot be favourited")
-        raise not_found()
-    await timeline_hooks.liked(backends, caller.id, status_id)
+            raise _refuse("a reply is a comment here, and comments cannot be favourited") from None
+        raise
     return await service.status(ctx, caller.id, status_id)
 
 
@@ -286,11 +256,9 @@ async def favourite(
 async def unfavourite(
     status_id: str, caller: WriteFavourites, ctx: Context, backends: Backend
 ) -> Json:
-    found = await posts.access(backends.graph, caller.id, status_id)
-    if found is None or not found.visible:
-        return await service.status(ctx, caller.id, status_id)  # a comment, or 404
-    await posts.unlike(backends.graph, caller.id, status_id)
-    await timeline_hooks.unliked(backends, caller.id, status_id)
+    """Take a like back; a comment (never liked) or an unknown status answers as `GET` does."""
+    with suppress(NotFound):
+        await post_service.unlike(backends, caller.id, status_id)
     return await service.status(ctx, caller.id, status_id)
 
 
