@@ -11,13 +11,11 @@ cannot be favourited (comments have no likes).
 
 from __future__ import annotations
 
-import hashlib
 from contextlib import suppress
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
-from redis.exceptions import RedisError
 
 from api.auth.scopes import ReadAccounts, ReadStatuses, WriteFavourites, WriteStatuses
 from api.deps import Backend
@@ -28,15 +26,13 @@ from api.mastodon.errors import ERRORS
 from api.posts.schemas import CAPTION_MAX, COMMENT_MAX, MEDIA_MAX
 from graph import mastodon as mgraph
 from graph import posts
-from graphgram.errors import Conflict, NotFound, ServiceUnavailable, Unprocessable
+from graphgram.errors import NotFound, Unprocessable
 from services import posts as post_service
 
 router = APIRouter(tags=["mastodon: statuses"], responses=ERRORS)
 
 # Comments a context returns at most on each side, oldest first (Mastodon caps threads too).
 CONTEXT_LIMIT = 200
-IDEMPOTENCY_TTL_S = 3600
-PENDING = "-"
 
 
 class NewStatus(BaseModel):
@@ -77,40 +73,14 @@ def _check_audience(requested: str | None, audience: str) -> None:
 
 
 @router.post("/api/v1/statuses")
-async def create_status(
-    caller: WriteStatuses,
-    ctx: Context,
-    backends: Backend,
-    body: Body,
-    idempotency_key: Annotated[str | None, Header(max_length=256)] = None,
-) -> Json:
+async def create_status(caller: WriteStatuses, ctx: Context, backends: Backend, body: Body) -> Json:
     """Post, or reply (a comment). A repeated `Idempotency-Key` from the same account within an
-    hour answers the status the first request made instead of posting twice, as Mastodon does."""
+    hour answers the status the first request made instead of posting twice, as Mastodon does;
+    one sent while the first still runs is a 409, and one that cannot be checked (Redis away) a
+    503 (`api.middleware.Idempotency`, the same as the API's own creating routes)."""
     data = validate(NewStatus, body)
     _check_unsupported(body, data)
-    if not idempotency_key:
-        return await _create(ctx, backends, caller.id, data)
-    digest = hashlib.sha256(idempotency_key.encode()).hexdigest()
-    key = f"mastodon:idempotency:{caller.id}:{digest}"
-    try:
-        claimed = await backends.redis.set(key, PENDING, nx=True, ex=IDEMPOTENCY_TTL_S)
-        earlier = None if claimed else await backends.redis.get(key)
-    except (RedisError, OSError) as exc:
-        # Without Redis a retry could not be recognised: refuse rather than maybe post twice.
-        raise ServiceUnavailable("Idempotency-Key cannot be checked right now; retry") from exc
-    if not claimed:
-        if earlier is None or earlier == PENDING:
-            raise Conflict("A request with this Idempotency-Key is still being processed")
-        return await service.status(ctx, caller.id, str(earlier))
-    try:
-        made = await _create(ctx, backends, caller.id, data)
-    except BaseException:
-        with suppress(RedisError, OSError):
-            await backends.redis.delete(key)
-        raise
-    with suppress(RedisError, OSError):
-        await backends.redis.set(key, made["id"], ex=IDEMPOTENCY_TTL_S)
-    return made
+    return await _create(ctx, backends, caller.id, data)
 
 
 async def _create(ctx: Ctx, backends: Backend, viewer_id: str, data: NewStatus) -> Json:
