@@ -23,7 +23,7 @@ from api.auth.scopes import (
     WriteFollows,
 )
 from api.deps import Backend
-from api.mastodon import service
+from api.mastodon import loaders
 from api.mastodon.deps import AccountPage, Body, Context, StatusPage, not_found, validate
 from api.mastodon.entities import Json
 from api.mastodon.errors import ERRORS
@@ -43,7 +43,7 @@ class UpdateCredentials(BaseModel):
 
 @router.get("/api/v1/accounts/verify_credentials")
 async def verify_credentials(caller: ReadAccounts, ctx: Context) -> Json:
-    return await service.credential_account(ctx, caller.id)
+    return await loaders.credential_account(ctx, caller.id)
 
 
 @router.patch("/api/v1/accounts/update_credentials")
@@ -56,7 +56,7 @@ async def update_credentials(
         display_name=data.display_name, bio=data.note, private=data.locked
     )
     await account_service.update_profile(backends, caller.id, changes)
-    return await service.credential_account(ctx, caller.id)
+    return await loaders.credential_account(ctx, caller.id)
 
 
 @router.get("/api/v1/accounts/lookup")
@@ -68,7 +68,7 @@ async def lookup(caller: ReadAccounts, ctx: Context, acct: str) -> Json:
     row = await users.profile(ctx.backends.graph, caller.id, username)
     if row is None:
         raise not_found()
-    return await service.account(ctx, caller.id, row["id"])
+    return await loaders.account(ctx, caller.id, row["id"])
 
 
 @router.get("/api/v1/accounts/search")
@@ -85,7 +85,7 @@ async def search_accounts(
     rows = await discovery.search_users(
         ctx.backends.graph, caller.id, q.lstrip("@"), min(limit, 80)
     )
-    return await service.accounts(ctx, caller.id, [r["id"] for r in rows])
+    return await loaders.accounts(ctx, caller.id, [r["id"] for r in rows])
 
 
 @router.get("/api/v1/accounts/relationships")
@@ -96,12 +96,12 @@ async def relationships(
     id: Annotated[list[str], Query()] = [],  # noqa: B006
 ) -> list[Json]:
     wanted = list(dict.fromkeys(ids + id))[:80]
-    return await service.relationships(ctx, caller.id, wanted)
+    return await loaders.relationships(ctx, caller.id, wanted)
 
 
 @router.get("/api/v1/accounts/{account_id}")
 async def get_account(account_id: str, caller: ReadAccounts, ctx: Context) -> Json:
-    return await service.account(ctx, caller.id, account_id)
+    return await loaders.account(ctx, caller.id, account_id)
 
 
 @router.get("/api/v1/accounts/{account_id}/statuses")
@@ -117,13 +117,13 @@ async def account_statuses(
     tagged: str | None = None,
 ) -> list[Json]:
     """The account's posts, newest first (a reply is a comment, so none are replies)."""
-    row = await service.access(ctx, caller.id, account_id)
+    row = await loaders.access(ctx, caller.id, account_id)
     # A locked account's posts are for its followers (Mastodon answers them an empty list);
     # nothing is pinned here.
     if not row["content_visible"] or pinned:
         return []
     ids = await posts.user_post_ids(ctx.backends.graph, account_id, page.params())
-    found = await service.post_ids_page(ctx, caller.id, ids, page)
+    found = await loaders.post_ids_page(ctx, caller.id, ids, page)
     if only_media:
         found = [s for s in found if s["media_attachments"]]
     if tagged:
@@ -136,38 +136,38 @@ async def account_statuses(
 async def followers(
     account_id: str, caller: ReadAccounts, ctx: Context, page: AccountPage
 ) -> list[Json]:
-    row = await service.access(ctx, caller.id, account_id)
+    row = await loaders.access(ctx, caller.id, account_id)
     if not row["content_visible"]:
         return []
     rows = await users.followers(ctx.backends.graph, caller.id, account_id, page.params())
-    return await service.account_page(ctx, caller.id, rows, page)
+    return await loaders.account_page(ctx, caller.id, rows, page)
 
 
 @router.get("/api/v1/accounts/{account_id}/following")
 async def following(
     account_id: str, caller: ReadAccounts, ctx: Context, page: AccountPage
 ) -> list[Json]:
-    row = await service.access(ctx, caller.id, account_id)
+    row = await loaders.access(ctx, caller.id, account_id)
     if not row["content_visible"]:
         return []
     rows = await users.following(ctx.backends.graph, caller.id, account_id, page.params())
-    return await service.account_page(ctx, caller.id, rows, page)
+    return await loaders.account_page(ctx, caller.id, rows, page)
 
 
 @router.post("/api/v1/accounts/{account_id}/follow")
 async def follow(account_id: str, caller: WriteFollows, ctx: Context, backends: Backend) -> Json:
     """Follow, or request to follow a locked account; idempotent."""
-    row = await service.access(ctx, caller.id, account_id)
+    row = await loaders.access(ctx, caller.id, account_id)
     await relationship_service.follow(backends, caller.id, row["username"])
-    return await service.relationship(ctx, caller.id, account_id)
+    return await loaders.relationship(ctx, caller.id, account_id)
 
 
 @router.post("/api/v1/accounts/{account_id}/unfollow")
 async def unfollow(account_id: str, caller: WriteFollows, ctx: Context, backends: Backend) -> Json:
     """Unfollow, or withdraw a follow request."""
-    row = await service.access(ctx, caller.id, account_id)
+    row = await loaders.access(ctx, caller.id, account_id)
     await relationship_service.unfollow(backends, caller.id, row["username"])
-    return await service.relationship(ctx, caller.id, account_id)
+    return await loaders.relationship(ctx, caller.id, account_id)
 
 
 @router.post("/api/v1/accounts/{account_id}/block")
@@ -177,7 +177,7 @@ async def block(account_id: str, caller: WriteBlocks, ctx: Context, backends: Ba
     if row is None:
         raise not_found()
     await relationship_service.block(backends, caller.id, row["username"])
-    return await service.relationship(ctx, caller.id, account_id)
+    return await loaders.relationship(ctx, caller.id, account_id)
 
 
 @router.post("/api/v1/accounts/{account_id}/unblock")
@@ -187,34 +187,34 @@ async def unblock(account_id: str, caller: WriteBlocks, ctx: Context, backends: 
         raise not_found()
     if row["blocking"]:
         await relationship_service.unblock(backends, caller.id, row["username"])
-    return await service.relationship(ctx, caller.id, account_id)
+    return await loaders.relationship(ctx, caller.id, account_id)
 
 
 @router.get("/api/v1/blocks")
 async def blocks(caller: ReadBlocks, ctx: Context, page: AccountPage) -> list[Json]:
     rows = await users.blocks(ctx.backends.graph, caller.id, page.params())
-    return await service.account_page(ctx, caller.id, rows, page, blocked_ok=True)
+    return await loaders.account_page(ctx, caller.id, rows, page, blocked_ok=True)
 
 
 @router.get("/api/v1/follow_requests")
 async def follow_requests(caller: ReadFollows, ctx: Context, page: AccountPage) -> list[Json]:
     rows = await users.follow_requests(ctx.backends.graph, caller.id, page.params())
-    return await service.account_page(ctx, caller.id, rows, page)
+    return await loaders.account_page(ctx, caller.id, rows, page)
 
 
 @router.post("/api/v1/follow_requests/{account_id}/authorize")
 async def authorize_request(
     account_id: str, caller: WriteFollows, ctx: Context, backends: Backend
 ) -> Json:
-    row = await service.access(ctx, caller.id, account_id)
+    row = await loaders.access(ctx, caller.id, account_id)
     await relationship_service.accept_request(backends, caller.id, row["username"])
-    return await service.relationship(ctx, caller.id, account_id)
+    return await loaders.relationship(ctx, caller.id, account_id)
 
 
 @router.post("/api/v1/follow_requests/{account_id}/reject")
 async def reject_request(
     account_id: str, caller: WriteFollows, ctx: Context, backends: Backend
 ) -> Json:
-    row = await service.access(ctx, caller.id, account_id)
+    row = await loaders.access(ctx, caller.id, account_id)
     await relationship_service.reject_request(backends, caller.id, row["username"])
-    return await service.relationship(ctx, caller.id, account_id)
+    return await loaders.relationship(ctx, caller.id, account_id)

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from api.auth.scopes import ReadAccounts, ReadStatuses, WriteFavourites, WriteStatuses
 from api.deps import Backend
-from api.mastodon import service
+from api.mastodon import loaders
 from api.mastodon.deps import AccountPage, Body, Context, Ctx, not_found, validate
 from api.mastodon.entities import Json, comment_status
 from api.mastodon.errors import ERRORS
@@ -88,12 +88,12 @@ async def _create(ctx: Ctx, backends: Backend, viewer_id: str, data: NewStatus) 
         return await _reply(ctx, backends, viewer_id, data)
     if not data.status.strip() and not data.media_ids:
         raise _refuse("text can't be blank")
-    me = await service.credential_account(ctx, viewer_id)
+    me = await loaders.credential_account(ctx, viewer_id)
     _check_audience(data.visibility, "private" if me["locked"] else "public")
     post_id = await post_service.create_post(
         backends, viewer_id, caption=data.status, media_ids=data.media_ids
     )
-    return await service.status(ctx, viewer_id, post_id)
+    return await loaders.status(ctx, viewer_id, post_id)
 
 
 async def _reply(ctx: Ctx, backends: Backend, viewer_id: str, data: NewStatus) -> Json:
@@ -105,18 +105,18 @@ async def _reply(ctx: Ctx, backends: Backend, viewer_id: str, data: NewStatus) -
     if len(text) > COMMENT_MAX:
         raise _refuse(f"text is over {COMMENT_MAX} characters")
     target = str(data.in_reply_to_id)
-    parent = await service.status(ctx, viewer_id, target)  # 404 when it cannot be seen
+    parent = await loaders.status(ctx, viewer_id, target)  # 404 when it cannot be seen
     _check_audience(data.visibility, parent["visibility"])
     found = await posts.access(backends.graph, viewer_id, target)
     if found is not None:
         post_id, reply_to = target, None
     else:
-        comment = await service.comment_row(ctx, viewer_id, target)
+        comment = await loaders.comment_row(ctx, viewer_id, target)
         if comment is None:
             raise not_found()
         post_id, reply_to = comment["post_id"], target
     row = await post_service.comment(backends, viewer_id, post_id, text=text, reply_to=reply_to)
-    created = await service.comment_row(ctx, viewer_id, row["id"])
+    created = await loaders.comment_row(ctx, viewer_id, row["id"])
     if created is None:
         raise not_found()
     return comment_status(ctx.base_url, created)
@@ -124,7 +124,7 @@ async def _reply(ctx: Ctx, backends: Backend, viewer_id: str, data: NewStatus) -
 
 @router.get("/api/v1/statuses/{status_id}")
 async def get_status(status_id: str, caller: ReadStatuses, ctx: Context) -> Json:
-    return await service.status(ctx, caller.id, status_id)
+    return await loaders.status(ctx, caller.id, status_id)
 
 
 @router.delete("/api/v1/statuses/{status_id}")
@@ -139,10 +139,10 @@ async def delete_status(
         if not (found.visible and found.own):
             raise not_found()
         rows = await posts.hydrate(graph, caller.id, [status_id])
-        [gone] = await service.post_statuses(ctx, caller.id, rows, with_text=True)
+        [gone] = await loaders.post_statuses(ctx, caller.id, rows, with_text=True)
         await post_service.delete_post(backends, caller.id, status_id)
         return gone
-    comment = await service.comment_row(ctx, caller.id, status_id)
+    comment = await loaders.comment_row(ctx, caller.id, status_id)
     if comment is None or not comment["deletable"]:
         raise not_found()
     await post_service.delete_comment(backends, caller.id, status_id)
@@ -170,14 +170,14 @@ async def context(status_id: str, caller: ReadStatuses, ctx: Context) -> Json:
     """Ancestors (the post, then the comments a reply answers) and descendants (the replies
     below, in thread order), at most 200 comments each way."""
     graph = ctx.backends.graph
-    await service.status(ctx, caller.id, status_id)  # 404 when it cannot be seen
+    await loaders.status(ctx, caller.id, status_id)  # 404 when it cannot be seen
     found = await posts.access(graph, caller.id, status_id)
     window = {"limit": CONTEXT_LIMIT, "newer_than": "", "older_than": "", "before": "~"}
     if found is not None:
         post_id, ancestor_ids = status_id, []
         listed = await posts.comments(graph, caller.id, post_id, {**window, "after": ""})
     else:
-        comment = await service.comment_row(ctx, caller.id, status_id)
+        comment = await loaders.comment_row(ctx, caller.id, status_id)
         if comment is None:
             raise not_found()
         post_id = comment["post_id"]
@@ -191,7 +191,7 @@ async def context(status_id: str, caller: ReadStatuses, ctx: Context) -> Json:
         below = set(_subtree(status_id, list(rows.values())))
         order = [i for i in order if i in below]
     return {
-        "ancestors": await service.statuses(ctx, caller.id, ancestor_ids),
+        "ancestors": await loaders.statuses(ctx, caller.id, ancestor_ids),
         "descendants": [comment_status(ctx.base_url, rows[i]) for i in order],
     }
 
@@ -216,10 +216,10 @@ async def favourite(
     try:
         await post_service.like(backends, caller.id, status_id)
     except NotFound:
-        if await service.comment_row(ctx, caller.id, status_id) is not None:
+        if await loaders.comment_row(ctx, caller.id, status_id) is not None:
             raise _refuse("a reply is a comment here, and comments cannot be favourited") from None
         raise
-    return await service.status(ctx, caller.id, status_id)
+    return await loaders.status(ctx, caller.id, status_id)
 
 
 @router.post("/api/v1/statuses/{status_id}/unfavourite")
@@ -229,23 +229,23 @@ async def unfavourite(
     """Take a like back; a comment (never liked) or an unknown status answers as `GET` does."""
     with suppress(NotFound):
         await post_service.unlike(backends, caller.id, status_id)
-    return await service.status(ctx, caller.id, status_id)
+    return await loaders.status(ctx, caller.id, status_id)
 
 
 @router.get("/api/v1/statuses/{status_id}/favourited_by")
 async def favourited_by(
     status_id: str, caller: ReadAccounts, ctx: Context, page: AccountPage
 ) -> list[Json]:
-    await service.status(ctx, caller.id, status_id)  # 404 when it cannot be seen
+    await loaders.status(ctx, caller.id, status_id)  # 404 when it cannot be seen
     found = await posts.access(ctx.backends.graph, caller.id, status_id)
     if found is None:
         return []  # a comment: nobody can favourite it
     rows = await posts.likers(ctx.backends.graph, caller.id, status_id, page.params())
-    return await service.account_page(ctx, caller.id, rows, page)
+    return await loaders.account_page(ctx, caller.id, rows, page)
 
 
 @router.get("/api/v1/statuses/{status_id}/reblogged_by")
 async def reblogged_by(status_id: str, caller: ReadAccounts, ctx: Context) -> list[Json]:
     """No boosts here: nobody, once the status is one the caller may see."""
-    await service.status(ctx, caller.id, status_id)
+    await loaders.status(ctx, caller.id, status_id)
     return []
