@@ -15,13 +15,7 @@ from api.app import create_app
 from graphgram.settings import Settings
 from tests.fixtures.api_server import free_port
 from tests.fixtures.factories import Factory
-
-
-def count(driver: Driver, settings: Settings, label: str) -> int:
-    records, _, _ = driver.execute_query(
-        f"MATCH (n:{label}) RETURN count(n) AS n", database_=settings.neo4j_database
-    )
-    return int(records[0]["n"])
+from tests.test_idempotency import count
 
 
 async def test_a_repeated_key_answers_the_first_status_whatever_the_body(

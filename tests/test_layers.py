@@ -49,62 +49,59 @@ def _called_attributes(node: ast.AST) -> Iterator[tuple[ast.expr, str]]:
             yield sub.func.value, sub.func.attr
 
 
+def _functions(body: list[ast.stmt]) -> dict[str, ast.AST]:
+    return {n.name: n for n in body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
+
+
+def _callees(function: ast.AST) -> Iterator[str]:
+    """Names called inside `function`: `name(...)`, and `self.name(...)` for a method."""
+    for sub in ast.walk(function):
+        if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name):
+            yield sub.func.id
+    for receiver, attr in _called_attributes(function):
+        if isinstance(receiver, ast.Name) and receiver.id == "self":
+            yield attr
+
+
+def _writers(functions: dict[str, ast.AST], writes_itself: set[str]) -> frozenset[str]:
+    """The functions that write: those in `writes_itself`, and those that call a function of
+    `functions` that writes, until no more are found."""
+    writes = set(writes_itself)
+    while more := {
+        name
+        for name, function in functions.items()
+        if name not in writes and any(callee in writes for callee in _callees(function))
+    }:
+        writes |= more
+    return frozenset(writes)
+
+
 @cache
 def driver_write_methods() -> frozenset[str]:
     """The methods of `graph.driver.Graph` that write: those opening a write transaction
     (`session.execute_write`), and those calling such a method on `self`."""
     tree = _parse(ROOT / "graph" / "driver.py")
     [graph_class] = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Graph"]
-    methods = {
-        n.name: n for n in graph_class.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
-    }
-    writes = {
+    methods = _functions(graph_class.body)
+    opening = {
         name
         for name, method in methods.items()
         if any(attr == "execute_write" for _, attr in _called_attributes(method))
     }
-    while True:
-        more = {
-            name
-            for name, method in methods.items()
-            if name not in writes
-            and any(
-                isinstance(receiver, ast.Name) and receiver.id == "self" and attr in writes
-                for receiver, attr in _called_attributes(method)
-            )
-        }
-        if not more:
-            return frozenset(writes)
-        writes |= more
+    return _writers(methods, opening)
 
 
-def _write_functions(tree: ast.Module) -> set[str]:
+def _write_functions(tree: ast.Module) -> frozenset[str]:
     """Top-level functions of a repository module that write: they call a driver write method
     (nested transaction functions included), or another write function of the module."""
     methods = driver_write_methods()
-    functions = {
-        n.name: n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
-    }
-    writes = {
+    functions = _functions(tree.body)
+    calling = {
         name
         for name, function in functions.items()
         if any(attr in methods for _, attr in _called_attributes(function))
     }
-    while True:
-        more = {
-            name
-            for name, function in functions.items()
-            if name not in writes
-            and any(
-                isinstance(sub, ast.Call)
-                and isinstance(sub.func, ast.Name)
-                and sub.func.id in writes
-                for sub in ast.walk(function)
-            )
-        }
-        if not more:
-            return writes
-        writes |= more
+    return _writers(functions, calling)
 
 
 @cache
@@ -114,7 +111,7 @@ def graph_write_functions() -> dict[str, frozenset[str]]:
     for path in sorted((ROOT / "graph").glob("*.py")):
         if path.name in {"__init__.py", "driver.py"}:
             continue
-        found[f"graph.{path.stem}"] = frozenset(_write_functions(_parse(path)))
+        found[f"graph.{path.stem}"] = _write_functions(_parse(path))
     return found
 
 
