@@ -17,6 +17,7 @@ COPY backends ./backends
 COPY cli ./cli
 COPY timelines ./timelines
 COPY api ./api
+COPY services ./services
 COPY graph ./graph
 COPY cypher ./cypher
 COPY media ./media

@@ -16,6 +16,9 @@
   a retry may cure (401, 409, 413, 429, 5xx) are not kept. While Redis does not answer, a
   request with a key is refused (503) before its route runs, so nothing is written; once the
   route ran, its answer stands even if Redis then fails to keep the result (docs/outages.md).
+  Mastodon's `POST /api/v1/statuses` goes through the same code with Mastodon's documented rule
+  (`IdempotentRoute.key_only`): the first status is answered again for an hour whatever the
+  retry's body, only a success is kept, and errors come in Mastodon's shape.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import json
 import logging
 import re
 import secrets
+from dataclasses import dataclass
 from typing import Any, cast
 
 from redis.exceptions import RedisError
@@ -36,6 +40,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth.deps import viewer_from_header
 from api.errors import error_json, unavailable_json
+from api.mastodon.errors import VALIDATION_FAILED, mastodon_error, on_surface
 from api.ratelimit import STATE_KEY, Outcome, headers
 from api.security import JsonDepth
 from backends import Backends
@@ -45,12 +50,57 @@ log = logging.getLogger(__name__)
 # A multipart form around one file: part headers, boundaries, small fields.
 MULTIPART_OVERHEAD = 64 * 1024
 
-# POST routes that honour Idempotency-Key (others may add theirs: POST /api/v1/statuses...).
-IDEMPOTENT_ROUTES: list[re.Pattern[str]] = [
-    re.compile(r"^/posts$"),
-    re.compile(r"^/media$"),
-    re.compile(r"^/posts/[^/]+/comments$"),
+
+@dataclass(frozen=True)
+class IdempotentRoute:
+    """A POST route that honours Idempotency-Key, and how."""
+
+    path: re.Pattern[str]
+    # Where its records live (`<namespace>:<account id>:<sha256 of the key>`). Routes sharing one
+    # share keys: a key reused on another of them is a different request (422).
+    namespace: str = "idempotency"
+    # How long an answer is replayed; None: `idempotency_ttl_s`.
+    ttl_s: int | None = None
+    # Mastodon's rule: the key alone names the request, so a retry is answered the first result
+    # whatever its body, and only a success is kept (a refused request may be sent again,
+    # corrected, under the same key).
+    key_only: bool = False
+
+    def keeps(self, status: int) -> bool:
+        if self.key_only:
+            return 200 <= status < 300
+        return status < 500 and status not in _NOT_KEPT
+
+
+# POST routes that honour Idempotency-Key.
+IDEMPOTENT_ROUTES: list[IdempotentRoute] = [
+    IdempotentRoute(re.compile(r"^/posts$")),
+    IdempotentRoute(re.compile(r"^/media$")),
+    IdempotentRoute(re.compile(r"^/posts/[^/]+/comments$")),
+    # Mastodon keeps a status's key for an hour and answers a retry with that status.
+    IdempotentRoute(
+        re.compile(r"^/api/v1/statuses$"),
+        namespace="idempotency:mastodon-status",
+        ttl_s=3600,
+        key_only=True,
+    ),
 ]
+
+
+def idempotent_route(path: str) -> IdempotentRoute | None:
+    return next((route for route in IDEMPOTENT_ROUTES if route.path.match(path)), None)
+
+
+def _refusal(
+    scope: Scope, status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> ASGIApp:
+    """An error answered by the middleware itself, in the shape of the API the path is on."""
+    if on_surface(scope["path"]):
+        if status == 422:
+            message = VALIDATION_FAILED + message
+        return mastodon_error(status, message, headers)
+    return error_json(status, code, message, headers=headers)
+
 
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 _NOT_KEPT = {401, 409, 413, 429}
@@ -198,12 +248,12 @@ class Idempotency:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         backends = _backends(scope)
-        if (
-            scope["type"] != "http"
-            or scope["method"] != "POST"
-            or backends is None
-            or not any(p.match(scope["path"]) for p in IDEMPOTENT_ROUTES)
-        ):
+        route = (
+            idempotent_route(scope["path"])
+            if scope["type"] == "http" and scope["method"] == "POST" and backends is not None
+            else None
+        )
+        if route is None or backends is None:
             await self.app(scope, receive, send)
             return
         request_headers = Headers(scope=scope)
@@ -212,7 +262,8 @@ class Idempotency:
             await self.app(scope, receive, send)
             return
         if not _KEY.fullmatch(key):
-            response = error_json(
+            response = _refusal(
+                scope,
                 422,
                 "validation_error",
                 "Idempotency-Key must be 1-255 printable ASCII characters",
@@ -221,14 +272,22 @@ class Idempotency:
             return
         ran: list[bool] = []  # set once the route runs: its failures are its own
         try:
-            await self._handle(scope, receive, send, backends, request_headers, key, ran)
+            await self._handle(scope, receive, send, backends, route, request_headers, key, ran)
         except (RedisError, OSError) as exc:
             if ran:
                 raise
             # Refused before the route ran: nothing was written, and the client is told so.
             log.warning("Idempotency-Key refused: Redis unavailable (%s)", exc)
             retry = backends.settings.unavailable_retry_after_s
-            await unavailable_json("the cache", retry)(scope, receive, send)
+            if on_surface(scope["path"]):
+                response = mastodon_error(
+                    503,
+                    "Idempotency-Key cannot be checked right now; retry",
+                    {"Retry-After": str(retry)},
+                )
+            else:
+                response = unavailable_json("the cache", retry)
+            await response(scope, receive, send)
 
     async def _handle(
         self,
@@ -236,6 +295,7 @@ class Idempotency:
         receive: Receive,
         send: Send,
         backends: Backends,
+        route: IdempotentRoute,
         request_headers: Headers,
         key: str,
         ran: list[bool],
@@ -247,21 +307,23 @@ class Idempotency:
             return
         redis = backends.redis
         s = backends.settings
-        record_key = f"idempotency:{viewer.id}:{hashlib.sha256(key.encode()).hexdigest()}"
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        record_key = f"{route.namespace}:{viewer.id}:{digest}"
         fingerprint = _Fingerprint(scope, request_headers.get("content-type", ""))
         claim = "running:" + secrets.token_hex(8)
         for _ in range(3):
             if await redis.set(record_key, claim, nx=True, ex=s.idempotency_lock_s):
                 ran.append(True)
                 await self._run_first(
-                    scope, receive, send, backends, record_key, claim, fingerprint
+                    scope, receive, send, backends, route, record_key, claim, fingerprint
                 )
                 return
             stored = cast(str | None, await redis.get(record_key))  # decode_responses: text
             if stored is None:
                 continue  # expired between the two calls: claim it again
             if stored.startswith("running:"):
-                response = error_json(
+                response = _refusal(
+                    scope,
                     409,
                     "conflict",
                     "a request with this Idempotency-Key is still in progress; retry shortly",
@@ -269,7 +331,7 @@ class Idempotency:
                 )
                 await response(scope, receive, send)
                 return
-            await self._replay(scope, receive, send, json.loads(stored), fingerprint)
+            await self._replay(scope, receive, send, route, json.loads(stored), fingerprint)
             return
         raise RedisError("could not claim the Idempotency-Key")
 
@@ -279,6 +341,7 @@ class Idempotency:
         receive: Receive,
         send: Send,
         backends: Backends,
+        route: IdempotentRoute,
         record_key: str,
         claim: str,
         fingerprint: _Fingerprint,
@@ -311,7 +374,7 @@ class Idempotency:
         except BaseException:
             await _release(redis, record_key, claim)
             raise
-        keep = status < 500 and status not in _NOT_KEPT and len(body) <= _MAX_KEPT_BODY
+        keep = route.keeps(status) and len(body) <= _MAX_KEPT_BODY
         if keep:
             try:
                 while not done:  # the route answered before reading everything: hash the rest
@@ -335,7 +398,8 @@ class Idempotency:
             "body": base64.b64encode(bytes(body)).decode(),
         }
         try:
-            await redis.set(record_key, json.dumps(record), ex=backends.settings.idempotency_ttl_s)
+            ttl = route.ttl_s or backends.settings.idempotency_ttl_s
+            await redis.set(record_key, json.dumps(record), ex=ttl)
         except (RedisError, OSError) as exc:
             # The request did run and answered; only the replay record is lost.
             log.warning("Idempotency-Key result not kept: Redis unavailable (%s)", exc)
@@ -345,6 +409,7 @@ class Idempotency:
         scope: Scope,
         receive: Receive,
         send: Send,
+        route: IdempotentRoute,
         record: dict[str, Any],
         fingerprint: _Fingerprint,
     ) -> None:
@@ -355,8 +420,9 @@ class Idempotency:
             fingerprint.update(message.get("body", b""))
             if not message.get("more_body", False):
                 break
-        if fingerprint.hexdigest() != record["fingerprint"]:
-            response = error_json(
+        if not route.key_only and fingerprint.hexdigest() != record["fingerprint"]:
+            response = _refusal(
+                scope,
                 422,
                 "validation_error",
                 "this Idempotency-Key was used for a different request; use a new key",

@@ -16,14 +16,9 @@ console = Console(stderr=True)
 
 async def sweep_expired(backends: Backends, batch: int) -> int:
     """Delete expired credentials in batches (one write transaction each) until none is left."""
-    from graph.accounts import delete_expired
+    from services.sessions import sweep_expired
 
-    total = 0
-    while True:
-        deleted = await delete_expired(backends.graph, batch=batch)
-        total += deleted
-        if deleted < batch:
-            return total
+    return await sweep_expired(backends, batch)
 
 
 @app.command("sweep")

@@ -38,6 +38,7 @@ async def following(graph: Graph, viewer_id: str, user_id: str, page: Params) ->
 
 
 async def follow(graph: Graph, viewer_id: str, username: str, rel_id: str) -> Row | None:
+    """{id, following, requested}; None for an unknown user, oneself, or across a block."""
     return await graph.write_one(
         "users/follow", {"viewer_id": viewer_id, "username": username, "rel_id": rel_id}
     )
@@ -51,11 +52,12 @@ async def follow_requests(graph: Graph, viewer_id: str, page: Params) -> list[Ro
     return await graph.read("users/list_follow_requests", {"viewer_id": viewer_id, **page})
 
 
-async def accept_request(graph: Graph, viewer_id: str, username: str) -> bool:
+async def accept_request(graph: Graph, viewer_id: str, username: str) -> str | None:
+    """The requester's id; None when no request from them is pending."""
     row = await graph.write_one(
         "users/accept_request", {"viewer_id": viewer_id, "username": username}
     )
-    return row is not None
+    return str(row["id"]) if row else None
 
 
 async def reject_request(graph: Graph, viewer_id: str, username: str) -> bool:
@@ -65,16 +67,18 @@ async def reject_request(graph: Graph, viewer_id: str, username: str) -> bool:
     return row is not None
 
 
-async def block(graph: Graph, viewer_id: str, username: str, rel_id: str) -> bool:
+async def block(graph: Graph, viewer_id: str, username: str, rel_id: str) -> str | None:
+    """The blocked user's id; None for an unknown user or oneself."""
     row = await graph.write_one(
         "users/block", {"viewer_id": viewer_id, "username": username, "rel_id": rel_id}
     )
-    return row is not None
+    return str(row["blocked"]) if row else None
 
 
-async def unblock(graph: Graph, viewer_id: str, username: str) -> bool:
+async def unblock(graph: Graph, viewer_id: str, username: str) -> str | None:
+    """The user's id (whether or not the viewer blocked them); None for an unknown user."""
     row = await graph.write_one("users/unblock", {"viewer_id": viewer_id, "username": username})
-    return row is not None
+    return str(row["id"]) if row else None
 
 
 async def blocks(graph: Graph, viewer_id: str, page: Params) -> list[Row]:

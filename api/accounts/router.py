@@ -6,23 +6,21 @@ from fastapi import APIRouter, Request, Response, status
 
 from api import ratelimit
 from api.accounts.schemas import ChangePassword, Login, Register, Token, UpdateMe
-from api.auth.deps import forget_sessions
 from api.auth.scopes import AnyToken, FirstParty, ReadAccounts, WriteAccounts
-from api.auth.security import hash_password, new_token, session_id, verify_password
-from api.deps import Backend, Cache, Config, Graph
+from api.auth.security import new_token, session_id, verify_password
+from api.deps import Backend, Graph
 from api.errors import ERROR_RESPONSES
 from api.schemas import Account
 from graph import accounts
-from graphgram.errors import Conflict, NotFound, Unauthorized
-from graphgram.ids import new_id
-from media.lifecycle import release_media
-from timelines import hooks as timeline_hooks
+from graphgram.errors import NotFound, Unauthorized
+from services import accounts as account_service
+from services import sessions as session_service
 
 router = APIRouter(tags=["accounts"], responses=ERROR_RESPONSES)
 
 
 @router.post("/auth/register", status_code=status.HTTP_201_CREATED, response_model=Account)
-async def register(body: Register, graph: Graph, backends: Backend, request: Request) -> Account:
+async def register(body: Register, backends: Backend, request: Request) -> Account:
     settings = backends.settings
     await ratelimit.enforce(
         request,
@@ -32,18 +30,9 @@ async def register(body: Register, graph: Graph, backends: Backend, request: Req
         window_s=settings.rate_window_s,
         what="registrations from this address",
     )
-    password_hash = await hash_password(body.password)
-    try:
-        row = await accounts.create_user(
-            graph,
-            id=new_id(),
-            username=body.username,
-            display_name=body.display_name or body.username,
-            password_hash=password_hash,
-            role="user",
-        )
-    except accounts.UsernameTaken:
-        raise Conflict(f"the username {body.username!r} is taken") from None
+    row = await account_service.register(
+        backends, username=body.username, password=body.password, display_name=body.display_name
+    )
     return Account(**row)
 
 
@@ -66,10 +55,9 @@ async def login(body: Login, graph: Graph, backends: Backend, request: Request) 
 
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
-async def logout(viewer: AnyToken, graph: Graph, cache: Cache, settings: Config) -> Response:
+async def logout(viewer: AnyToken, backends: Backend) -> Response:
     """End this session."""
-    await accounts.delete_session(graph, viewer.session_id)
-    await forget_sessions(cache, settings, [viewer.session_id], graph=graph)
+    await session_service.log_out(backends, viewer.session_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -78,10 +66,9 @@ async def logout(viewer: AnyToken, graph: Graph, cache: Cache, settings: Config)
     status_code=status.HTTP_204_NO_CONTENT,
     dependencies=ratelimit.WRITE_LIMITS,
 )
-async def logout_all(viewer: FirstParty, graph: Graph, cache: Cache, settings: Config) -> Response:
+async def logout_all(viewer: FirstParty, backends: Backend) -> Response:
     """End every session of this account, this one included (log out everywhere)."""
-    ended = await accounts.end_sessions(graph, viewer.id, keep_session_id=None)
-    await forget_sessions(cache, settings, [*ended, viewer.session_id], graph=graph)
+    await session_service.log_out_everywhere(backends, viewer.id, viewer.session_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -93,7 +80,6 @@ async def logout_all(viewer: FirstParty, graph: Graph, cache: Cache, settings: C
 async def change_password(
     body: ChangePassword,
     viewer: FirstParty,
-    graph: Graph,
     backends: Backend,
     request: Request,
 ) -> Response:
@@ -107,12 +93,14 @@ async def change_password(
         window_s=settings.password_window_s,
         what="password changes",
     )
-    row = await accounts.get_credentials(graph, viewer.username)
-    if row is None or not await verify_password(row["password_hash"], body.current_password):
-        raise Unauthorized("the current password is wrong")
-    new_hash = await hash_password(body.new_password)
-    ended = await accounts.change_password(graph, viewer.id, new_hash, viewer.session_id)
-    await forget_sessions(backends.redis, settings, ended, graph=graph)
+    await account_service.change_password(
+        backends,
+        viewer_id=viewer.id,
+        username=viewer.username,
+        session_id=viewer.session_id,
+        current_password=body.current_password,
+        new_password=body.new_password,
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -125,27 +113,16 @@ async def get_me(viewer: ReadAccounts, graph: Graph) -> Account:
 
 
 @router.patch("/me", response_model=Account, dependencies=ratelimit.WRITE_LIMITS)
-async def update_me(
-    body: UpdateMe, viewer: WriteAccounts, graph: Graph, backends: Backend
-) -> Account:
-    # Requests pending now are accepted if the account turns public: they join timelines.
-    requesters = (
-        await timeline_hooks.requesters(backends, viewer.id) if body.private is False else []
+async def update_me(body: UpdateMe, viewer: WriteAccounts, backends: Backend) -> Account:
+    """Display name, bio, private; turning public accepts the pending follow requests."""
+    changes = account_service.ProfileChanges(
+        display_name=body.display_name, bio=body.bio, private=body.private
     )
-    row = await accounts.update_me(graph, viewer.id, body.model_dump(exclude_unset=True))
-    await timeline_hooks.profile_changed(backends, viewer.id)
-    if requesters and not row["private"]:
-        await timeline_hooks.became_public(backends, viewer.id, requesters)
-    return Account(**row)
+    return Account(**await account_service.update_profile(backends, viewer.id, changes))
 
 
 @router.delete("/me", status_code=status.HTTP_204_NO_CONTENT, dependencies=ratelimit.WRITE_LIMITS)
-async def delete_me(viewer: FirstParty, graph: Graph, cache: Cache, backends: Backend) -> Response:
+async def delete_me(viewer: FirstParty, backends: Backend) -> Response:
     """Delete your account, its posts, comments, likes, follows and media, for good."""
-    footprint = await timeline_hooks.account_footprint(backends, viewer.id)
-    media, sessions = await accounts.delete_account(graph, viewer.id)
-    await timeline_hooks.account_deleted(backends, viewer.id, footprint)
-    await forget_sessions(cache, backends.settings, sessions, graph=graph)
-    if media:
-        await release_media(backends, media)
+    await account_service.delete_account(backends, viewer.id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

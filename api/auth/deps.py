@@ -4,8 +4,9 @@
 Neo4j holds the sessions; Redis caches each one for at most `session_cache_ttl_s` and never
 past its expiry. While Redis is away, sessions are read from Neo4j (slower, still correct).
 Ending sessions (logout, logout-all, a password change) writes a short-lived "revoked"
-tombstone over each cache entry, and the cache is only ever filled with SET NX, so a request
-that read a session just before it ended cannot put it back into the cache. When Redis does not
+tombstone over each cache entry (`services.sessions.forget_sessions`), and the cache is only ever
+filled with SET NX, so a request that read a session just before it ended cannot put it back into
+the cache. When Redis does not
 take the tombstones, the sessions are ended all the same (Neo4j holds them) and a repair marker
 is recorded: the repair drops the whole session cache (timelines/repair.py), and until it has,
 this process reads sessions from Neo4j only.
@@ -17,7 +18,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, cast
 
@@ -26,7 +27,6 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from api.auth.security import session_id
 from api.deps import get_backends
 from backends import Backends
 from graph import accounts
@@ -34,13 +34,15 @@ from graph.driver import Graph as GraphClient
 from graphgram.errors import Unauthorized
 from graphgram.metrics import cache_lookup
 from graphgram.settings import Settings
-from timelines import repair
+from services.security import session_id
+from services.sessions import REVOKED
+from services.sessions import cache_key as cache_key
+from services.sessions import forget_sessions as forget_sessions
 
 log = logging.getLogger(__name__)
 
 _bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer <access_token>`")
 
-REVOKED = "revoked"
 DEFAULT_CACHE_TTL_S: int = Settings.model_fields["session_cache_ttl_s"].default
 
 
@@ -80,10 +82,6 @@ def _viewer(data: Mapping[str, Any], sid: str) -> Viewer:
     )  # fmt: skip
 
 
-def cache_key(sid: str) -> str:
-    return f"session:{sid}"
-
-
 async def viewer_for_token(
     graph: GraphClient,
     cache: Redis,
@@ -121,27 +119,6 @@ async def viewer_for_token(
         with contextlib.suppress(RedisError, OSError):  # the next request reads Neo4j again
             await cache.set(key, session_payload(row), ex=ttl, nx=True)
     return _viewer(row, sid)
-
-
-async def forget_sessions(
-    cache: Redis, settings: Settings, session_ids: Iterable[str], *, graph: GraphClient
-) -> None:
-    """Tombstone the cache entries of sessions just ended in Neo4j.
-
-    The sessions are ended whatever Redis does, so this never fails the request: when Redis
-    does not answer, a repair marker is recorded in Neo4j instead, and the repair drops the
-    session cache before any process trusts it again (timelines/repair.py)."""
-    keys = [cache_key(sid) for sid in session_ids]
-    if not keys:
-        return
-    try:
-        async with cache.pipeline(transaction=False) as pipe:
-            for key in keys:
-                pipe.set(key, REVOKED, ex=settings.session_cache_ttl_s)
-            await pipe.execute()
-    except (RedisError, OSError) as exc:
-        log.warning("session cache did not take %d revocations (%r)", len(keys), exc)
-        await repair.record(graph, settings.timeline_namespace, "sessions")
 
 
 async def current_user(

@@ -1,13 +1,14 @@
 """Accounts, follows, follow requests and blocks, addressed by id as Mastodon does.
 
-Each write calls the same repository function and the same timeline hooks as the API's own
-routers (`api/users/router.py`, `api/accounts/router.py`), so both surfaces leave the graph and
-the Redis timelines alike.
+Each write calls the same service as the API's own routers (`services.relationships`,
+`services.accounts`), so both surfaces leave the graph and the Redis timelines alike. Services
+name users by username: an id is resolved first, by the read that answers 404 for an account the
+caller may not see.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
@@ -22,16 +23,14 @@ from api.auth.scopes import (
     WriteFollows,
 )
 from api.deps import Backend
-from api.mastodon import service
+from api.mastodon import loaders
 from api.mastodon.deps import AccountPage, Body, Context, StatusPage, not_found, validate
 from api.mastodon.entities import Json
 from api.mastodon.errors import ERRORS
-from graph import accounts as accounts_graph
 from graph import discovery, posts, users
 from graph import mastodon as mgraph
-from graphgram.errors import Unprocessable
-from graphgram.ids import new_id
-from timelines import hooks as timeline_hooks
+from services import accounts as account_service
+from services import relationships as relationship_service
 
 router = APIRouter(tags=["mastodon: accounts"], responses=ERRORS)
 
@@ -44,7 +43,7 @@ class UpdateCredentials(BaseModel):
 
 @router.get("/api/v1/accounts/verify_credentials")
 async def verify_credentials(caller: ReadAccounts, ctx: Context) -> Json:
-    return await service.credential_account(ctx, caller.id)
+    return await loaders.credential_account(ctx, caller.id)
 
 
 @router.patch("/api/v1/accounts/update_credentials")
@@ -53,21 +52,11 @@ async def update_credentials(
 ) -> Json:
     """Display name, note (bio) and locked (private); other fields are not kept here."""
     data = validate(UpdateCredentials, body)
-    changes: dict[str, Any] = {}
-    if data.display_name is not None:
-        changes["display_name"] = data.display_name
-    if data.note is not None:
-        changes["bio"] = data.note
-    if data.locked is not None:
-        changes["private"] = data.locked
-    requesters = (
-        await timeline_hooks.requesters(backends, caller.id) if data.locked is False else []
+    changes = account_service.ProfileChanges(
+        display_name=data.display_name, bio=data.note, private=data.locked
     )
-    row = await accounts_graph.update_me(backends.graph, caller.id, changes)
-    await timeline_hooks.profile_changed(backends, caller.id)
-    if requesters and not row["private"]:
-        await timeline_hooks.became_public(backends, caller.id, requesters)
-    return await service.credential_account(ctx, caller.id)
+    await account_service.update_profile(backends, caller.id, changes)
+    return await loaders.credential_account(ctx, caller.id)
 
 
 @router.get("/api/v1/accounts/lookup")
@@ -79,7 +68,7 @@ async def lookup(caller: ReadAccounts, ctx: Context, acct: str) -> Json:
     row = await users.profile(ctx.backends.graph, caller.id, username)
     if row is None:
         raise not_found()
-    return await service.account(ctx, caller.id, row["id"])
+    return await loaders.account(ctx, caller.id, row["id"])
 
 
 @router.get("/api/v1/accounts/search")
@@ -96,7 +85,7 @@ async def search_accounts(
     rows = await discovery.search_users(
         ctx.backends.graph, caller.id, q.lstrip("@"), min(limit, 80)
     )
-    return await service.accounts(ctx, caller.id, [r["id"] for r in rows])
+    return await loaders.accounts(ctx, caller.id, [r["id"] for r in rows])
 
 
 @router.get("/api/v1/accounts/relationships")
@@ -107,12 +96,12 @@ async def relationships(
     id: Annotated[list[str], Query()] = [],  # noqa: B006
 ) -> list[Json]:
     wanted = list(dict.fromkeys(ids + id))[:80]
-    return await service.relationships(ctx, caller.id, wanted)
+    return await loaders.relationships(ctx, caller.id, wanted)
 
 
 @router.get("/api/v1/accounts/{account_id}")
 async def get_account(account_id: str, caller: ReadAccounts, ctx: Context) -> Json:
-    return await service.account(ctx, caller.id, account_id)
+    return await loaders.account(ctx, caller.id, account_id)
 
 
 @router.get("/api/v1/accounts/{account_id}/statuses")
@@ -128,13 +117,13 @@ async def account_statuses(
     tagged: str | None = None,
 ) -> list[Json]:
     """The account's posts, newest first (a reply is a comment, so none are replies)."""
-    row = await service.access(ctx, caller.id, account_id)
+    row = await loaders.access(ctx, caller.id, account_id)
     # A locked account's posts are for its followers (Mastodon answers them an empty list);
     # nothing is pinned here.
     if not row["content_visible"] or pinned:
         return []
     ids = await posts.user_post_ids(ctx.backends.graph, account_id, page.params())
-    found = await service.post_ids_page(ctx, caller.id, ids, page)
+    found = await loaders.post_ids_page(ctx, caller.id, ids, page)
     if only_media:
         found = [s for s in found if s["media_attachments"]]
     if tagged:
@@ -147,59 +136,48 @@ async def account_statuses(
 async def followers(
     account_id: str, caller: ReadAccounts, ctx: Context, page: AccountPage
 ) -> list[Json]:
-    row = await service.access(ctx, caller.id, account_id)
+    row = await loaders.access(ctx, caller.id, account_id)
     if not row["content_visible"]:
         return []
     rows = await users.followers(ctx.backends.graph, caller.id, account_id, page.params())
-    return await service.account_page(ctx, caller.id, rows, page)
+    return await loaders.account_page(ctx, caller.id, rows, page)
 
 
 @router.get("/api/v1/accounts/{account_id}/following")
 async def following(
     account_id: str, caller: ReadAccounts, ctx: Context, page: AccountPage
 ) -> list[Json]:
-    row = await service.access(ctx, caller.id, account_id)
+    row = await loaders.access(ctx, caller.id, account_id)
     if not row["content_visible"]:
         return []
     rows = await users.following(ctx.backends.graph, caller.id, account_id, page.params())
-    return await service.account_page(ctx, caller.id, rows, page)
+    return await loaders.account_page(ctx, caller.id, rows, page)
 
 
 @router.post("/api/v1/accounts/{account_id}/follow")
 async def follow(account_id: str, caller: WriteFollows, ctx: Context, backends: Backend) -> Json:
     """Follow, or request to follow a locked account; idempotent."""
-    if account_id == caller.id:
-        raise Unprocessable("Validation failed: you cannot follow yourself")
-    row = await service.access(ctx, caller.id, account_id)
-    state = await users.follow(backends.graph, caller.id, row["username"], new_id())
-    if state is None:
-        raise not_found()
-    if state["following"]:
-        await timeline_hooks.followed(backends, caller.id, account_id)
-    return await service.relationship(ctx, caller.id, account_id)
+    row = await loaders.access(ctx, caller.id, account_id)
+    await relationship_service.follow(backends, caller.id, row["username"])
+    return await loaders.relationship(ctx, caller.id, account_id)
 
 
 @router.post("/api/v1/accounts/{account_id}/unfollow")
 async def unfollow(account_id: str, caller: WriteFollows, ctx: Context, backends: Backend) -> Json:
     """Unfollow, or withdraw a follow request."""
-    await service.access(ctx, caller.id, account_id)
-    await users.unfollow(backends.graph, caller.id, account_id)
-    await timeline_hooks.unfollowed(backends, caller.id, account_id)
-    return await service.relationship(ctx, caller.id, account_id)
+    row = await loaders.access(ctx, caller.id, account_id)
+    await relationship_service.unfollow(backends, caller.id, row["username"])
+    return await loaders.relationship(ctx, caller.id, account_id)
 
 
 @router.post("/api/v1/accounts/{account_id}/block")
 async def block(account_id: str, caller: WriteBlocks, ctx: Context, backends: Backend) -> Json:
     """Block: follows and requests both ways end, and each side stops seeing the other."""
-    if account_id == caller.id:
-        raise Unprocessable("Validation failed: you cannot block yourself")
     row = await mgraph.account_access(backends.graph, caller.id, account_id)
     if row is None:
         raise not_found()
-    if not await users.block(backends.graph, caller.id, row["username"], new_id()):
-        raise not_found()
-    await timeline_hooks.blocked(backends, caller.id, account_id)
-    return await service.relationship(ctx, caller.id, account_id)
+    await relationship_service.block(backends, caller.id, row["username"])
+    return await loaders.relationship(ctx, caller.id, account_id)
 
 
 @router.post("/api/v1/accounts/{account_id}/unblock")
@@ -208,37 +186,35 @@ async def unblock(account_id: str, caller: WriteBlocks, ctx: Context, backends: 
     if row is None or not (row["visible"] or row["blocking"]):
         raise not_found()
     if row["blocking"]:
-        await users.unblock(backends.graph, caller.id, row["username"])
-        await timeline_hooks.block_changed(backends, caller.id, account_id)
-    return await service.relationship(ctx, caller.id, account_id)
+        await relationship_service.unblock(backends, caller.id, row["username"])
+    return await loaders.relationship(ctx, caller.id, account_id)
 
 
 @router.get("/api/v1/blocks")
 async def blocks(caller: ReadBlocks, ctx: Context, page: AccountPage) -> list[Json]:
     rows = await users.blocks(ctx.backends.graph, caller.id, page.params())
-    return await service.account_page(ctx, caller.id, rows, page, blocked_ok=True)
+    return await loaders.account_page(ctx, caller.id, rows, page, blocked_ok=True)
 
 
 @router.get("/api/v1/follow_requests")
 async def follow_requests(caller: ReadFollows, ctx: Context, page: AccountPage) -> list[Json]:
     rows = await users.follow_requests(ctx.backends.graph, caller.id, page.params())
-    return await service.account_page(ctx, caller.id, rows, page)
+    return await loaders.account_page(ctx, caller.id, rows, page)
 
 
 @router.post("/api/v1/follow_requests/{account_id}/authorize")
 async def authorize_request(
     account_id: str, caller: WriteFollows, ctx: Context, backends: Backend
 ) -> Json:
-    row = await service.access(ctx, caller.id, account_id)
-    if not await users.accept_request(backends.graph, caller.id, row["username"]):
-        raise not_found()
-    await timeline_hooks.followed(backends, account_id, caller.id)
-    return await service.relationship(ctx, caller.id, account_id)
+    row = await loaders.access(ctx, caller.id, account_id)
+    await relationship_service.accept_request(backends, caller.id, row["username"])
+    return await loaders.relationship(ctx, caller.id, account_id)
 
 
 @router.post("/api/v1/follow_requests/{account_id}/reject")
-async def reject_request(account_id: str, caller: WriteFollows, ctx: Context) -> Json:
-    row = await service.access(ctx, caller.id, account_id)
-    if not await users.reject_request(ctx.backends.graph, caller.id, row["username"]):
-        raise not_found()
-    return await service.relationship(ctx, caller.id, account_id)
+async def reject_request(
+    account_id: str, caller: WriteFollows, ctx: Context, backends: Backend
+) -> Json:
+    row = await loaders.access(ctx, caller.id, account_id)
+    await relationship_service.reject_request(backends, caller.id, row["username"])
+    return await loaders.relationship(ctx, caller.id, account_id)

@@ -5,6 +5,10 @@ a request under `/api/v1/`, `/api/v2/` or `/oauth/` gets Mastodon's shape (OAuth
 `{"error": code, "error_description": ...}` on the token endpoints), every other path keeps the
 API's own `{"error": {"code", "message"}}`. An unknown route under those prefixes is a 404 in
 Mastodon's shape (`Record not found`), as Mastodon answers it.
+
+The services both APIs call raise one error for one cause (`NotFound("no post ...")`,
+`Unprocessable("you cannot follow yourself")`); here they read as Mastodon's do: every 404 is
+`Record not found`, and every 422 starts `Validation failed: `.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from graphgram.errors import AppError, Unauthorized
 from graphgram.settings import Settings
 
 PREFIXES = ("/api/v1/", "/api/v2/", "/oauth/")
+VALIDATION_FAILED = "Validation failed: "
 ROOTS = {"/api/v1", "/api/v2", "/oauth"}
 RETRY_AFTER_S: int = Settings.model_fields["unavailable_retry_after_s"].default
 
@@ -84,6 +89,15 @@ def validation_message(errors: Sequence[Any]) -> str:
     return "Validation failed: " + with_omitted(parts, omitted)
 
 
+def mastodon_message(exc: AppError) -> str:
+    """An error's message as Mastodon words it (see the module's docstring)."""
+    if exc.status_code == 404:
+        return "Record not found"
+    if exc.status_code == 422 and not exc.message.startswith(VALIDATION_FAILED):
+        return VALIDATION_FAILED + exc.message
+    return exc.message
+
+
 def _validation_message(exc: RequestValidationError) -> str:
     return validation_message(exc.errors())
 
@@ -115,7 +129,7 @@ def install(app: FastAPI) -> None:
             retry_after = RETRY_AFTER_S
         if retry_after is not None:
             headers = {"Retry-After": str(retry_after)}
-        return mastodon_error(exc.status_code, exc.message, headers)
+        return mastodon_error(exc.status_code, mastodon_message(exc), headers)
 
     def validation(exc: RequestValidationError) -> Response:
         return mastodon_error(422, _validation_message(exc))

@@ -1,16 +1,15 @@
 """Media attachments: upload (v2 answers 202 while a video is processed), poll, describe.
 
-Uploads go through the same path as `POST /media` (`media.upload.store_upload`: types from the
+Uploads go through the same service as `POST /media` (`services.media.upload`: types from the
 bytes, metadata stripped, variants, blurhash, content-addressed objects); the attachment's `url`
 and `preview_url` are the same signed edge URLs, handed out only to who may see the media.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -19,14 +18,12 @@ from api.deps import Backend, Config, Graph
 from api.mastodon.deps import Body, not_found, validate
 from api.mastodon.entities import Json, media_attachment
 from api.mastodon.errors import ERRORS, MastodonError
-from graph import mastodon as mgraph
 from graph import media as media_graph
-from graphgram.errors import ErrorResponse, PayloadTooLarge
-from media.upload import CHUNK, store_upload
+from graphgram.errors import ErrorResponse
+from services import media as media_service
 
 router = APIRouter(tags=["mastodon: media"], responses=ERRORS)
 
-MULTIPART_OVERHEAD = 64 * 1024
 DESCRIPTION_MAX = 1500
 Description = Annotated[str | None, Form(max_length=DESCRIPTION_MAX)]
 
@@ -49,29 +46,17 @@ class MediaUpdate(BaseModel):
     description: Annotated[str | None, Field(max_length=DESCRIPTION_MAX)] = None
 
 
-async def _chunks(file: UploadFile) -> AsyncIterator[bytes]:
-    while chunk := await file.read(CHUNK):
-        yield chunk
-
-
 async def _upload(
-    request: Request, viewer_id: str, file: UploadFile, description: str | None, backends: Backend
+    viewer_id: str, file: UploadFile, description: str | None, backends: Backend
 ) -> Json:
-    settings = backends.settings
-    declared = request.headers.get("content-length")
-    limit = max(settings.max_image_bytes, settings.max_video_bytes) + MULTIPART_OVERHEAD
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"uploads may be at most {limit // (1024 * 1024)} MB")
+    """A body declared over the cap is refused before it is read (`api.middleware.BodyCap`)."""
     try:
-        node = await store_upload(backends, viewer_id, _chunks(file), file.content_type)
+        node = await media_service.upload(
+            backends, viewer_id, file, file.content_type, description=description
+        )
     finally:
         await file.close()
-    if description:
-        node = (
-            await mgraph.describe_media(backends.graph, node["owner_id"], node["id"], description)
-            or node
-        )
-    return media_attachment(settings, node)
+    return media_attachment(backends.settings, node)
 
 
 @router.post(
@@ -82,7 +67,6 @@ async def _upload(
     },
 )
 async def upload_v2(
-    request: Request,
     caller: WriteMedia,
     backends: Backend,
     file: Annotated[UploadFile, File(description="One picture or video")],
@@ -91,20 +75,19 @@ async def upload_v2(
 ) -> JSONResponse:
     """200 with URLs for a picture; 202 with `url: null` while a video's poster is made (poll
     `GET /api/v1/media/:id`)."""
-    out = await _upload(request, caller.id, file, description, backends)
+    out = await _upload(caller.id, file, description, backends)
     return JSONResponse(out, status_code=200 if out["url"] else 202)
 
 
 @router.post("/api/v1/media", responses=UPLOAD_RESPONSES)
 async def upload_v1(
-    request: Request,
     caller: WriteMedia,
     backends: Backend,
     file: Annotated[UploadFile, File(description="One picture or video")],
     description: Description = None,
     focus: Annotated[str | None, Form()] = None,
 ) -> Json:
-    return await _upload(request, caller.id, file, description, backends)
+    return await _upload(caller.id, file, description, backends)
 
 
 @router.get(
@@ -124,14 +107,8 @@ async def get_media(
 
 
 @router.put("/api/v1/media/{media_id}")
-async def update_media(
-    media_id: str, caller: WriteMedia, graph: Graph, settings: Config, body: Body
-) -> Json:
+async def update_media(media_id: str, caller: WriteMedia, backends: Backend, body: Body) -> Json:
     """Change the alt text of your own upload."""
     data = validate(MediaUpdate, body)
-    node = await media_graph.get_visible(graph, caller.id, media_id)
-    if node is None or node.get("owner_id") != caller.id:
-        raise not_found()
-    if data.description is not None:
-        node = await mgraph.describe_media(graph, caller.id, media_id, data.description) or node
-    return media_attachment(settings, node)
+    node = await media_service.describe(backends, caller.id, media_id, data.description)
+    return media_attachment(backends.settings, node)

@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.auth.scopes import ReadNotifications
-from api.mastodon import service
+from api.mastodon import loaders
 from api.mastodon.deps import Context, NotificationPage
 from api.mastodon.entities import Json, timestamp
 from api.mastodon.errors import ERRORS
@@ -49,8 +49,8 @@ async def notifications(
             r["comment_id"] or r["post_id"] for r in rows if r["comment_id"] or r["post_id"]
         )
     )
-    found_accounts = {a["id"]: a for a in await service.accounts(ctx, caller.id, account_ids)}
-    found_statuses = {s["id"]: s for s in await service.statuses(ctx, caller.id, status_ids)}
+    found_accounts = {a["id"]: a for a in await loaders.accounts(ctx, caller.id, account_ids)}
+    found_statuses = {s["id"]: s for s in await loaders.statuses(ctx, caller.id, status_ids)}
     out = []
     for row in rows:
         kind = TYPES.get(row["type"])

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from api.auth.scopes import ReadSearch
-from api.mastodon import service
+from api.mastodon import loaders
 from api.mastodon.deps import Context
 from api.mastodon.entities import Json, tag
 from api.mastodon.errors import ERRORS
@@ -35,9 +35,9 @@ async def search(
     hashtags: list[Json] = []
     if offset == 0 and type in {None, "accounts"}:
         rows = await discovery.search_users(graph, caller.id, q.strip().lstrip("@"), limit)
-        accounts = await service.accounts(ctx, caller.id, [r["id"] for r in rows])
+        accounts = await loaders.accounts(ctx, caller.id, [r["id"] for r in rows])
         if following:
-            related = await service.relationships(ctx, caller.id, [a["id"] for a in accounts])
+            related = await loaders.relationships(ctx, caller.id, [a["id"] for a in accounts])
             followed = {r["id"] for r in related if r["following"]}
             accounts = [a for a in accounts if a["id"] in followed]
     if offset == 0 and type in {None, "hashtags"}:

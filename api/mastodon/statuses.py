@@ -11,34 +11,28 @@ cannot be favourited (comments have no likes).
 
 from __future__ import annotations
 
-import hashlib
 from contextlib import suppress
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
-from redis.exceptions import RedisError
 
 from api.auth.scopes import ReadAccounts, ReadStatuses, WriteFavourites, WriteStatuses
 from api.deps import Backend
-from api.mastodon import service
+from api.mastodon import loaders
 from api.mastodon.deps import AccountPage, Body, Context, Ctx, not_found, validate
 from api.mastodon.entities import Json, comment_status
 from api.mastodon.errors import ERRORS
-from api.posts.schemas import CAPTION_MAX, COMMENT_MAX, MEDIA_MAX, hashtags, mentions
+from api.posts.schemas import CAPTION_MAX, COMMENT_MAX, MEDIA_MAX
 from graph import mastodon as mgraph
 from graph import posts
-from graphgram.errors import Conflict, ServiceUnavailable, Unprocessable
-from graphgram.ids import new_id
-from media.lifecycle import release_media
-from timelines import hooks as timeline_hooks
+from graphgram.errors import NotFound, Unprocessable
+from services import posts as post_service
 
 router = APIRouter(tags=["mastodon: statuses"], responses=ERRORS)
 
 # Comments a context returns at most on each side, oldest first (Mastodon caps threads too).
 CONTEXT_LIMIT = 200
-IDEMPOTENCY_TTL_S = 3600
-PENDING = "-"
 
 
 class NewStatus(BaseModel):
@@ -79,40 +73,14 @@ def _check_audience(requested: str | None, audience: str) -> None:
 
 
 @router.post("/api/v1/statuses")
-async def create_status(
-    caller: WriteStatuses,
-    ctx: Context,
-    backends: Backend,
-    body: Body,
-    idempotency_key: Annotated[str | None, Header(max_length=256)] = None,
-) -> Json:
+async def create_status(caller: WriteStatuses, ctx: Context, backends: Backend, body: Body) -> Json:
     """Post, or reply (a comment). A repeated `Idempotency-Key` from the same account within an
-    hour answers the status the first request made instead of posting twice, as Mastodon does."""
+    hour answers the status the first request made instead of posting twice, as Mastodon does;
+    one sent while the first still runs is a 409, and one that cannot be checked (Redis away) a
+    503 (`api.middleware.Idempotency`, the same as the API's own creating routes)."""
     data = validate(NewStatus, body)
     _check_unsupported(body, data)
-    if not idempotency_key:
-        return await _create(ctx, backends, caller.id, data)
-    digest = hashlib.sha256(idempotency_key.encode()).hexdigest()
-    key = f"mastodon:idempotency:{caller.id}:{digest}"
-    try:
-        claimed = await backends.redis.set(key, PENDING, nx=True, ex=IDEMPOTENCY_TTL_S)
-        earlier = None if claimed else await backends.redis.get(key)
-    except (RedisError, OSError) as exc:
-        # Without Redis a retry could not be recognised: refuse rather than maybe post twice.
-        raise ServiceUnavailable("Idempotency-Key cannot be checked right now; retry") from exc
-    if not claimed:
-        if earlier is None or earlier == PENDING:
-            raise Conflict("A request with this Idempotency-Key is still being processed")
-        return await service.status(ctx, caller.id, str(earlier))
-    try:
-        made = await _create(ctx, backends, caller.id, data)
-    except BaseException:
-        with suppress(RedisError, OSError):
-            await backends.redis.delete(key)
-        raise
-    with suppress(RedisError, OSError):
-        await backends.redis.set(key, made["id"], ex=IDEMPOTENCY_TTL_S)
-    return made
+    return await _create(ctx, backends, caller.id, data)
 
 
 async def _create(ctx: Ctx, backends: Backend, viewer_id: str, data: NewStatus) -> Json:
@@ -120,27 +88,12 @@ async def _create(ctx: Ctx, backends: Backend, viewer_id: str, data: NewStatus) 
         return await _reply(ctx, backends, viewer_id, data)
     if not data.status.strip() and not data.media_ids:
         raise _refuse("text can't be blank")
-    if len(set(data.media_ids)) != len(data.media_ids):
-        raise _refuse("media_ids: each media item may appear once")
-    me = await service.credential_account(ctx, viewer_id)
+    me = await loaders.credential_account(ctx, viewer_id)
     _check_audience(data.visibility, "private" if me["locked"] else "public")
-    post_id = new_id()
-    try:
-        await posts.create(
-            backends.graph,
-            viewer_id=viewer_id,
-            post_id=post_id,
-            caption=data.status,
-            hashtags=hashtags(data.status),
-            mentions=mentions(data.status),
-            media_ids=data.media_ids,
-        )
-    except posts.MediaNotAttachable as exc:
-        raise _refuse(
-            f"media_ids: not yours, unknown or failed: {', '.join(exc.media_ids)}"
-        ) from None
-    await timeline_hooks.post_created(backends, post_id, viewer_id)
-    return await service.status(ctx, viewer_id, post_id)
+    post_id = await post_service.create_post(
+        backends, viewer_id, caption=data.status, media_ids=data.media_ids
+    )
+    return await loaders.status(ctx, viewer_id, post_id)
 
 
 async def _reply(ctx: Ctx, backends: Backend, viewer_id: str, data: NewStatus) -> Json:
@@ -152,28 +105,18 @@ async def _reply(ctx: Ctx, backends: Backend, viewer_id: str, data: NewStatus) -
     if len(text) > COMMENT_MAX:
         raise _refuse(f"text is over {COMMENT_MAX} characters")
     target = str(data.in_reply_to_id)
-    parent = await service.status(ctx, viewer_id, target)  # 404 when it cannot be seen
+    parent = await loaders.status(ctx, viewer_id, target)  # 404 when it cannot be seen
     _check_audience(data.visibility, parent["visibility"])
     found = await posts.access(backends.graph, viewer_id, target)
     if found is not None:
         post_id, reply_to = target, None
     else:
-        comment = await service.comment_row(ctx, viewer_id, target)
+        comment = await loaders.comment_row(ctx, viewer_id, target)
         if comment is None:
             raise not_found()
         post_id, reply_to = comment["post_id"], target
-    row = await posts.create_comment(
-        backends.graph,
-        viewer_id=viewer_id,
-        post_id=post_id,
-        comment_id=new_id(),
-        text=text,
-        reply_to=reply_to,
-    )
-    if row is None:  # the post or comment went meanwhile
-        raise not_found()
-    await timeline_hooks.commented(backends, post_id)
-    created = await service.comment_row(ctx, viewer_id, row["id"])
+    row = await post_service.comment(backends, viewer_id, post_id, text=text, reply_to=reply_to)
+    created = await loaders.comment_row(ctx, viewer_id, row["id"])
     if created is None:
         raise not_found()
     return comment_status(ctx.base_url, created)
@@ -181,7 +124,7 @@ async def _reply(ctx: Ctx, backends: Backend, viewer_id: str, data: NewStatus) -
 
 @router.get("/api/v1/statuses/{status_id}")
 async def get_status(status_id: str, caller: ReadStatuses, ctx: Context) -> Json:
-    return await service.status(ctx, caller.id, status_id)
+    return await loaders.status(ctx, caller.id, status_id)
 
 
 @router.delete("/api/v1/statuses/{status_id}")
@@ -196,17 +139,13 @@ async def delete_status(
         if not (found.visible and found.own):
             raise not_found()
         rows = await posts.hydrate(graph, caller.id, [status_id])
-        [gone] = await service.post_statuses(ctx, caller.id, rows, with_text=True)
-        released = await posts.delete(graph, caller.id, status_id)
-        await timeline_hooks.post_deleted(backends, status_id, caller.id)
-        if released:
-            await release_media(backends, released)
+        [gone] = await loaders.post_statuses(ctx, caller.id, rows, with_text=True)
+        await post_service.delete_post(backends, caller.id, status_id)
         return gone
-    comment = await service.comment_row(ctx, caller.id, status_id)
+    comment = await loaders.comment_row(ctx, caller.id, status_id)
     if comment is None or not comment["deletable"]:
         raise not_found()
-    await posts.delete_comment(graph, status_id)
-    await timeline_hooks.commented(backends, comment["post_id"])
+    await post_service.delete_comment(backends, caller.id, status_id)
     return comment_status(ctx.base_url, comment, with_text=True)
 
 
@@ -231,14 +170,14 @@ async def context(status_id: str, caller: ReadStatuses, ctx: Context) -> Json:
     """Ancestors (the post, then the comments a reply answers) and descendants (the replies
     below, in thread order), at most 200 comments each way."""
     graph = ctx.backends.graph
-    await service.status(ctx, caller.id, status_id)  # 404 when it cannot be seen
+    await loaders.status(ctx, caller.id, status_id)  # 404 when it cannot be seen
     found = await posts.access(graph, caller.id, status_id)
     window = {"limit": CONTEXT_LIMIT, "newer_than": "", "older_than": "", "before": "~"}
     if found is not None:
         post_id, ancestor_ids = status_id, []
         listed = await posts.comments(graph, caller.id, post_id, {**window, "after": ""})
     else:
-        comment = await service.comment_row(ctx, caller.id, status_id)
+        comment = await loaders.comment_row(ctx, caller.id, status_id)
         if comment is None:
             raise not_found()
         post_id = comment["post_id"]
@@ -252,7 +191,7 @@ async def context(status_id: str, caller: ReadStatuses, ctx: Context) -> Json:
         below = set(_subtree(status_id, list(rows.values())))
         order = [i for i in order if i in below]
     return {
-        "ancestors": await service.statuses(ctx, caller.id, ancestor_ids),
+        "ancestors": await loaders.statuses(ctx, caller.id, ancestor_ids),
         "descendants": [comment_status(ctx.base_url, rows[i]) for i in order],
     }
 
@@ -274,40 +213,39 @@ async def favourite(
     status_id: str, caller: WriteFavourites, ctx: Context, backends: Backend
 ) -> Json:
     """Like a post; idempotent."""
-    if not await posts.like(backends.graph, caller.id, status_id, new_id()):
-        if await service.comment_row(ctx, caller.id, status_id) is not None:
-            raise _refuse("a reply is a comment here, and comments cannot be favourited")
-        raise not_found()
-    await timeline_hooks.liked(backends, caller.id, status_id)
-    return await service.status(ctx, caller.id, status_id)
+    try:
+        await post_service.like(backends, caller.id, status_id)
+    except NotFound:
+        if await loaders.comment_row(ctx, caller.id, status_id) is not None:
+            raise _refuse("a reply is a comment here, and comments cannot be favourited") from None
+        raise
+    return await loaders.status(ctx, caller.id, status_id)
 
 
 @router.post("/api/v1/statuses/{status_id}/unfavourite")
 async def unfavourite(
     status_id: str, caller: WriteFavourites, ctx: Context, backends: Backend
 ) -> Json:
-    found = await posts.access(backends.graph, caller.id, status_id)
-    if found is None or not found.visible:
-        return await service.status(ctx, caller.id, status_id)  # a comment, or 404
-    await posts.unlike(backends.graph, caller.id, status_id)
-    await timeline_hooks.unliked(backends, caller.id, status_id)
-    return await service.status(ctx, caller.id, status_id)
+    """Take a like back; a comment (never liked) or an unknown status answers as `GET` does."""
+    with suppress(NotFound):
+        await post_service.unlike(backends, caller.id, status_id)
+    return await loaders.status(ctx, caller.id, status_id)
 
 
 @router.get("/api/v1/statuses/{status_id}/favourited_by")
 async def favourited_by(
     status_id: str, caller: ReadAccounts, ctx: Context, page: AccountPage
 ) -> list[Json]:
-    await service.status(ctx, caller.id, status_id)  # 404 when it cannot be seen
+    await loaders.status(ctx, caller.id, status_id)  # 404 when it cannot be seen
     found = await posts.access(ctx.backends.graph, caller.id, status_id)
     if found is None:
         return []  # a comment: nobody can favourite it
     rows = await posts.likers(ctx.backends.graph, caller.id, status_id, page.params())
-    return await service.account_page(ctx, caller.id, rows, page)
+    return await loaders.account_page(ctx, caller.id, rows, page)
 
 
 @router.get("/api/v1/statuses/{status_id}/reblogged_by")
 async def reblogged_by(status_id: str, caller: ReadAccounts, ctx: Context) -> list[Json]:
     """No boosts here: nobody, once the status is one the caller may see."""
-    await service.status(ctx, caller.id, status_id)
+    await loaders.status(ctx, caller.id, status_id)
     return []

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Path
 
 from api.auth.scopes import ReadStatuses
 from api.deps import Backend
-from api.mastodon import service
+from api.mastodon import loaders
 from api.mastodon.deps import Context, StatusPage
 from api.mastodon.entities import Json
 from api.mastodon.errors import ERRORS
@@ -36,7 +36,7 @@ async def home(
         min_id=params["min_id"],
     )
     rows = await home_feed.home(backends, caller.id, cursors)
-    return await service.post_statuses(ctx, caller.id, page.items(rows))
+    return await loaders.post_statuses(ctx, caller.id, page.items(rows))
 
 
 @router.get("/api/v1/timelines/tag/{hashtag}")
@@ -49,4 +49,4 @@ async def hashtag(
     """Posts with the hashtag that you may see, newest first; an unknown tag has none."""
     name = hashtag.removeprefix("#").lower()
     ids = await tags.post_ids(ctx.backends.graph, caller.id, name, page.params())
-    return await service.post_ids_page(ctx, caller.id, ids, page)
+    return await loaders.post_ids_page(ctx, caller.id, ids, page)

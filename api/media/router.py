@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, File, Request, UploadFile, status
+from fastapi import APIRouter, File, UploadFile, status
 
 from api.auth.scopes import ReadStatuses, WriteMedia
 from api.deps import Backend, Config, Graph
 from api.errors import ERROR_RESPONSES
 from graph import media as media_graph
-from graphgram.errors import NotFound, PayloadTooLarge
-from media.upload import CHUNK, store_upload
+from graphgram.errors import NotFound
 from media.views import MediaOut, media_view
+from services import media as media_service
 
 router = APIRouter(tags=["media"], responses=ERROR_RESPONSES)
-
-MULTIPART_OVERHEAD = 64 * 1024
-
-
-async def _chunks(file: UploadFile) -> AsyncIterator[bytes]:
-    while chunk := await file.read(CHUNK):
-        yield chunk
 
 
 @router.post(
@@ -32,19 +24,15 @@ async def _chunks(file: UploadFile) -> AsyncIterator[bytes]:
     responses={413: {"description": "Over the size cap"}, 415: {"description": "Unsupported"}},
 )
 async def upload(
-    request: Request,
     file: Annotated[UploadFile, File(description="One picture or video")],
     viewer: WriteMedia,
     backends: Backend,
     settings: Config,
 ) -> MediaOut:
-    """Upload one file. Pictures come back `ready`; videos `processing` until the worker is done."""
-    declared = request.headers.get("content-length")
-    limit = max(settings.max_image_bytes, settings.max_video_bytes) + MULTIPART_OVERHEAD
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"uploads may be at most {limit // (1024 * 1024)} MB")
+    """Upload one file. Pictures come back `ready`; videos `processing` until the worker is done.
+    A body declared over the cap is refused before it is read (`api.middleware.BodyCap`)."""
     try:
-        node = await store_upload(backends, viewer.id, _chunks(file), file.content_type)
+        node = await media_service.upload(backends, viewer.id, file, file.content_type)
     finally:
         await file.close()
     return media_view(settings, node)

@@ -9,11 +9,12 @@ from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, Field
 
 from api.auth.scopes import ReadNotifications, WriteNotifications
-from api.deps import Graph
+from api.deps import Backend, Graph
 from api.errors import ERROR_RESPONSES
 from api.pagination import Pagination
 from api.schemas import Author
 from graph import notifications
+from services import notifications as notification_service
 
 router = APIRouter(tags=["notifications"], responses=ERROR_RESPONSES)
 
@@ -52,7 +53,7 @@ async def list_notifications(
 
 
 @router.post("/notifications/read", status_code=status.HTTP_204_NO_CONTENT)
-async def mark_read(viewer: WriteNotifications, graph: Graph) -> Response:
+async def mark_read(viewer: WriteNotifications, backends: Backend) -> Response:
     """Mark everything up to now as read."""
-    await notifications.mark_read(graph, viewer.id)
+    await notification_service.mark_read(backends, viewer.id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -8,16 +8,14 @@ from api.auth.scopes import ReadStatuses, WriteFavourites, WriteStatuses
 from api.deps import Backend, Config, Graph
 from api.errors import ERROR_RESPONSES, FORBIDDEN
 from api.pagination import Pagination
-from api.posts.schemas import Comment, NewComment, NewPost, Post, hashtags, mentions
+from api.posts.schemas import Comment, NewComment, NewPost, Post
 from api.posts.views import cached_post_page, post_view
 from api.schemas import UserSummary
 from graph import posts, users
 from graph.driver import Graph as GraphClient
-from graphgram.errors import FieldError, Forbidden, NotFound, Unprocessable
-from graphgram.ids import new_id
+from graphgram.errors import NotFound
 from graphgram.settings import Settings
-from media.lifecycle import release_media
-from timelines import hooks as timeline_hooks
+from services import posts as post_service
 
 router = APIRouter(tags=["posts"], responses=ERROR_RESPONSES)
 
@@ -41,28 +39,9 @@ async def _visible_post(graph: GraphClient, viewer_id: str, post_id: str) -> pos
 async def create_post(
     body: NewPost, viewer: WriteStatuses, graph: Graph, settings: Config, backends: Backend
 ) -> Post:
-    if len(set(body.media_ids)) != len(body.media_ids):
-        raise Unprocessable(
-            "media_ids: each media item may appear once",
-            fields=[FieldError(field="media_ids", message="duplicate media id")],
-        )
-    post_id = new_id()
-    try:
-        await posts.create(
-            graph,
-            viewer_id=viewer.id,
-            post_id=post_id,
-            caption=body.caption,
-            hashtags=hashtags(body.caption),
-            mentions=mentions(body.caption),
-            media_ids=body.media_ids,
-        )
-    except posts.MediaNotAttachable as exc:
-        raise Unprocessable(
-            f"media_ids: not yours, unknown or failed: {', '.join(exc.media_ids)}",
-            fields=[FieldError(field="media_ids", message="unknown, not yours, or failed")],
-        ) from None
-    await timeline_hooks.post_created(backends, post_id, viewer.id)
+    post_id = await post_service.create_post(
+        backends, viewer.id, caption=body.caption, media_ids=body.media_ids
+    )
     return await _view(graph, settings, viewer.id, post_id)
 
 
@@ -72,16 +51,8 @@ async def get_post(post_id: str, viewer: ReadStatuses, graph: Graph, settings: C
 
 
 @router.delete("/posts/{post_id}", status_code=status.HTTP_204_NO_CONTENT, responses=FORBIDDEN)
-async def delete_post(
-    post_id: str, viewer: WriteStatuses, graph: Graph, backends: Backend
-) -> Response:
-    found = await _visible_post(graph, viewer.id, post_id)
-    if not found.own:
-        raise Forbidden("only the author can delete a post")
-    released = await posts.delete(graph, viewer.id, post_id)
-    await timeline_hooks.post_deleted(backends, post_id, viewer.id)
-    if released:
-        await release_media(backends, released)
+async def delete_post(post_id: str, viewer: WriteStatuses, backends: Backend) -> Response:
+    await post_service.delete_post(backends, viewer.id, post_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -104,9 +75,7 @@ async def list_user_posts(
 async def like(
     post_id: str, viewer: WriteFavourites, graph: Graph, settings: Config, backends: Backend
 ) -> Post:
-    if not await posts.like(graph, viewer.id, post_id, new_id()):
-        raise NotFound(f"no post {post_id!r}")
-    await timeline_hooks.liked(backends, viewer.id, post_id)
+    await post_service.like(backends, viewer.id, post_id)
     return await _view(graph, settings, viewer.id, post_id)
 
 
@@ -114,9 +83,7 @@ async def like(
 async def unlike(
     post_id: str, viewer: WriteFavourites, graph: Graph, settings: Config, backends: Backend
 ) -> Post:
-    await _visible_post(graph, viewer.id, post_id)
-    await posts.unlike(graph, viewer.id, post_id)
-    await timeline_hooks.unliked(backends, viewer.id, post_id)
+    await post_service.unlike(backends, viewer.id, post_id)
     return await _view(graph, settings, viewer.id, post_id)
 
 
@@ -136,27 +103,11 @@ async def list_likers(
     "/posts/{post_id}/comments", status_code=status.HTTP_201_CREATED, response_model=Comment
 )
 async def create_comment(
-    post_id: str, body: NewComment, viewer: WriteStatuses, graph: Graph, backends: Backend
+    post_id: str, body: NewComment, viewer: WriteStatuses, backends: Backend
 ) -> Comment:
-    await _visible_post(graph, viewer.id, post_id)
-    if body.reply_to is not None and not await posts.reply_target_ok(
-        graph, viewer.id, post_id, body.reply_to
-    ):
-        raise Unprocessable(
-            "reply_to: no such comment on this post",
-            fields=[FieldError(field="reply_to", message="no such comment on this post")],
-        )
-    row = await posts.create_comment(
-        graph,
-        viewer_id=viewer.id,
-        post_id=post_id,
-        comment_id=new_id(),
-        text=body.text,
-        reply_to=body.reply_to,
+    row = await post_service.comment(
+        backends, viewer.id, post_id, text=body.text, reply_to=body.reply_to
     )
-    if row is None:  # the post was deleted meanwhile
-        raise NotFound(f"no post {post_id!r}")
-    await timeline_hooks.commented(backends, post_id)
     return Comment(**row)
 
 
@@ -175,14 +126,6 @@ async def list_comments(
 @router.delete(
     "/comments/{comment_id}", status_code=status.HTTP_204_NO_CONTENT, responses=FORBIDDEN
 )
-async def delete_comment(
-    comment_id: str, viewer: WriteStatuses, graph: Graph, backends: Backend
-) -> Response:
-    found = await posts.comment_access(graph, viewer.id, comment_id)
-    if found is None or not found["visible"]:
-        raise NotFound(f"no comment {comment_id!r}")
-    if not (found["own"] or found["post_owner"]):
-        raise Forbidden("only the comment's author or the post's owner can delete it")
-    await posts.delete_comment(graph, comment_id)
-    await timeline_hooks.commented(backends, found["post_id"])
+async def delete_comment(comment_id: str, viewer: WriteStatuses, backends: Backend) -> Response:
+    await post_service.delete_comment(backends, viewer.id, comment_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

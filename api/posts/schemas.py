@@ -1,27 +1,19 @@
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 from api.schemas import Author, StrictBody
 from media.views import MediaOut
+from services.posts import HASHTAG as HASHTAG
+from services.posts import MENTION as MENTION
+from services.posts import hashtags as hashtags
+from services.posts import mentions as mentions
 
 CAPTION_MAX = 2200
 COMMENT_MAX = 2200
 MEDIA_MAX = 10
-
-HASHTAG = re.compile(r"(?<![\w#])#(\w{1,100})")
-MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{3,30})\b")
-
-
-def hashtags(text: str) -> list[str]:
-    return sorted({tag.lower() for tag in HASHTAG.findall(text)})
-
-
-def mentions(text: str) -> list[str]:
-    return sorted({name.lower() for name in MENTION.findall(text)})
 
 
 class NewPost(StrictBody):

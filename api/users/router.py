@@ -11,9 +11,8 @@ from api.errors import ERROR_RESPONSES
 from api.pagination import Pagination
 from api.schemas import UserSummary
 from graph import users
-from graphgram.errors import NotFound, Unprocessable
-from graphgram.ids import new_id
-from timelines import hooks as timeline_hooks
+from graphgram.errors import NotFound
+from services import relationships as relationship_service
 
 router = APIRouter(tags=["users"], responses=ERROR_RESPONSES)
 
@@ -89,30 +88,14 @@ async def list_following(
 
 
 @router.post("/users/{username}/follow", response_model=FollowState)
-async def follow(
-    username: str, viewer: WriteFollows, graph: Graph, backends: Backend
-) -> FollowState:
-    if username.lower() == viewer.username:
-        raise Unprocessable("you cannot follow yourself")
-    row = await users.follow(graph, viewer.id, username.lower(), new_id())
-    if row is None:
-        raise _not_found(username)
-    if row["following"]:
-        found = await users.access(graph, viewer.id, username.lower())
-        if found is not None:
-            await timeline_hooks.followed(backends, viewer.id, found.user_id)
-    return FollowState(**row)
+async def follow(username: str, viewer: WriteFollows, backends: Backend) -> FollowState:
+    state = await relationship_service.follow(backends, viewer.id, username)
+    return FollowState(following=state.following, requested=state.requested)
 
 
 @router.delete("/users/{username}/follow", response_model=FollowState)
-async def unfollow(
-    username: str, viewer: WriteFollows, graph: Graph, backends: Backend
-) -> FollowState:
-    found = await users.access(graph, viewer.id, username.lower())
-    if found is None or not found.visible:
-        raise _not_found(username)
-    await users.unfollow(graph, viewer.id, found.user_id)
-    await timeline_hooks.unfollowed(backends, viewer.id, found.user_id)
+async def unfollow(username: str, viewer: WriteFollows, backends: Backend) -> FollowState:
+    await relationship_service.unfollow(backends, viewer.id, username)
     return FollowState(following=False, requested=False)
 
 
@@ -125,43 +108,26 @@ async def list_follow_requests(
 
 
 @router.post("/me/follow-requests/{username}/accept", status_code=status.HTTP_204_NO_CONTENT)
-async def accept_request(
-    username: str, viewer: WriteFollows, graph: Graph, backends: Backend
-) -> Response:
-    if not await users.accept_request(graph, viewer.id, username.lower()):
-        raise NotFound(f"no pending follow request from {username!r}")
-    found = await users.access(graph, viewer.id, username.lower())
-    if found is not None:
-        await timeline_hooks.followed(backends, found.user_id, viewer.id)
+async def accept_request(username: str, viewer: WriteFollows, backends: Backend) -> Response:
+    await relationship_service.accept_request(backends, viewer.id, username)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/me/follow-requests/{username}/reject", status_code=status.HTTP_204_NO_CONTENT)
-async def reject_request(username: str, viewer: WriteFollows, graph: Graph) -> Response:
-    if not await users.reject_request(graph, viewer.id, username.lower()):
-        raise NotFound(f"no pending follow request from {username!r}")
+async def reject_request(username: str, viewer: WriteFollows, backends: Backend) -> Response:
+    await relationship_service.reject_request(backends, viewer.id, username)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/users/{username}/block", status_code=status.HTTP_204_NO_CONTENT)
-async def block(username: str, viewer: WriteBlocks, graph: Graph, backends: Backend) -> Response:
-    if username.lower() == viewer.username:
-        raise Unprocessable("you cannot block yourself")
-    if not await users.block(graph, viewer.id, username.lower(), new_id()):
-        raise _not_found(username)
-    found = await users.access(graph, viewer.id, username.lower())
-    if found is not None:
-        await timeline_hooks.blocked(backends, viewer.id, found.user_id)
+async def block(username: str, viewer: WriteBlocks, backends: Backend) -> Response:
+    await relationship_service.block(backends, viewer.id, username)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.delete("/users/{username}/block", status_code=status.HTTP_204_NO_CONTENT)
-async def unblock(username: str, viewer: WriteBlocks, graph: Graph, backends: Backend) -> Response:
-    if not await users.unblock(graph, viewer.id, username.lower()):
-        raise _not_found(username)
-    found = await users.access(graph, viewer.id, username.lower())
-    if found is not None:
-        await timeline_hooks.block_changed(backends, viewer.id, found.user_id)
+async def unblock(username: str, viewer: WriteBlocks, backends: Backend) -> Response:
+    await relationship_service.unblock(backends, viewer.id, username)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -19,4 +19,5 @@ FOREACH (_ IN CASE WHEN NOT u.private OR already THEN [1] ELSE [] END |
 FOREACH (_ IN CASE WHEN u.private AND NOT already THEN [1] ELSE [] END |
   MERGE (v)-[q:REQUESTED]->(u)
     ON CREATE SET q.at = datetime(), q.id = $rel_id, q.requester = v.id, q.target = u.id)
-RETURN EXISTS { (v)-[:FOLLOWS]->(u) } AS following, EXISTS { (v)-[:REQUESTED]->(u) } AS requested
+RETURN u.id AS id, EXISTS { (v)-[:FOLLOWS]->(u) } AS following,
+       EXISTS { (v)-[:REQUESTED]->(u) } AS requested

@@ -1,5 +1,6 @@
 """Loading Mastodon entities: graph reads (the shared repositories first, `graph.mastodon` for
-what they lack) turned into entities by `api.mastodon.entities`.
+what they lack) turned into entities by `api.mastodon.entities`. Reads only: what changes state
+is in the services (`services/`), which both APIs call.
 
 Statuses are posts or comments: a reply is a comment in Graphgram's model (README, "Mastodon
 client API"), so any status id is looked up as a post first, then as a comment.

@@ -1,0 +1,130 @@
+"""Posts, likes and comments: post (with media, hashtags and mentions), delete a post, like,
+unlike, comment, delete a comment.
+
+A Mastodon status is a post and a Mastodon reply is a comment, so both APIs end up here."""
+
+from __future__ import annotations
+
+import re
+
+from backends import Backends
+from graph import posts
+from graph.driver import Row
+from graphgram.errors import FieldError, Forbidden, NotFound, Unprocessable
+from graphgram.ids import new_id
+from media.lifecycle import release_media
+from timelines import hooks as timeline_hooks
+
+HASHTAG = re.compile(r"(?<![\w#])#(\w{1,100})")
+MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{3,30})\b")
+
+
+def hashtags(text: str) -> list[str]:
+    return sorted({tag.lower() for tag in HASHTAG.findall(text)})
+
+
+def mentions(text: str) -> list[str]:
+    return sorted({name.lower() for name in MENTION.findall(text)})
+
+
+def _no_post(post_id: str) -> NotFound:
+    return NotFound(f"no post {post_id!r}")
+
+
+async def _visible(backends: Backends, viewer_id: str, post_id: str) -> posts.PostAccess:
+    found = await posts.access(backends.graph, viewer_id, post_id)
+    if found is None or not found.visible:
+        raise _no_post(post_id)
+    return found
+
+
+async def create_post(
+    backends: Backends, viewer_id: str, *, caption: str, media_ids: list[str]
+) -> str:
+    """Publish a post with the viewer's ready media attached, in order; the new post's id.
+    Readers see it at once and the fan-out worker takes it to followers' timelines."""
+    if len(set(media_ids)) != len(media_ids):
+        raise Unprocessable(
+            "media_ids: each media item may appear once",
+            fields=[FieldError(field="media_ids", message="duplicate media id")],
+        )
+    post_id = new_id()
+    try:
+        await posts.create(
+            backends.graph,
+            viewer_id=viewer_id,
+            post_id=post_id,
+            caption=caption,
+            hashtags=hashtags(caption),
+            mentions=mentions(caption),
+            media_ids=media_ids,
+        )
+    except posts.MediaNotAttachable as exc:
+        raise Unprocessable(
+            f"media_ids: not yours, unknown or failed: {', '.join(exc.media_ids)}",
+            fields=[FieldError(field="media_ids", message="unknown, not yours, or failed")],
+        ) from None
+    await timeline_hooks.post_created(backends, post_id, viewer_id)
+    return post_id
+
+
+async def delete_post(backends: Backends, viewer_id: str, post_id: str) -> None:
+    """Delete the viewer's own post; media no other post uses goes with it."""
+    found = await _visible(backends, viewer_id, post_id)
+    if not found.own:
+        raise Forbidden("only the author can delete a post")
+    released = await posts.delete(backends.graph, viewer_id, post_id)
+    await timeline_hooks.post_deleted(backends, post_id, viewer_id)
+    if released:
+        await release_media(backends, released)
+
+
+async def like(backends: Backends, viewer_id: str, post_id: str) -> None:
+    """Like a post the viewer may see; idempotent."""
+    if not await posts.like(backends.graph, viewer_id, post_id, new_id()):
+        raise _no_post(post_id)
+    await timeline_hooks.liked(backends, viewer_id, post_id)
+
+
+async def unlike(backends: Backends, viewer_id: str, post_id: str) -> None:
+    """Take a like back; idempotent."""
+    await _visible(backends, viewer_id, post_id)
+    await posts.unlike(backends.graph, viewer_id, post_id)
+    await timeline_hooks.unliked(backends, viewer_id, post_id)
+
+
+async def comment(
+    backends: Backends, viewer_id: str, post_id: str, *, text: str, reply_to: str | None = None
+) -> Row:
+    """Comment on a post, or reply to one of its comments (`reply_to`); the comment's row."""
+    await _visible(backends, viewer_id, post_id)
+    if reply_to is not None and not await posts.reply_target_ok(
+        backends.graph, viewer_id, post_id, reply_to
+    ):
+        raise Unprocessable(
+            "reply_to: no such comment on this post",
+            fields=[FieldError(field="reply_to", message="no such comment on this post")],
+        )
+    row = await posts.create_comment(
+        backends.graph,
+        viewer_id=viewer_id,
+        post_id=post_id,
+        comment_id=new_id(),
+        text=text,
+        reply_to=reply_to,
+    )
+    if row is None:  # the post was deleted meanwhile
+        raise _no_post(post_id)
+    await timeline_hooks.commented(backends, post_id)
+    return row
+
+
+async def delete_comment(backends: Backends, viewer_id: str, comment_id: str) -> None:
+    """Delete a comment the viewer wrote, or one on the viewer's post."""
+    found = await posts.comment_access(backends.graph, viewer_id, comment_id)
+    if found is None or not found["visible"]:
+        raise NotFound(f"no comment {comment_id!r}")
+    if not (found["own"] or found["post_owner"]):
+        raise Forbidden("only the comment's author or the post's owner can delete it")
+    await posts.delete_comment(backends.graph, comment_id)
+    await timeline_hooks.commented(backends, found["post_id"])

@@ -1,0 +1,82 @@
+"""Follows, follow requests and blocks: follow, unfollow, accept or reject a request, block,
+unblock.
+
+Users are named by username, as the graph addresses them; the Mastodon API, which names them by
+id, resolves the id first (a read it needs anyway to answer 404 for someone out of sight)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from backends import Backends
+from graph import users
+from graphgram.errors import AppError, NotFound, Unprocessable
+from graphgram.ids import new_id
+from timelines import hooks as timeline_hooks
+
+
+@dataclass(frozen=True)
+class FollowState:
+    user_id: str
+    following: bool
+    requested: bool
+
+
+async def _refused(backends: Backends, viewer_id: str, username: str, verb: str) -> AppError:
+    """Why a follow or block wrote nothing: the viewer named themselves (422), or the user is
+    unknown or out of sight (404). Read only on that path."""
+    found = await users.access(backends.graph, viewer_id, username.lower())
+    if found is not None and found.user_id == viewer_id:
+        return Unprocessable(f"you cannot {verb} yourself")
+    return NotFound(f"no user {username!r}")
+
+
+async def follow(backends: Backends, viewer_id: str, username: str) -> FollowState:
+    """Follow a public account, or request to follow a private one; idempotent. A follow brings
+    the account's recent posts into the viewer's timeline."""
+    row = await users.follow(backends.graph, viewer_id, username.lower(), new_id())
+    if row is None:
+        raise await _refused(backends, viewer_id, username, "follow")
+    if row["following"]:
+        await timeline_hooks.followed(backends, viewer_id, row["id"])
+    return FollowState(user_id=row["id"], following=row["following"], requested=row["requested"])
+
+
+async def unfollow(backends: Backends, viewer_id: str, username: str) -> None:
+    """Unfollow, or withdraw a follow request; idempotent. Their posts leave the timeline."""
+    found = await users.access(backends.graph, viewer_id, username.lower())
+    if found is None or not found.visible:
+        raise NotFound(f"no user {username!r}")
+    await users.unfollow(backends.graph, viewer_id, found.user_id)
+    await timeline_hooks.unfollowed(backends, viewer_id, found.user_id)
+
+
+async def accept_request(backends: Backends, viewer_id: str, username: str) -> None:
+    """Accept `username`'s pending request to follow the viewer."""
+    requester_id = await users.accept_request(backends.graph, viewer_id, username.lower())
+    if requester_id is None:
+        raise NotFound(f"no pending follow request from {username!r}")
+    await timeline_hooks.followed(backends, requester_id, viewer_id)
+
+
+async def reject_request(backends: Backends, viewer_id: str, username: str) -> None:
+    """Reject `username`'s pending request to follow the viewer."""
+    if not await users.reject_request(backends.graph, viewer_id, username.lower()):
+        raise NotFound(f"no pending follow request from {username!r}")
+
+
+async def block(backends: Backends, viewer_id: str, username: str) -> None:
+    """Block: follows and requests both ways end, and each side stops seeing the other;
+    idempotent."""
+    blocked_id = await users.block(backends.graph, viewer_id, username.lower(), new_id())
+    if blocked_id is None:
+        raise await _refused(backends, viewer_id, username, "block")
+    await timeline_hooks.blocked(backends, viewer_id, blocked_id)
+
+
+async def unblock(backends: Backends, viewer_id: str, username: str) -> None:
+    """Lift the viewer's block (follows are not restored); idempotent."""
+    user_id = await users.unblock(backends.graph, viewer_id, username.lower())
+    if user_id is None:
+        raise NotFound(f"no user {username!r}")
+    await timeline_hooks.block_changed(backends, viewer_id, user_id)
