@@ -62,6 +62,12 @@ class Settings(BaseSettings):
     redis_timeout_s: float = 3.0
     # Sessions are cached in Redis for at most this long (and never past their expiry).
     session_cache_ttl_s: int = 300
+    # argon2id cost of password hashes (argon2-cffi's defaults, RFC 9106's low-memory profile).
+    # Production refuses less than OWASP's floor (19 MiB, 2 passes); the test suite, which makes
+    # hundreds of accounts, uses the cheapest (tests/conftest.py).
+    password_hash_time_cost: int = Field(default=3, ge=1)
+    password_hash_memory_kib: int = Field(default=65536, ge=8)
+    password_hash_parallelism: int = Field(default=4, ge=1)
 
     # CDN edge (nginx) that fronts the object store
     cdn_base_url: str = ""
@@ -196,6 +202,12 @@ class Settings(BaseSettings):
                 raise ValueError(
                     f"refusing to start in production with development secrets: {sorted(weak)}; "
                     "set GRAPHGRAM_NEO4J_PASSWORD, GRAPHGRAM_S3_SECRET_KEY and GRAPHGRAM_CDN_SECRET"
+                )
+            if self.password_hash_memory_kib < 19456 or self.password_hash_time_cost < 2:
+                raise ValueError(
+                    "refusing to start in production with password hashes below OWASP's argon2id "
+                    "floor: GRAPHGRAM_PASSWORD_HASH_MEMORY_KIB >= 19456 and "
+                    "GRAPHGRAM_PASSWORD_HASH_TIME_COST >= 2"
                 )
         return self
 

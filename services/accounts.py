@@ -28,7 +28,7 @@ async def register(
     backends: Backends, *, username: str, password: str, display_name: str | None = None
 ) -> Row:
     """A new account (`username` already normalised); 409 when the username is taken."""
-    password_hash = await hash_password(password)
+    password_hash = await hash_password(password, backends.settings)
     try:
         return await accounts.create_user(
             backends.graph,
@@ -53,9 +53,11 @@ async def change_password(
 ) -> None:
     """Set a new password (the current one is needed) and end every session but `session_id`."""
     row = await accounts.get_credentials(backends.graph, username)
-    if row is None or not await verify_password(row["password_hash"], current_password):
+    if row is None or not await verify_password(
+        row["password_hash"], current_password, backends.settings
+    ):
         raise Unauthorized("the current password is wrong")
-    new_hash = await hash_password(new_password)
+    new_hash = await hash_password(new_password, backends.settings)
     ended = await accounts.change_password(backends.graph, viewer_id, new_hash, session_id)
     await forget_sessions(backends.redis, backends.settings, ended, graph=backends.graph)
 

@@ -10,24 +10,43 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from functools import cache
 
 import anyio.to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()
-# Verifying against this keeps login timing the same whether or not the username exists.
-_DUMMY_HASH = _hasher.hash("graphgram-no-such-user")
+from graphgram.settings import Settings
 
 
-async def hash_password(password: str) -> str:
-    return await anyio.to_thread.run_sync(_hasher.hash, password)
+@cache
+def _hashing(time_cost: int, memory_kib: int, parallelism: int) -> tuple[PasswordHasher, str]:
+    """The hasher for these costs, and a hash of a password nobody has: verifying against it
+    keeps login timing the same whether or not the username exists."""
+    hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
+    return hasher, hasher.hash("graphgram-no-such-user")
 
 
-async def verify_password(password_hash: str | None, password: str) -> bool:
+def _for(settings: Settings) -> tuple[PasswordHasher, str]:
+    return _hashing(
+        settings.password_hash_time_cost,
+        settings.password_hash_memory_kib,
+        settings.password_hash_parallelism,
+    )
+
+
+async def hash_password(password: str, settings: Settings) -> str:
+    hasher, _ = _for(settings)
+    return await anyio.to_thread.run_sync(hasher.hash, password)
+
+
+async def verify_password(password_hash: str | None, password: str, settings: Settings) -> bool:
+    """A hash made with other costs still verifies: argon2 reads them from the hash."""
+    hasher, dummy = _for(settings)
+
     def _verify() -> bool:
         try:
-            return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+            return hasher.verify(password_hash or dummy, password) and bool(password_hash)
         except (VerificationError, InvalidHashError):
             return False
 

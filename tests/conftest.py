@@ -29,9 +29,18 @@ def stack() -> Iterator[tuple[str, Settings]]:
         yield found
 
 
+# The cheapest argon2id the library allows: the suite makes hundreds of accounts and sign-ins, and
+# each costs ~60 ms at the production cost on these 2 cores (the cost itself is not under test).
+FAST_HASHING = {
+    "password_hash_time_cost": 1,
+    "password_hash_memory_kib": 8,
+    "password_hash_parallelism": 1,
+}
+
+
 @pytest.fixture(scope="session")
 def settings(stack: tuple[str, Settings]) -> Settings:
-    return stack[1]
+    return stack[1].model_copy(update=FAST_HASHING)
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +80,7 @@ def clean_state(request: pytest.FixtureRequest) -> None:
 @pytest.fixture(scope="session")
 def password_hash() -> str:
     """One argon2 hash of tests.helpers.PASSWORD for every factory user of the session."""
-    return PasswordHasher().hash(PASSWORD)
+    return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
 
 
 @pytest.fixture

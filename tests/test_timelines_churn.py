@@ -78,7 +78,7 @@ async def churn_app(settings: Settings) -> AsyncIterator[FastAPI]:
 def password_digest() -> str:
     import asyncio
 
-    return asyncio.run(hash_password("correct-horse-1"))
+    return asyncio.run(hash_password("correct-horse-1", Settings(environment="test")))
 
 
 class World:

@@ -46,7 +46,12 @@ async def login(body: Login, graph: Graph, backends: Backend, request: Request) 
     # user who logs in often is never locked out.
     reserved = await ratelimit.reserve_sign_in(request, backends, username)
     row = await accounts.get_credentials(graph, username)
-    if not await verify_password(row["password_hash"] if row else None, body.password) or not row:
+    if (
+        not await verify_password(
+            row["password_hash"] if row else None, body.password, backends.settings
+        )
+        or not row
+    ):
         raise Unauthorized("wrong username or password")
     await ratelimit.refund_sign_in(backends.redis, reserved)
     token = new_token()

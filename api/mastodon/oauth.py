@@ -165,7 +165,12 @@ async def _check_password(
     `ratelimit.RateLimited`); a right password gives its tries back."""
     reserved = await ratelimit.reserve_sign_in(request, backends, username)
     row = await accounts.get_credentials(backends.graph, username) if username else None
-    if not await verify_password(row["password_hash"] if row else None, password) or not row:
+    if (
+        not await verify_password(
+            row["password_hash"] if row else None, password, backends.settings
+        )
+        or not row
+    ):
         return None
     await ratelimit.refund_sign_in(backends.redis, reserved)
     return row
