@@ -92,7 +92,10 @@ async def test_repair_drops_derived_keys_and_keeps_the_rest(
     assert not [key for key in derived if redis_client.exists(key)]
     assert all(redis_client.exists(key) for key in kept)
     assert redis_client.xlen(k.stream) == 1  # queued fan-out stays queued
-    assert redis_client.xlen("media:jobs") == 1
+    # The media queue is kept. A media worker of another test's app may take the job meanwhile
+    # (and delete it), so the stream's own count of entries ever added is what tells: a stream
+    # dropped and made again by a worker would count from 0.
+    assert int(redis_client.xinfo_stream("media:jobs")["entries-added"]) >= 1
     found = await state(backends)
     assert found is not None
     assert not found.pending
