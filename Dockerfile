@@ -19,6 +19,7 @@ COPY timelines ./timelines
 COPY api ./api
 COPY graph ./graph
 COPY cypher ./cypher
+COPY redis_scripts ./redis_scripts
 COPY media ./media
 COPY seed ./seed
 COPY ops ./ops

@@ -36,6 +36,7 @@ from api.auth.deps import viewer_from_header
 from api.errors import error_json, unavailable_json
 from api.ratelimit import STATE_KEY, Outcome, headers
 from backends import Backends
+from redis_scripts import script
 
 log = logging.getLogger(__name__)
 
@@ -183,10 +184,7 @@ class _Fingerprint:
 
 
 # Delete the claim only if it is still ours (a slow request may have lost it to expiry).
-_RELEASE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-"""
+_RELEASE = script("idempotency/release").text
 
 
 class Idempotency:
