@@ -14,11 +14,14 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from pydantic import TypeAdapter
 
 from api.app import create_app
+from api.posts.schemas import Post
 from backends import Backends
 from graphgram.metrics import REGISTRY
 from graphgram.settings import Settings
+from tests.fixtures import media_files
 from tests.fixtures.feeds import cypher_feed
 from tests.helpers import block, follow, ids, post, register
 from timelines import fanout, store, views
@@ -527,3 +530,57 @@ async def test_a_fill_replaces_only_tombstones_older_than_its_read(tl_app: FastA
     assert await redis.get(key) == "fresh"
     assert await store.fill_after(redis, {key: "other"}, started_us=after, ttl_s=60) == 0
     assert await redis.get(key) == "fresh"
+
+
+async def test_the_fast_page_is_the_post_model_and_equals_the_full_path(
+    tl: httpx.AsyncClient, tl_app: FastAPI, settings: Settings
+) -> None:
+    """The script's page joins fragments made from the `Post` model (wire.posts.open_json) with
+    the viewer's `liked`: every item validates against the model and the page equals what the
+    full path (`timelines.feed.home` behind the route) and the graph answer, with text that JSON
+    escapes, hashtags, mentions, a picture with signed URLs, likes and comments."""
+    ann, bob = await register(tl, "ann"), await register(tl, "bob")
+    await follow(tl, ann, bob)
+    await feed(tl, ann)  # ann is active: her timeline exists and takes fan-out
+    uploaded = await tl.post(
+        "/media",
+        files={"file": ("f", media_files.picture("PNG", 40, 20), "application/octet-stream")},
+        headers=bob["headers"],
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    caption = 'Café "au lait" \\ ☕ </script> \u2028 #Morning @ann'
+    pictured = await tl.post(
+        "/posts",
+        json={"caption": caption, "media_ids": [uploaded.json()["id"]]},
+        headers=bob["headers"],
+    )
+    assert pictured.status_code == 201, pictured.text
+    plain = await post(tl, bob, "plain")
+    await tl.post(f"/posts/{pictured.json()['id']}/like", headers=ann["headers"])
+    await tl.post(f"/posts/{plain['id']}/comments", json={"text": "hi"}, headers=ann["headers"])
+    await drain(tl_app)
+    for _ in range(2):  # the full path caches the views, then their fragments
+        await feed(tl, ann)
+    before = fast_pages()
+    hot = await tl.get("/feed", headers=ann["headers"])
+    assert hot.status_code == 200, hot.text
+    assert fast_pages() == before + 1
+    page = TypeAdapter(list[Post]).validate_json(hot.content)
+    assert [p.id for p in page] == [plain["id"], pictured.json()["id"]]
+    shown = page[1]
+    assert (shown.caption, shown.liked, shown.like_count) == (caption, True, 1)
+    assert (shown.hashtags, shown.mentions) == (["morning"], ["ann"])
+    assert shown.media[0].status == "ready"
+    assert shown.media[0].url
+    assert (page[0].liked, page[0].comment_count) == (False, 1)
+    # The same request through the full path (an app with the fast page off), and the graph.
+    full_app = create_app(policy(settings, timeline_fast_page=False))
+    async with full_app.router.lifespan_context(full_app):
+        transport = httpx.ASGITransport(app=full_app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as full:
+            before = fast_pages()
+            slow = await full.get("/feed", headers=ann["headers"])
+            assert fast_pages() == before
+    assert slow.status_code == 200, slow.text
+    assert hot.json() == slow.json()
+    assert hot.json() == (await cypher_feed(backends_of(tl_app), ann["id"])).items

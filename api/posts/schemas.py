@@ -6,7 +6,9 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from api.schemas import Author, StrictBody
-from media.views import MediaOut
+
+# The post every route answers with: one model, which the feed's cache renders from too.
+from wire.posts import Post as Post
 
 CAPTION_MAX = 2200
 COMMENT_MAX = 2200
@@ -27,19 +29,6 @@ def mentions(text: str) -> list[str]:
 class NewPost(StrictBody):
     caption: Annotated[str, Field(max_length=CAPTION_MAX)] = ""
     media_ids: Annotated[list[str], Field(max_length=MEDIA_MAX)] = []
-
-
-class Post(BaseModel):
-    id: str
-    author: Author
-    caption: str
-    media: list[MediaOut]
-    hashtags: list[str]
-    mentions: list[str]
-    like_count: int
-    liked: bool
-    comment_count: int
-    created_at: str
 
 
 class NewComment(StrictBody):

@@ -22,7 +22,7 @@
 -- Redis server, not on Redis Cluster (docs/redis-scripts.md).
 --
 -- Each post is its fragment (<ns>:pf:<post>: the `Post` JSON without `liked` and its closing
--- brace, made by timelines/views.py) followed by `,"liked":…}`.
+-- brace, made from the pydantic model by timelines/views.py) followed by `,"liked":…}`.
 --
 -- The celebrity merge: a newest-first page merges every followed celebrity's list, two commands
 -- and a merge step per celebrity (a reader of 20 celebrities spent most of the script there).
