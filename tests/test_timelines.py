@@ -17,6 +17,8 @@ from fastapi import FastAPI
 from pydantic import TypeAdapter
 
 from api.app import create_app
+from api.auth.deps import cache_key
+from api.auth.security import session_id
 from api.posts.schemas import Post
 from backends import Backends
 from graphgram.metrics import REGISTRY
@@ -24,8 +26,9 @@ from graphgram.settings import Settings
 from tests.fixtures import media_files
 from tests.fixtures.feeds import cypher_feed
 from tests.helpers import block, follow, ids, post, register
-from timelines import fanout, store, views
+from timelines import fanout, fastpage, store, views
 from timelines.store import GROUP, Keys
+from wire import sessions
 
 NS = "tlx"
 
@@ -584,3 +587,40 @@ async def test_the_fast_page_is_the_post_model_and_equals_the_full_path(
     assert slow.status_code == 200, slow.text
     assert hot.json() == slow.json()
     assert hot.json() == (await cypher_feed(backends_of(tl_app), ann["id"])).items
+
+
+async def test_the_fast_page_reads_the_session_format_the_api_writes(
+    tl: httpx.AsyncClient, tl_app: FastAPI
+) -> None:
+    """wire.sessions is the one definition of the session cache: the script serves the viewer of
+    a session the API cached (first-party: `scopes` null) and of an app's token with `read`, and
+    leaves a token without a read scope to the route, which refuses it from the same value."""
+    backends = backends_of(tl_app)
+    ann, bob = await register(tl, "ann"), await register(tl, "bob")
+    await follow(tl, ann, bob)
+    await feed(tl, ann)
+    await post(tl, bob, "one")
+    await drain(tl_app)
+    for _ in range(2):
+        await feed(tl, ann)
+    key = cache_key(session_id(ann["token"]))
+    cached = sessions.decode(str(await backends.redis.get(key)))  # what the API wrote
+    assert cached == {"id": ann["id"], "username": "ann", "role": "user", "scopes": None}
+
+    async def script_page(scopes: list[str] | None) -> str | None:
+        """The viewer the script serves for a session cached with `scopes` (None: declined)."""
+        value = sessions.encode(id=ann["id"], username="ann", role="user", scopes=scopes)
+        await backends.redis.set(key, value)
+        found = await fastpage.home_page(backends, session_key=key, limit=20, max_id=None)
+        return None if found is None else found[0]
+
+    assert await script_page(None) == ann["id"]
+    assert await script_page(["read"]) == ann["id"]
+    assert await script_page(["read:statuses", "write"]) == ann["id"]
+    assert await script_page([]) is None
+    assert await script_page(["write"]) is None
+    # Through the API: the script declines, the route reads the same value and refuses it.
+    before = fast_pages()
+    refused = await tl.get("/feed", headers=ann["headers"])
+    assert refused.status_code == 403, refused.text
+    assert fast_pages() == before

@@ -11,7 +11,6 @@ that read a session just before it ended cannot put it back into the cache.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import time
 from collections.abc import Iterable, Mapping
@@ -31,12 +30,13 @@ from graph.driver import Graph as GraphClient
 from graphgram.errors import ServiceUnavailable, Unauthorized
 from graphgram.metrics import cache_lookup
 from graphgram.settings import Settings
+from wire import sessions
 
 log = logging.getLogger(__name__)
 
 _bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer <access_token>`")
 
-REVOKED = "revoked"
+REVOKED = sessions.REVOKED
 DEFAULT_CACHE_TTL_S: int = Settings.model_fields["session_cache_ttl_s"].default
 
 
@@ -55,20 +55,15 @@ class Viewer:
 
 
 def session_payload(row: Mapping[str, Any]) -> str:
-    """The session cache's JSON for a session row (the fast feed page reads `id` and `scopes`
-    from it too: timelines/fastpage.py)."""
-    scopes = row["scopes"]
-    return json.dumps(
-        {
-            "id": row["id"],
-            "username": row["username"],
-            "role": row["role"],
-            "scopes": None if scopes is None else sorted(scopes),
-        }
+    """The session cache's value for a session row (its format: `wire.sessions`, which the fast
+    feed page reads too)."""
+    return sessions.encode(
+        id=row["id"], username=row["username"], role=row["role"], scopes=row["scopes"]
     )
 
 
 def _viewer(data: Mapping[str, Any], sid: str) -> Viewer:
+    """The viewer of a session row or of a cached session (`wire.sessions.CachedSession`)."""
     scopes = data["scopes"]
     return Viewer(
         data["id"], data["username"], data["role"], sid,
@@ -97,9 +92,9 @@ async def viewer_for_token(
     if cached == REVOKED:
         return None
     if cached:
-        data = json.loads(cached)
+        data = sessions.decode(cached)
         # An entry without `scopes` predates scoped sessions: read the session from Neo4j.
-        if "scopes" in data:
+        if data is not None:
             return _viewer(data, sid)
     row = await accounts.get_session(graph, sid)
     if row is None:

@@ -4,7 +4,7 @@
 -- KEYS[3]: the viewer's block set, <ns>:blocks:<viewer> (holds its place)
 -- KEYS[4]: the viewer's liked window, <ns>:liked:<viewer> (holds its place)
 -- KEYS[5]: the in-flight set, <ns>:inflight
--- KEYS[6]: the cached session, session:<sid> (api/auth/deps.py), read when ARGV[7] is ""
+-- KEYS[6]: the cached session, session:<sid> (wire/sessions.py), read when ARGV[7] is ""
 -- ARGV[1]: the timeline namespace <ns>
 -- ARGV[2]: max_id ("" for none: the newest page)
 -- ARGV[3]: n: how many ids to read per source
@@ -40,7 +40,7 @@ local limit, ttl = tonumber(ARGV[5]), tonumber(ARGV[6])
 local me = ARGV[7]
 local merge_ttl = tonumber(ARGV[8])
 if me == '' then
-  -- The viewer from the cached session (api/auth/deps.py: {"id": ..., ...}); anything else
+  -- The viewer from the cached session (wire/sessions.py: {"id": ..., ...}); anything else
   -- (missing, revoked, unreadable) is for the full path, which authenticates properly.
   local session = redis.call('GET', KEYS[6])
   if not session then return {0, 'session'} end
