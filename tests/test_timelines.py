@@ -27,6 +27,7 @@ from tests.fixtures import media_files
 from tests.fixtures.feeds import cypher_feed
 from tests.helpers import block, follow, ids, post, register
 from timelines import fanout, fastpage, store, views
+from timelines import feed as timelines_feed
 from timelines.store import GROUP, Keys
 from wire import sessions
 
@@ -624,3 +625,48 @@ async def test_the_fast_page_reads_the_session_format_the_api_writes(
     refused = await tl.get("/feed", headers=ann["headers"])
     assert refused.status_code == 403, refused.text
     assert fast_pages() == before
+
+
+async def test_both_merges_take_in_flight_posts_only_from_followed_authors(
+    settings: Settings,
+) -> None:
+    """The in-flight set holds every author's posts until their fan-out is done: the full path
+    (`timelines.feed.home`) keeps those of authors the viewer follows, and the script leaves a
+    page with one to the full path (it cannot check a follow); neither shows a stranger's, and
+    once the fan-out is done the script serves both pages."""
+    app = create_app(policy(settings, timeline_worker=False))  # fan-out held: posts stay in flight
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            backends = backends_of(app)
+            ann, bob, cid = [await register(http, n) for n in ("ann", "bob", "cid")]
+            await follow(http, ann, bob)
+            older = await post(http, cid, "cid's, before")
+            for user in (ann, cid):
+                await feed(http, user)  # timelines built from the graph
+            held = await post(http, bob, "in flight")
+            for _ in range(2):  # the full path caches the views, then the fragments
+                for user in (ann, cid):
+                    await feed(http, user)
+
+            async def pages(user: dict[str, Any]) -> tuple[list[str], list[str] | None]:
+                rows = await timelines_feed.home(backends, user["id"], timelines_feed.Cursors(21))
+                found = await fastpage.home_page(
+                    backends, limit=20, max_id=None, viewer_id=user["id"]
+                )
+                script = None if found is None else ids(json.loads(found[2]))
+                want = (await cypher_feed(backends, user["id"])).ids
+                assert ids(rows) == want
+                return ids(rows), script
+
+            # A follower: the full path shows it. A stranger: not shown. The script serves
+            # neither page while it is among the newest ids of the set.
+            assert await pages(ann) == ([held["id"]], None)
+            assert await pages(cid) == ([older["id"]], None)
+            stop = asyncio.Event()
+            worker = asyncio.create_task(fanout.worker(backends, stop=stop, block_ms=50))
+            await fanout.wait_drained(backends, timeout_s=20)
+            stop.set()
+            await worker
+            assert await pages(ann) == ([held["id"]], [held["id"]])
+            assert await pages(cid) == ([older["id"]], [older["id"]])
