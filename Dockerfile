@@ -20,6 +20,8 @@ COPY api ./api
 COPY services ./services
 COPY graph ./graph
 COPY cypher ./cypher
+COPY redis_scripts ./redis_scripts
+COPY wire ./wire
 COPY media ./media
 COPY seed ./seed
 COPY ops ./ops

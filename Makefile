@@ -59,6 +59,8 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -q -p no:cacheprovider --noconftest tests/test_cypher_catalog.py
+	$(BIN)/python -m ops.lualint
+	$(BIN)/pytest -q -p no:cacheprovider --noconftest tests/test_lua_catalog.py -k "not with_redis"
 
 fmt: $(STAMP)
 	$(BIN)/ruff format .

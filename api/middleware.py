@@ -44,6 +44,7 @@ from api.mastodon.errors import VALIDATION_FAILED, mastodon_error, on_surface
 from api.ratelimit import STATE_KEY, Outcome, headers
 from api.security import JsonDepth
 from backends import Backends
+from redis_scripts import script
 
 log = logging.getLogger(__name__)
 
@@ -236,10 +237,7 @@ class _Fingerprint:
 
 
 # Delete the claim only if it is still ours (a slow request may have lost it to expiry).
-_RELEASE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-"""
+_RELEASE = script("idempotency/release").text
 
 
 class Idempotency:

@@ -36,29 +36,17 @@ from api.deps import Backend
 from backends import Backends
 from graphgram.errors import TooManyRequests
 from graphgram.settings import Settings
+from redis_scripts import script
 
 log = logging.getLogger(__name__)
 
 STATE_KEY = "graphgram.ratelimit"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-# KEYS[1]: the counter. ARGV[1]: the window in ms. Returns {count after this hit, ms left}.
-_HIT = """
-local n = redis.call('INCR', KEYS[1])
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
-  ttl = tonumber(ARGV[1])
-end
-return {n, ttl}
-"""
-
+# Count one attempt: {count after this hit, ms left in the window}.
+_HIT = script("ratelimit/hit").text
 # Give back a reserved attempt (a login that succeeded), never below zero.
-_REFUND = """
-local n = tonumber(redis.call('GET', KEYS[1]) or '0')
-if n > 0 then redis.call('DECR', KEYS[1]) end
-return n
-"""
+_REFUND = script("ratelimit/refund").text
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,9 @@ from pydantic_core import PydanticCustomError
 
 from graphgram.errors import MAX_FIELD_ERRORS
 
+# A post's author: defined with `Post` in `wire.posts` (the feed's cache renders posts too).
+from wire.posts import Author as Author
+
 
 class StrictBody(BaseModel):
     """Request bodies refuse unknown fields, so a typo is a 422 naming it, not a silent no-op.
@@ -52,9 +55,3 @@ class UserSummary(BaseModel):
     username: str
     display_name: str
     private: bool = False
-
-
-class Author(BaseModel):
-    id: str
-    username: str
-    display_name: str

@@ -4,13 +4,16 @@
 
 One run, one server (the `tl` stack instance, or GRAPHGRAM_STACK_NAME / GRAPHGRAM_PORT_OFFSET):
 the API runs as `make up` runs it, one uvicorn worker process per core. For a typical viewer, a
-viewer following 2,000 accounts and one following 20 celebrities: GET /health, the Cypher fan-in
-feed (`/feed?source=graph`, the path the feed had before timelines) and the timeline feed, each
-p50/p99 at concurrency 1 and requests/s at concurrency 16 (wrk), with ratios to /health measured
-in the same run: /health and the timeline alternate `--rounds` times and the medians are
-compared. Then fan-out lag: `--posts` posts by an author with about 100 and one with about
-10,000 followers, all of them active (their timelines exist), timed from the POST to the post
-being in the last follower's timeline (the in-flight set empties once every follower has it).
+viewer following 2,000 accounts and one following 20 celebrities: GET /health and the timeline
+feed, each p50/p99 at concurrency 1 and requests/s at concurrency 16 (wrk), with ratios to
+/health measured in the same run: /health and the timeline alternate `--rounds` times and the
+medians are compared. Beside them the Cypher fan-in (the path the feed had before timelines,
+`GET /feed?source=graph` until that switch went): `tests.fixtures.feeds.cypher_feed`, the fan-in
+and its hydration, called in processes of this benchmark (as many as the API has workers at
+c=16), so without HTTP, authentication and the JSON response: its figures flatter it a little.
+Then fan-out lag: `--posts` posts by an author with about 100 and one with about 10,000
+followers, all of them active (their timelines exist), timed from the POST to the post being in
+the last follower's timeline (the in-flight set empties once every follower has it).
 
 The graph must be seeded first (`graphgram seed --preset large --wipe`). Redis state derived
 from an older graph is dropped at the start (`graphgram timelines reset`), and the placeholder
@@ -24,6 +27,7 @@ import asyncio
 import os
 import statistics
 import time
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import httpx
@@ -45,7 +49,7 @@ console = Console()
 HARD = HardCases()
 FAN = "benchfan"  # registered by the benchmark: follows the 20 most-followed accounts
 HEALTH = "GET /health"
-CYPHER = "GET /feed?source=graph (Cypher fan-in)"
+CYPHER = "Cypher fan-in (in process, no HTTP)"
 TIMELINE = "GET /feed (timeline)"
 
 TOP = """
@@ -103,6 +107,59 @@ def run(url: str, *, token: str, concurrency: int, seconds: float) -> Load:
     """wrk with a 30 s request timeout: the Cypher feed of a heavy viewer under load takes longer
     than wrk's default 2 s, and a timed-out request would count as no sample at all."""
     return wrk.run(url, token=token, concurrency=concurrency, seconds=seconds, timeout_s=30)
+
+
+def _cypher_samples(
+    settings: Settings, viewer_id: str, concurrency: int, seconds: float
+) -> tuple[list[float], float]:
+    """In one process: `concurrency` loops of the Cypher feed's first page for `seconds`; the
+    seconds each page took, and the seconds the loops ran."""
+    from backends import open_backends
+    from tests.fixtures.feeds import cypher_feed
+
+    async def loops() -> tuple[list[float], float]:
+        samples: list[float] = []
+        async with open_backends(settings) as backends:
+            began = time.perf_counter()
+            deadline = began + seconds
+
+            async def loop() -> None:
+                while time.perf_counter() < deadline:
+                    started = time.perf_counter()
+                    await cypher_feed(backends, viewer_id, limit=20)
+                    samples.append(time.perf_counter() - started)
+
+            await asyncio.gather(*(loop() for _ in range(concurrency)))
+            return samples, time.perf_counter() - began
+
+    return asyncio.run(loops())
+
+
+def cypher_load(
+    settings: Settings, username: str, *, concurrency: int, seconds: float, processes: int
+) -> Load:
+    """The Cypher feed (fan-in and hydration) at `concurrency`, spread over `processes`."""
+    viewer_id = _query(settings, "MATCH (u:User {username: $u}) RETURN u.id AS id", u=username)
+    processes = max(1, min(processes, concurrency))
+    shares = [concurrency // processes + (i < concurrency % processes) for i in range(processes)]
+    with ProcessPoolExecutor(processes) as pool:
+        done = list(
+            pool.map(
+                _cypher_samples,
+                [settings] * processes,
+                [viewer_id[0]["id"]] * processes,
+                shares,
+                [seconds] * processes,
+            )
+        )
+    samples = [s for part, _ in done for s in part]
+    rps = sum(len(part) / elapsed for part, elapsed in done)
+    return Load(
+        rps=rps,
+        p50_ms=1000 * statistics.median(samples),
+        p99_ms=1000 * _percentile(samples, 0.99),
+        requests=len(samples),
+    )
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -239,11 +296,7 @@ def main() -> None:
                     "MATCH (:User {username: $u})-[:FOLLOWS]->(a) RETURN count(a) AS n",
                     u=username,
                 )[0]["n"]
-                routes = {
-                    HEALTH: "/health",
-                    CYPHER: "/feed?limit=20&source=graph",
-                    TIMELINE: "/feed?limit=20",
-                }
+                routes = {HEALTH: "/health", TIMELINE: "/feed?limit=20"}
                 per_route: dict[str, Any] = {}
                 for name, path in routes.items():
                     with console.status(f"{kind} viewer ({username}): {name}, c=1"):
@@ -253,6 +306,15 @@ def main() -> None:
                         "p50_ms_c1": round(one.p50_ms, 2),
                         "p99_ms_c1": round(one.p99_ms, 2),
                     }
+                with console.status(f"{kind} viewer ({username}): {CYPHER}, c=1"):
+                    cypher_load(settings, username, concurrency=1, seconds=1, processes=1)
+                    one = cypher_load(
+                        settings, username, concurrency=1, seconds=args.seconds, processes=1
+                    )
+                per_route[CYPHER] = {
+                    "p50_ms_c1": round(one.p50_ms, 2),
+                    "p99_ms_c1": round(one.p99_ms, 2),
+                }
                 # Requests/s at c=16: /health and the timeline alternate, `rounds` times each
                 # (this machine's speed drifts from one run to the next; the medians of
                 # neighbours in time are the fair comparison), the slow fan-in once.
@@ -268,8 +330,12 @@ def main() -> None:
                             )
                         rounds[name].append(round(many.rps, 1))
                 with console.status(f"{kind} viewer ({username}): {CYPHER}, c=16"):
-                    many = run(
-                        base + routes[CYPHER], token=token, concurrency=16, seconds=args.seconds
+                    many = cypher_load(
+                        settings,
+                        username,
+                        concurrency=16,
+                        seconds=args.seconds,
+                        processes=api.workers(),
                     )
                 rounds[CYPHER] = [round(many.rps, 1)]
                 for name, samples in rounds.items():

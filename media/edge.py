@@ -38,6 +38,7 @@ from backends import Backends
 from graphgram.settings import Settings
 from media.signing import url_window_s
 from media.storage import object_size
+from redis_scripts import script
 
 log = logging.getLogger("graphgram.media.edge")
 
@@ -53,11 +54,7 @@ RETRY_BATCH = 200
 
 # Claim the due entries: push them a lease into the future, so concurrent workers skip them and a
 # worker that dies leaves them due again later.
-_CLAIM = """
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
-for _, member in ipairs(due) do redis.call('ZADD', KEYS[1], ARGV[2], member) end
-return due
-"""
+_CLAIM = script("media/claim_purges").text
 
 
 @dataclass

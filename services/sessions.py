@@ -20,10 +20,12 @@ from graph import accounts
 from graph.driver import Graph
 from graphgram.settings import Settings
 from timelines import repair
+from wire import sessions
 
 log = logging.getLogger(__name__)
 
-REVOKED = "revoked"
+# The tombstone over an ended session (the cache format: wire/sessions.py).
+REVOKED = sessions.REVOKED
 
 
 def cache_key(sid: str) -> str:

@@ -48,18 +48,23 @@ def is_read(name: str) -> bool:
     return WRITE_CLAUSE.search(body(catalog()[name])) is None
 
 
-# `graph.in_read(label, work)` / `graph.in_write(label, work)` name a transaction, not a file.
+# `graph.in_read(label, work)` / `graph.in_write(label, work)` name a transaction, not a file;
+# `script(name)` a Redis script (redis_scripts/, checked by tests/test_lua_catalog.py).
 TRANSACTION_LABELLERS = {"in_read", "in_write"}
+NOT_CYPHER = TRANSACTION_LABELLERS | {"script"}
+
+
+def _called(node: ast.Call) -> str | None:
+    if isinstance(node.func, ast.Attribute):
+        return node.func.attr
+    return node.func.id if isinstance(node.func, ast.Name) else None
 
 
 def _strings(tree: ast.AST) -> set[str]:
     labels = {
         id(node.args[0])
         for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in TRANSACTION_LABELLERS
-        and node.args
+        if isinstance(node, ast.Call) and _called(node) in NOT_CYPHER and node.args
     }
     return {
         node.value
@@ -71,7 +76,7 @@ def _strings(tree: ast.AST) -> set[str]:
 @cache
 def python_strings() -> frozenset[str]:
     """Every string constant in the project's Python code outside tests/, but transaction
-    labels."""
+    labels and Redis script names."""
     found: set[str] = set()
     for path in ROOT.rglob("*.py"):
         if SKIP_DIRS & set(path.relative_to(ROOT).parts):

@@ -14,14 +14,22 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from pydantic import TypeAdapter
 
 from api.app import create_app
+from api.auth.deps import cache_key
+from api.auth.security import session_id
+from api.posts.schemas import Post
 from backends import Backends
 from graphgram.metrics import REGISTRY
 from graphgram.settings import Settings
+from tests.fixtures import media_files
+from tests.fixtures.feeds import cypher_feed
 from tests.helpers import block, follow, ids, post, register
-from timelines import fanout, store, views
+from timelines import fanout, fastpage, store, views
+from timelines import feed as timelines_feed
 from timelines.store import GROUP, Keys
+from wire import sessions
 
 NS = "tlx"
 
@@ -304,9 +312,9 @@ async def test_the_one_script_page_matches_the_graph_and_follows_every_change(
             before = fast_pages()
             response = await tl.get("/feed", params=params, headers=ann["headers"])
             assert response.status_code == 200, response.text
-        graph = await tl.get("/feed", params={**params, "source": "graph"}, headers=ann["headers"])
-        assert response.json() == graph.json()
-        assert response.headers["link"] == graph.headers["link"].replace("source=graph&", "")
+        want = await cypher_feed(backends_of(tl_app), ann["id"], **params)
+        assert response.json() == want.items
+        assert response.headers["link"] == want.link(str(response.request.url))
         if served_fast is not None:
             assert (fast_pages() > before) is served_fast
         body: list[dict[str, Any]] = response.json()
@@ -361,8 +369,7 @@ async def test_a_kept_celebrity_merge_serves_until_a_celebrity_posts_or_deletes(
             response = await tl.get("/feed", headers=ann["headers"])
             assert response.status_code == 200, response.text
         assert fast_pages() == before + 1
-        graph = await tl.get("/feed", params={"source": "graph"}, headers=ann["headers"])
-        assert response.json() == graph.json()
+        assert response.json() == (await cypher_feed(backends_of(tl_app), ann["id"])).items
         return ids(response.json())
 
     async def author_reads() -> int:
@@ -378,11 +385,9 @@ async def test_a_kept_celebrity_merge_serves_until_a_celebrity_posts_or_deletes(
     before = fast_pages()
     short = await tl.get("/feed", params={"limit": 1}, headers=ann["headers"])
     assert fast_pages() == before + 1
-    graph_short = await tl.get(
-        "/feed", params={"limit": 1, "source": "graph"}, headers=ann["headers"]
-    )
-    assert short.json() == graph_short.json()
-    assert short.headers["link"] == graph_short.headers["link"].replace("source=graph&", "")
+    graph_short = await cypher_feed(backends_of(tl_app), ann["id"], limit=1)
+    assert short.json() == graph_short.items
+    assert short.headers["link"] == graph_short.link(str(short.request.url))
     # While it holds, a page reads two lists (the timeline and the in-flight set), not the
     # celebrities' lists.
     before = await author_reads()
@@ -436,9 +441,9 @@ async def test_the_hot_path_answers_like_the_route_and_leaves_the_rest_to_it(
     assert hot.headers["content-type"] == "application/json"
     assert hot.headers["x-request-id"] == "hot-1"
     assert ids(hot.json()) == [posts[2]["id"], posts[1]["id"]]
-    route = await tl.get("/feed", params={"limit": 2, "source": "graph"}, headers=ann["headers"])
-    assert hot.json() == route.json()
-    assert hot.headers["link"] == route.headers["link"].replace("source=graph&", "")
+    graph = await cypher_feed(backends_of(tl_app), ann["id"], limit=2)
+    assert hot.json() == graph.items
+    assert hot.headers["link"] == graph.link(str(hot.request.url))
     assert int(hot.headers["content-length"]) == len(hot.content)
     # A Redis that lost its scripts (restarted, SCRIPT FLUSH) gets the script again at once.
     await backends_of(tl_app).redis.script_flush()
@@ -450,12 +455,18 @@ async def test_the_hot_path_answers_like_the_route_and_leaves_the_rest_to_it(
     assert ids(older.json()) == [posts[0]["id"]]
     assert 'rel="next"' not in older.headers["link"]
     # Queries the hot path does not take: the route's answers (422 in the one error shape).
-    for bad in ({"limit": "0"}, {"limit": "abc"}, {"limit": "101"}, {"source": "cache"}):
+    for bad in ({"limit": "0"}, {"limit": "abc"}, {"limit": "101"}):
         before = fast_pages()
         refused = await tl.get("/feed", params=bad, headers=ann["headers"])
         assert refused.status_code == 422, (bad, refused.text)
         assert refused.json()["error"]["code"] == "validation_error", refused.text
         assert fast_pages() == before
+    # The Cypher fan-in is no query switch: `source` is a parameter the feed does not know (the
+    # route answers, as for any other), and the OpenAPI document does not offer it.
+    unknown = await tl.get("/feed", params={"limit": 2, "source": "graph"}, headers=ann["headers"])
+    assert unknown.json() == hot.json()
+    spec = (await tl.get("/openapi.json")).json()
+    assert "source" not in {p["name"] for p in spec["paths"]["/feed"]["get"]["parameters"]}
     newer = await tl.get("/feed", params={"since_id": posts[0]["id"]}, headers=ann["headers"])
     assert ids(newer.json()) == [posts[2]["id"], posts[1]["id"]]
     twice = await tl.get("/feed?limit=1&limit=2", headers=ann["headers"])
@@ -526,3 +537,139 @@ async def test_a_fill_replaces_only_tombstones_older_than_its_read(tl_app: FastA
     assert await redis.get(key) == "fresh"
     assert await store.fill_after(redis, {key: "other"}, started_us=after, ttl_s=60) == 0
     assert await redis.get(key) == "fresh"
+
+
+async def test_the_fast_page_is_the_post_model_and_equals_the_full_path(
+    tl: httpx.AsyncClient, tl_app: FastAPI, settings: Settings
+) -> None:
+    """The script's page joins fragments made from the `Post` model (wire.posts.open_json) with
+    the viewer's `liked`: every item validates against the model and the page equals what the
+    full path (`timelines.feed.home` behind the route) and the graph answer, with text that JSON
+    escapes, hashtags, mentions, a picture with signed URLs, likes and comments."""
+    ann, bob = await register(tl, "ann"), await register(tl, "bob")
+    await follow(tl, ann, bob)
+    await feed(tl, ann)  # ann is active: her timeline exists and takes fan-out
+    uploaded = await tl.post(
+        "/media",
+        files={"file": ("f", media_files.picture("PNG", 40, 20), "application/octet-stream")},
+        headers=bob["headers"],
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    caption = 'Café "au lait" \\ ☕ </script> \u2028 #Morning @ann'
+    pictured = await tl.post(
+        "/posts",
+        json={"caption": caption, "media_ids": [uploaded.json()["id"]]},
+        headers=bob["headers"],
+    )
+    assert pictured.status_code == 201, pictured.text
+    plain = await post(tl, bob, "plain")
+    await tl.post(f"/posts/{pictured.json()['id']}/like", headers=ann["headers"])
+    await tl.post(f"/posts/{plain['id']}/comments", json={"text": "hi"}, headers=ann["headers"])
+    await drain(tl_app)
+    for _ in range(2):  # the full path caches the views, then their fragments
+        await feed(tl, ann)
+    before = fast_pages()
+    hot = await tl.get("/feed", headers=ann["headers"])
+    assert hot.status_code == 200, hot.text
+    assert fast_pages() == before + 1
+    page = TypeAdapter(list[Post]).validate_json(hot.content)
+    assert [p.id for p in page] == [plain["id"], pictured.json()["id"]]
+    shown = page[1]
+    assert (shown.caption, shown.liked, shown.like_count) == (caption, True, 1)
+    assert (shown.hashtags, shown.mentions) == (["morning"], ["ann"])
+    assert shown.media[0].status == "ready"
+    assert shown.media[0].url
+    assert (page[0].liked, page[0].comment_count) == (False, 1)
+    # The same request through the full path (an app with the fast page off), and the graph.
+    full_app = create_app(policy(settings, timeline_fast_page=False))
+    async with full_app.router.lifespan_context(full_app):
+        transport = httpx.ASGITransport(app=full_app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as full:
+            before = fast_pages()
+            slow = await full.get("/feed", headers=ann["headers"])
+            assert fast_pages() == before
+    assert slow.status_code == 200, slow.text
+    assert hot.json() == slow.json()
+    assert hot.json() == (await cypher_feed(backends_of(tl_app), ann["id"])).items
+
+
+async def test_the_fast_page_reads_the_session_format_the_api_writes(
+    tl: httpx.AsyncClient, tl_app: FastAPI
+) -> None:
+    """wire.sessions is the one definition of the session cache: the script serves the viewer of
+    a session the API cached (first-party: `scopes` null) and of an app's token with `read`, and
+    leaves a token without a read scope to the route, which refuses it from the same value."""
+    backends = backends_of(tl_app)
+    ann, bob = await register(tl, "ann"), await register(tl, "bob")
+    await follow(tl, ann, bob)
+    await feed(tl, ann)
+    await post(tl, bob, "one")
+    await drain(tl_app)
+    for _ in range(2):
+        await feed(tl, ann)
+    key = cache_key(session_id(ann["token"]))
+    cached = sessions.decode(str(await backends.redis.get(key)))  # what the API wrote
+    assert cached == {"id": ann["id"], "username": "ann", "role": "user", "scopes": None}
+
+    async def script_page(scopes: list[str] | None) -> str | None:
+        """The viewer the script serves for a session cached with `scopes` (None: declined)."""
+        value = sessions.encode(id=ann["id"], username="ann", role="user", scopes=scopes)
+        await backends.redis.set(key, value)
+        found = await fastpage.home_page(backends, session_key=key, limit=20, max_id=None)
+        return None if found is None else found[0]
+
+    assert await script_page(None) == ann["id"]
+    assert await script_page(["read"]) == ann["id"]
+    assert await script_page(["read:statuses", "write"]) == ann["id"]
+    assert await script_page([]) is None
+    assert await script_page(["write"]) is None
+    # Through the API: the script declines, the route reads the same value and refuses it.
+    before = fast_pages()
+    refused = await tl.get("/feed", headers=ann["headers"])
+    assert refused.status_code == 403, refused.text
+    assert fast_pages() == before
+
+
+async def test_both_merges_take_in_flight_posts_only_from_followed_authors(
+    settings: Settings,
+) -> None:
+    """The in-flight set holds every author's posts until their fan-out is done: the full path
+    (`timelines.feed.home`) keeps those of authors the viewer follows, and the script leaves a
+    page with one to the full path (it cannot check a follow); neither shows a stranger's, and
+    once the fan-out is done the script serves both pages."""
+    app = create_app(policy(settings, timeline_worker=False))  # fan-out held: posts stay in flight
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            backends = backends_of(app)
+            ann, bob, cid = [await register(http, n) for n in ("ann", "bob", "cid")]
+            await follow(http, ann, bob)
+            older = await post(http, cid, "cid's, before")
+            for user in (ann, cid):
+                await feed(http, user)  # timelines built from the graph
+            held = await post(http, bob, "in flight")
+            for _ in range(2):  # the full path caches the views, then the fragments
+                for user in (ann, cid):
+                    await feed(http, user)
+
+            async def pages(user: dict[str, Any]) -> tuple[list[str], list[str] | None]:
+                rows = await timelines_feed.home(backends, user["id"], timelines_feed.Cursors(21))
+                found = await fastpage.home_page(
+                    backends, limit=20, max_id=None, viewer_id=user["id"]
+                )
+                script = None if found is None else ids(json.loads(found[2]))
+                want = (await cypher_feed(backends, user["id"])).ids
+                assert ids(rows) == want
+                return ids(rows), script
+
+            # A follower: the full path shows it. A stranger: not shown. The script serves
+            # neither page while it is among the newest ids of the set.
+            assert await pages(ann) == ([held["id"]], None)
+            assert await pages(cid) == ([older["id"]], None)
+            stop = asyncio.Event()
+            worker = asyncio.create_task(fanout.worker(backends, stop=stop, block_ms=50))
+            await fanout.wait_drained(backends, timeout_s=20)
+            stop.set()
+            await worker
+            assert await pages(ann) == ([held["id"]], [held["id"]])
+            assert await pages(cid) == ([older["id"]], [older["id"]])

@@ -5,11 +5,21 @@ accepted requests over four users, with a tiny policy (timelines capped at 3, ce
 one follower) so that trimming, deep pages from the graph and celebrity merges all happen.
 Every feed read in the sequence must already match the graph (removals are immediate, new posts
 are merged while in flight); after the worker drains, every user's feed is compared page by
-page, newest first, and from `since_id` and `min_id`. Half the runs flush Redis mid-sequence.
+page, newest first, and from `since_id` and `min_id`. One run in three flushes Redis
+mid-sequence; one holds the fan-out for the whole sequence, so every new post is read from the
+in-flight set until the end.
+
+The home feed's merge rules (the timeline's floor, the in-flight set, the celebrities' lists) are
+written twice: in Python (`timelines.feed.home`, which answers every page) and in the fast page's
+Lua script (`timelines.fastpage`, which answers the common page or declines it). Every read
+drives both on the same state and compares each with the Cypher feed (and whether an older page
+exists); once everything is cached, the script must serve every user's first pages.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -24,16 +34,15 @@ from redis import Redis
 
 from api.app import create_app
 from api.auth.security import hash_password, new_token, session_id
-from api.posts.views import post_view
 from backends import Backends
 from graph import accounts
-from graph import feed as feed_graph
-from graph import posts as posts_graph
 from graph.admin import wipe
+from graph.driver import Row
 from graphgram.ids import new_id
 from graphgram.settings import Settings
+from tests.fixtures.feeds import cypher_feed
 from tests.helpers import auth
-from timelines import fanout
+from timelines import fanout, fastpage, feed
 
 pytestmark = pytest.mark.slow
 
@@ -60,12 +69,15 @@ ops = st.lists(
 
 
 @pytest.fixture
-async def churn_app(settings: Settings) -> AsyncIterator[FastAPI]:
+async def churn_app(settings: Settings, request: pytest.FixtureRequest) -> AsyncIterator[FastAPI]:
+    """`request.param`: hold the fan-out (no worker in the app; `World.drain` runs one)."""
+    held: bool = getattr(request, "param", False)
     policy = settings.model_copy(
         update={
             "timeline_namespace": "tlc",
             "timeline_cap": 3,
             "timeline_celebrity_followers": 1,
+            "timeline_worker": not held,
             "media_worker": False,
         }
     )
@@ -76,8 +88,6 @@ async def churn_app(settings: Settings) -> AsyncIterator[FastAPI]:
 
 @pytest.fixture(scope="module")
 def password_digest() -> str:
-    import asyncio
-
     return asyncio.run(hash_password("correct-horse-1", Settings(environment="test")))
 
 
@@ -139,40 +149,81 @@ class World:
         elif kind == "read":
             await self.compare(who, limit=20)
 
-    async def redis_page(self, who: int, **params: Any) -> list[dict[str, Any]]:
-        response = await self.call("GET", "/feed", who, params=params)
-        body: list[dict[str, Any]] = response.json()
-        return body
+    async def drain(self) -> None:
+        """Until every queued fan-out is done: by the app's worker, or one run here while the
+        app holds the fan-out."""
+        if self.backends.settings.timeline_worker:
+            await fanout.wait_drained(self.backends, timeout_s=20)
+            return
+        stop = asyncio.Event()
+        worker = asyncio.create_task(fanout.worker(self.backends, stop=stop, block_ms=50))
+        try:
+            await fanout.wait_drained(self.backends, timeout_s=20)
+        finally:
+            stop.set()
+            await worker
 
-    async def cypher_page(self, who: int, limit: int, **cursors: str) -> list[dict[str, Any]]:
-        """The pure Cypher feed: the fan-in ids, hydrated, as the API used to serve them."""
-        params = {"limit": limit, "max_id": None, "since_id": None, "min_id": None, **cursors}
+    async def python_page(self, who: int, limit: int, **cursors: str) -> tuple[list[Row], bool]:
+        """The full path's merge (`timelines.feed.home`, as `GET /feed` pages it): the page and
+        whether an older one exists."""
         viewer = self.users[who]["id"]
-        ids = await feed_graph.home_post_ids(self.backends.graph, viewer, params)
-        rows = await posts_graph.hydrate(self.backends.graph, viewer, ids)
-        views = [post_view(self.backends.settings, row).model_dump(mode="json") for row in rows]
-        return views[::-1] if "min_id" in cursors and cursors["min_id"] else views
+        rows = await feed.home(self.backends, viewer, feed.Cursors(limit + 1, **cursors))
+        page = rows[:limit]
+        if cursors.get("min_id"):
+            page.reverse()  # read oldest first from min_id, shown newest first
+        return page, len(rows) > limit or bool(cursors.get("min_id"))
 
-    async def compare(self, who: int, limit: int) -> None:
+    async def script_page(
+        self, who: int, limit: int, max_id: str | None = None
+    ) -> tuple[list[Row], bool] | None:
+        """The fast page's merge (`timelines.fastpage`, one Lua script), or None when it leaves
+        the page to the full path."""
+        viewer = self.users[who]["id"]
+        found = await fastpage.home_page(
+            self.backends, limit=limit, max_id=max_id, viewer_id=viewer
+        )
+        if found is None:
+            return None
+        served, ids, body = found
+        assert served == viewer
+        page: list[Row] = json.loads(body)
+        assert [p["id"] for p in page] == ids[:limit]
+        return page, len(ids) > limit
+
+    async def compare(self, who: int, limit: int) -> int:
+        """Every page of the user's feed, newest first, from both merges, against the Cypher
+        feed; then from `since_id` and `min_id` (the full path's alone: the script serves the
+        newest-first pages). Returns how many pages the script served."""
+        viewer = self.users[who]["id"]
         cursor: dict[str, str] = {}
-        pages = 0
+        served = 0
         while True:
-            got = await self.redis_page(who, limit=limit, **cursor)
-            want = await self.cypher_page(who, limit, **cursor)
-            assert got == want, (NAMES[who], cursor)
-            if not want:
+            want = await cypher_feed(self.backends, viewer, limit=limit, **cursor)
+            got = await self.python_page(who, limit, **cursor)
+            assert got == (want.items, want.older), ("python merge", NAMES[who], cursor)
+            script = await self.script_page(who, limit, **cursor)
+            if script is not None:
+                assert script == (want.items, want.older), ("script", NAMES[who], cursor)
+                served += 1
+            if not want.items:
                 break
-            pages += 1
-            cursor = {"max_id": want[-1]["id"]}
-        everything = await self.cypher_page(who, 100)
-        if len(everything) > 2:
-            middle = everything[len(everything) // 2]["id"]
+            cursor = {"max_id": want.items[-1]["id"]}
+        everything = await cypher_feed(self.backends, viewer, limit=100)
+        if len(everything.items) > 2:
+            middle = everything.items[len(everything.items) // 2]["id"]
             for key in ("since_id", "min_id"):
-                got = await self.redis_page(who, limit=2, **{key: middle})
-                assert got == await self.cypher_page(who, 2, **{key: middle}), (NAMES[who], key)
+                got = await self.python_page(who, 2, **{key: middle})
+                want = await cypher_feed(self.backends, viewer, limit=2, **{key: middle})
+                assert got == (want.items, want.older), ("python merge", NAMES[who], key)
+        return served
 
 
-@pytest.mark.parametrize("flush", [False, True], ids=["redis-kept", "redis-flushed"])
+@pytest.mark.parametrize(
+    ("flush", "churn_app"),
+    [(False, False), (True, False), (False, True)],
+    ids=["redis-kept", "redis-flushed", "fanout-held"],
+    indirect=["churn_app"],
+)
 @hypothesis_settings(
     max_examples=15,
     deadline=None,
@@ -201,10 +252,15 @@ async def test_redis_feed_equals_cypher_feed_under_churn(
             await world.apply(("post", who))
         for who in range(USERS):  # every user active: timelines exist and get fan-out
             await world.compare(who, limit=20)
+        await world.drain()
+        for who in range(USERS):  # the views and fragments are cached now: the script serves
+            assert await world.compare(who, limit=2) > 0, NAMES[who]
         for step, op in enumerate(sequence):
             if flush and step == len(sequence) // 2:
                 redis_client.flushdb()
             await world.apply(op)
-        await fanout.wait_drained(world.backends, timeout_s=20)
+        await world.drain()
         for who in range(USERS):
             await world.compare(who, limit=3)
+        for who in range(USERS):  # again, with the fragments the reads above cached
+            await world.compare(who, limit=2)

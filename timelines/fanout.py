@@ -32,6 +32,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from backends import Backends
 from graph import timelines as tl_graph
 from graphgram.metrics import TIMELINE_FANOUT_LAG, TIMELINE_FANOUT_RECIPIENTS
+from redis_scripts import script
 from timelines import store
 from timelines.store import GROUP, Keys
 
@@ -40,17 +41,8 @@ BATCH_KEYS = 1_000
 READ_COUNT = 16
 STREAM_MAXLEN = 1_000_000
 
-# KEYS: sets; ARGV: member. Adds to each set that exists (the celebrity sets of active users).
-SADD_IF_EXISTS = """
-local added = 0
-for _, key in ipairs(KEYS) do
-  if redis.call('EXISTS', key) == 1 then
-    redis.call('SADD', key, ARGV[1])
-    added = added + 1
-  end
-end
-return added
-"""
+# Adds the new celebrity to each active follower's celebrity set (those that exist).
+SADD_IF_EXISTS = script("timelines/sadd_if_exists")
 
 
 def keys(backends: Backends) -> Keys:
@@ -99,7 +91,7 @@ async def _mark_celebrity(backends: Backends, author_id: str) -> None:
     redis = backends.redis
     if not await redis.sadd(k.celebrities, author_id):
         return
-    script = redis.register_script(SADD_IF_EXISTS)
+    script = redis.register_script(SADD_IF_EXISTS.text)
     followers = await tl_graph.follower_ids(backends.graph, author_id)
     for chunk in _chunks([k.celebs(f) for f in followers], BATCH_KEYS):
         await script(keys=chunk, args=[author_id])

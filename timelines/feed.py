@@ -265,7 +265,7 @@ async def _visible(
         keep = [i for i in keep if i not in inflight_only or found[i]["author_id"] in followed]
     if not keep:
         return []
-    rows = await views.render_for(
+    posts = await views.render_for(
         backends,
         viewer_id,
         keep,
@@ -282,10 +282,10 @@ async def _visible(
         }
         await views.fill_fragments(
             backends,
-            [row for row in rows if row["id"] in cached],
+            [p for p in posts if p.id in cached],
             started_us=store.time_us(now),
         )
-    return rows
+    return [p.model_dump() for p in posts]
 
 
 async def cypher_page(backends: Backends, viewer_id: str, cursors: Cursors) -> list[Row]:

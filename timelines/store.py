@@ -23,6 +23,8 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from redis_scripts import script
+
 SENTINEL = "!"
 BUILDING = "!?"
 # Lexicographic bounds: every sentinel starts with "!", every ULID with a digit.
@@ -107,166 +109,29 @@ class Keys:
 
 GROUP = "fanout"
 
-# KEYS: windows; ARGV: cap, lowest exact id ("" when the members are complete), members...
-# Adds the members to each window that exists, trims to `cap` newest and moves the floor up when
-# it trims, or to the lowest exact id when that is higher. Returns how many windows took them.
-ADD_IF_EXISTS = """
-local added = 0
-local cap = tonumber(ARGV[1])
-for _, key in ipairs(KEYS) do
-  if redis.call('EXISTS', key) == 1 then
-    for i = 3, #ARGV do
-      redis.call('ZADD', key, 0, ARGV[i])
-    end
-    local size = redis.call('ZCARD', key)
-    local floor = nil
-    if size > cap + 1 then
-      redis.call('ZREMRANGEBYRANK', key, 1, size - cap - 1)
-      floor = redis.call('ZRANGE', key, 1, 1)[1]
-    end
-    local sentinel = redis.call('ZRANGE', key, 0, 0)[1]
-    if ARGV[2] ~= '' and (floor == nil or floor < ARGV[2]) then
-      floor = ARGV[2]
-    end
-    if floor ~= nil and sentinel ~= '!?' and sentinel < '!' .. floor then
-      redis.call('ZREM', key, sentinel)
-      redis.call('ZADD', key, 0, '!' .. floor)
-    end
-    added = added + 1
-  end
-end
-return added
-"""
-
-# A window's generation, as the scripts compare it: the owner's generation key and the
-# namespace's repair epoch (Keys.epoch), "<generation>@<epoch>". A repair drops every window and
-# moves the epoch, so a build or an extension that read the graph before a repair (perhaps
-# before an outage whose writes never reached Redis) cannot finish after it, even into a window
-# that a newer build started, and even though the repair dropped the generation keys too.
-GENERATION = "(redis.call('GET', KEYS[2]) or '0') .. '@' .. (redis.call('GET', KEYS[3]) or '0')"
-
-# KEYS: window, generation key, epoch key; ARGV: generation seen before the graph read, floor
-# ("" for every id, "*" for the oldest id loaded, or an id), cap, ttl seconds (0: none), ids...
-# Finishes a build started with BUILDING, unless the owner's follow set changed meanwhile, or a
-# repair ran (then the window is dropped and the next read builds it again).
-FINISH_BUILD = f"""
-local current = {GENERATION}
-if current ~= ARGV[1] or redis.call('ZSCORE', KEYS[1], '!?') == false then
-  redis.call('DEL', KEYS[1])
-  return 0
-end
-for i = 5, #ARGV do
-  redis.call('ZADD', KEYS[1], 0, ARGV[i])
-end
-local cap = tonumber(ARGV[3])
-local size = redis.call('ZCARD', KEYS[1])
-local floor = ARGV[2]
-if size > cap + 1 then
-  -- rank 0 is still the BUILDING sentinel
-  redis.call('ZREMRANGEBYRANK', KEYS[1], 1, size - cap - 1)
-  floor = '*'
-end
-redis.call('ZREM', KEYS[1], '!?')
-if floor == '*' then
-  floor = redis.call('ZRANGE', KEYS[1], 0, 0)[1] or ''
-end
-redis.call('ZADD', KEYS[1], 0, '!' .. floor)
-if tonumber(ARGV[4]) > 0 then
-  redis.call('EXPIRE', KEYS[1], ARGV[4])
-else
-  redis.call('PERSIST', KEYS[1])
-end
-return 1
-"""
-
-
-# KEYS: window, generation key, epoch key. Marks a missing window as being built (for 60 s at
-# most, so a builder that dies leaves nothing behind for long); returns the generation, or nil
-# if it exists.
-START_BUILD = f"""
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  return false
-end
-redis.call('ZADD', KEYS[1], 0, '!?')
-redis.call('EXPIRE', KEYS[1], 60)
-return {GENERATION}
-"""
-
-
-# KEYS: window, generation key, epoch key; ARGV: generation seen before the graph read, new
-# floor, cap, ids (every id from the new floor on, read from the graph). Lowers an
-# exact-from-floor window's floor with what the graph said, unless the generation moved
-# meanwhile (a removal raced the read, or a repair ran); trims to `cap` newest, moving the floor
-# back up if it must. Returns 1 when applied.
-EXTEND_DOWN = f"""
-if {GENERATION} ~= ARGV[1] then
-  return 0
-end
-local sentinel = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
-if not sentinel or sentinel == '!?' or string.sub(sentinel, 1, 1) ~= '!' then
-  return 0
-end
-if sentinel == '!' or ARGV[2] >= string.sub(sentinel, 2) then
-  return 1
-end
-for i = 4, #ARGV do
-  redis.call('ZADD', KEYS[1], 0, ARGV[i])
-end
-redis.call('ZREM', KEYS[1], sentinel)
-local floor = ARGV[2]
-local cap = tonumber(ARGV[3])
-local size = redis.call('ZCARD', KEYS[1])
-if size > cap then
-  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, size - cap - 1)
-  floor = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
-end
-redis.call('ZADD', KEYS[1], 0, '!' .. floor)
-return 1
-"""
-
-
+# The scripts that keep windows and caches consistent (redis_scripts/timelines/*.lua: each one's
+# header says what its keys and arguments are).
+ADD_IF_EXISTS = script("timelines/add_if_exists")
+START_BUILD = script("timelines/start_build")
+FINISH_BUILD = script("timelines/finish_build")
+EXTEND_DOWN = script("timelines/extend_down")
 # Cache invalidation with a time: a tombstone is "-<Redis time in microseconds>", so a fill can
 # tell whether it read the graph after the invalidation (and may replace the tombstone at once)
-# or before it (and must not). Redis's clock, not the API processes', orders both.
-# KEYS: the keys to invalidate; ARGV: tombstone TTL seconds.
-TOMBSTONE = """
-local t = redis.call('TIME')
-local mark = '-' .. t[1] .. string.format('%06d', tonumber(t[2]))
-for _, key in ipairs(KEYS) do
-  redis.call('SET', key, mark, 'EX', ARGV[1])
-end
-return mark
-"""
-
-# KEYS: cache keys; ARGV: when the caller's read began (microseconds, from `now_us`), TTL
-# seconds, one value per key. Sets each key that is missing or holds a tombstone older than the
-# read; leaves a newer tombstone (an invalidation the read may have missed) and a live value.
-FILL_AFTER = """
-local started = tonumber(ARGV[1])
-local filled = 0
-for i, key in ipairs(KEYS) do
-  local current = redis.call('GET', key)
-  local stale = current and string.sub(current, 1, 1) == '-'
-    and tonumber(string.sub(current, 2)) < started
-  if not current or stale then
-    redis.call('SET', key, ARGV[2 + i], 'EX', ARGV[2])
-    filled = filled + 1
-  end
-end
-return filled
-"""
+# or before it (and must not).
+TOMBSTONE = script("timelines/tombstone")
+FILL_AFTER = script("timelines/fill_after")
 
 
 class Scripts:
     """The Lua scripts, registered once per client (EVALSHA with a fallback to EVAL)."""
 
     def __init__(self, redis: Redis) -> None:
-        self.add_if_exists = redis.register_script(ADD_IF_EXISTS)
-        self.finish_build = redis.register_script(FINISH_BUILD)
-        self.start_build = redis.register_script(START_BUILD)
-        self.extend_down = redis.register_script(EXTEND_DOWN)
-        self.tombstone = redis.register_script(TOMBSTONE)
-        self.fill_after = redis.register_script(FILL_AFTER)
+        self.add_if_exists = redis.register_script(ADD_IF_EXISTS.text)
+        self.finish_build = redis.register_script(FINISH_BUILD.text)
+        self.start_build = redis.register_script(START_BUILD.text)
+        self.extend_down = redis.register_script(EXTEND_DOWN.text)
+        self.tombstone = redis.register_script(TOMBSTONE.text)
+        self.fill_after = redis.register_script(FILL_AFTER.text)
 
 
 _scripts: dict[int, Scripts] = {}

@@ -29,6 +29,7 @@ from media.signing import url_window_s
 from media.views import media_view
 from timelines import store
 from timelines.store import Keys
+from wire.posts import Post, open_json
 
 VIEW_TTL_S = 24 * 3600
 TOMBSTONE = "-"  # the prefix of a tombstone (store.TOMBSTONE); cached JSON starts with "{"
@@ -202,22 +203,28 @@ async def liked_among(
     return liked_ids
 
 
-def render(backends: Backends, view: Row, *, liked: bool, state: Row | None = None) -> Row:
-    """The `Post` shape as a plain dict (signed media URLs), ready for JSON."""
+def post(backends: Backends, view: Row, *, liked: bool, state: Row | None = None) -> Post:
+    """A cached view as the `Post` a viewer gets (signed media URLs). `state`: the graph's
+    per-viewer state (`posts/viewer_state`) for a viewer in a block with someone."""
     settings = backends.settings
     blocked = set(state["blocked_ids"]) if state else set()
-    return {
-        "id": view["id"],
-        "author": view["author"],
-        "caption": view["caption"],
-        "media": [media_view(settings, m).model_dump() for m in view["media"]],
-        "hashtags": view["hashtags"],
-        "mentions": [m["username"] for m in view["mentions"] if m["id"] not in blocked],
-        "like_count": view["like_count"] - (state["hidden_likes"] if state else 0),
-        "liked": state["liked"] if state else liked,
-        "comment_count": view["comment_count"] - (state["hidden_comments"] if state else 0),
-        "created_at": view["created_at"],
-    }
+    return Post(
+        id=view["id"],
+        author=view["author"],
+        caption=view["caption"],
+        media=[media_view(settings, m) for m in view["media"]],
+        hashtags=view["hashtags"],
+        mentions=[m["username"] for m in view["mentions"] if m["id"] not in blocked],
+        like_count=view["like_count"] - (state["hidden_likes"] if state else 0),
+        liked=state["liked"] if state else liked,
+        comment_count=view["comment_count"] - (state["hidden_comments"] if state else 0),
+        created_at=view["created_at"],
+    )
+
+
+def render(backends: Backends, view: Row, *, liked: bool, state: Row | None = None) -> Row:
+    """The `Post` as a plain dict, ready for JSON."""
+    return post(backends, view, liked=liked, state=state).model_dump()
 
 
 async def compose_page(backends: Backends, viewer_id: str, ids: list[str]) -> list[Row]:
@@ -245,7 +252,7 @@ async def compose_page(backends: Backends, viewer_id: str, ids: list[str]) -> li
         if blocks
         else await blocked_set(backends, viewer_id)
     )
-    return await render_for(
+    posts = await render_for(
         backends,
         viewer_id,
         keep,
@@ -253,6 +260,7 @@ async def compose_page(backends: Backends, viewer_id: str, ids: list[str]) -> li
         blocked=bool(blocked),
         liked_window=(liked_sentinel, ids, liked_scores),
     )
+    return [p.model_dump() for p in posts]
 
 
 async def render_for(
@@ -263,7 +271,7 @@ async def render_for(
     *,
     blocked: bool,
     liked_window: tuple[list[Any], list[str], list[Any] | None],
-) -> list[Row]:
+) -> list[Post]:
     """Render the cached views of `ids` (in order) for one viewer: with anyone in a block with
     them, from the graph's per-viewer state (hidden likes, comments, mentions; posts they may no
     longer see left out); otherwise with `liked` from their liked window: its sentinel, and the
@@ -271,7 +279,7 @@ async def render_for(
     if blocked:
         states = await posts_graph.viewer_state(backends.graph, viewer_id, ids)
         return [
-            render(backends, found[i], liked=False, state=states[i])
+            post(backends, found[i], liked=False, state=states[i])
             for i in ids
             if i in states and states[i]["visible"]
         ]
@@ -280,26 +288,20 @@ async def render_for(
     liked = await liked_among(
         backends, viewer_id, ids, prefetched=(sentinel, [by_id[i] for i in ids])
     )
-    return [render(backends, found[i], liked=i in liked) for i in ids]
+    return [post(backends, found[i], liked=i in liked) for i in ids]
 
 
-def fragment(row: Row) -> str:
-    """The post's JSON without `liked`, compact (as the full path's responses are), left open:
-    the script appends `,"liked":…}` to each without building a string per post."""
-    text = json.dumps({n: v for n, v in row.items() if n != "liked"}, separators=(",", ":"))
-    return text[:-1]
+async def fill_fragments(backends: Backends, posts: list[Post], *, started_us: str) -> None:
+    """Cache the posts' fragments for timelines/fastpage.py: the `Post` JSON without `liked`, left
+    open (`wire.posts.open_json`), for one URL-signing window (the URLs in it stay valid for the
+    TTL less a window).
 
-
-async def fill_fragments(backends: Backends, rendered: list[Row], *, started_us: str) -> None:
-    """Cache the rendered rows' fragments for timelines/fastpage.py: the `Post` JSON without
-    `liked`, for one URL-signing window (the URLs in it stay valid for the TTL less a window).
-
-    Only rows rendered without per-viewer state (nothing hidden from a block) and whose view came
+    Only posts rendered without per-viewer state (nothing hidden from a block) and whose view came
     from the cache, read at `started_us`: a tombstone newer than that stays."""
     k = keys(backends)
     await store.fill_after(
         backends.redis,
-        {k.fragment(row["id"]): fragment(row) for row in rendered},
+        {k.fragment(p.id): open_json(p) for p in posts},
         started_us=started_us,
         ttl_s=url_window_s(backends.settings.cdn_url_ttl_s),
     )

@@ -15,7 +15,6 @@ this process reads sessions from Neo4j only.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import time
 from collections.abc import Mapping
@@ -38,6 +37,7 @@ from services.security import session_id
 from services.sessions import REVOKED
 from services.sessions import cache_key as cache_key
 from services.sessions import forget_sessions as forget_sessions
+from wire import sessions
 
 log = logging.getLogger(__name__)
 
@@ -61,20 +61,15 @@ class Viewer:
 
 
 def session_payload(row: Mapping[str, Any]) -> str:
-    """The session cache's JSON for a session row (the fast feed page reads `id` and `scopes`
-    from it too: timelines/fastpage.py)."""
-    scopes = row["scopes"]
-    return json.dumps(
-        {
-            "id": row["id"],
-            "username": row["username"],
-            "role": row["role"],
-            "scopes": None if scopes is None else sorted(scopes),
-        }
+    """The session cache's value for a session row (its format: `wire.sessions`, which the fast
+    feed page reads too)."""
+    return sessions.encode(
+        id=row["id"], username=row["username"], role=row["role"], scopes=row["scopes"]
     )
 
 
 def _viewer(data: Mapping[str, Any], sid: str) -> Viewer:
+    """The viewer of a session row or of a cached session (`wire.sessions.CachedSession`)."""
     scopes = data["scopes"]
     return Viewer(
         data["id"], data["username"], data["role"], sid,
@@ -107,9 +102,9 @@ async def viewer_for_token(
     if cached == REVOKED:
         return None
     if cached:
-        data = json.loads(cached)
+        data = sessions.decode(cached)
         # An entry without `scopes` predates scoped sessions: read the session from Neo4j.
-        if "scopes" in data:
+        if data is not None:
             return _viewer(data, sid)
     row = await accounts.get_session(graph, sid)
     if row is None:

@@ -42,14 +42,14 @@ _ID = re.compile(r"^[0-9A-Za-z]{1,64}$")
 
 def plain_page(query_string: bytes) -> tuple[list[tuple[str, str]], int, str | None] | None:
     """(the query's items, limit, max_id) when the query asks for nothing but the common page
-    (`limit`, `max_id`, `source=timeline`, each at most once and valid), else None."""
+    (`limit`, `max_id`, each at most once and valid), else None."""
     try:
         items = parse_qsl(query_string.decode("ascii"), keep_blank_values=True)
     except (UnicodeDecodeError, ValueError):
         return None
     seen: dict[str, str] = {}
     for key, value in items:
-        if key in seen or key not in ("limit", "max_id", "source"):
+        if key in seen or key not in ("limit", "max_id"):
             return None
         seen[key] = value
     limit = DEFAULT_LIMIT
@@ -59,8 +59,6 @@ def plain_page(query_string: bytes) -> tuple[list[tuple[str, str]], int, str | N
         limit = int(seen["limit"])
     max_id = seen.get("max_id")
     if max_id is not None and not _ID.match(max_id):
-        return None
-    if seen.get("source", "timeline") != "timeline":
         return None
     return items, limit, max_id
 

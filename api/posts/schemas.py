@@ -5,11 +5,13 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from api.schemas import Author, StrictBody
-from media.views import MediaOut
 from services.posts import HASHTAG as HASHTAG
 from services.posts import MENTION as MENTION
 from services.posts import hashtags as hashtags
 from services.posts import mentions as mentions
+
+# The post every route answers with: one model, which the feed's cache renders from too.
+from wire.posts import Post as Post
 
 CAPTION_MAX = 2200
 COMMENT_MAX = 2200
@@ -19,19 +21,6 @@ MEDIA_MAX = 10
 class NewPost(StrictBody):
     caption: Annotated[str, Field(max_length=CAPTION_MAX)] = ""
     media_ids: Annotated[list[str], Field(max_length=MEDIA_MAX)] = []
-
-
-class Post(BaseModel):
-    id: str
-    author: Author
-    caption: str
-    media: list[MediaOut]
-    hashtags: list[str]
-    mentions: list[str]
-    like_count: int
-    liked: bool
-    comment_count: int
-    created_at: str
 
 
 class NewComment(StrictBody):

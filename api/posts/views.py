@@ -7,8 +7,7 @@ from fastapi.responses import JSONResponse
 from api.pagination import Page
 from api.posts.schemas import Post
 from backends import Backends
-from graph import posts
-from graph.driver import Graph, Row
+from graph.driver import Row
 from graphgram.settings import Settings
 from media.views import media_view
 from timelines.views import compose_page
@@ -27,19 +26,6 @@ def post_view(settings: Settings, row: Row) -> Post:
         comment_count=row["comment_count"],
         created_at=row["created_at"],
     )
-
-
-async def post_page(
-    graph: Graph,
-    settings: Settings,
-    viewer_id: str,
-    ids: list[str],
-    page: Page,
-) -> list[Post]:
-    """Turn one page of post ids (limit + 1 fetched) into post views with a Link header."""
-    page_ids = page.items([{"id": i} for i in ids])
-    rows = await posts.hydrate(graph, viewer_id, [item["id"] for item in page_ids])
-    return [post_view(settings, row) for row in rows]
 
 
 async def cached_post_page(
