@@ -9,9 +9,11 @@
 -- Returns: 1 when applied (or the window already reaches that far), 0 when not
 --
 -- Not applied when the generation or the repair epoch moved meanwhile (a removal raced the read,
--- or a repair ran) or the window is missing or being built. Trims to the cap newest, moving the floor back up if it must.
+-- or a repair ran) or the window is missing or being built. Trims to the cap newest, moving
+-- the floor back up if it must.
 --!include coverage
-local generation = (redis.call('GET', KEYS[2]) or '0') .. '@' .. (redis.call('GET', KEYS[3]) or '0')
+local generation = (redis.call('GET', KEYS[2]) or '0') .. '@'
+  .. (redis.call('GET', KEYS[3]) or '0')
 if generation ~= ARGV[1] then
   return 0
 end

@@ -13,7 +13,8 @@
 -- epoch moved: a build that read the graph before it cannot finish after it, even into a window
 -- a newer build started) or the build was taken away: then the window is dropped and the next
 -- read builds it again.
-local current = (redis.call('GET', KEYS[2]) or '0') .. '@' .. (redis.call('GET', KEYS[3]) or '0')
+local current = (redis.call('GET', KEYS[2]) or '0') .. '@'
+  .. (redis.call('GET', KEYS[3]) or '0')
 if current ~= ARGV[1] or redis.call('ZSCORE', KEYS[1], '!?') == false then
   redis.call('DEL', KEYS[1])
   return 0
