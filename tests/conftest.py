@@ -18,6 +18,7 @@ from graph.admin import wipe
 from graph.driver import make_driver
 from graphgram.settings import Settings
 from media.storage import empty_bucket
+from tests.fixtures.api_server import served_api
 from tests.fixtures.factories import Factory
 from tests.fixtures.servers import servers
 from tests.helpers import PASSWORD
@@ -93,6 +94,20 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
     application = create_app(settings)
     async with application.router.lifespan_context(application):
         yield application
+
+
+@pytest.fixture(scope="session")
+def api_url(settings: Settings) -> Iterator[str]:
+    """The whole API (Graphgram's and the Mastodon surface) served by uvicorn on a free port, for
+    clients that speak HTTP over a socket (Mastodon.py)."""
+    with served_api(settings, "socket clients") as url:
+        yield url
+
+
+@pytest.fixture
+def url(api_url: str, factory: Factory) -> str:
+    """The API's base URL, for a test that starts from an empty graph (the factory wipes it)."""
+    return api_url
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -26,25 +26,11 @@ from mastodon import (
 )
 
 from graphgram.settings import Settings
-from tests.fixtures.api_server import served_api
 from tests.fixtures.factories import Factory
 from tests.fixtures.media_files import mp4, picture
 from tests.helpers import PASSWORD
 
 SCOPES = ["read", "write", "follow"]
-
-
-@pytest.fixture(scope="session")
-def api_url(settings: Settings) -> Iterator[str]:
-    """The whole API (Graphgram's and the Mastodon surface) served by uvicorn on a free port."""
-    with served_api(settings, "Mastodon.py") as url:
-        yield url
-
-
-@pytest.fixture
-def url(api_url: str, factory: Factory) -> str:
-    """The API's base URL, for a test that starts from an empty graph (the factory wipes it)."""
-    return api_url
 
 
 class LocalMastodon(Mastodon):

@@ -4,26 +4,11 @@ back through an unmodified Mastodon.py over HTTP: text escaped once, as Mastodon
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from mastodon import Mastodon
 
-from graphgram.settings import Settings
-from tests.fixtures.api_server import served_api
 from tests.fixtures.factories import Factory
-
-
-@pytest.fixture(scope="module")
-def api_url(settings: Settings) -> Iterator[str]:
-    with served_api(settings, "Mastodon.py HTML") as url:
-        yield url
-
-
-@pytest.fixture
-def url(api_url: str, factory: Factory) -> str:
-    return api_url
 
 
 def as_user(url: str, user: dict[str, Any]) -> Mastodon:

@@ -8,15 +8,12 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
-import os
 import re
 import secrets
 import subprocess
 import sys
-import time
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -26,40 +23,21 @@ import pytest
 from fastapi import FastAPI
 from mastodon import Mastodon, MastodonAPIError
 
-from api.app import create_app
 from api.mastodon.oauth import OOB, s256
 from backends import Backends
 from graph import oauth
-from graphgram.settings import PROJECT_ROOT, Settings
-from tests.fixtures.api_server import free_port, served_api
+from graphgram.settings import Settings
+from tests.fixtures.api_server import uvicorn_process
+from tests.fixtures.clients import ATTACKER, ClientMaker, client_maker
 from tests.fixtures.factories import Factory
 from tests.helpers import PASSWORD, auth
 
-Peer = tuple[str, int]
-ClientMaker = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
-
-ATTACKER: Peer = ("198.51.100.7", 40000)
 CALLBACK = "http://127.0.0.1:9/callback"
 
 
 @pytest.fixture
 def make_client(settings: Settings) -> ClientMaker:
-    """A client on an app built with some settings changed, from a chosen peer address."""
-
-    @asynccontextmanager
-    async def make(
-        peer: Peer = ("127.0.0.1", 123), **changes: Any
-    ) -> AsyncIterator[httpx.AsyncClient]:
-        changed = settings.model_copy(
-            update={"media_worker": False, "timeline_worker": False, **changes}
-        )
-        app = create_app(changed)
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app, client=peer)
-            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-                yield c
-
-    return make
+    return client_maker(settings)
 
 
 def pkce() -> tuple[str, str]:
@@ -497,12 +475,6 @@ async def test_password_and_client_credentials_grants_take_a_subset(
     )
 
 
-@pytest.fixture(scope="module")
-def api_url(settings: Settings) -> Iterator[str]:
-    with served_api(settings, "oauth-security") as url:
-        yield url
-
-
 def test_mastodon_py_signs_in_with_a_granular_subset(api_url: str, factory: Factory) -> None:
     factory.user("ada")
     client_id, secret = Mastodon.create_app(
@@ -643,41 +615,10 @@ OAUTH_AND_MEDIA = "^/(oauth/|api/v[12]/media$|api/v1/apps$|\\.well-known/)"
 @pytest.fixture(scope="module")
 def live_api(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The API in its own uvicorn process (schemathesis calls it over HTTP), limits off."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(PROJECT_ROOT),
-        "GRAPHGRAM_ENVIRONMENT": "test",
-        "GRAPHGRAM_STACK_NAME": settings.stack_name,
-        "GRAPHGRAM_PORT_OFFSET": str(settings.port_offset),
-        "GRAPHGRAM_NEO4J_URI": settings.neo4j_uri,
-        "GRAPHGRAM_REDIS_URL": settings.redis_url,
-        "GRAPHGRAM_S3_ENDPOINT": settings.s3_endpoint,
-        "GRAPHGRAM_CDN_BASE_URL": settings.cdn_base_url,
-        "GRAPHGRAM_RATE_LIMITS": "false",
-    }
-    log = tmp_path_factory.mktemp("oauth-schemathesis") / "api.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
-             "--host", "127.0.0.1", "--port", str(port), "--no-proxy-headers"],
-            env=env, stdout=out, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        else:
-            pytest.fail(f"uvicorn did not start:\n{log.read_text()[-3000:]}")
+    with uvicorn_process(
+        settings, tmp_path_factory.mktemp("oauth-schemathesis") / "api.log"
+    ) as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 @pytest.mark.slow

@@ -6,45 +6,24 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 from starlette.requests import Request
 
-from api.app import create_app
 from api.ratelimit import client_address
 from graphgram.settings import Settings
+from tests.fixtures.clients import ATTACKER, ClientMaker, Peer, client_maker
 from tests.fixtures.factories import Factory
 from tests.fixtures.media_files import picture
 from tests.helpers import PASSWORD
 
-Peer = tuple[str, int]
-ClientMaker = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
-
-ATTACKER: Peer = ("198.51.100.7", 40000)
-
 
 @pytest.fixture
 def make_client(settings: Settings) -> ClientMaker:
-    """A client on an app built with some settings changed (its own lifespan and clients)."""
-
-    @asynccontextmanager
-    async def make(
-        peer: Peer = ("127.0.0.1", 123), **changes: Any
-    ) -> AsyncIterator[httpx.AsyncClient]:
-        changed = settings.model_copy(
-            update={"media_worker": False, "timeline_worker": False, **changes}
-        )
-        app = create_app(changed)
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app, client=peer)
-            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-                yield c
-
-    return make
+    return client_maker(settings)
 
 
 def assert_limited(response: httpx.Response, limit: int) -> None:

@@ -9,76 +9,37 @@ tests/test_ratelimit.py; here they would only turn coverage into 429s).
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from neo4j import Driver
 
-from graphgram.settings import PROJECT_ROOT, Settings
+from graphgram.settings import Settings
+from tests.fixtures.api_server import uvicorn_process
 from tests.fixtures.factories import Factory
 
 pytestmark = [pytest.mark.no_clean, pytest.mark.slow]
 
 # Operations after which the fuzzing session's token (or account) is gone.
 SESSION_ENDING = "^/(auth/logout|auth/logout-all|me/password|me)$"
-# The Mastodon client API (/api/v1, /api/v2, /oauth) keeps Mastodon's own error bodies and is
-# fuzzed by its own suite (tests/test_mastodon_zz_fuzz.py).
+# The Mastodon client API (/api/v1, /api/v2, /oauth) keeps Mastodon's own error bodies: its OAuth
+# and media routes are fuzzed in tests/test_oauth_security.py, every route's garbage input in
+# tests/test_mastodon.py.
 MASTODON = "^/(api/|oauth/|\\.well-known/)"
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 MAIN_BUDGET_S = 60
 ENDING_BUDGET_S = 12
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def live_api(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(PROJECT_ROOT),
-        "GRAPHGRAM_ENVIRONMENT": "test",
-        "GRAPHGRAM_STACK_NAME": settings.stack_name,
-        "GRAPHGRAM_PORT_OFFSET": str(settings.port_offset),
-        "GRAPHGRAM_NEO4J_URI": settings.neo4j_uri,
-        "GRAPHGRAM_REDIS_URL": settings.redis_url,
-        "GRAPHGRAM_S3_ENDPOINT": settings.s3_endpoint,
-        "GRAPHGRAM_CDN_BASE_URL": settings.cdn_base_url,
-        "GRAPHGRAM_RATE_LIMITS": "false",
-    }
-    log = tmp_path_factory.mktemp("schemathesis") / "api.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
-             "--host", "127.0.0.1", "--port", str(port), "--no-proxy-headers"],
-            env=env, stdout=out, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        else:
-            pytest.fail(f"uvicorn did not start:\n{log.read_text()[-3000:]}")
+    """The API in its own uvicorn process (schemathesis calls it over HTTP), limits off."""
+    with uvicorn_process(settings, tmp_path_factory.mktemp("schemathesis") / "api.log") as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
