@@ -12,6 +12,8 @@ import re
 import secrets
 import subprocess
 import sys
+import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,9 +24,12 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from mastodon import Mastodon, MastodonAPIError
+from neo4j import Driver
+from neo4j.exceptions import Neo4jError
 
 from api.mastodon.oauth import OOB, s256
 from backends import Backends
+from cypher import query
 from graph import oauth
 from graphgram.settings import Settings
 from tests.fixtures.api_server import uvicorn_process
@@ -298,6 +303,61 @@ async def test_concurrent_redemptions_of_one_code_give_one_token(
     )
     assert Counter(a.status_code for a in answers) == {200: 1, 400: 7}
     assert {a.json()["error"] for a in answers if a.status_code == 400} == {"invalid_grant"}
+
+
+def test_a_redemption_that_waited_on_another_finds_the_code_gone(
+    neo4j_driver: Driver, settings: Settings, factory: Factory
+) -> None:
+    """The interleaving the lock is for, made to happen: redemption A has locked and deleted the
+    code but not committed; redemption B starts then, while the code still reads as there, and
+    waits; A commits. B must make no session (before the lock, B read the code before waiting and
+    made a second session)."""
+    grace = factory.user("grace")
+    code_id = secrets.token_hex(32)
+    neo4j_driver.execute_query(
+        """MATCH (u:User {id: $user}) CREATE (a:OAuthApp {client_id: 'c1', id: 'app1'})
+           CREATE (u)-[:AUTHORIZED]->(:OAuthCode {id: $code, redirect_uri: $oob, scopes: ['read'],
+                   expires_at: datetime() + duration({minutes: 5})})-[:FOR_APP]->(a)""",
+        {"user": grace["id"], "code": code_id, "oob": OOB},
+        database_=settings.neo4j_database,
+    )
+
+    def params(session_id: str) -> dict[str, Any]:
+        return {
+            "code_id": code_id, "client_id": "c1", "redirect_uri": OOB,
+            "verifier_challenge": None, "require_challenge": False,
+            "session_id": session_id, "ttl_s": 600,
+        }  # fmt: skip
+
+    statement = query("oauth/redeem_code")
+    outcome: dict[str, Any] = {}
+    with neo4j_driver.session(database=settings.neo4j_database) as first_session:
+        first = first_session.begin_transaction()
+        assert first.run(statement, params("s-first")).data()  # locked and deleted, uncommitted
+
+        def second() -> None:
+            with neo4j_driver.session(database=settings.neo4j_database) as session:
+                try:
+                    with session.begin_transaction() as tx:
+                        outcome["rows"] = tx.run(statement, params("s-second")).data()
+                        tx.commit()
+                except Neo4jError as exc:
+                    outcome["error"] = exc.code
+
+        waiting = threading.Thread(target=second)
+        waiting.start()
+        time.sleep(1.0)  # B has read the code and is waiting for its lock
+        assert waiting.is_alive()
+        first.commit()
+        waiting.join(timeout=30)
+    assert outcome.get("rows", []) == []
+    assert outcome.get("error") in {None, "Neo.ClientError.Statement.EntityNotFound"}
+    records, _, _ = neo4j_driver.execute_query(
+        "MATCH (:User {id: $user})-[:HAS_SESSION]->(s:Session) RETURN s.id AS id",
+        {"user": grace["id"]},
+        database_=settings.neo4j_database,
+    )
+    assert [r["id"] for r in records if r["id"].startswith("s-")] == ["s-first"]
 
 
 async def test_authorization_server_metadata(client: httpx.AsyncClient) -> None:
