@@ -16,6 +16,7 @@ from neo4j import Driver
 
 from api.pagination import ID_CEILING
 from graph.admin import wipe
+from graph.schema import apply_schema
 from graphgram.settings import Settings
 from tests.fixtures.profile import db_hits
 
@@ -166,3 +167,33 @@ def test_counts_are_exact_at_both_sizes(
         )
         # Two of the tag's posts are by users the viewer blocks.
         assert tag[0]["post_count"] == n - 2
+
+
+@pytest.mark.parametrize("size", [SMALL, BIG])
+def test_session_lookup_and_processing_media_do_not_grow_with_the_graph(
+    size: int, neo4j_driver: Driver, settings: Settings
+) -> None:
+    """`accounts/get_session` (every request whose session is not cached) seeks one session
+    however many sessions its user has; `media/processing` (the outage repair) seeks the media
+    still processing however many are ready."""
+    apply_schema(settings)  # the media_status index, on a stack started before it existed
+    neo4j_driver.execute_query(
+        """CREATE (u:User {id: 'owner', username: 'owner', role: 'user'})
+           WITH u UNWIND range(1, $n) AS i
+           CREATE (u)-[:HAS_SESSION]->(:Session {id: 's' + toString(i), scopes: ['read'],
+                                                  expires_at: datetime() + duration('P1D')})
+           CREATE (u)-[:UPLOADED]->(:Media {id: 'm' + toString(i), status: CASE
+                                           WHEN i <= 3 THEN 'processing' ELSE 'ready' END})""",
+        {"n": size},
+        database_=settings.neo4j_database,
+    )
+    neo4j_driver.execute_query("CALL db.awaitIndexes(60)", database_=settings.neo4j_database)
+    session_hits, rows = db_hits(
+        neo4j_driver, settings, "accounts/get_session", {"session_id": "s1"}
+    )
+    assert [row["scopes"] for row in rows] == [["read"]]
+    media_hits, media = db_hits(neo4j_driver, settings, "media/processing", {"limit": 10_000})
+    assert sorted(row["id"] for row in media) == ["m1", "m2", "m3"]
+    # Flat: a handful of hits whatever the size (a scan would touch every session or media item).
+    assert session_hits <= 20, session_hits
+    assert media_hits <= 20, media_hits

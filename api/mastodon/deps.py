@@ -20,12 +20,6 @@ from backends import Backends
 from graphgram.errors import AppError, NotFound, Unprocessable
 
 
-def scopes_key(session_id: str) -> str:
-    """Where scopes were cached before they joined the session cache; revocation still clears it
-    for entries written by older processes."""
-    return f"mastodon:scopes:{session_id}"
-
-
 @dataclass(frozen=True)
 class Ctx:
     """What rendering Mastodon entities needs: the backends and this server's public base URL."""

@@ -30,7 +30,6 @@ import html
 import re
 import time
 from collections.abc import Iterable
-from contextlib import suppress
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode, urlsplit
@@ -39,14 +38,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, field_validator
-from redis.exceptions import RedisError
 
 from api import ratelimit
 from api.auth.deps import forget_sessions
 from api.auth.scopes import KNOWN_SCOPES, covers, parse_scopes
 from api.auth.security import new_token, session_id, verify_password
 from api.deps import Backend, Graph
-from api.mastodon.deps import Body, scopes_key, validate
+from api.mastodon.deps import Body, validate
 from api.mastodon.errors import ERRORS, InvalidToken, MastodonError, OAuthError
 from backends import Backends
 from graph import accounts, oauth
@@ -696,7 +694,4 @@ async def revoke(request: Request, body: Body, graph: Graph, backends: Backend) 
     if raw:
         ended = await oauth.revoke(graph, session_id(raw), client_id)
         await forget_sessions(backends.redis, backends.settings, ended, graph=graph)
-        if ended:  # a scopes entry outlives its session harmlessly: the session check fails
-            with suppress(RedisError, OSError):
-                await backends.redis.delete(*(scopes_key(sid) for sid in ended))
     return {}

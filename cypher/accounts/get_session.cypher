@@ -2,6 +2,7 @@
 // Blocks: authentication, the caller's own session
 /* :params {session_id: "9f86d0..."} */
 MATCH (u:User)-[:HAS_SESSION]->(s:Session {id: $session_id})
+USING INDEX SEEK s:Session(id)
 WHERE s.expires_at > datetime()
 RETURN u.id AS id, u.username AS username, u.role AS role, s.scopes AS scopes,
        s.expires_at.epochSeconds AS expires_at

@@ -30,3 +30,6 @@ CREATE INDEX follows_pair IF NOT EXISTS FOR ()-[r:FOLLOWS]-() ON (r.follower, r.
 CREATE INDEX session_expires IF NOT EXISTS FOR (s:Session) ON (s.expires_at);
 CREATE INDEX app_token_expires IF NOT EXISTS FOR (t:AppToken) ON (t.expires_at);
 CREATE INDEX oauth_code_expires IF NOT EXISTS FOR (c:OAuthCode) ON (c.expires_at);
+// The outage repair re-enqueues media still processing: a seek over those few, not a scan of
+// every media item (media/processing.cypher).
+CREATE INDEX media_status IF NOT EXISTS FOR (m:Media) ON (m.status);
