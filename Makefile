@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: up down status install web test test-fast test-down lint fmt bench seed seed-xl serve capacity-doc clean
+.PHONY: up up-cluster down status install web test test-fast test-down lint fmt bench seed seed-xl serve capacity-doc clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -34,6 +34,11 @@ web: $(WEB_BUILT)
 ## Install what is missing, start Neo4j, MinIO, Redis, nginx and the API, seed the demo graph.
 up: $(STAMP) web
 	$(BIN)/graphgram stack up
+
+## The cluster topology: 4 MinIO processes as one erasure set, 3 API processes behind an nginx
+## balancer (http://127.0.0.1:8081), Neo4j through neo4j:// (docs/scaling.md). `make down` stops it.
+up-cluster: $(STAMP) web
+	$(BIN)/graphgram stack up --topology cluster
 
 down: $(STAMP)
 	$(BIN)/graphgram stack down

@@ -172,7 +172,9 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _derive_urls(self) -> Settings:
         if not self.neo4j_uri:
-            self.neo4j_uri = f"bolt://127.0.0.1:{self.neo4j_bolt_port}"
+            # The routing scheme, also against one Community server: reads go through routed
+            # read transactions and carry bookmarks as they would on a cluster.
+            self.neo4j_uri = f"neo4j://127.0.0.1:{self.neo4j_bolt_port}"
         if not self.s3_endpoint:
             self.s3_endpoint = f"127.0.0.1:{self.s3_port}"
         if not self.redis_url:
