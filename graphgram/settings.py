@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     neo4j_connect_timeout_s: float = 2.0
     neo4j_acquisition_timeout_s: float = 5.0
     neo4j_retry_time_s: float = 1.5
+    # A user's last write bookmark is kept this long in Redis, so their next request, on any API
+    # process, reads at least that write (graph/bookmarks.py); longer than any secondary's lag.
+    neo4j_bookmark_ttl_s: int = Field(default=300, ge=1)
 
     # S3 object store (MinIO locally; any S3 API in production)
     s3_endpoint: str = ""
