@@ -255,9 +255,13 @@ async def test_minio_process_killed_under_uploads_and_edge_reads(
 
 def test_erasure_set_is_ec2_and_spreads_every_object(cluster_settings: Settings) -> None:
     settings = cluster_settings
-    metrics = httpx.get(
-        f"http://127.0.0.1:{cluster.minio_port(settings, 1)}/minio/v2/metrics/cluster"
-    ).text
+    # The set's metrics are collected in the background: a process just started has none yet.
+    metrics, deadline = "", time.monotonic() + 30
+    while "erasure_set_read_quorum{" not in metrics and time.monotonic() < deadline:
+        metrics = httpx.get(
+            f"http://127.0.0.1:{cluster.minio_port(settings, 1)}/minio/v2/metrics/cluster"
+        ).text
+        time.sleep(0.5)
     assert 'minio_cluster_health_erasure_set_read_quorum{pool="0"' in metrics
     quorum = {
         line.split("{")[0]: float(line.rsplit(" ", 1)[1])
