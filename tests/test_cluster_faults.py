@@ -51,7 +51,7 @@ PASSWORD = "cluster-faults-pw"
 @pytest.fixture(scope="module")
 def cluster_stack() -> Settings:
     settings = cluster_test_settings()
-    start_cluster(settings)
+    start_cluster(settings, fresh_api=True)
     return settings
 
 
@@ -59,7 +59,7 @@ def cluster_stack() -> Settings:
 def cluster_settings(cluster_stack: Settings) -> Settings:
     """A clean graph, bucket and Redis, every process of the topology answering."""
     settings = cluster_stack
-    start_cluster(settings)  # a process an earlier test killed is back
+    start_cluster(settings)  # a process an earlier test killed is back (it restarts it too)
     with GraphDatabase.driver(
         settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password)
     ) as driver:
