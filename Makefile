@@ -57,6 +57,7 @@ test-fast: $(STAMP) web
 
 test-down: $(STAMP)
 	GRAPHGRAM_STACK_NAME=test GRAPHGRAM_PORT_OFFSET=10000 $(BIN)/graphgram stack down
+	GRAPHGRAM_STACK_NAME=test-cluster GRAPHGRAM_PORT_OFFSET=10100 $(BIN)/graphgram stack down
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
