@@ -37,6 +37,8 @@ def test_every_minio_process_serves_the_edge_and_the_s3_endpoint(tmp_path: Path)
     media = block(conf, f"listen 127.0.0.1:{settings.edge_port};")
     assert "secure_link_md5" in media
     assert "proxy_pass http://object_store;" in media
+    [retry] = re.findall(r"proxy_next_upstream ([^;]*);", media)
+    assert retry.split() == ["error", "timeout", "http_502", "http_503", "http_504"]
 
 
 def test_the_balancer_retries_only_what_is_safe_on_the_next_process(tmp_path: Path) -> None:
