@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: up down status install web test test-fast test-down lint fmt bench seed seed-xl serve capacity-doc clean
+.PHONY: up up-cluster down status install web test test-fast test-down lint fmt bench seed seed-xl serve capacity-doc clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -35,6 +35,11 @@ web: $(WEB_BUILT)
 up: $(STAMP) web
 	$(BIN)/graphgram stack up
 
+## The cluster topology: 4 MinIO processes as one erasure set, 3 API processes behind an nginx
+## balancer (http://127.0.0.1:8081), Neo4j through neo4j:// (docs/scaling.md). `make down` stops it.
+up-cluster: $(STAMP) web
+	$(BIN)/graphgram stack up --topology cluster
+
 down: $(STAMP)
 	$(BIN)/graphgram stack down
 
@@ -52,6 +57,7 @@ test-fast: $(STAMP) web
 
 test-down: $(STAMP)
 	GRAPHGRAM_STACK_NAME=test GRAPHGRAM_PORT_OFFSET=10000 $(BIN)/graphgram stack down
+	GRAPHGRAM_STACK_NAME=test-cluster GRAPHGRAM_PORT_OFFSET=10100 $(BIN)/graphgram stack down
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

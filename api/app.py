@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import observability
 from api.accounts.router import router as accounts_router
@@ -33,7 +33,7 @@ from api.tags.router import router as tags_router
 from api.users.router import router as users_router
 from api.web import install_web
 from backends import Backends
-from graph.driver import causal_chain
+from graph.driver import causal_chain, keep_bookmarks
 from graphgram.settings import Settings, get_settings
 from media.jobs import depth as media_queue_depth
 from media.jobs import worker as media_worker
@@ -43,7 +43,9 @@ from timelines.repair import worker as repair_worker
 
 class CausalChain:
     """Each HTTP request is one causal chain: all its Neo4j sessions share a bookmark manager, so
-    a write and its read-back (create a post, then show it) agree even on a cluster."""
+    a write and its read-back (create a post, then show it) agree even on a cluster. The chain
+    of a request that wrote keeps its bookmark for its user before the answer starts, so the
+    user's next request, on any process, reads that write (graph/bookmarks.py)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -52,8 +54,14 @@ class CausalChain:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+
+        async def send_after_keeping(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                await keep_bookmarks()
+            await send(message)
+
         with causal_chain():
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, send_after_keeping)
 
 
 def freeze_startup_heap() -> None:

@@ -29,6 +29,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from backends.batching import CommandBatcher
+from graph.bookmarks import RedisBookmarks
 from graph.driver import Graph, make_async_driver
 from graphgram.metrics import observe_backend
 from graphgram.settings import Settings
@@ -162,6 +163,8 @@ class Backends:
     s3: Minio
     # The same Redis pool, for hot commands sent by concurrent requests: one write per batch.
     redis_batched: CommandBatcher
+    # Each user's last write bookmark (read-your-writes across processes: graph/bookmarks.py).
+    bookmarks: RedisBookmarks
     health: RedisHealth = field(default_factory=RedisHealth)
 
     @classmethod
@@ -175,6 +178,7 @@ class Backends:
             redis=redis,
             s3=object_store(settings),
             redis_batched=CommandBatcher(redis, timeout_s=settings.redis_timeout_s),
+            bookmarks=RedisBookmarks(redis, settings.neo4j_bookmark_ttl_s),
         )
 
     async def close(self) -> None:

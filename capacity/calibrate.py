@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from minio import Minio
-from neo4j import Driver
+from neo4j import Driver, RoutingControl
 
 from capacity.model import MB, Profile
 from cypher import query
@@ -28,8 +28,12 @@ def object_sizes(s3: Minio, bucket: str) -> dict[str, tuple[int, int]]:
 
 def graph_figures(driver: Driver, settings: Settings) -> dict[str, Any]:
     db = settings.neo4j_database
-    activity, _, _ = driver.execute_query(query("capacity/graph_profile"), database_=db)
-    degrees, _, _ = driver.execute_query(query("capacity/follower_degrees"), database_=db)
+    activity, _, _ = driver.execute_query(
+        query("capacity/graph_profile"), database_=db, routing_=RoutingControl.READ
+    )
+    degrees, _, _ = driver.execute_query(
+        query("capacity/follower_degrees"), database_=db, routing_=RoutingControl.READ
+    )
     return {**activity[0].data(), "degrees": degrees[0].data()}
 
 

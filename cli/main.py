@@ -37,10 +37,16 @@ console = Console(stderr=True)
 def stack_up(
     api: bool = typer.Option(True, help="Also start the API server"),
     seed: bool = typer.Option(True, help="Seed the demo graph when the graph has no users"),
+    topology: str = typer.Option(
+        "single",
+        help="single: one process per server; cluster: 4 MinIO processes as one erasure set, "
+        "3 API processes behind an nginx balancer (docs/scaling.md)",
+    ),
 ) -> None:
     """Install what is missing and start every service; a no-op when all already answer."""
     from graph.driver import make_driver
-    from ops.stack import StackError, up
+    from ops.cluster import TOPOLOGIES, balancer_port, up
+    from ops.stack import StackError
     from seed.cli import print_report, run_seed
     from seed.loader import user_count
 
@@ -48,7 +54,14 @@ def stack_up(
     started_at = time.monotonic()
     with console.status("bringing the stack up") as status:
         try:
-            started = up(settings, with_api=api, progress=lambda msg: status.update(msg))
+            if topology not in TOPOLOGIES:
+                raise StackError(f"--topology is one of {', '.join(TOPOLOGIES)}, not {topology!r}")
+            started = up(
+                settings,
+                topology="cluster" if topology == "cluster" else "single",
+                with_api=api,
+                progress=lambda msg: status.update(msg),
+            )
         except StackError as exc:
             console.print(f"[red]stack up failed:[/red] {exc}")
             raise typer.Exit(1) from exc
@@ -69,13 +82,15 @@ def stack_up(
     _print_status()
     if api:
         base = f"http://{settings.api_host}:{settings.api_port}"
+        if topology == "cluster":
+            base = f"http://{settings.api_host}:{balancer_port(settings)}"
         console.print(f"web client: {base}/web/   API docs: {base}/docs (offline)")
 
 
 @stack_app.command("down")
 def stack_down() -> None:
-    """Stop every service of this stack instance (data is kept)."""
-    from ops.stack import down
+    """Stop every service of this stack instance, whichever topology (data is kept)."""
+    from ops.cluster import down
 
     with console.status("stopping the stack") as status:
         down(get_settings(), progress=lambda msg: status.update(msg))
@@ -90,9 +105,10 @@ def stack_status() -> None:
 
 
 def _print_status() -> bool:
-    from ops.stack import status
+    from ops.cluster import current_topology, status
 
-    table = Table(title=f"stack '{get_settings().stack_name}'")
+    settings = get_settings()
+    table = Table(title=f"stack '{settings.stack_name}' ({current_topology(settings)} topology)")
     for column in ("service", "state", "address", "log"):
         table.add_column(column)
     all_ready = True

@@ -7,7 +7,10 @@ the API request that ran it.
 
 Each API request is one causal chain (`causal_chain`): every session it opens shares one
 bookmark manager, so a statement sees what the request's earlier statements wrote even on a
-Neo4j cluster whose reads go to another member (create a post, then read it back).
+Neo4j cluster whose reads go to another member (create a post, then read it back). Once the
+request knows its user (`join_chain`), the chain also starts from that user's last write
+bookmark and, when the request wrote, keeps its own for the user's next request, on any process
+(`keep_bookmarks`, `graph.bookmarks`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from neo4j import (
@@ -23,6 +27,7 @@ from neo4j import (
     AsyncGraphDatabase,
     AsyncManagedTransaction,
     AsyncSession,
+    Bookmarks,
     Driver,
     GraphDatabase,
     unit_of_work,
@@ -31,6 +36,7 @@ from neo4j.api import AsyncBookmarkManager
 from neo4j.exceptions import ClientError
 
 from cypher import query
+from graph.bookmarks import BookmarkStore
 from graphgram.errors import Gone
 from graphgram.settings import Settings
 
@@ -40,22 +46,84 @@ Row = dict[str, Any]
 
 _ENTITY_NOT_FOUND = "Neo.ClientError.Statement.EntityNotFound"
 request_id_var: ContextVar[str | None] = ContextVar("graphgram_request_id", default=None)
-_chain_var: ContextVar[AsyncBookmarkManager | None] = ContextVar("graphgram_chain", default=None)
+
+
+@dataclass(eq=False)
+class Chain:
+    """One request's causal chain: its bookmark manager, and the user whose bookmarks it carries."""
+
+    manager: AsyncBookmarkManager = field(init=False)
+    user_id: str | None = None
+    store: BookmarkStore | None = None
+    carried: list[str] | None = None  # the user's stored bookmarks, read at the first statement
+    own: list[str] = field(default_factory=list)  # the chain's newest bookmarks
+    wrote: bool = False
+
+    def __post_init__(self) -> None:
+        self.manager = AsyncGraphDatabase.bookmark_manager(
+            bookmarks_supplier=self._supply, bookmarks_consumer=self._consume
+        )
+
+    async def _supply(self) -> Bookmarks:
+        # Called as each session of the chain begins a transaction: the stored bookmarks are
+        # read once, and only by a request that runs a statement.
+        if self.carried is None:
+            user_id, store = self.user_id, self.store
+            self.carried = await store.load(user_id) if user_id and store else []
+        return Bookmarks.from_raw_values(self.carried)
+
+    def _consume(self, bookmarks: Bookmarks) -> None:
+        self.own = sorted(bookmarks.raw_values)
+
+
+_chain_var: ContextVar[Chain | None] = ContextVar("graphgram_chain", default=None)
 
 
 @contextmanager
 def causal_chain() -> Iterator[AsyncBookmarkManager]:
     """Statements run inside share one bookmark manager: each sees what the earlier ones wrote."""
-    manager = AsyncGraphDatabase.bookmark_manager()
-    token = _chain_var.set(manager)
+    chain = Chain()
+    token = _chain_var.set(chain)
     try:
-        yield manager
+        yield chain.manager
     finally:
         _chain_var.reset(token)
 
 
 def current_chain() -> AsyncBookmarkManager | None:
-    return _chain_var.get()
+    chain = _chain_var.get()
+    return chain.manager if chain is not None else None
+
+
+def join_chain(user_id: str, store: BookmarkStore) -> None:
+    """The request acts for `user_id`: its statements start from the user's last write (read
+    lazily from `store`), and its own writes are kept for the user's next request. A no-op
+    outside a chain, and for a chain that acts for another user already."""
+    chain = _chain_var.get()
+    if chain is None or chain.user_id not in (None, user_id):
+        return
+    if chain.user_id is None:
+        # Statements before it (the session lookup) ran without a user: the next one reads
+        # the user's bookmarks.
+        chain.carried = None
+    chain.user_id = user_id
+    chain.store = store
+
+
+async def keep_bookmarks() -> None:
+    """After the request wrote, before its answer leaves: its user's next request, on any
+    process, starts from this request's writes."""
+    chain = _chain_var.get()
+    if chain is None or not chain.wrote or not chain.own or not chain.user_id or not chain.store:
+        return
+    await chain.store.save(chain.user_id, chain.own)
+    chain.wrote = False
+
+
+def _wrote() -> None:
+    chain = _chain_var.get()
+    if chain is not None:
+        chain.wrote = True
 
 
 # Called with (query name, seconds, ok) after each statement: the metrics hook.
@@ -125,7 +193,7 @@ class Graph:
         self.timeout_s = timeout_s
 
     def _session(self) -> AsyncSession:
-        return self.driver.session(database=self.database, bookmark_manager=_chain_var.get())
+        return self.driver.session(database=self.database, bookmark_manager=current_chain())
 
     def _metadata(self, name: str) -> dict[str, str]:
         meta = {"app": "graphgram", "query": name}
@@ -148,7 +216,9 @@ class Graph:
             return await run(tx, name, params)
 
         async with self._session() as session:
-            return await session.execute_write(_tx)
+            rows = await session.execute_write(_tx)
+        _wrote()
+        return rows
 
     async def read_one(self, name: str, params: Params | None = None) -> Row | None:
         rows = await self.read(name, params)
@@ -164,7 +234,9 @@ class Graph:
         """Several statements in one write transaction (all or nothing); `work` may be retried."""
         wrapped = unit_of_work(metadata=self._metadata(label), timeout=self.timeout_s)(work)
         async with self._session() as session:
-            return await session.execute_write(wrapped)
+            result = await session.execute_write(wrapped)
+        _wrote()
+        return result
 
     async def in_read(
         self, label: str, work: Callable[[AsyncManagedTransaction], Awaitable[T]]

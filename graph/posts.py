@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from neo4j import AsyncManagedTransaction
+from neo4j.exceptions import ConstraintError
 
 from graph.driver import Graph, Params, Row, run
 
@@ -30,10 +31,21 @@ async def create(
     hashtags: list[str],
     mentions: list[str],
     media_ids: list[str],
-) -> None:
-    """One transaction: check every media id, then write the post; nothing is written on error."""
+    request: str | None = None,
+) -> str:
+    """One transaction: check every media id, then write the post; nothing is written on error.
+    Returns the post's id: `post_id`, or the post this author's `request` (an Idempotency-Key
+    digest) already made, when a run of it committed and never answered (a process that died)."""
 
-    async def work(tx: AsyncManagedTransaction) -> None:
+    async def made(tx: AsyncManagedTransaction) -> str | None:
+        rows = await run(
+            tx, "posts/get_post_by_request", {"viewer_id": viewer_id, "request": request}
+        )
+        return str(rows[0]["id"]) if rows else None
+
+    async def work(tx: AsyncManagedTransaction) -> str:
+        if request is not None and (earlier := await made(tx)) is not None:
+            return earlier
         checks = await run(
             tx, "posts/check_media", {"viewer_id": viewer_id, "media_ids": media_ids}
         )
@@ -50,10 +62,21 @@ async def create(
                 "hashtags": hashtags,
                 "mentions": mentions,
                 "media_ids": media_ids,
+                "request": request,
             },
         )
+        return post_id
 
-    await graph.in_write("posts/create_post", work)
+    try:
+        return await graph.in_write("posts/create_post", work)
+    except ConstraintError:
+        if request is None:
+            raise
+        # The same request committed meanwhile (post_request is unique): that post it is.
+        earlier = await graph.in_read("posts/get_post_by_request", made)
+        if earlier is None:
+            raise
+        return earlier
 
 
 async def views(graph: Graph, ids: list[str]) -> dict[str, Row]:

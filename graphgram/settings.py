@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     neo4j_connect_timeout_s: float = 2.0
     neo4j_acquisition_timeout_s: float = 5.0
     neo4j_retry_time_s: float = 1.5
+    # A user's last write bookmark is kept this long in Redis, so their next request, on any API
+    # process, reads at least that write (graph/bookmarks.py); longer than any secondary's lag.
+    neo4j_bookmark_ttl_s: int = Field(default=300, ge=1)
 
     # S3 object store (MinIO locally; any S3 API in production)
     s3_endpoint: str = ""
@@ -172,7 +175,9 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _derive_urls(self) -> Settings:
         if not self.neo4j_uri:
-            self.neo4j_uri = f"bolt://127.0.0.1:{self.neo4j_bolt_port}"
+            # The routing scheme, also against one Community server: reads go through routed
+            # read transactions and carry bookmarks as they would on a cluster.
+            self.neo4j_uri = f"neo4j://127.0.0.1:{self.neo4j_bolt_port}"
         if not self.s3_endpoint:
             self.s3_endpoint = f"127.0.0.1:{self.s3_port}"
         if not self.redis_url:

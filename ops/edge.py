@@ -63,7 +63,7 @@ class Edge:
 
     origin: str  # the first line: where the file came from
     listen: str  # nginx `listen` argument of the media edge
-    s3_upstream: str  # host:port of the object store
+    s3_upstream: str  # host:port of the object store (its Host header)
     bucket: str
     cdn_secret: str
     log_dir: str
@@ -75,6 +75,12 @@ class Edge:
     api_proxy: bool = False
     # Who may purge, as nginx access rules in order ("allow 127.0.0.1"); all others are denied.
     purge_rules: tuple[str, ...] = ("allow 127.0.0.1",)
+    # The object store's server processes, as nginx `server` arguments, when there are several
+    # (an erasure set: ops/cluster.py); empty: the one `s3_upstream`.
+    s3_pool: tuple[str, ...] = ()
+    # More `server` blocks in the same http block (the cluster topology's S3 endpoint and API
+    # balancer: ops/cluster.py).
+    extra_servers: str = ""
 
 
 def render(edge: Edge) -> str:
@@ -87,7 +93,10 @@ def render(edge: Edge) -> str:
         cache_dir=edge.cache_dir,
         cache_max_size=edge.cache_max_size,
         s3_upstream=edge.s3_upstream,
-        api_proxy=API_PROXY if edge.api_proxy else "",
+        s3_servers="\n        ".join(
+            f"server {server};" for server in edge.s3_pool or (edge.s3_upstream,)
+        ),
+        api_proxy=(API_PROXY if edge.api_proxy else "") + edge.extra_servers,
         listen=edge.listen,
         bucket=edge.bucket,
         cdn_secret=edge.cdn_secret,

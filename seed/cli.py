@@ -58,7 +58,8 @@ def is_local(settings: Settings) -> bool:
 
     service = Neo4jService(settings)
     return (
-        settings.neo4j_uri == f"bolt://127.0.0.1:{settings.neo4j_bolt_port}"
+        settings.neo4j_uri
+        in {f"{scheme}://127.0.0.1:{settings.neo4j_bolt_port}" for scheme in ("neo4j", "bolt")}
         and (service.home / "lib").exists()
     )
 

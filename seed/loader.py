@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from neo4j import Driver, ManagedTransaction
+from neo4j import Driver, ManagedTransaction, RoutingControl
 
 from cypher import query
 from graphgram.settings import Settings
@@ -88,7 +88,7 @@ class GraphNotEmpty(RuntimeError):
 
 def user_count(driver: Driver, settings: Settings) -> int:
     records, _, _ = driver.execute_query(
-        query("seed/count_users"), database_=settings.neo4j_database
+        query("seed/count_users"), database_=settings.neo4j_database, routing_=RoutingControl.READ
     )
     return int(records[0]["users"])
 
@@ -215,8 +215,9 @@ def load(
 
 def summary(driver: Driver, settings: Settings) -> tuple[dict[str, int], dict[str, int]]:
     db = settings.neo4j_database
-    labels, _, _ = driver.execute_query(query("seed/summary_labels"), database_=db)
-    types, _, _ = driver.execute_query(query("seed/summary_types"), database_=db)
+    read = RoutingControl.READ
+    labels, _, _ = driver.execute_query(query("seed/summary_labels"), database_=db, routing_=read)
+    types, _, _ = driver.execute_query(query("seed/summary_types"), database_=db, routing_=read)
     return (
         {r["label"]: int(r["count"]) for r in labels},
         {r["type"]: int(r["count"]) for r in types},
@@ -227,7 +228,7 @@ def fingerprint(driver: Driver, settings: Settings) -> str:
     """sha256 over a canonical listing of every node and relationship, with their properties
     (except the password hash, which is salted afresh on every run)."""
     records, _, _ = driver.execute_query(
-        query("seed/fingerprint"), database_=settings.neo4j_database
+        query("seed/fingerprint"), database_=settings.neo4j_database, routing_=RoutingControl.READ
     )
     digest = hashlib.sha256()
     for record in records:

@@ -5,6 +5,7 @@ A Mastodon status is a post and a Mastodon reply is a comment, so both APIs end 
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from backends import Backends
@@ -39,21 +40,38 @@ async def _visible(backends: Backends, viewer_id: str, post_id: str) -> posts.Po
 
 
 async def create_post(
-    backends: Backends, viewer_id: str, *, caption: str, media_ids: list[str]
+    backends: Backends,
+    viewer_id: str,
+    *,
+    caption: str,
+    media_ids: list[str],
+    idempotency_key: str | None = None,
+    idempotency_scope: str = "posts",
 ) -> str:
     """Publish a post with the viewer's ready media attached, in order; the new post's id.
-    Readers see it at once and the fan-out worker takes it to followers' timelines."""
+    Readers see it at once and the fan-out worker takes it to followers' timelines.
+
+    With the request's `Idempotency-Key`, the post records the key's digest (unique): a retry
+    that runs again because its first run died after committing (its claim on the key expired,
+    `api.middleware.Idempotency`) answers that post instead of posting twice. Its timeline
+    hooks run again, which the first run may not have reached; they are idempotent. A key is
+    the account's own and the surface's (`idempotency_scope`): as the middleware has it, a key
+    of `POST /posts` and the same key of Mastodon's statuses are two requests."""
     if len(set(media_ids)) != len(media_ids):
         raise Unprocessable(
             "media_ids: each media item may appear once",
             fields=[FieldError(field="media_ids", message="duplicate media id")],
         )
-    post_id = new_id()
+    request = None
+    if idempotency_key is not None:
+        named = f"{idempotency_scope}\n{viewer_id}\n{idempotency_key}"
+        request = hashlib.sha256(named.encode()).hexdigest()
     try:
-        await posts.create(
+        post_id = await posts.create(
             backends.graph,
             viewer_id=viewer_id,
-            post_id=post_id,
+            post_id=new_id(),
+            request=request,
             caption=caption,
             hashtags=hashtags(caption),
             mentions=mentions(caption),

@@ -8,8 +8,11 @@ from collections import Counter
 
 import httpx
 from neo4j import Driver
+from redis import Redis
 
+from backends import open_backends
 from graphgram.settings import Settings
+from services import posts as post_service
 from tests.fixtures.factories import Factory
 from tests.fixtures.media_files import picture
 
@@ -138,3 +141,58 @@ async def test_a_malformed_key_is_refused(client: httpx.AsyncClient, factory: Fa
     )
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "validation_error"
+
+
+def _expire_claims(redis_client: Redis, user_id: str) -> None:
+    """What a process that died mid-request leaves, once its claim on the key expired: nothing."""
+    for namespace in ("idempotency", "idempotency:mastodon-status"):
+        for key in redis_client.scan_iter(f"{namespace}:{user_id}:*"):
+            redis_client.delete(key)
+
+
+async def test_a_post_retried_after_its_first_run_died_is_not_posted_again(
+    client: httpx.AsyncClient,
+    factory: Factory,
+    neo4j_driver: Driver,
+    settings: Settings,
+    redis_client: Redis,
+) -> None:
+    ada = factory.user("ada")
+    headers = {**ada["headers"], "Idempotency-Key": "post-crash"}
+    first = await client.post("/posts", json={"caption": "once"}, headers=headers)
+    assert first.status_code == 201
+    # The first run committed the post, then its process died before keeping the answer: the
+    # claim expires, and the client's retry runs the route again.
+    _expire_claims(redis_client, ada["id"])
+    again = await client.post("/posts", json={"caption": "once"}, headers=headers)
+    assert again.status_code == 201
+    assert again.json()["id"] == first.json()["id"]
+    assert count(neo4j_driver, settings, "Post") == 1
+    # The Mastodon surface's statuses, the same way.
+    status_headers = {**ada["headers"], "Idempotency-Key": "status-crash"}
+    status = await client.post("/api/v1/statuses", json={"status": "o"}, headers=status_headers)
+    assert status.status_code == 200, status.text
+    _expire_claims(redis_client, ada["id"])
+    status_again = await client.post(
+        "/api/v1/statuses", json={"status": "o"}, headers=status_headers
+    )
+    assert status_again.json()["id"] == status.json()["id"]
+    assert count(neo4j_driver, settings, "Post") == 2
+
+
+async def test_two_runs_of_one_keyed_post_at_once_make_one_post(
+    settings: Settings, factory: Factory, neo4j_driver: Driver
+) -> None:
+    """Past the Redis claim (both runs after it expired), the graph's unique key decides."""
+    ada = factory.user("ada")
+    async with open_backends(settings) as backends:
+        ids = await asyncio.gather(
+            *(
+                post_service.create_post(
+                    backends, ada["id"], caption="raced", media_ids=[], idempotency_key="same"
+                )
+                for _ in range(4)
+            )
+        )
+    assert len(set(ids)) == 1
+    assert count(neo4j_driver, settings, "Post") == 1

@@ -30,6 +30,7 @@ from api.deps import get_backends
 from backends import Backends
 from graph import accounts
 from graph.driver import Graph as GraphClient
+from graph.driver import join_chain
 from graphgram.errors import Unauthorized
 from graphgram.metrics import cache_lookup
 from graphgram.settings import Settings
@@ -133,6 +134,7 @@ async def current_user(
     )
     if viewer is None:
         raise Unauthorized("invalid or expired token: log in again with POST /auth/login")
+    join_chain(viewer.id, backends.bookmarks)
     return viewer
 
 
@@ -141,13 +143,16 @@ async def viewer_from_header(backends: Backends, authorization: str | None) -> V
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    return await viewer_for_token(
+    viewer = await viewer_for_token(
         backends.graph,
         backends.redis,
         token.strip(),
         cache_ttl_s=backends.settings.session_cache_ttl_s,
         use_cache=not backends.health.suspect,
     )
+    if viewer is not None:
+        join_chain(viewer.id, backends.bookmarks)
+    return viewer
 
 
 CurrentUser = Annotated[Viewer, Depends(current_user)]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from api.auth.scopes import ReadAccounts, ReadStatuses, WriteFavourites, WriteStatuses
@@ -73,17 +73,21 @@ def _check_audience(requested: str | None, audience: str) -> None:
 
 
 @router.post("/api/v1/statuses")
-async def create_status(caller: WriteStatuses, ctx: Context, backends: Backend, body: Body) -> Json:
+async def create_status(
+    caller: WriteStatuses, ctx: Context, backends: Backend, body: Body, request: Request
+) -> Json:
     """Post, or reply (a comment). A repeated `Idempotency-Key` from the same account within an
     hour answers the status the first request made instead of posting twice, as Mastodon does;
     one sent while the first still runs is a 409, and one that cannot be checked (Redis away) a
     503 (`api.middleware.Idempotency`, the same as the API's own creating routes)."""
     data = validate(NewStatus, body)
     _check_unsupported(body, data)
-    return await _create(ctx, backends, caller.id, data)
+    return await _create(ctx, backends, caller.id, data, request.headers.get("idempotency-key"))
 
 
-async def _create(ctx: Ctx, backends: Backend, viewer_id: str, data: NewStatus) -> Json:
+async def _create(
+    ctx: Ctx, backends: Backend, viewer_id: str, data: NewStatus, idempotency_key: str | None
+) -> Json:
     if data.in_reply_to_id:
         return await _reply(ctx, backends, viewer_id, data)
     if not data.status.strip() and not data.media_ids:
@@ -91,7 +95,12 @@ async def _create(ctx: Ctx, backends: Backend, viewer_id: str, data: NewStatus) 
     me = await loaders.credential_account(ctx, viewer_id)
     _check_audience(data.visibility, "private" if me["locked"] else "public")
     post_id = await post_service.create_post(
-        backends, viewer_id, caption=data.status, media_ids=data.media_ids
+        backends,
+        viewer_id,
+        caption=data.status,
+        media_ids=data.media_ids,
+        idempotency_key=idempotency_key,
+        idempotency_scope="mastodon-status",
     )
     return await loaders.status(ctx, viewer_id, post_id)
 

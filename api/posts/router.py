@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from api.auth.scopes import ReadStatuses, WriteFavourites, WriteStatuses
 from api.deps import Backend, Config, Graph
@@ -37,10 +37,19 @@ async def _visible_post(graph: GraphClient, viewer_id: str, post_id: str) -> pos
 
 @router.post("/posts", status_code=status.HTTP_201_CREATED, response_model=Post)
 async def create_post(
-    body: NewPost, viewer: WriteStatuses, graph: Graph, settings: Config, backends: Backend
+    body: NewPost,
+    viewer: WriteStatuses,
+    graph: Graph,
+    settings: Config,
+    backends: Backend,
+    request: Request,
 ) -> Post:
     post_id = await post_service.create_post(
-        backends, viewer.id, caption=body.caption, media_ids=body.media_ids
+        backends,
+        viewer.id,
+        caption=body.caption,
+        media_ids=body.media_ids,
+        idempotency_key=request.headers.get("idempotency-key"),
     )
     return await _view(graph, settings, viewer.id, post_id)
 

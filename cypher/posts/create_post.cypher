@@ -1,11 +1,14 @@
 // Title: create a post with its hashtags, mentions (never across a block) and ordered media
-/* :params {viewer_id: "01hzy0000000000000000000aa", id: "01hzy0000000000000000000pp", caption: "hi #graph @bob", hashtags: ["graph"], mentions: ["bob"], media_ids: []} */
+/* :params {viewer_id: "01hzy0000000000000000000aa", id: "01hzy0000000000000000000pp", caption: "hi #graph @bob", hashtags: ["graph"], mentions: ["bob"], media_ids: [], request: null} */
 // The author is locked first, as account deletion locks it: a post is never left without one.
 MATCH (v:User {id: $viewer_id})
 SET v.lock_ = true
 REMOVE v.lock_
 WITH v
-CREATE (v)-[:POSTED]->(p:Post {id: $id, caption: $caption, created_at: datetime(), author: v.id})
+// `request`: the digest of the request's Idempotency-Key (null without one), unique
+// (constraint post_request): a retry that runs again after its first run died finds the post.
+CREATE (v)-[:POSTED]->(p:Post {id: $id, caption: $caption, created_at: datetime(), author: v.id,
+                               request: $request})
 WITH v, p
 CALL (v, p) {
   UNWIND $hashtags AS tag
