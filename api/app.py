@@ -25,6 +25,7 @@ from api.feed.router import router as feed_router
 from api.health.router import router as health_router
 from api.mastodon import install as install_mastodon
 from api.media.router import router as media_router
+from api.uploads.router import router as uploads_router
 from api.middleware import install as install_middleware
 from api.notifications.router import router as notifications_router
 from api.posts.router import router as posts_router
@@ -119,6 +120,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(tags_router)
     app.include_router(analytics_router)
     app.include_router(media_router, dependencies=UPLOAD_LIMITS)
+    # Starting a direct upload counts as an upload (its route); its other calls as writes.
+    app.include_router(uploads_router, dependencies=WRITE_LIMITS)
     install_mastodon(app)
     install_web(app, edge=settings.cdn_base_url)
     return app
