@@ -25,12 +25,12 @@ from api.feed.router import router as feed_router
 from api.health.router import router as health_router
 from api.mastodon import install as install_mastodon
 from api.media.router import router as media_router
-from api.uploads.router import router as uploads_router
 from api.middleware import install as install_middleware
 from api.notifications.router import router as notifications_router
 from api.posts.router import router as posts_router
 from api.ratelimit import UPLOAD_LIMITS, WRITE_LIMITS
 from api.tags.router import router as tags_router
+from api.uploads.router import router as uploads_router
 from api.users.router import router as users_router
 from api.web import install_web
 from backends import Backends
