@@ -36,6 +36,7 @@ from api.web import install_web
 from backends import Backends
 from graph.driver import causal_chain
 from graphgram.settings import Settings, get_settings
+from media import direct as direct_uploads
 from media.jobs import depth as media_queue_depth
 from media.jobs import worker as media_worker
 from timelines.fanout import worker as timeline_worker
@@ -123,5 +124,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Starting a direct upload counts as an upload (its route); its other calls as writes.
     app.include_router(uploads_router, dependencies=WRITE_LIMITS)
     install_mastodon(app)
-    install_web(app, edge=settings.cdn_base_url)
+    install_web(app, edge=settings.cdn_base_url, store=direct_uploads.public_base(settings))
     return app
