@@ -21,6 +21,7 @@ from api.security import nests_deeper_than, origin
 from api.web import WEB_DIST
 from graphgram.errors import MAX_FIELD_ERRORS, Unprocessable
 from graphgram.settings import Settings
+from media import direct
 from tests.fixtures.factories import Factory
 
 DEEP = "[" * 100_000 + "]" * 100_000
@@ -49,7 +50,9 @@ async def test_web_client_pages_carry_a_strict_csp(
     assert csp["default-src"] == ["'self'"]
     assert csp["script-src"] == ["'self'"]  # no 'unsafe-inline', no 'unsafe-eval'
     assert csp["style-src"] == ["'self'"]
-    assert csp["connect-src"] == ["'self'", edge]
+    # Direct uploads PUT their parts to the object store, and to nowhere else.
+    store = origin(direct.public_base(settings))
+    assert csp["connect-src"] == ["'self'", edge, store]
     assert csp["img-src"] == ["'self'", edge, "data:"]  # data: is the blurhash placeholder
     assert csp["media-src"] == ["'self'", edge]
     assert csp["frame-ancestors"] == ["'none'"]
