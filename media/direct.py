@@ -121,10 +121,18 @@ def list_parts(client: Minio, bucket: str, key: str, upload_id: str) -> list[Sto
         marker = int(result.next_part_number_marker or parts[-1].number)
 
 
-def complete(client: Minio, bucket: str, key: str, upload_id: str, parts: list[StoredPart]) -> None:
-    client._complete_multipart_upload(
-        bucket, key, upload_id, [Part(p.number, p.etag) for p in parts]
-    )
+def complete(client: Minio, bucket: str, key: str, upload_id: str, parts: list[StoredPart]) -> bool:
+    """Join the parts into the object; False when the store no longer has the upload (a
+    concurrent completion joined it first, or it was aborted)."""
+    try:
+        client._complete_multipart_upload(
+            bucket, key, upload_id, [Part(p.number, p.etag) for p in parts]
+        )
+    except S3Error as exc:
+        if exc.code in _NO_UPLOAD:
+            return False
+        raise
+    return True
 
 
 def abort(client: Minio, bucket: str, key: str, upload_id: str) -> None:

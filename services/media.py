@@ -244,9 +244,13 @@ async def complete_upload(backends: Backends, viewer_id: str, upload_id: str) ->
             raise Unprocessable(
                 f"part {wrong[0]} is not the size it was signed for", code="size_mismatch"
             )
-        await anyio.to_thread.run_sync(
+        joined = await anyio.to_thread.run_sync(
             direct.complete, backends.s3, bucket, key, s3_upload_id, stored
         )
+        if not joined:  # a concurrent completion joined it first: answer what it made
+            again = await _own_upload(backends, viewer_id, upload_id)
+            if again["status"] != "open":
+                return await _completed_media(backends, viewer_id, again)
     try:
         found = await ingest.check_object(
             backends, key, str(upload["content_type"]), int(upload["size"])

@@ -386,3 +386,23 @@ async def test_bad_upload_requests_are_refused_and_start_nothing(
     assert response.status_code == status, response.text
     assert set(response.json()) == {"error"}
     assert_nothing_left(s3, neo4j_driver, settings)
+
+
+async def test_a_picture_over_the_pixel_limit_is_refused_from_its_header(
+    client: httpx.AsyncClient,
+    factory: Factory,
+    s3: Minio,
+    neo4j_driver: Driver,
+    settings: Settings,
+) -> None:
+    alice = factory.user("alice")
+    out = io.BytesIO()
+    Image.new("1", (8000, 8000)).save(out, format="PNG")  # 64 megapixels, a few KB
+    data = out.getvalue() + os.urandom(6 * MiB)
+    upload = await start(client, alice, len(data), ctype="image/png")
+    part = upload["part_urls"][0]
+    assert (await asyncio.to_thread(Sender().put, part["url"], data)).is_success
+    refused = await client.post(f"/uploads/{upload['id']}/complete", headers=alice["headers"])
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["error"]["code"] == "too_many_pixels"
+    assert_nothing_left(s3, neo4j_driver, settings)
