@@ -136,9 +136,12 @@ def direct_upload(
     read_part: Callable[[int, int], bytes],
     ctype: str = "video/mp4",
     parallel: int = 4,
+    phases: dict[str, float] | None = None,
 ) -> dict[str, Any]:
     """The direct path as a client runs it: start, PUT the parts (`parallel` at a time) straight
-    to the store, complete; the media item."""
+    to the store, complete; the media item. `phases` sums the seconds of each step."""
+    phases = phases if phases is not None else {}
+    t0 = time.perf_counter()
     started = client.post(
         "/uploads",
         json={"filename": "clip.mp4", "content_type": ctype, "size": size},
@@ -154,6 +157,7 @@ def direct_upload(
             headers=headers,
         ).json()["part_urls"]
         urls.extend(more)
+    t1 = time.perf_counter()
     with httpx.Client(timeout=120) as store, ThreadPoolExecutor(parallel) as pool:
 
         def put(part: dict[str, Any]) -> None:
@@ -162,8 +166,12 @@ def direct_upload(
             assert response.status_code == 200, response.text
 
         list(pool.map(put, urls))
+    t2 = time.perf_counter()
     done = client.post(f"/uploads/{upload['id']}/complete", headers=headers)
     assert done.status_code == 200, done.text
+    t3 = time.perf_counter()
+    for name, seconds in (("start", t1 - t0), ("parts", t2 - t1), ("complete", t3 - t2)):
+        phases[name] = phases.get(name, 0.0) + seconds
     result: dict[str, Any] = done.json()
     return result
 
@@ -222,6 +230,7 @@ def main() -> None:
             api_cpu = direct_cpu = 0.0
             worker_cpu_api = worker_cpu_direct = 0.0
             pair_ratios: list[float] = []
+            phases: dict[str, float] = {}
             for i in range(args.uploads):
                 empty_bucket(s3, settings.media_bucket)  # no dedupe shortcut: every upload stores
                 cpu, wcpu = cpu_s(api_pid), cpu_s(worker.pid)
@@ -250,7 +259,9 @@ def main() -> None:
                 put_one = s3_put() if put_first else 0.0
                 cpu, wcpu = cpu_s(api_pid), cpu_s(worker.pid)
                 started = time.perf_counter()
-                media = direct_upload(client, headers, len(data), lambda o, n: data[o : o + n])
+                media = direct_upload(
+                    client, headers, len(data), lambda o, n: data[o : o + n], phases=phases
+                )
                 direct_one = time.perf_counter() - started
                 direct_cpu += cpu_s(api_pid) - cpu
                 wait_ready(client, headers, media["id"])
@@ -268,6 +279,11 @@ def main() -> None:
                 "api_vs_s3_put": put_s / api_s,
                 "direct_vs_s3_put": put_s / direct_s,
                 "direct_vs_s3_put_median_pair": statistics.median(pair_ratios),
+                # Where a direct upload's time goes: the two API calls and the parts.
+                "direct_start_ms": 1000 * phases["start"] / args.uploads,
+                "direct_parts_ms": 1000 * phases["parts"] / args.uploads,
+                "direct_complete_ms": 1000 * phases["complete"] / args.uploads,
+                "s3_put_ms": 1000 * put_s / args.uploads,
                 # CPU milliseconds per uploaded MB (from /proc utime + stime).
                 "api_process_cpu_ms_per_mb_post_media": 1000 * api_cpu / total_mb,
                 "api_process_cpu_ms_per_mb_direct": 1000 * direct_cpu / total_mb,
