@@ -133,7 +133,9 @@ class Settings(BaseSettings):
 
     # Media limits
     max_image_bytes: int = 20 * 1024 * 1024
-    max_video_bytes: int = 200 * 1024 * 1024
+    # May rise to 4 GB for direct uploads (POST /uploads); at most 5 GiB, the most one S3
+    # CopyObject moves (the worker copies a video to its content-addressed key in the store).
+    max_video_bytes: int = Field(default=200 * 1024 * 1024, ge=1, le=5 * 1024**3)
     max_image_pixels: int = 50_000_000
     # Direct uploads (POST /uploads, docs/media.md): S3 multipart, parts sent by the client
     # straight to the store on presigned URLs. The video cap above may rise to 4 GB for them.
