@@ -49,3 +49,7 @@ async def delete(graph: Graph, upload_ids: list[str]) -> None:
 
 async def expired(graph: Graph, now_iso: str, limit: int = 1000) -> list[Row]:
     return await graph.read("uploads/expired", {"now": now_iso, "limit": limit})
+
+
+async def owned(graph: Graph, viewer_id: str) -> list[Row]:
+    return await graph.read("uploads/owned", {"viewer_id": viewer_id})

@@ -203,6 +203,17 @@ async def _discard(backends: Backends, upload: Row) -> None:
     await uploads_graph.delete(backends.graph, [upload["id"]])
 
 
+async def discard_uploads(backends: Backends, viewer_id: str) -> int:
+    """Abort every open upload of an account (its parts dropped) and forget them all; used when
+    the account is deleted. Returns how many there were."""
+    rows = await uploads_graph.owned(backends.graph, viewer_id)
+    for row in rows:
+        if row["status"] == "open":
+            await _discard(backends, row)
+    await uploads_graph.delete(backends.graph, [row["id"] for row in rows])
+    return len(rows)
+
+
 async def _completed_media(backends: Backends, viewer_id: str, upload: Row) -> Row:
     node = await media_graph.get_visible(backends.graph, viewer_id, str(upload.get("media_id")))
     if node is None:

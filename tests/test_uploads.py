@@ -406,3 +406,20 @@ async def test_a_picture_over_the_pixel_limit_is_refused_from_its_header(
     assert refused.status_code == 422, refused.text
     assert refused.json()["error"]["code"] == "too_many_pixels"
     assert_nothing_left(s3, neo4j_driver, settings)
+
+
+async def test_deleting_the_account_aborts_its_uploads(
+    client: httpx.AsyncClient,
+    factory: Factory,
+    s3: Minio,
+    neo4j_driver: Driver,
+    settings: Settings,
+) -> None:
+    alice = factory.user("alice")
+    data = padded_jpeg(8 * MiB + MiB)
+    upload = await start(client, alice, len(data))
+    part = upload["part_urls"][0]
+    assert (await asyncio.to_thread(Sender().put, part["url"], part_of(data, upload, 1))).is_success
+    assert len(multipart_uploads(s3, settings)) == 1
+    assert (await client.delete("/me", headers=alice["headers"])).status_code == 204
+    assert_nothing_left(s3, neo4j_driver, settings)
