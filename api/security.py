@@ -43,7 +43,8 @@ def web_csp(edge: str | None, store: str | None = None) -> str:
     (`store`, direct uploads). `data:` images are the blurhash placeholders the client paints on
     a canvas (web/src/post.ts); nothing else it shows is inline."""
     here = " ".join(filter(None, ["'self'", origin(edge or "")]))
-    uploads = " ".join(filter(None, [here, origin(store or "")]))
+    store_origin = origin(store or "")
+    uploads = here if not store_origin or store_origin in here.split() else f"{here} {store_origin}"
     return "; ".join(
         [
             "default-src 'self'",

@@ -139,7 +139,8 @@ class Settings(BaseSettings):
     max_image_pixels: int = 50_000_000
     # Direct uploads (POST /uploads, docs/media.md): S3 multipart, parts sent by the client
     # straight to the store on presigned URLs. The video cap above may rise to 4 GB for them.
-    # Where clients reach the store (the part URLs' host); empty: the API's own s3_endpoint.
+    # Where clients send parts (the part URLs' host); empty: the media edge (cdn_base_url), which
+    # passes part PUTs to the store, or without one the store itself (s3_endpoint).
     s3_public_url: str = ""
     # Part size (S3: at least 5 MiB except the last; at most 10,000 parts).
     upload_part_bytes: int = Field(default=8 * 1024 * 1024, ge=5 * 1024 * 1024)

@@ -51,9 +51,12 @@ def part_sizes(size: int, part_size: int) -> list[int]:
 
 
 def public_base(settings: Settings) -> str:
-    """Where clients reach the store (the signature covers this host)."""
+    """Where clients send parts (the signature covers this host): `s3_public_url`, else the
+    media edge, which passes part PUTs (and nothing else) to the store, else the store itself."""
     if settings.s3_public_url:
         return settings.s3_public_url.rstrip("/")
+    if settings.cdn_base_url:
+        return settings.cdn_base_url.rstrip("/")
     scheme = "https" if settings.s3_secure else "http"
     return f"{scheme}://{settings.s3_endpoint}"
 

@@ -423,3 +423,25 @@ async def test_deleting_the_account_aborts_its_uploads(
     assert len(multipart_uploads(s3, settings)) == 1
     assert (await client.delete("/me", headers=alice["headers"])).status_code == 204
     assert_nothing_left(s3, neo4j_driver, settings)
+
+
+async def test_parts_go_through_the_edge_which_passes_part_puts_and_nothing_else(
+    client: httpx.AsyncClient, factory: Factory, s3: Minio, settings: Settings
+) -> None:
+    alice = factory.user("alice")
+    data = padded_jpeg(6 * MiB)
+    upload = await start(client, alice, len(data))
+    url = upload["part_urls"][0]["url"]
+    assert url.startswith(f"{settings.cdn_base_url}/{settings.media_bucket}/upload/"), url
+    edge = settings.cdn_base_url
+    async with httpx.AsyncClient(timeout=30) as http:
+        # Not a part PUT: refused by the edge before the store sees it.
+        assert (await http.get(url)).status_code == 403
+        assert (await http.delete(url)).status_code == 403
+        bare = url.split("?", 1)[0]
+        assert (await http.put(bare, content=b"x")).status_code == 403
+        assert (await http.get(f"{edge}/{settings.media_bucket}/")).status_code == 404
+        # A part PUT with the presigned signature goes through.
+        assert (await http.put(url, content=data)).status_code == 200
+    done = await client.post(f"/uploads/{upload['id']}/complete", headers=alice["headers"])
+    assert done.status_code == 200, done.text
