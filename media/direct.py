@@ -153,11 +153,18 @@ def in_progress(client: Minio, bucket: str, prefix: str = "") -> list[tuple[str,
     return [(str(u.object_name), str(u.upload_id)) for u in result.uploads]
 
 
-def head(client: Minio, bucket: str, key: str, length: int) -> bytes:
-    """The first `length` bytes of an object (a ranged GET; the rest is never read)."""
-    response = client.get_object(bucket, key, offset=0, length=length)
+def head(client: Minio, bucket: str, key: str, length: int) -> tuple[bytes, int | None]:
+    """The first `length` bytes of an object (a ranged GET; the rest is never read) and the
+    object's whole size from the answer's Content-Range; None when the store has no object."""
     try:
-        return bytes(response.read())
+        response = client.get_object(bucket, key, offset=0, length=length)
+    except S3Error as exc:
+        if exc.code in {"NoSuchKey", "NoSuchObject"}:
+            return b"", None
+        raise
+    try:
+        total = response.headers.get("Content-Range", "").rpartition("/")[2]
+        return bytes(response.read()), int(total) if total.isdigit() else None
     finally:
         response.close()
         response.release_conn()

@@ -1,8 +1,8 @@
 """Directly uploaded originals: checked when the upload is completed, processed by the worker.
 
-At completion the API reads only what it needs of the object: its size (HEAD) and its first
-bytes (one ranged GET) for the type and a picture's pixel count. Everything that needs the whole
-file — the full decode, variants, EXIF stripping, blurhash, the video probe and poster, and the
+At completion the API reads only what it needs of the object: one ranged GET of its first bytes
+(for the type and a picture's pixel count), whose Content-Range gives its whole size. Everything
+that needs the whole file — the full decode, variants, EXIF stripping, blurhash, the video probe and poster, and the
 content hash that names the stored object — runs in the media worker (`media.jobs`), which
 streams the original to a temporary file; the request never holds the object.
 """
@@ -29,7 +29,7 @@ from media import direct
 from media.images import ImageRejected, TooManyPixels, dimensions, process_image
 from media.lifecycle import remove_unreferenced
 from media.sniff import Sniffed, check_head, sniff
-from media.storage import delete_objects, object_exists, object_size, put_bytes
+from media.storage import delete_objects, object_exists, put_bytes
 from media.videos import VideoRejected, poster
 from media.videos import probe as probe_video
 
@@ -49,14 +49,15 @@ async def check_object(
     """Check a completed upload's object without reading it whole; raises the client's error."""
     settings = backends.settings
     bucket = settings.media_bucket
-    size = await anyio.to_thread.run_sync(object_size, backends.s3, bucket, key)
+    # One ranged GET: the first bytes, and the whole size from its Content-Range.
+    head, size = await anyio.to_thread.run_sync(
+        direct.head, backends.s3, bucket, key, min(HEAD_BYTES, declared_size)
+    )
     if size != declared_size:
         raise Unprocessable(
-            f"the upload holds {size} bytes, not the {declared_size} declared", code="size_mismatch"
+            f"the upload holds {size or 0} bytes, not the {declared_size} declared",
+            code="size_mismatch",
         )
-    head = await anyio.to_thread.run_sync(
-        direct.head, backends.s3, bucket, key, min(HEAD_BYTES, size)
-    )
     found = check_head(head, declared_type)
     cap = settings.max_image_bytes if found.kind == "image" else settings.max_video_bytes
     if size > cap:
