@@ -2,9 +2,9 @@
 
 At completion the API reads only what it needs of the object: one ranged GET of its first bytes
 (for the type and a picture's pixel count), whose Content-Range gives its whole size. Everything
-that needs the whole file — the full decode, variants, EXIF stripping, blurhash, the video probe and poster, and the
-content hash that names the stored object — runs in the media worker (`media.jobs`), which
-streams the original to a temporary file; the request never holds the object.
+that needs the whole file — the full decode, variants, EXIF stripping, blurhash, the video probe
+and poster, and the content hash that names the stored object — runs in the media worker
+(`media.jobs`), which streams the original to a temporary file; the request never holds it.
 """
 
 from __future__ import annotations
