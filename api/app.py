@@ -30,11 +30,13 @@ from api.notifications.router import router as notifications_router
 from api.posts.router import router as posts_router
 from api.ratelimit import UPLOAD_LIMITS, WRITE_LIMITS
 from api.tags.router import router as tags_router
+from api.uploads.router import router as uploads_router
 from api.users.router import router as users_router
 from api.web import install_web
 from backends import Backends
 from graph.driver import causal_chain, keep_bookmarks
 from graphgram.settings import Settings, get_settings
+from media import direct as direct_uploads
 from media.jobs import depth as media_queue_depth
 from media.jobs import worker as media_worker
 from timelines.fanout import worker as timeline_worker
@@ -127,6 +129,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(tags_router)
     app.include_router(analytics_router)
     app.include_router(media_router, dependencies=UPLOAD_LIMITS)
+    # Starting a direct upload counts as an upload (its route); its other calls as writes.
+    app.include_router(uploads_router, dependencies=WRITE_LIMITS)
     install_mastodon(app)
-    install_web(app, edge=settings.cdn_base_url)
+    install_web(app, edge=settings.cdn_base_url, store=direct_uploads.public_base(settings))
     return app

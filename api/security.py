@@ -37,11 +37,14 @@ def origin(url: str) -> str | None:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def web_csp(edge: str | None) -> str:
+def web_csp(edge: str | None, store: str | None = None) -> str:
     """The web client's policy: its own scripts and styles only (no inline code, no eval), the
-    JSON API on this origin, media from the edge. `data:` images are the blurhash placeholders
-    the client paints on a canvas (web/src/post.ts); nothing else it shows is inline."""
+    JSON API on this origin, media from the edge, and upload parts PUT to the object store
+    (`store`, direct uploads). `data:` images are the blurhash placeholders the client paints on
+    a canvas (web/src/post.ts); nothing else it shows is inline."""
     here = " ".join(filter(None, ["'self'", origin(edge or "")]))
+    store_origin = origin(store or "")
+    uploads = here if not store_origin or store_origin in here.split() else f"{here} {store_origin}"
     return "; ".join(
         [
             "default-src 'self'",
@@ -49,7 +52,7 @@ def web_csp(edge: str | None) -> str:
             "style-src 'self'",
             f"img-src {here} data:",
             f"media-src {here}",
-            f"connect-src {here}",
+            f"connect-src {uploads}",
             "font-src 'self'",
             "worker-src 'none'",
             "manifest-src 'self'",
@@ -68,7 +71,7 @@ def _on_web(path: str) -> bool:
 
 
 class SecurityHeaders:
-    def __init__(self, app: ASGIApp, edge: str | None = None) -> None:
+    def __init__(self, app: ASGIApp, edge: str | None = None, store: str | None = None) -> None:
         self.app = app
         base: list[tuple[bytes, bytes]] = [
             (b"x-content-type-options", b"nosniff"),
@@ -77,7 +80,7 @@ class SecurityHeaders:
         self.base = base
         self.web = [
             *base,
-            (b"content-security-policy", web_csp(edge).encode()),
+            (b"content-security-policy", web_csp(edge, store).encode()),
             (b"referrer-policy", b"same-origin"),
             (b"cross-origin-opener-policy", b"same-origin"),
         ]

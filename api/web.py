@@ -118,11 +118,13 @@ def _drop_default_docs(app: FastAPI) -> None:
     app.router.routes[:] = kept
 
 
-def install_web(app: FastAPI, dist: Path = WEB_DIST, *, edge: str | None = None) -> None:
+def install_web(
+    app: FastAPI, dist: Path = WEB_DIST, *, edge: str | None = None, store: str | None = None
+) -> None:
     """Mount the built client at /web/ and the offline /docs and /redoc pages; `edge` is the
     media edge's base URL (`Settings.cdn_base_url`), which the client's policy lets it load
-    pictures and videos from."""
-    app.add_middleware(SecurityHeaders, edge=edge)
+    pictures and videos from, and `store` where it PUTs direct upload parts."""
+    app.add_middleware(SecurityHeaders, edge=edge, store=store)
     _drop_default_docs(app)
     openapi_url = app.openapi_url or "/openapi.json"
     title = f"{app.title} API"

@@ -32,6 +32,7 @@ def sweep_command(
     table.add_row("media stuck in processing or failed: removed", str(report.stale_media))
     table.add_row("media whose objects were missing", str(report.missing_objects_media))
     table.add_row("objects no media references", str(report.orphan_objects))
+    table.add_row("direct uploads expired: aborted", str(report.expired_uploads))
     Console().print(table)
 
 

@@ -136,8 +136,23 @@ class Settings(BaseSettings):
 
     # Media limits
     max_image_bytes: int = 20 * 1024 * 1024
-    max_video_bytes: int = 200 * 1024 * 1024
+    # May rise to 4 GB for direct uploads (POST /uploads); at most 5 GiB, the most one S3
+    # CopyObject moves (the worker copies a video to its content-addressed key in the store).
+    max_video_bytes: int = Field(default=200 * 1024 * 1024, ge=1, le=5 * 1024**3)
     max_image_pixels: int = 50_000_000
+    # Direct uploads (POST /uploads, docs/media.md): S3 multipart, parts sent by the client
+    # straight to the store on presigned URLs. The video cap above may rise to 4 GB for them.
+    # Where clients send parts (the part URLs' host); empty: the media edge (cdn_base_url), which
+    # passes part PUTs to the store, or without one the store itself (s3_endpoint).
+    s3_public_url: str = ""
+    # Part size (S3: at least 5 MiB except the last; at most 10,000 parts).
+    upload_part_bytes: int = Field(default=8 * 1024 * 1024, ge=5 * 1024 * 1024)
+    # An upload not completed within this long is aborted by `graphgram media sweep`.
+    upload_ttl_s: int = Field(default=24 * 3600, ge=60)
+    # Each presigned part URL is valid this long; more are handed out on demand.
+    upload_url_ttl_s: int = Field(default=900, ge=30, le=7 * 24 * 3600)
+    # Part URLs in one answer (POST /uploads, GET /uploads/{id}/parts).
+    upload_urls_per_answer: int = Field(default=100, ge=1, le=1000)
     # Each API process also drains the media queue; set false to run `graphgram media worker`s.
     media_worker: bool = True
 

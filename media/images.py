@@ -78,3 +78,21 @@ def process_image(path: Path, *, max_pixels: int) -> ProcessedImage:
     with Image.open(io.BytesIO(thumb.data)) as small:
         hashed = blurhash.encode(small.convert("RGB"), x_components=4, y_components=3)
     return ProcessedImage(display=_webp(clean, DISPLAY_PX), thumb=thumb, blurhash=hashed)
+
+
+def dimensions(head: bytes, *, max_pixels: int) -> tuple[int, int] | None:
+    """Width and height read from a picture's first bytes (its header, without decoding); None
+    when the header is not within them. Raises TooManyPixels over `max_pixels`."""
+    Image.MAX_IMAGE_PIXELS = max_pixels
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(head)) as opened:
+                width, height = opened.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise TooManyPixels(f"over the limit of {max_pixels:,} pixels") from exc
+    except (OSError, ValueError, SyntaxError):
+        return None
+    if width * height > max_pixels:
+        raise TooManyPixels(f"{width}x{height} is over the limit of {max_pixels:,} pixels")
+    return width, height

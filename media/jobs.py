@@ -31,11 +31,12 @@ from redis.exceptions import ResponseError
 
 from backends import Backends
 from graph import media as media_graph
-from media import edge
+from media import edge, ingest
 from media.lifecycle import remove_unreferenced
 from media.storage import put_bytes
 from media.videos import VideoRejected, poster
 
+UPLOAD_PREFIX = "upload/"  # directly uploaded originals (media.ingest), not yet processed
 STREAM = "media:jobs"
 GROUP = "media-workers"
 MAX_DELIVERIES = 5
@@ -65,6 +66,8 @@ async def process(backends: Backends, media_id: str) -> str:
     node = await media_graph.get(backends.graph, media_id)
     if node is None or node.get("status") != "processing":
         return "skipped"
+    if str(node.get("key", "")).startswith(UPLOAD_PREFIX):
+        return await ingest.process(backends, node)
     bucket = backends.settings.media_bucket
     with tempfile.TemporaryDirectory(prefix="graphgram-job-") as tmp:
         local = Path(tmp) / "original"

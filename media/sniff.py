@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from graphgram.errors import UnsupportedMedia
+
 Kind = Literal["image", "video"]
 
 
@@ -70,3 +72,19 @@ def sniff(head: bytes) -> Sniffed | None:
         if brand in _MP4_BRANDS:
             return Sniffed("video", "mp4", "video/mp4")
     return None
+
+
+def check_head(head: bytes, declared: str | None) -> Sniffed:
+    """The type of a file from its first bytes; refused (415) when unsupported or when a declared
+    picture or video type contradicts the bytes."""
+    found = sniff(head[:32])
+    if found is None:
+        raise UnsupportedMedia(
+            "not a supported picture (JPEG, PNG, WebP, GIF, HEIC) or video (MP4, MOV, WebM)",
+        )
+    declared_kind = (declared or "").split("/", 1)[0].lower()
+    if declared_kind in {"image", "video"} and declared_kind != found.kind:
+        raise UnsupportedMedia(
+            f"declared as {declared} but the bytes are a {found.format.upper()} {found.kind}",
+        )
+    return found

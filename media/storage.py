@@ -86,7 +86,11 @@ def ensure_bucket(client: Minio, bucket: str) -> None:
 
 
 def empty_bucket(client: Minio, bucket: str) -> int:
-    """Remove every object (tests and `stack reset`); returns how many were removed."""
+    """Remove every object and abort every unfinished multipart upload (tests and `stack
+    reset`); returns how many objects were removed."""
+    while uploads := client._list_multipart_uploads(bucket, max_uploads=1000).uploads:
+        for upload in uploads:
+            client._abort_multipart_upload(bucket, str(upload.object_name), str(upload.upload_id))
     keys = [o.object_name for o in client.list_objects(bucket, recursive=True) if o.object_name]
     delete_objects(client, bucket, keys)
     return len(keys)

@@ -1,5 +1,6 @@
 """Crash leftovers: media stuck in processing (re-enqueued a few times, then failed), failed media,
-media whose objects are missing, and objects no Media node references."""
+media whose objects are missing, objects no Media node references, and direct uploads never
+completed in time (their multipart upload aborted, so the store keeps none of their parts)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ import anyio.to_thread
 
 from backends import Backends
 from graph import media as media_graph
-from media import jobs
+from graph import uploads as uploads_graph
+from media import direct, jobs
 from media.lifecycle import remove_unreferenced
-from media.storage import object_exists
+from media.storage import delete_objects, object_exists
 
 RETRIES = 3  # re-enqueues of an item stuck in processing before the sweep fails it
 
@@ -23,13 +25,36 @@ class SweepReport:
     retried: int = 0
     missing_objects_media: int = 0
     orphan_objects: int = 0
+    expired_uploads: int = 0
 
 
-async def sweep(backends: Backends, *, grace_s: int = 3600) -> SweepReport:
-    """Remove what a crash left behind; anything younger than `grace_s` may still be in flight."""
+async def expire_uploads(backends: Backends, now: datetime) -> int:
+    """Abort the multipart uploads of uploads past their expiry (and delete an object one left
+    completed but never recorded), then forget them; completed ones are only forgotten."""
+    bucket = backends.settings.media_bucket
+    count = 0
+    while rows := await uploads_graph.expired(backends.graph, now.isoformat()):
+        for row in rows:
+            if row["status"] == "open":
+                await anyio.to_thread.run_sync(
+                    direct.abort, backends.s3, bucket, row["key"], row["s3_upload_id"]
+                )
+                await anyio.to_thread.run_sync(delete_objects, backends.s3, bucket, [row["key"]])
+        await uploads_graph.delete(backends.graph, [row["id"] for row in rows])
+        count += len(rows)
+    return count
+
+
+async def sweep(
+    backends: Backends, *, grace_s: int = 3600, now: datetime | None = None
+) -> SweepReport:
+    """Remove what a crash left behind; anything younger than `grace_s` may still be in flight.
+    `now` is the sweep's clock (tests move it forward)."""
     report = SweepReport()
     bucket = backends.settings.media_bucket
-    cutoff = datetime.now(UTC) - timedelta(seconds=grace_s)
+    now = now or datetime.now(UTC)
+    cutoff = now - timedelta(seconds=grace_s)
+    report.expired_uploads = await expire_uploads(backends, now)
 
     stale = await media_graph.stale(backends.graph, cutoff.isoformat())
     # A job lost with Redis (or a worker that kept failing) is retried before it is ever failed.

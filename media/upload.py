@@ -23,12 +23,12 @@ from redis.exceptions import RedisError
 from backends import Backends
 from graph import media as media_graph
 from graph import timelines as tl_graph
-from graphgram.errors import PayloadTooLarge, Unprocessable, UnsupportedMedia
+from graphgram.errors import PayloadTooLarge, Unprocessable
 from graphgram.ids import new_id
 from media import jobs
 from media.images import ImageRejected, TooManyPixels, process_image
 from media.lifecycle import remove_unreferenced
-from media.sniff import Sniffed, sniff
+from media.sniff import Sniffed, check_head
 from media.storage import put_bytes, put_file
 from media.videos import VideoRejected
 from media.videos import probe as probe_video
@@ -71,17 +71,7 @@ def _head(path: Path) -> bytes:
 
 
 def check_type(path: Path, declared: str | None) -> Sniffed:
-    found = sniff(_head(path))
-    if found is None:
-        raise UnsupportedMedia(
-            "not a supported picture (JPEG, PNG, WebP, GIF, HEIC) or video (MP4, MOV, WebM)",
-        )
-    declared_kind = (declared or "").split("/", 1)[0].lower()
-    if declared_kind in {"image", "video"} and declared_kind != found.kind:
-        raise UnsupportedMedia(
-            f"declared as {declared} but the bytes are a {found.format.upper()} {found.kind}",
-        )
-    return found
+    return check_head(_head(path), declared)
 
 
 async def _ensure(puts: dict[str, Callable[[], bool]], created: list[str]) -> None:

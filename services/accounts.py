@@ -10,6 +10,7 @@ from graph.driver import Row
 from graphgram.errors import Conflict, Unauthorized
 from graphgram.ids import new_id
 from media.lifecycle import release_media
+from services import media as media_service
 from services.security import hash_password, verify_password
 from services.sessions import forget_sessions
 from timelines import hooks as timeline_hooks
@@ -78,6 +79,8 @@ async def update_profile(backends: Backends, viewer_id: str, changes: ProfileCha
 async def delete_account(backends: Backends, viewer_id: str) -> None:
     """Delete the account, its posts, comments, likes, follows, sessions and media, for good."""
     footprint = await timeline_hooks.account_footprint(backends, viewer_id)
+    # Direct uploads in progress: their parts are dropped from the store, not left to expire.
+    await media_service.discard_uploads(backends, viewer_id)
     media, sessions = await accounts.delete_account(backends.graph, viewer_id)
     await timeline_hooks.account_deleted(backends, viewer_id, footprint)
     await forget_sessions(backends.redis, backends.settings, sessions, graph=backends.graph)

@@ -6,15 +6,34 @@ the last post using it goes (`services.posts.delete_post`, `services.accounts.de
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
-from typing import Protocol
+from contextlib import suppress
+from typing import Any, Protocol
+
+import anyio.to_thread
+from redis.exceptions import RedisError
 
 from backends import Backends
 from graph import mastodon as mastodon_graph
 from graph import media as media_graph
+from graph import timelines as tl_graph
+from graph import uploads as uploads_graph
 from graph.driver import Row
-from graphgram.errors import NotFound
+from graphgram.errors import (
+    AppError,
+    Conflict,
+    NotFound,
+    PayloadTooLarge,
+    Unprocessable,
+    UnsupportedMedia,
+)
+from graphgram.ids import new_id
+from media import direct, ingest, jobs
+from media.storage import delete_objects, object_exists
 from media.upload import CHUNK, store_upload
+
+log = logging.getLogger(__name__)
 
 
 class Readable(Protocol):
@@ -61,3 +80,221 @@ async def describe(
         )
         node = described or node
     return node
+
+
+# Direct uploads (docs/media.md#direct-uploads): S3 multipart, parts straight to the store.
+
+
+def _kind(content_type: str) -> str:
+    kind = content_type.split("/", 1)[0].strip().lower()
+    if kind not in {"image", "video"}:
+        raise UnsupportedMedia("only pictures (image/*) and videos (video/*) are taken")
+    return kind
+
+
+def _part_urls(backends: Backends, upload: Row, first: int, count: int) -> list[dict[str, Any]]:
+    """Presigned URLs for parts `first`.. (at most `count`), each bound to its exact length."""
+    settings = backends.settings
+    sizes = direct.part_sizes(int(upload["size"]), int(upload["part_size"]))
+    last = min(len(sizes), first + count - 1)
+    return [
+        {
+            "number": n,
+            "size": sizes[n - 1],
+            "url": direct.presign_part(
+                settings,
+                upload["key"],
+                upload["s3_upload_id"],
+                n,
+                sizes[n - 1],
+                expires_s=settings.upload_url_ttl_s,
+            ),
+        }
+        for n in range(max(1, first), last + 1)
+    ]
+
+
+async def start_upload(
+    backends: Backends, viewer_id: str, filename: str, content_type: str, size: int
+) -> tuple[Row, list[dict[str, Any]]]:
+    """Start a direct upload of `size` bytes: the Upload node and the first part URLs. The size
+    is held to the declared type's cap here, by each part URL's signed length, and again when
+    the upload is completed."""
+    settings = backends.settings
+    kind = _kind(content_type)
+    cap = settings.max_image_bytes if kind == "image" else settings.max_video_bytes
+    if size > cap:
+        raise PayloadTooLarge(f"{kind}s may be at most {cap // (1024 * 1024)} MB")
+    part_size = settings.upload_part_bytes
+    parts = len(direct.part_sizes(size, part_size))
+    if parts > direct.MAX_PARTS:
+        raise PayloadTooLarge(f"more than {direct.MAX_PARTS} parts of {part_size} bytes")
+    upload_id = new_id()
+    key = f"{jobs.UPLOAD_PREFIX}{upload_id}"
+    s3_upload_id = await anyio.to_thread.run_sync(
+        direct.create, backends.s3, settings.media_bucket, key, content_type
+    )
+    fields = {
+        "id": upload_id,
+        "key": key,
+        "s3_upload_id": s3_upload_id,
+        "filename": filename[:255],
+        "content_type": content_type,
+        "kind": kind,
+        "size": size,
+        "part_size": part_size,
+        "parts": parts,
+    }
+    try:
+        upload = await uploads_graph.create(
+            backends.graph, viewer_id, fields, settings.upload_ttl_s
+        )
+    except BaseException:
+        await anyio.to_thread.run_sync(
+            direct.abort, backends.s3, settings.media_bucket, key, s3_upload_id
+        )
+        raise
+    return upload, _part_urls(backends, upload, 1, settings.upload_urls_per_answer)
+
+
+async def _own_upload(backends: Backends, viewer_id: str, upload_id: str) -> Row:
+    upload = await uploads_graph.get(backends.graph, viewer_id, upload_id)
+    if upload is None:
+        raise NotFound(f"no upload {upload_id!r}")
+    return upload
+
+
+async def upload_part_urls(
+    backends: Backends, viewer_id: str, upload_id: str, first: int, count: int
+) -> tuple[Row, list[dict[str, Any]]]:
+    """More part URLs for the viewer's open upload (fresh signatures, same bounds)."""
+    upload = await _own_upload(backends, viewer_id, upload_id)
+    if upload["status"] != "open":
+        raise Conflict("the upload is already completed", code="upload_completed")
+    count = min(count, backends.settings.upload_urls_per_answer)
+    return upload, _part_urls(backends, upload, first, count)
+
+
+async def upload_state(
+    backends: Backends, viewer_id: str, upload_id: str
+) -> tuple[Row, list[direct.StoredPart]]:
+    """The viewer's upload and the parts the store holds (ListParts), so a client resumes."""
+    upload = await _own_upload(backends, viewer_id, upload_id)
+    parts: list[direct.StoredPart] = []
+    if upload["status"] == "open":
+        listed = await anyio.to_thread.run_sync(
+            direct.list_parts,
+            backends.s3,
+            backends.settings.media_bucket,
+            upload["key"],
+            upload["s3_upload_id"],
+        )
+        parts = listed or []
+    return upload, parts
+
+
+async def _discard(backends: Backends, upload: Row) -> None:
+    """Abort the multipart upload, delete any completed object, forget the Upload node."""
+    bucket = backends.settings.media_bucket
+    await anyio.to_thread.run_sync(
+        direct.abort, backends.s3, bucket, upload["key"], upload["s3_upload_id"]
+    )
+    await anyio.to_thread.run_sync(delete_objects, backends.s3, bucket, [upload["key"]])
+    await uploads_graph.delete(backends.graph, [upload["id"]])
+
+
+async def discard_uploads(backends: Backends, viewer_id: str) -> int:
+    """Abort every open upload of an account (its parts dropped) and forget them all; used when
+    the account is deleted. Returns how many there were."""
+    rows = await uploads_graph.owned(backends.graph, viewer_id)
+    for row in rows:
+        if row["status"] == "open":
+            await _discard(backends, row)
+    await uploads_graph.delete(backends.graph, [row["id"] for row in rows])
+    return len(rows)
+
+
+async def _completed_media(backends: Backends, viewer_id: str, upload: Row) -> Row:
+    node = await media_graph.get_visible(backends.graph, viewer_id, str(upload.get("media_id")))
+    if node is None:
+        raise NotFound(f"no upload {upload['id']!r}")
+    return node
+
+
+async def complete_upload(backends: Backends, viewer_id: str, upload_id: str) -> Row:
+    """Complete the viewer's upload from the parts the store holds, check the object (size, type
+    from its first bytes, pixel count), record a `processing` Media item and queue its
+    processing; the Media node. A refused object is deleted with its upload. Safe to retry."""
+    settings = backends.settings
+    bucket = settings.media_bucket
+    upload = await _own_upload(backends, viewer_id, upload_id)
+    if upload["status"] != "open":
+        return await _completed_media(backends, viewer_id, upload)
+    key, s3_upload_id = upload["key"], upload["s3_upload_id"]
+    stored = await anyio.to_thread.run_sync(
+        direct.list_parts, backends.s3, bucket, key, s3_upload_id
+    )
+    if stored is None:  # completed by a concurrent request, or the store dropped it
+        again = await _own_upload(backends, viewer_id, upload_id)
+        if again["status"] != "open":
+            return await _completed_media(backends, viewer_id, again)
+        if not await anyio.to_thread.run_sync(object_exists, backends.s3, bucket, key):
+            await _discard(backends, upload)
+            raise NotFound(f"no upload {upload_id!r}")
+    else:
+        sizes = direct.part_sizes(int(upload["size"]), int(upload["part_size"]))
+        have = {p.number: p for p in stored}
+        missing = [n for n in range(1, len(sizes) + 1) if n not in have]
+        if missing:
+            raise Conflict(
+                f"{len(missing)} parts are missing, first {missing[0]}", code="parts_missing"
+            )
+        wrong = [n for n, p in have.items() if n > len(sizes) or p.size != sizes[n - 1]]
+        if wrong:
+            await _discard(backends, upload)
+            raise Unprocessable(
+                f"part {wrong[0]} is not the size it was signed for", code="size_mismatch"
+            )
+        joined = await anyio.to_thread.run_sync(
+            direct.complete, backends.s3, bucket, key, s3_upload_id, stored
+        )
+        if not joined:  # a concurrent completion joined it first: answer what it made
+            again = await _own_upload(backends, viewer_id, upload_id)
+            if again["status"] != "open":
+                return await _completed_media(backends, viewer_id, again)
+    try:
+        found = await ingest.check_object(
+            backends, key, str(upload["content_type"]), int(upload["size"])
+        )
+    except AppError:
+        await _discard(backends, upload)
+        raise
+    media = {
+        "id": new_id(),
+        "kind": found.kind,
+        "status": "processing",
+        "content_type": found.content_type,
+        "bytes": int(upload["size"]),
+        "key": key,
+    }
+    node = await uploads_graph.complete(backends.graph, viewer_id, upload_id, media)
+    if node is None:
+        return await _completed_media(
+            backends, viewer_id, await _own_upload(backends, viewer_id, upload_id)
+        )
+    try:
+        await jobs.enqueue(backends, node["id"])
+    except (RedisError, OSError) as exc:
+        # Recorded as `processing`: the Redis repair queues the job again (timelines/repair.py).
+        log.warning("media job for %s not queued (%r): repair recorded", node["id"], exc)
+        with suppress(Exception):
+            await tl_graph.repair_mark(backends.graph, settings.timeline_namespace, ["media-queue"])
+    return node
+
+
+async def abort_upload(backends: Backends, viewer_id: str, upload_id: str) -> None:
+    """Abort the viewer's open upload: its parts are dropped and it is forgotten."""
+    upload = await _own_upload(backends, viewer_id, upload_id)
+    if upload["status"] != "open":
+        raise Conflict("the upload is completed: delete its media instead", code="upload_completed")
+    await _discard(backends, upload)

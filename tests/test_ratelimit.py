@@ -196,6 +196,24 @@ async def test_uploads_have_their_own_smaller_budget(
         assert polled.status_code == 200
 
 
+async def test_direct_uploads_share_the_upload_budget(
+    make_client: ClientMaker, factory: Factory
+) -> None:
+    ada = factory.user("ada")
+    files = {"file": ("a.png", picture("PNG"), "image/png")}
+    start = {"filename": "big.mp4", "content_type": "video/mp4", "size": 6 * 1024 * 1024}
+    async with make_client(upload_limit=2) as client:
+        assert (await client.post("/media", files=files, headers=ada["headers"])).status_code == 201
+        started = await client.post("/uploads", json=start, headers=ada["headers"])
+        assert started.status_code == 201, started.text
+        assert_limited(await client.post("/uploads", json=start, headers=ada["headers"]), 2)
+        # The started upload's own calls are not uploads: asking its state and aborting it work.
+        upload_id = started.json()["id"]
+        assert (await client.get(f"/uploads/{upload_id}", headers=ada["headers"])).is_success
+        aborted = await client.delete(f"/uploads/{upload_id}", headers=ada["headers"])
+        assert aborted.status_code == 204
+
+
 async def test_search_is_limited_per_account_and_per_address(
     make_client: ClientMaker, factory: Factory
 ) -> None:

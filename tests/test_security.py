@@ -17,10 +17,11 @@ from pydantic import BaseModel
 
 from api.app import create_app
 from api.mastodon.deps import validate
-from api.security import nests_deeper_than, origin
+from api.security import nests_deeper_than, origin, web_csp
 from api.web import WEB_DIST
 from graphgram.errors import MAX_FIELD_ERRORS, Unprocessable
 from graphgram.settings import Settings
+from media import direct
 from tests.fixtures.factories import Factory
 
 DEEP = "[" * 100_000 + "]" * 100_000
@@ -38,6 +39,12 @@ def _directives(policy: str) -> dict[str, list[str]]:
 # -- headers -----------------------------------------------------------------------------------
 
 
+def test_a_store_reached_directly_is_the_one_more_place_the_client_connects_to() -> None:
+    csp = _directives(web_csp("http://edge.test:8080/", "https://store.test/"))
+    assert csp["connect-src"] == ["'self'", "http://edge.test:8080", "https://store.test"]
+    assert csp["img-src"] == ["'self'", "http://edge.test:8080", "data:"]
+
+
 @pytest.mark.parametrize("path", ["/web/", "/web/p/01hzy0000000000000000000pp", "/web/x.js"])
 async def test_web_client_pages_carry_a_strict_csp(
     client: httpx.AsyncClient, settings: Settings, path: str
@@ -49,6 +56,8 @@ async def test_web_client_pages_carry_a_strict_csp(
     assert csp["default-src"] == ["'self'"]
     assert csp["script-src"] == ["'self'"]  # no 'unsafe-inline', no 'unsafe-eval'
     assert csp["style-src"] == ["'self'"]
+    # Direct uploads PUT their parts through the edge (media.direct.public_base).
+    assert origin(direct.public_base(settings)) == edge
     assert csp["connect-src"] == ["'self'", edge]
     assert csp["img-src"] == ["'self'", edge, "data:"]  # data: is the blurhash placeholder
     assert csp["media-src"] == ["'self'", edge]

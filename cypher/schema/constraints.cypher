@@ -15,3 +15,4 @@ CREATE CONSTRAINT oauth_app_client_id IF NOT EXISTS FOR (a:OAuthApp) REQUIRE a.c
 CREATE CONSTRAINT oauth_code_id IF NOT EXISTS FOR (c:OAuthCode) REQUIRE c.id IS UNIQUE;
 CREATE CONSTRAINT app_token_id IF NOT EXISTS FOR (t:AppToken) REQUIRE t.id IS UNIQUE;
 CREATE CONSTRAINT timeline_repair_namespace IF NOT EXISTS FOR (r:TimelineRepair) REQUIRE r.namespace IS UNIQUE;
+CREATE CONSTRAINT upload_id IF NOT EXISTS FOR (up:Upload) REQUIRE up.id IS UNIQUE;

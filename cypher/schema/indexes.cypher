@@ -33,3 +33,5 @@ CREATE INDEX oauth_code_expires IF NOT EXISTS FOR (c:OAuthCode) ON (c.expires_at
 // The outage repair re-enqueues media still processing: a seek over those few, not a scan of
 // every media item (media/processing.cypher).
 CREATE INDEX media_status IF NOT EXISTS FOR (m:Media) ON (m.status);
+// The sweep finds expired direct uploads by a range seek (uploads/expired.cypher).
+CREATE INDEX upload_expires_at IF NOT EXISTS FOR (up:Upload) ON (up.expires_at);

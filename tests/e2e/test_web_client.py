@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from tests.e2e.browser import (
     DESKTOP,
@@ -409,3 +409,50 @@ def test_the_policy_refuses_injected_script_and_the_client_still_works(
     expect(page.get_by_role("article", name="Post by @sam")).to_be_visible()
     page.get_by_role("link", name="#csp").click()
     expect(page.get_by_role("heading", name="#csp")).to_be_visible()
+
+
+def test_a_large_upload_survives_a_network_drop_and_resumes(
+    open_context: OpenContext, tmp_path: Path
+) -> None:
+    """A file over the direct-upload threshold goes in parts straight to the store. Half way (part
+    1 of 2 stored) the network drops: part 2's request is cut, then the browser goes offline for a
+    while. The page says so, and once back online the upload resumes (the part the store holds is
+    not sent again) and completes."""
+    context = open_context(DESKTOP)
+    page = context.new_page()
+    sign_up(page, "lena")
+    _nav(page, "New post")
+    big = tmp_path / "big.jpg"
+    head = photo(800, 600, seed=5)
+    big.write_bytes(head + bytes(12 * 1024 * 1024 - len(head)))  # JPEG + padding: 2 parts
+    puts: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            puts.append(re.sub(r".*partNumber=(\d+).*", r"\1", request.url))
+            if request.method == "PUT" and "partNumber=" in request.url
+            else None
+        ),
+    )
+    cuts: list[str] = []
+
+    def cut_part_2_once(route: Route) -> None:
+        if route.request.method == "PUT" and not cuts:
+            cuts.append(route.request.url)
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    page.route(re.compile(r".*[?&]partNumber=2&.*"), cut_part_2_once)
+    page.get_by_label("Pictures or a video").set_input_files(big)
+    page.get_by_role("button", name="Upload", exact=True).click()
+    expect(page.get_by_text(re.compile("connection lost, retrying"))).to_be_visible()
+    context.set_offline(True)  # and the network stays away for a while
+    time.sleep(3)
+    context.set_offline(False)
+    expect(page.get_by_role("img", name="Preview of big.jpg")).to_be_visible(timeout=60_000)
+    assert cuts, "part 2 was never cut"
+    assert puts.count("1") == 1, puts  # resumed, not restarted: part 1 went once
+    assert puts.count("2") >= 2, puts  # part 2 was cut and sent again
+    page.get_by_role("button", name="Post", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/web/p/\w+$"))

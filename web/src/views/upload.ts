@@ -1,6 +1,7 @@
 // New post: pick pictures or a video, watch the bytes go up, wait for processing, caption, post.
 
 import { api, uploadMedia, type Media } from "../api";
+import { DIRECT_THRESHOLD, uploadDirect } from "../direct";
 import { describe, h, replace } from "../dom";
 import type { Context } from "../main";
 import { navigate } from "../nav";
@@ -87,12 +88,26 @@ export function uploadView({ main }: Context): void {
     const percent = h("span", { class: "percent" }, "0%");
     item.row.dataset.state = "uploading";
     setState(item, h("span", { class: "progress" }, bar, percent));
+    const progress = (fraction: number) => {
+      const value = Math.round(fraction * 100);
+      bar.value = value;
+      percent.textContent = fraction >= 1 ? "Sent, checking…" : `${value}%`;
+    };
     try {
-      item.media = await uploadMedia(item.file, (fraction) => {
-        const value = Math.round(fraction * 100);
-        bar.value = value;
-        percent.textContent = fraction >= 1 ? "Sent, checking…" : `${value}%`;
-      });
+      // Large files go straight to the store in parts and survive a dropped connection.
+      item.media = item.file.size >= DIRECT_THRESHOLD
+        ? await uploadDirect(item.file, {
+          progress,
+          waiting: (seconds) => {
+            item.row.dataset.state = "waiting";
+            percent.textContent = `${bar.value}% · connection lost, retrying in ${seconds} s`;
+          },
+          resumed: () => {
+            item.row.dataset.state = "uploading";
+            percent.textContent = `${bar.value}% · resumed`;
+          },
+        })
+        : await uploadMedia(item.file, progress);
       showDone(item);
       if (item.media.status === "processing") void poll(item);
     } catch (error) {
