@@ -31,12 +31,13 @@ from redis.exceptions import ResponseError
 
 from backends import Backends
 from graph import media as media_graph
+from graphgram import redis_keys
 from media import edge
 from media.lifecycle import remove_unreferenced
 from media.storage import put_bytes
 from media.videos import VideoRejected, poster
 
-STREAM = "media:jobs"
+STREAM = redis_keys.MEDIA_JOBS
 GROUP = "media-workers"
 MAX_DELIVERIES = 5
 PURGE_RETRY_EVERY_S = 5.0  # how often a worker retries the edge purges that are due

@@ -105,16 +105,14 @@ class RedisClusterService(Service):
 
         client = redis.Redis(port=port, socket_connect_timeout=1, socket_timeout=2)
         try:
-            text = client.execute_command("CLUSTER INFO")
+            text = client.execute_command("CLUSTER INFO")  # type: ignore[no-untyped-call]
         finally:
             client.close()
         if isinstance(text, bytes):
             text = text.decode()
         if isinstance(text, dict):
             return {str(k): str(v) for k, v in text.items()}
-        return dict(
-            line.split(":", 1) for line in str(text).splitlines() if ":" in line
-        )
+        return dict(line.split(":", 1) for line in str(text).splitlines() if ":" in line)
 
     def ready(self) -> bool:
         import redis

@@ -75,7 +75,7 @@ async def test_repair_drops_derived_keys_and_keeps_the_rest(
     ]  # fmt: skip
     for key in derived + kept:
         redis_client.set(key, "x")
-    redis_client.xadd(k.stream, {"kind": "post", "post_id": "p2", "author_id": "a1"})
+    redis_client.xadd(k.stream(0), {"kind": "post", "post_id": "p2", "author_id": "a1"})
     redis_client.xadd("media:jobs", {"media_id": "m1"})
     # A build that read the graph before the repair...
     generation = await store.start_build(
@@ -91,7 +91,7 @@ async def test_repair_drops_derived_keys_and_keeps_the_rest(
     assert watcher.repairs == 1
     assert not [key for key in derived if redis_client.exists(key)]
     assert all(redis_client.exists(key) for key in kept)
-    assert redis_client.xlen(k.stream) == 1  # queued fan-out stays queued
+    assert redis_client.xlen(k.stream(0)) == 1  # queued fan-out stays queued
     # The media queue is kept. A media worker of another test's app may take the job meanwhile
     # (and delete it), so the stream's own count of entries ever added is what tells: a stream
     # dropped and made again by a worker would count from 0.

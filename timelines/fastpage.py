@@ -1,25 +1,33 @@
-"""The home feed's common page in one Redis round trip: one Lua script merges, renders and
-returns the page as JSON.
+"""The home feed's common page in a few Redis round trips, on one Redis server or a cluster.
 
 `timelines/feed.py` answers every page correctly with a few pipelines and Python around them.
 Most requests, though, are the plain case: newest first (no cursor or `max_id`), a timeline and
 celebrity set that exist, a viewer in no block, no post of the page still in flight, every post's
-rendered fragment cached. For those, `FAST_PAGE` does the whole merge inside Redis (the home
-timeline, the followed celebrities' author lists, the in-flight set), reads each post's rendered
-fragment (`<ns>:pf:<post>`: the `Post` JSON without `liked` and its closing brace, compact,
-signed media URLs included, kept
-for one URL-signing window) and the viewer's liked window, and returns the page's JSON text:
-Python only passes the bytes on. Whenever the script meets anything else it answers "no", and
-the full path (which also fills the fragments) serves the request; the answers are the same
-either way (`tests/test_timelines_churn.py` compares them with the Cypher feed).
+rendered fragment cached. For those this module merges and renders the page with the least work:
 
-The script (`redis_scripts/timelines/fast_page.lua`) reads keys it is not handed (author lists,
-fragments), which a single Redis server allows and Redis Cluster does not (docs/redis-scripts.md):
-with `timeline_fast_page = false` (set it on a cluster) every page takes the full path.
+1. (only when the viewer comes from a token) `GET` of the cached session;
+2. `timelines/fast_page` on the viewer's slot: the timeline's range and coverage, the celebrity
+   and block sets, the liked window's coverage and the kept celebrity merge, all keys tagged by
+   the viewer (`graphgram.redis_keys`);
+3. one pipeline: the in-flight set's range and each followed celebrity's list version
+   (`timelines/author_version`; or, for an older page, each list's range:
+   `timelines/window_range`), each in its own slot;
+4. only when the kept merge no longer matches those versions: one pipeline of the celebrities'
+   lists, merged here and kept for the viewer;
+5. one pipeline: each post's rendered fragment (`<ns>:{p:<post>}:pf`: the `Post` JSON without
+   `liked` and its closing brace), the viewer's liked flags and the kept merge when remade.
+
+The page's JSON is the fragments joined with their liked flags: no post is parsed or rendered.
+Whenever anything is not plain the answer is "no", and the full path (which also fills the
+fragments) serves the request; the answers are the same either way
+(`tests/test_timelines_churn.py` compares them with the Cypher feed). On a cluster a pipeline
+goes to every node that holds one of its keys at once, so a page costs the same number of round
+trips (3, or 4 from a token) there as on one server.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 from typing import Any
@@ -29,10 +37,12 @@ from redis.exceptions import NoScriptError
 from backends import Backends
 from graphgram.metrics import cache_lookup
 from redis_scripts import script
-from timelines.store import Keys
+from timelines.store import AFTER_SENTINELS, Keys
 
-# Its header says what its keys and arguments are and how the celebrity merge it keeps works.
 FAST_PAGE = script("timelines/fast_page")
+WINDOW_RANGE = script("timelines/window_range")
+AUTHOR_VERSION = script("timelines/author_version")
+SCRIPTS = (FAST_PAGE, WINDOW_RANGE, AUTHOR_VERSION)
 
 log = logging.getLogger(__name__)
 
@@ -45,19 +55,85 @@ TOUCH_SHARE = 0.125
 CELEBRITY_MERGE_TTL_S = 300
 
 SHA = FAST_PAGE.sha
+_LIKED, _NOT_LIKED = b',"liked":true}', b',"liked":false}'
 
 
-async def _evaluate(backends: Backends, keys: list[str], args: list[Any]) -> Any:
-    """EVALSHA, loading the script on NOSCRIPT (a restarted or flushed Redis), as redis-py's
-    `Script` does, but with the reply left as bytes: the page's JSON goes to the socket as it
-    came, instead of being decoded to text and encoded back. Sent with the other requests' pages
-    of the same loop turn (`backends.batching`)."""
-    command = ("EVALSHA", SHA, len(keys), *keys, *args)
+class _Decline(Exception):
+    """The full path must answer; the message says why."""
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _session_viewer(raw: Any) -> str:
+    """The viewer of a cached session (wire/sessions.py) the page may serve: first-party (null
+    scopes) or an app's token with `read` or `read:statuses` (api/auth/scopes.py); anything
+    else (missing, revoked, unreadable, no read scope) is for the full path, which
+    authenticates properly and refuses with the API's own error."""
+    if raw is None:
+        raise _Decline("session")
     try:
-        return await backends.redis_batched.execute(*command)
-    except NoScriptError:
-        await backends.redis.script_load(FAST_PAGE.text)
-        return await backends.redis_batched.execute(*command)
+        data = json.loads(raw)
+    except ValueError:
+        raise _Decline("session") from None
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+        raise _Decline("session")
+    scopes = data.get("scopes")
+    if scopes is not None:
+        if not isinstance(scopes, list):
+            raise _Decline("session")
+        if not {"read", "read:statuses"} & {s for s in scopes if isinstance(s, str)}:
+            raise _Decline("scope")
+    return str(data["id"])
+
+
+def _merge(lists: list[list[str]], regular: list[bool], count: int) -> tuple[list[str], set[str]]:
+    """Merge newest-first lists as far as `count` distinct ids; the ids, and those a regular
+    list (a timeline or an author list, not the in-flight set) had."""
+    ids: list[str] = []
+    seen: set[str] = set()
+    pos = [0] * len(lists)
+    while len(ids) < count:
+        best: str | None = None
+        for i, items in enumerate(lists):
+            if pos[i] < len(items) and (best is None or items[pos[i]] > best):
+                best = items[pos[i]]
+        if best is None:
+            break
+        for i, items in enumerate(lists):
+            if pos[i] < len(items) and items[pos[i]] == best:
+                pos[i] += 1
+                if regular[i]:
+                    seen.add(best)
+        ids.append(best)
+    return ids, seen
+
+
+class _Sources:
+    """The lists a page merges, with the bound below which the page cannot reach: once one list
+    holds `n` ids, the page is among ids >= its n-th (`safe`)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.lists: list[list[str]] = []
+        self.regular: list[bool] = []
+        self.safe: str | None = None
+
+    def add(self, got: list[str], regular: bool) -> None:
+        if self.safe is not None:
+            got = [i for i in got if i >= self.safe]
+        got = got[: self.n]
+        if len(got) >= self.n and (self.safe is None or got[self.n - 1] > self.safe):
+            self.safe = got[self.n - 1]
+        if got:
+            self.lists.append(got)
+            self.regular.append(regular)
+
+
+async def _load_scripts(backends: Backends) -> None:
+    for each in SCRIPTS:
+        await backends.redis.script_load(each.text)  # every primary, on a cluster
 
 
 async def home_page(
@@ -70,25 +146,175 @@ async def home_page(
 ) -> tuple[str, list[str], bytes] | None:
     """(the viewer's id, up to limit + 1 post ids, the JSON of the first `limit` posts), or
     None when the full path must answer. The viewer is `viewer_id`, or the one whose cached
-    session is `session_key` (then the request's one round trip also authenticates it)."""
-    settings = backends.settings
-    if not settings.timeline_fast_page:
+    session is `session_key`."""
+    if not backends.settings.timeline_fast_page:
         return None
+    for attempt in range(2):
+        try:
+            found = await _page(
+                backends, limit=limit, max_id=max_id, viewer_id=viewer_id, session_key=session_key
+            )
+        except _Decline as why:
+            cache_lookup("feed_page", hit=False)
+            log.debug("home page takes the full path: %s", why)
+            return None
+        except NoScriptError:  # a restarted, flushed or newly promoted Redis
+            if attempt:
+                raise
+            await _load_scripts(backends)
+            continue
+        cache_lookup("feed_page", hit=True)
+        return found
+    return None  # pragma: no cover - the loop returns or raises
+
+
+async def _page(
+    backends: Backends, *, limit: int, max_id: str | None, viewer_id: str, session_key: str
+) -> tuple[str, list[str], bytes]:
+    settings = backends.settings
+    redis = backends.redis
     k = Keys(settings.timeline_namespace)
+    if not viewer_id:
+        viewer_id = _session_viewer(await backends.redis_batched.execute("GET", session_key))
     ttl = settings.timeline_inactive_days * 86400 if random.random() < TOUCH_SHARE else 0
     want = limit + 1
-    found = await _evaluate(
-        backends,
-        # The first four are placeholders the script replaces with the viewer's keys.
-        [k.home(viewer_id), k.celebs(viewer_id), k.blocks(viewer_id), k.liked(viewer_id)]
-        + [k.inflight, session_key],
-        # `want` per source: the script filters nothing out (it gives up instead), so no source
-        # needs to be read beyond the page, unlike the full path's over-fetch.
-        [k.ns, max_id or "", want, want, limit, ttl, viewer_id, CELEBRITY_MERGE_TTL_S],
+    # `want` per source: the page filters nothing out (it gives up instead), so no source needs
+    # to be read beyond the page, unlike the full path's over-fetch.
+    n = want
+    hi = max_id or ""
+    merge_key = k.celebrity_merge(viewer_id)
+    head = await backends.redis_batched.execute(
+        "EVALSHA",
+        SHA,
+        5,
+        k.home(viewer_id),
+        k.celebs(viewer_id),
+        k.blocks(viewer_id),
+        k.liked(viewer_id),
+        merge_key,
+        hi,
+        n,
+        ttl,
     )
-    served = bool(found) and int(found[0]) == 1
-    cache_lookup("feed_page", hit=served)
-    if not served:
-        log.debug("home page takes the full path: %s", found[1:])
-        return None
-    return found[2].decode(), [i.decode() for i in found[3:]], bytes(found[1])
+    if int(head[0]) != 1:
+        raise _Decline(_text(head[1]))
+    floor = _text(head[1]) or None
+    liked_floor = _text(head[2]) or None
+    kept = _text(head[3])
+    count = int(head[4])
+    authors = sorted(_text(a) for a in head[5 : 5 + count])
+    sources = _Sources(n)
+    sources.add([_text(i) for i in head[5 + count :]], True)
+    high = f"({hi}" if hi else "+"
+    low = f"[{sources.safe}" if sources.safe is not None else AFTER_SENTINELS
+
+    async with redis.pipeline(transaction=False) as pipe:
+        pipe.zrevrangebylex(k.inflight, high, low, 0, n)
+        for author in authors:
+            if hi:
+                pipe.evalsha(WINDOW_RANGE.sha, 1, k.author(author), high, low, n)
+            else:
+                pipe.evalsha(
+                    AUTHOR_VERSION.sha, 1, k.author_version(author), CELEBRITY_MERGE_TTL_S * 2
+                )
+        inflight, *per_author = await pipe.execute()
+
+    remade: str | None = None
+    if hi:
+        for reply in per_author:
+            if int(reply[0]) != 1:
+                raise _Decline("author")
+            afloor = _text(reply[1]) or None
+            if afloor and (floor is None or afloor > floor):
+                floor = afloor
+            sources.add([_text(i) for i in reply[2:]], True)
+    elif authors:
+        signature = ",".join(f"{a}={_text(v)}" for a, v in zip(authors, per_author, strict=True))
+        merged, mfloor = _kept_merge(kept, signature, n)
+        if merged is None:
+            merged, mfloor = await _celebrity_merge(backends, k, authors, n)
+            remade = json.dumps(
+                {"sig": signature, "n": n, "floor": mfloor or "", "ids": merged},
+                separators=(",", ":"),
+            )
+        if mfloor and (floor is None or mfloor > floor):
+            floor = mfloor
+        # A kept merge may hold more than n ids (made for a longer page): a page of n never
+        # reads past its n-th.
+        sources.add(merged, True)
+    sources.add([_text(i) for i in inflight], False)
+
+    ids, seen = _merge(sources.lists, sources.regular, want)
+    safe = sources.safe
+    for post_id in ids:
+        if (safe and post_id < safe) or (floor and post_id < floor):
+            raise _Decline("floor")
+        if post_id not in seen:
+            raise _Decline("inflight")
+        if liked_floor and post_id < liked_floor:
+            raise _Decline("liked")
+    if len(ids) < want and (safe or floor):
+        raise _Decline("floor")
+    if not ids:
+        if remade is not None:
+            await redis.set(merge_key, remade, ex=CELEBRITY_MERGE_TTL_S)
+        return viewer_id, [], b"[]"
+
+    async with redis.pipeline(transaction=False) as pipe:
+        for post_id in ids:
+            pipe.get(k.fragment(post_id))
+        pipe.zmscore(k.liked(viewer_id), ids)
+        if remade is not None:
+            pipe.set(merge_key, remade, ex=CELEBRITY_MERGE_TTL_S)
+        replies = await pipe.execute()
+    fragments, liked = replies[: len(ids)], replies[len(ids)]
+    parts = [b"["]
+    for i, fragment in enumerate(fragments):
+        if not fragment or not fragment.startswith("{"):
+            raise _Decline("fragment")  # the extra id's too: the full path caches it
+        if i >= limit:
+            continue
+        if i:
+            parts.append(b",")
+        parts.append(fragment.encode())
+        parts.append(_LIKED if liked[i] is not None else _NOT_LIKED)
+    parts.append(b"]")
+    return viewer_id, ids, b"".join(parts)
+
+
+def _kept_merge(kept: str, signature: str, n: int) -> tuple[list[str] | None, str | None]:
+    """The kept merge's ids and floor when it was made from these versions for n ids or more."""
+    if not kept:
+        return None, None
+    try:
+        m = json.loads(kept)
+    except ValueError:
+        return None, None
+    if not isinstance(m, dict) or m.get("sig") != signature or int(m.get("n", 0)) < n:
+        return None, None
+    ids = m.get("ids")
+    if not isinstance(ids, list):
+        return None, None
+    return [str(i) for i in ids], (str(m.get("floor") or "") or None)
+
+
+async def _celebrity_merge(
+    backends: Backends, k: Keys, authors: list[str], n: int
+) -> tuple[list[str], str | None]:
+    """The newest n ids of every followed celebrity's list, and the highest floor among them."""
+    async with backends.redis.pipeline(transaction=False) as pipe:
+        for author in authors:
+            pipe.evalsha(WINDOW_RANGE.sha, 1, k.author(author), "+", AFTER_SENTINELS, n)
+        replies = await pipe.execute()
+    lists: list[list[str]] = []
+    mfloor: str | None = None
+    for reply in replies:
+        if int(reply[0]) != 1:
+            raise _Decline("author")
+        afloor = _text(reply[1]) or None
+        if afloor and (mfloor is None or afloor > mfloor):
+            mfloor = afloor
+        if len(reply) > 2:
+            lists.append([_text(i) for i in reply[2:]])
+    ids, _ = _merge(lists, [True] * len(lists), n)
+    return ids, mfloor

@@ -52,6 +52,7 @@ from backends import Backends
 from graph import media as media_graph
 from graph import timelines as tl_graph
 from graph.driver import Graph
+from graphgram import redis_keys
 from media import jobs as media_jobs
 from timelines.fanout import ensure_group
 from timelines.store import Keys
@@ -67,7 +68,7 @@ DOWN_AFTER_PROBES = 2  # failed probes in a row before Redis counts as away (a b
 LEASE_S = 30.0
 BATCH = 1_000
 # api/auth/deps.py: `cache_key`. The session cache is derived too (Neo4j holds sessions).
-SESSION_CACHE_PATTERN = "session:*"
+SESSION_CACHE_PATTERN = redis_keys.SESSION_PATTERN
 
 
 def keys(backends: Backends) -> Keys:
@@ -77,7 +78,7 @@ def keys(backends: Backends) -> Keys:
 def run_id_key(namespace: str) -> str:
     """Where the run id of the Redis last seen is kept: in Redis itself (a Redis restarted from
     its AOF still holds its predecessor's), outside the namespace the repair drops."""
-    return f"repair:{namespace}:run-id"
+    return redis_keys.repair_run_id(namespace)
 
 
 async def record(graph: Graph, namespace: str, *reasons: str) -> int | None:
@@ -145,12 +146,11 @@ async def drop_derived(
     """UNLINK every derived key (see the module's doc), in SCAN batches; returns how many."""
     k = keys(backends)
     redis = backends.redis
-    keep = {k.stream}
     deleted = 0
     for pattern in (f"{k.ns}:*", SESSION_CACHE_PATTERN):
         batch: list[str] = []
         async for key in redis.scan_iter(match=pattern, count=BATCH):
-            if key in keep:
+            if k.is_stream(key):
                 continue
             batch.append(key)
             if len(batch) >= BATCH:
