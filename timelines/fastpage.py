@@ -37,7 +37,7 @@ from redis.exceptions import NoScriptError
 from backends import Backends
 from graphgram.metrics import cache_lookup
 from redis_scripts import script
-from timelines.store import AFTER_SENTINELS, Keys
+from timelines.store import AFTER_SENTINELS, Keys, pipe_script
 
 FAST_PAGE = script("timelines/fast_page")
 WINDOW_RANGE = script("timelines/window_range")
@@ -212,10 +212,10 @@ async def _page(
         pipe.zrevrangebylex(k.inflight, high, low, 0, n)
         for author in authors:
             if hi:
-                pipe.evalsha(WINDOW_RANGE.sha, 1, k.author(author), high, low, n)
+                pipe_script(pipe, WINDOW_RANGE, [k.author(author)], [high, low, n])
             else:
-                pipe.evalsha(
-                    AUTHOR_VERSION.sha, 1, k.author_version(author), CELEBRITY_MERGE_TTL_S * 2
+                pipe_script(
+                    pipe, AUTHOR_VERSION, [k.author_version(author)], [CELEBRITY_MERGE_TTL_S * 2]
                 )
         inflight, *per_author = await pipe.execute()
 
@@ -304,7 +304,7 @@ async def _celebrity_merge(
     """The newest n ids of every followed celebrity's list, and the highest floor among them."""
     async with backends.redis.pipeline(transaction=False) as pipe:
         for author in authors:
-            pipe.evalsha(WINDOW_RANGE.sha, 1, k.author(author), "+", AFTER_SENTINELS, n)
+            pipe_script(pipe, WINDOW_RANGE, [k.author(author)], ["+", AFTER_SENTINELS, n])
         replies = await pipe.execute()
     lists: list[list[str]] = []
     mfloor: str | None = None

@@ -46,6 +46,8 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Concatenate, ParamSpec
 
 from neo4j.exceptions import DriverError, TransientError
+from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import RedisError
 
 from backends import Backends
@@ -178,6 +180,22 @@ async def repair(
     return dropped
 
 
+async def _run_id(redis: Redis, key: str) -> tuple[str, str | None]:
+    """The run id of the Redis that answers and the one last stored. On a cluster, the run ids
+    of its primaries together: a master that restarted, or a replica promoted in its place
+    (which may lack the master's last writes: replication is asynchronous), changes it."""
+    if isinstance(redis, RedisCluster):
+        infos = await redis.info("server", target_nodes=RedisCluster.PRIMARIES)
+        run_ids = sorted(str(info.get("run_id", "")) for info in infos.values())
+        stored = await redis.get(key)
+        return ",".join(run_ids), None if stored is None else str(stored)
+    async with redis.pipeline(transaction=False) as pipe:
+        pipe.info("server")
+        pipe.get(key)
+        info, stored = await pipe.execute()
+    return str(info.get("run_id", "")), None if stored is None else str(stored)
+
+
 class Watcher:
     """One process's view of Redis: probes it, records what went wrong, repairs when it won the
     claim. `tick` is one round (the worker calls it every second)."""
@@ -198,11 +216,7 @@ class Watcher:
         redis = self.backends.redis
         key = run_id_key(self.namespace)
         try:
-            async with redis.pipeline(transaction=False) as pipe:
-                pipe.info("server")
-                pipe.get(key)
-                info, stored = await pipe.execute()
-            run_id = str(info.get("run_id", ""))
+            run_id, stored = await _run_id(redis, key)
             if stored is None:
                 # Never seen (a new or emptied Redis: nothing stale can be in it).
                 await redis.set(key, run_id)

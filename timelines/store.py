@@ -86,6 +86,12 @@ def by_slot(redis: Redis, keys: list[str]) -> list[list[str]]:
     return list(groups.values())
 
 
+def pipe_script(pipe: Any, found: Script, keys: list[str], args: list[Any]) -> None:
+    """Queue EVALSHA of a catalog script on a pipeline (redis-py's cluster pipeline refuses its
+    `evalsha` method, not the command: it routes the command by its first key)."""
+    pipe.execute_command("EVALSHA", found.sha, len(keys), *keys, *args)
+
+
 async def run_per_slot(
     redis: Redis,
     found: Script,
@@ -107,7 +113,7 @@ async def run_per_slot(
                 return [await redis.evalsha(found.sha, len(group), *group, *args_of(group))]
             async with redis.pipeline(transaction=False) as pipe:
                 for group in groups:
-                    pipe.evalsha(found.sha, len(group), *group, *args_of(group))
+                    pipe_script(pipe, found, group, args_of(group))
                 replies: list[Any] = await pipe.execute()
                 return replies
         except NoScriptError:
