@@ -15,6 +15,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from graphgram.redis_keys import MEDIA_JOBS
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_SECRETS = {"graphgram-dev", "graphgram-dev-secret", "graphgram-dev-cdn-secret"}
@@ -141,6 +143,10 @@ class Settings(BaseSettings):
     max_image_pixels: int = 50_000_000
     # Each API process also drains the media queue; set false to run `graphgram media worker`s.
     media_worker: bool = True
+    # The media job stream's key (graphgram/redis_keys.py). A test app that must keep its jobs
+    # from other apps' workers names its own (on one server it may use another database; a
+    # cluster has only database 0).
+    media_job_stream: str = MEDIA_JOBS
 
     # Home timelines in Redis (timelines/): see README "Home feed".
     # Newest post ids kept per timeline; older pages come from the Cypher fan-in.
