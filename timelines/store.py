@@ -54,15 +54,13 @@ FILL_AFTER = script("timelines/fill_after")
 
 
 class Scripts:
-    """The Lua scripts, registered once per client (EVALSHA with a fallback to EVAL)."""
+    """The one-window scripts, registered once per client (EVALSHA with a fallback to EVAL);
+    the scripts that take many windows run per slot (`run_per_slot`)."""
 
     def __init__(self, redis: Redis) -> None:
-        self.add_if_exists = redis.register_script(ADD_IF_EXISTS.text)
         self.finish_build = redis.register_script(FINISH_BUILD.text)
         self.start_build = redis.register_script(START_BUILD.text)
         self.extend_down = redis.register_script(EXTEND_DOWN.text)
-        self.tombstone = redis.register_script(TOMBSTONE.text)
-        self.fill_after = redis.register_script(FILL_AFTER.text)
 
 
 _scripts: dict[int, Scripts] = {}
