@@ -208,7 +208,15 @@ async def _page(
     high = f"({hi}" if hi else "+"
     low = f"[{sources.safe}" if sources.safe is not None else AFTER_SENTINELS
 
+    # The page is most often the newest of the timeline and the kept merge: their fragments and
+    # liked flags are read in the same round trip as the versions that say whether the merge
+    # still holds, and only what the page turns out to need besides is read after.
+    guessed = _guess(sources.lists, kept if not hi and authors else "", want)
     async with redis.pipeline(transaction=False) as pipe:
+        for post_id in guessed:
+            pipe.get(k.fragment(post_id))
+        if guessed:
+            pipe.zmscore(k.liked(viewer_id), guessed)
         pipe.zrevrangebylex(k.inflight, high, low, 0, n)
         for author in authors:
             if hi:
@@ -217,7 +225,14 @@ async def _page(
                 pipe_script(
                     pipe, AUTHOR_VERSION, [k.author_version(author)], [CELEBRITY_MERGE_TTL_S * 2]
                 )
-        inflight, *per_author = await pipe.execute()
+        replies = await pipe.execute()
+    known: dict[str, tuple[str | None, bool]] = {}
+    if guessed:
+        flags = replies[len(guessed)]
+        for i, post_id in enumerate(guessed):
+            known[post_id] = (replies[i], flags[i] is not None)
+        replies = replies[len(guessed) + 1 :]
+    inflight, *per_author = replies
 
     remade: str | None = None
     if hi:
@@ -255,21 +270,25 @@ async def _page(
             raise _Decline("liked")
     if len(ids) < want and (safe or floor):
         raise _Decline("floor")
+    missing = [post_id for post_id in ids if post_id not in known]
+    if missing or remade is not None:
+        async with redis.pipeline(transaction=False) as pipe:
+            for post_id in missing:
+                pipe.get(k.fragment(post_id))
+            if missing:
+                pipe.zmscore(k.liked(viewer_id), missing)
+            if remade is not None:
+                pipe.set(merge_key, remade, ex=CELEBRITY_MERGE_TTL_S)
+            replies = await pipe.execute()
+        if missing:
+            flags = replies[len(missing)]
+            for i, post_id in enumerate(missing):
+                known[post_id] = (replies[i], flags[i] is not None)
     if not ids:
-        if remade is not None:
-            await redis.set(merge_key, remade, ex=CELEBRITY_MERGE_TTL_S)
         return viewer_id, [], b"[]"
-
-    async with redis.pipeline(transaction=False) as pipe:
-        for post_id in ids:
-            pipe.get(k.fragment(post_id))
-        pipe.zmscore(k.liked(viewer_id), ids)
-        if remade is not None:
-            pipe.set(merge_key, remade, ex=CELEBRITY_MERGE_TTL_S)
-        replies = await pipe.execute()
-    fragments, liked = replies[: len(ids)], replies[len(ids)]
     parts = [b"["]
-    for i, fragment in enumerate(fragments):
+    for i, post_id in enumerate(ids):
+        fragment, liked = known[post_id]
         if not fragment or not fragment.startswith("{"):
             raise _Decline("fragment")  # the extra id's too: the full path caches it
         if i >= limit:
@@ -277,9 +296,24 @@ async def _page(
         if i:
             parts.append(b",")
         parts.append(fragment.encode())
-        parts.append(_LIKED if liked[i] is not None else _NOT_LIKED)
+        parts.append(_LIKED if liked else _NOT_LIKED)
     parts.append(b"]")
     return viewer_id, ids, b"".join(parts)
+
+
+def _guess(lists: list[list[str]], kept: str, want: int) -> list[str]:
+    """The ids the page most likely shows: the newest `want` of the timeline's range and of the
+    kept celebrity merge (whether it still holds is not known yet)."""
+    candidates = {i for items in lists for i in items[:want]}
+    if kept:
+        try:
+            m = json.loads(kept)
+            ids = m.get("ids") if isinstance(m, dict) else None
+        except ValueError:
+            ids = None
+        if isinstance(ids, list):
+            candidates.update(str(i) for i in ids[:want])
+    return sorted(candidates, reverse=True)[:want]
 
 
 def _kept_merge(kept: str, signature: str, n: int) -> tuple[list[str] | None, str | None]:
