@@ -54,6 +54,32 @@ class CommandBatcher:
         self._pending.append((args, future))
         return await future
 
+    async def execute_many(self, commands: list[tuple[EncodableT, ...]]) -> list[Any]:
+        """Send several commands at once, with the others of this turn; their replies in order
+        (undecoded on one server), or the first error reply raised. On a cluster, one pipeline
+        that redis-py splits by node (its replies decoded)."""
+        if not commands:
+            return []
+        if isinstance(self._redis, RedisCluster):
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for args in commands:
+                    pipe.execute_command(*args)
+                replies: list[Any] = await pipe.execute()
+                return replies
+        loop = asyncio.get_running_loop()
+        if not self._pending:
+            loop.call_soon(self._flush)
+        futures: list[asyncio.Future[Any]] = []
+        for args in commands:
+            future: asyncio.Future[Any] = loop.create_future()
+            self._pending.append((args, future))
+            futures.append(future)
+        settled = await asyncio.gather(*futures, return_exceptions=True)
+        for reply in settled:
+            if isinstance(reply, BaseException):
+                raise reply
+        return settled
+
     def _flush(self) -> None:
         batch, self._pending = self._pending, []
         task = asyncio.get_running_loop().create_task(self._send(batch))

@@ -1,4 +1,4 @@
-"""The home feed's common page in a few Redis round trips, on one Redis server or a cluster.
+"""The home feed's common page in few Redis round trips, on one Redis server or a cluster.
 
 `timelines/feed.py` answers every page correctly with a few pipelines and Python around them.
 Most requests, though, are the plain case: newest first (no cursor or `max_id`), a timeline and
@@ -9,20 +9,20 @@ rendered fragment cached. For those this module merges and renders the page with
 2. `timelines/fast_page` on the viewer's slot: the timeline's range and coverage, the celebrity
    and block sets, the liked window's coverage and the kept celebrity merge, all keys tagged by
    the viewer (`graphgram.redis_keys`);
-3. one pipeline: the in-flight set's range and each followed celebrity's list version
-   (`timelines/author_version`; or, for an older page, each list's range:
-   `timelines/window_range`), each in its own slot;
-4. only when the kept merge no longer matches those versions: one pipeline of the celebrities'
-   lists, merged here and kept for the viewer;
-5. one pipeline: each post's rendered fragment (`<ns>:{p:<post>}:pf`: the `Post` JSON without
-   `liked` and its closing brace), the viewer's liked flags and the kept merge when remade.
+3. one batch: each followed celebrity's list version (`timelines/author_version`; for an older
+   page each list's range, `timelines/window_range`), the in-flight set's range, and the rendered
+   fragments (`<ns>:{p:<post>}:pf`: the `Post` JSON without `liked` and its closing brace) and
+   liked flags of the ids the page most likely shows: the newest of the timeline and of the kept
+   merge;
+4. only when the kept merge no longer holds or the page needs posts step 3 did not guess: one
+   more batch (the celebrities' lists, the missing fragments and flags, the merge kept again).
 
+Batches go through `backends.batching` (one write with the other requests' commands of the same
+loop turn, replies left as bytes) on one server, and as a pipeline split by node on a cluster.
 The page's JSON is the fragments joined with their liked flags: no post is parsed or rendered.
 Whenever anything is not plain the answer is "no", and the full path (which also fills the
 fragments) serves the request; the answers are the same either way
-(`tests/test_timelines_churn.py` compares them with the Cypher feed). On a cluster a pipeline
-goes to every node that holds one of its keys at once, so a page costs the same number of round
-trips (3, or 4 from a token) there as on one server.
+(`tests/test_timelines_churn.py` compares them with the Cypher feed).
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ from redis.exceptions import NoScriptError
 
 from backends import Backends
 from graphgram.metrics import cache_lookup
-from redis_scripts import script
-from timelines.store import AFTER_SENTINELS, Keys, pipe_script
+from redis_scripts import Script, script
+from timelines.store import AFTER_SENTINELS, Keys
 
 FAST_PAGE = script("timelines/fast_page")
 WINDOW_RANGE = script("timelines/window_range")
@@ -172,7 +172,7 @@ async def _page(
     backends: Backends, *, limit: int, max_id: str | None, viewer_id: str, session_key: str
 ) -> tuple[str, list[str], bytes]:
     settings = backends.settings
-    redis = backends.redis
+    batched = backends.redis_batched
     k = Keys(settings.timeline_namespace)
     if not viewer_id:
         viewer_id = _session_viewer(await backends.redis_batched.execute("GET", session_key))
@@ -212,21 +212,19 @@ async def _page(
     # liked flags are read in the same round trip as the versions that say whether the merge
     # still holds, and only what the page turns out to need besides is read after.
     guessed = _guess(sources.lists, kept if not hi and authors else "", want)
-    async with redis.pipeline(transaction=False) as pipe:
-        for post_id in guessed:
-            pipe.get(k.fragment(post_id))
-        if guessed:
-            pipe.zmscore(k.liked(viewer_id), guessed)
-        pipe.zrevrangebylex(k.inflight, high, low, 0, n)
-        for author in authors:
-            if hi:
-                pipe_script(pipe, WINDOW_RANGE, [k.author(author)], [high, low, n])
-            else:
-                pipe_script(
-                    pipe, AUTHOR_VERSION, [k.author_version(author)], [CELEBRITY_MERGE_TTL_S * 2]
-                )
-        replies = await pipe.execute()
-    known: dict[str, tuple[str | None, bool]] = {}
+    commands: list[tuple[Any, ...]] = [("GET", k.fragment(post_id)) for post_id in guessed]
+    if guessed:
+        commands.append(("ZMSCORE", k.liked(viewer_id), *guessed))
+    commands.append(("ZREVRANGEBYLEX", k.inflight, high, low, "LIMIT", 0, n))
+    for author in authors:
+        if hi:
+            commands.append(_script(WINDOW_RANGE, k.author(author), high, low, n))
+        else:
+            commands.append(
+                _script(AUTHOR_VERSION, k.author_version(author), CELEBRITY_MERGE_TTL_S * 2)
+            )
+    replies = await batched.execute_many(commands)
+    known: dict[str, tuple[bytes | str | None, bool]] = {}
     if guessed:
         flags = replies[len(guessed)]
         for i, post_id in enumerate(guessed):
@@ -272,14 +270,12 @@ async def _page(
         raise _Decline("floor")
     missing = [post_id for post_id in ids if post_id not in known]
     if missing or remade is not None:
-        async with redis.pipeline(transaction=False) as pipe:
-            for post_id in missing:
-                pipe.get(k.fragment(post_id))
-            if missing:
-                pipe.zmscore(k.liked(viewer_id), missing)
-            if remade is not None:
-                pipe.set(merge_key, remade, ex=CELEBRITY_MERGE_TTL_S)
-            replies = await pipe.execute()
+        commands = [("GET", k.fragment(post_id)) for post_id in missing]
+        if missing:
+            commands.append(("ZMSCORE", k.liked(viewer_id), *missing))
+        if remade is not None:
+            commands.append(("SET", merge_key, remade, "EX", CELEBRITY_MERGE_TTL_S))
+        replies = await batched.execute_many(commands)
         if missing:
             flags = replies[len(missing)]
             for i, post_id in enumerate(missing):
@@ -289,16 +285,22 @@ async def _page(
     parts = [b"["]
     for i, post_id in enumerate(ids):
         fragment, liked = known[post_id]
-        if not fragment or not fragment.startswith("{"):
+        if isinstance(fragment, str):  # a cluster pipeline's replies are decoded
+            fragment = fragment.encode()
+        if not fragment or fragment[:1] != b"{":
             raise _Decline("fragment")  # the extra id's too: the full path caches it
         if i >= limit:
             continue
         if i:
             parts.append(b",")
-        parts.append(fragment.encode())
+        parts.append(fragment)
         parts.append(_LIKED if liked else _NOT_LIKED)
     parts.append(b"]")
     return viewer_id, ids, b"".join(parts)
+
+
+def _script(found: Script, key: str, *args: Any) -> tuple[Any, ...]:
+    return ("EVALSHA", found.sha, 1, key, *args)
 
 
 def _guess(lists: list[list[str]], kept: str, want: int) -> list[str]:
@@ -336,10 +338,9 @@ async def _celebrity_merge(
     backends: Backends, k: Keys, authors: list[str], n: int
 ) -> tuple[list[str], str | None]:
     """The newest n ids of every followed celebrity's list, and the highest floor among them."""
-    async with backends.redis.pipeline(transaction=False) as pipe:
-        for author in authors:
-            pipe_script(pipe, WINDOW_RANGE, [k.author(author)], ["+", AFTER_SENTINELS, n])
-        replies = await pipe.execute()
+    replies = await backends.redis_batched.execute_many(
+        [_script(WINDOW_RANGE, k.author(author), "+", AFTER_SENTINELS, n) for author in authors]
+    )
     lists: list[list[str]] = []
     mfloor: str | None = None
     for reply in replies:
