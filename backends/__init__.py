@@ -22,7 +22,7 @@ import urllib3
 from minio import Minio
 from neo4j import AsyncDriver
 from redis.asyncio import Redis
-from redis.asyncio.cluster import RedisCluster
+from redis.asyncio.cluster import ClusterPipeline, RedisCluster
 from redis.asyncio.connection import Connection
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff, NoBackoff
@@ -69,12 +69,32 @@ class TimedRedisCluster(RedisCluster):
             result = await super().execute_command(*args, **kwargs)
             ok = True
             return result
-        except RedisClusterException as exc:
-            # No node reachable (every one down, or none known yet): to its callers this is
-            # Redis being away, as a refused connection is with one server.
-            raise RedisConnectionError(str(exc)) from exc
+        except (RedisClusterException, AttributeError) as exc:
+            raise _unavailable(exc) from exc
         finally:
             observe_backend("redis", str(args[0]).lower(), time.perf_counter() - started, ok)
+
+    def pipeline(self, transaction: Any = None, shard_hint: Any = None) -> ClusterPipeline:
+        if shard_hint:
+            raise RedisClusterException("shard_hint is deprecated in cluster mode")
+        return _ClusterPipeline(self, transaction)  # type: ignore[abstract]
+
+
+class _ClusterPipeline(ClusterPipeline):
+    async def execute(self, raise_on_error: bool = True, allow_redirections: bool = True) -> Any:
+        try:
+            return await super().execute(raise_on_error, allow_redirections)
+        except (RedisClusterException, AttributeError) as exc:
+            raise _unavailable(exc) from exc
+
+
+def _unavailable(exc: BaseException) -> RedisConnectionError:
+    """What the cluster client raises when it cannot reach a node, as callers know it from one
+    server: a ConnectionError (Redis away). `RedisClusterException`: no node reachable (every
+    one down, or none known yet). `AttributeError`: redis-py 8.1 sent a command on a connection
+    its slot-map reload had just closed, during a failover ('NoneType' object has no attribute
+    'writelines'; the command was not sent)."""
+    return RedisConnectionError(f"Redis Cluster unavailable: {exc}")
 
 
 class TimedMinio(Minio):
