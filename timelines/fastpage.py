@@ -212,7 +212,7 @@ async def _page(
     # liked flags are read in the same round trip as the versions that say whether the merge
     # still holds, and only what the page turns out to need besides is read after.
     guessed = _guess(sources.lists, kept if not hi and authors else "", want)
-    commands: list[tuple[Any, ...]] = [("GET", k.fragment(post_id)) for post_id in guessed]
+    commands = _gets(backends, [k.fragment(post_id) for post_id in guessed])
     if guessed:
         commands.append(("ZMSCORE", k.liked(viewer_id), *guessed))
     commands.append(("ZREVRANGEBYLEX", k.inflight, high, low, "LIMIT", 0, n))
@@ -226,10 +226,10 @@ async def _page(
     replies = await batched.execute_many(commands)
     known: dict[str, tuple[bytes | str | None, bool]] = {}
     if guessed:
-        flags = replies[len(guessed)]
+        fragments, replies = _took(backends, replies, len(guessed))
+        flags, *replies = replies
         for i, post_id in enumerate(guessed):
-            known[post_id] = (replies[i], flags[i] is not None)
-        replies = replies[len(guessed) + 1 :]
+            known[post_id] = (fragments[i], flags[i] is not None)
     inflight, *per_author = replies
 
     remade: str | None = None
@@ -270,16 +270,16 @@ async def _page(
         raise _Decline("floor")
     missing = [post_id for post_id in ids if post_id not in known]
     if missing or remade is not None:
-        commands = [("GET", k.fragment(post_id)) for post_id in missing]
+        commands = _gets(backends, [k.fragment(post_id) for post_id in missing])
         if missing:
             commands.append(("ZMSCORE", k.liked(viewer_id), *missing))
         if remade is not None:
             commands.append(("SET", merge_key, remade, "EX", CELEBRITY_MERGE_TTL_S))
         replies = await batched.execute_many(commands)
         if missing:
-            flags = replies[len(missing)]
+            fragments, (flags, *_) = _took(backends, replies, len(missing))
             for i, post_id in enumerate(missing):
-                known[post_id] = (replies[i], flags[i] is not None)
+                known[post_id] = (fragments[i], flags[i] is not None)
     if not ids:
         return viewer_id, [], b"[]"
     parts = [b"["]
@@ -297,6 +297,23 @@ async def _page(
         parts.append(_LIKED if liked else _NOT_LIKED)
     parts.append(b"]")
     return viewer_id, ids, b"".join(parts)
+
+
+def _gets(backends: Backends, keys: list[str]) -> list[tuple[Any, ...]]:
+    """Commands that read `keys`: one MGET on one Redis server; a GET each on a cluster, where
+    the keys (one post's each) sit in many slots. `_took` takes their values back."""
+    if not keys:
+        return []
+    if backends.settings.redis_topology == "cluster":
+        return [("GET", key) for key in keys]
+    return [("MGET", *keys)]
+
+
+def _took(backends: Backends, replies: list[Any], count: int) -> tuple[list[Any], list[Any]]:
+    """The `count` values `_gets`'s commands read, and the replies after them."""
+    if count and backends.settings.redis_topology != "cluster":  # one MGET
+        return list(replies[0]), replies[1:]
+    return replies[:count], replies[count:]
 
 
 def _script(found: Script, key: str, *args: Any) -> tuple[Any, ...]:
