@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: up up-cluster down status install web test test-fast test-down lint fmt bench seed seed-xl serve capacity-doc clean
+.PHONY: up up-cluster down status install web test test-fast test-cluster test-down lint fmt bench seed seed-xl serve capacity-doc clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -54,6 +54,14 @@ test: $(STAMP) web
 ## The suite without the slow, fault, browser and bulk-import tests: for while you work.
 test-fast: $(STAMP) web
 	$(BIN)/pytest -m "not (slow or faults or e2e or bulk)"
+
+## The Redis-heavy tests again, on a Redis Cluster (3 masters + 3 replicas beside the test stack's
+## other servers, ops/redis_cluster.py): the same tests, the same assertions.
+CLUSTER_TESTS = tests/test_timelines.py tests/test_timelines_churn.py tests/test_ratelimit.py \
+	tests/test_idempotency.py tests/test_idempotency_mastodon.py tests/test_media_jobs.py \
+	tests/test_repair.py tests/test_lua_catalog.py tests/test_sessions.py tests/test_redis_failover.py
+test-cluster: $(STAMP) web
+	GRAPHGRAM_TEST_REDIS=cluster $(BIN)/pytest --durations=10 $(CLUSTER_TESTS)
 
 test-down: $(STAMP)
 	GRAPHGRAM_STACK_NAME=test GRAPHGRAM_PORT_OFFSET=10000 $(BIN)/graphgram stack down

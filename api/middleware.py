@@ -44,6 +44,7 @@ from api.mastodon.errors import VALIDATION_FAILED, mastodon_error, on_surface
 from api.ratelimit import STATE_KEY, Outcome, headers
 from api.security import JsonDepth
 from backends import Backends
+from graphgram import redis_keys
 from redis_scripts import script
 
 log = logging.getLogger(__name__)
@@ -306,7 +307,7 @@ class Idempotency:
         redis = backends.redis
         s = backends.settings
         digest = hashlib.sha256(key.encode()).hexdigest()
-        record_key = f"{route.namespace}:{viewer.id}:{digest}"
+        record_key = redis_keys.idempotency(route.namespace, viewer.id, digest)
         fingerprint = _Fingerprint(scope, request_headers.get("content-type", ""))
         claim = "running:" + secrets.token_hex(8)
         for _ in range(3):

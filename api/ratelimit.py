@@ -34,6 +34,7 @@ from redis.exceptions import RedisError
 from api.auth.scopes import AnyToken
 from api.deps import Backend
 from backends import Backends
+from graphgram import redis_keys
 from graphgram.errors import TooManyRequests
 from graphgram.settings import Settings
 from redis_scripts import script
@@ -103,7 +104,7 @@ _local = _LocalWindows()
 
 
 def _key(key: str) -> str:
-    return f"ratelimit:{key}"
+    return redis_keys.rate_limit(key)
 
 
 async def hit(redis: Redis, key: str, *, limit: int, window_s: int) -> Outcome:

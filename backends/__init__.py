@@ -16,16 +16,18 @@ import time
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import urllib3
 from minio import Minio
 from neo4j import AsyncDriver
 from redis.asyncio import Redis
+from redis.asyncio.cluster import ClusterPipeline, RedisCluster
 from redis.asyncio.connection import Connection
 from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
+from redis.backoff import ExponentialBackoff, NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisClusterException
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from backends.batching import CommandBatcher
@@ -45,6 +47,55 @@ class TimedRedis(Redis):
             return result
         finally:
             observe_backend("redis", str(args[0]).lower(), time.perf_counter() - started, ok)
+
+
+class TimedRedisCluster(RedisCluster):
+    """The cluster client, timed, with its first slot-map load done before any command: the
+    first commands of a burst sent while redis-py 8.1 loads it could go out on connections the
+    load closed (`'NoneType' object has no attribute 'writelines'`, 5 of 100 concurrent first
+    commands here)."""
+
+    _first_load: asyncio.Lock | None = None
+
+    async def execute_command(self, *args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        ok = False
+        try:
+            if self._initialize:
+                if self._first_load is None:
+                    self._first_load = asyncio.Lock()
+                async with self._first_load:
+                    if self._initialize:
+                        await self.initialize()
+            result = await super().execute_command(*args, **kwargs)
+            ok = True
+            return result
+        except (RedisClusterException, AttributeError) as exc:
+            raise _unavailable(exc) from exc
+        finally:
+            observe_backend("redis", str(args[0]).lower(), time.perf_counter() - started, ok)
+
+    def pipeline(self, transaction: Any = None, shard_hint: Any = None) -> ClusterPipeline:
+        if shard_hint:
+            raise RedisClusterException("shard_hint is deprecated in cluster mode")
+        return _ClusterPipeline(self, transaction)  # type: ignore[abstract]
+
+
+class _ClusterPipeline(ClusterPipeline):
+    async def execute(self, raise_on_error: bool = True, allow_redirections: bool = True) -> Any:
+        try:
+            return await super().execute(raise_on_error, allow_redirections)
+        except (RedisClusterException, AttributeError) as exc:
+            raise _unavailable(exc) from exc
+
+
+def _unavailable(exc: BaseException) -> RedisConnectionError:
+    """What the cluster client raises when it cannot reach a node, as callers know it from one
+    server: a ConnectionError (Redis away). `RedisClusterException`: no node reachable (every
+    one down, or none known yet). `AttributeError`: redis-py 8.1 sent a command on a connection
+    its slot-map reload had just closed, during a failover ('NoneType' object has no attribute
+    'writelines'; the command was not sent)."""
+    return RedisConnectionError(f"Redis Cluster unavailable: {exc}")
 
 
 class TimedMinio(Minio):
@@ -86,12 +137,32 @@ class InlineTimeoutConnection(Connection):
 
 
 def redis_client(settings: Settings) -> Redis:
-    """A pooled client that fails fast and heals itself.
+    """A pooled client that fails fast and heals itself, for one server or a cluster.
 
     A pooled connection that went stale (Redis restarted) fails its next command with a
     ConnectionError: that command is retried once, on a fresh connection, with no backoff.
     Timeouts are not retried (a Redis that hangs would double the wait). Connections idle for
-    `health_check_interval` are PINGed before use."""
+    `health_check_interval` are PINGed before use.
+
+    With `redis_topology = "cluster"` it is redis-py's `RedisCluster`: each command goes to the
+    node that holds its key's slot, multi-key commands must keep to one slot (every key name
+    comes from `graphgram.redis_keys`, whose hash tags see to it), pipelines are split by node,
+    and a MOVED reply (a failover) refreshes the slot map and retries. Callers keep the `Redis`
+    type: the commands Graphgram uses exist on both with the same signatures."""
+    if settings.redis_topology == "cluster":
+        cluster = TimedRedisCluster.from_url(
+            settings.redis_url,
+            decode_responses=True,
+            health_check_interval=10,
+            socket_connect_timeout=settings.redis_connect_timeout_s,
+            socket_timeout=settings.redis_timeout_s,
+            socket_keepalive=True,
+            # A slot whose master is down (until its replica is promoted) fails its own
+            # commands; the others go on.
+            require_full_coverage=False,
+            retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=3),
+        )
+        return cast(Redis, cluster)
     client: Redis = TimedRedis.from_url(
         settings.redis_url,
         decode_responses=True,

@@ -8,6 +8,9 @@ turn schedules one flush at the end of that turn, which writes every queued comm
 connection in one syscall and reads the replies in order. Redis, too, then reads the batch in one
 read and answers it in one write. A request alone in its turn is sent at once, as before.
 
+On a Redis Cluster (`RedisCluster`, which has no one connection pool) each command goes alone
+through the cluster client, which routes it by its key and follows MOVED after a failover.
+
 This is auto-pipelining as ioredis and coredis offer it; redis-py has no such mode, so this uses
 its connection pool, packer and reply parser directly. Replies come back as bytes (never
 decoded). An error reply (NOSCRIPT...) is raised for its own command only; a connection error or
@@ -22,6 +25,8 @@ import time
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
+from redis.client import NEVER_DECODE
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.typing import EncodableT
@@ -40,12 +45,40 @@ class CommandBatcher:
 
     async def execute(self, *args: EncodableT) -> Any:
         """Send one command with the others of this turn; its reply, undecoded."""
+        if isinstance(self._redis, RedisCluster):
+            return await self._redis.execute_command(*args, **{NEVER_DECODE: True})
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         if not self._pending:
             loop.call_soon(self._flush)
         self._pending.append((args, future))
         return await future
+
+    async def execute_many(self, commands: list[tuple[EncodableT, ...]]) -> list[Any]:
+        """Send several commands at once, with the others of this turn; their replies in order
+        (undecoded on one server), or the first error reply raised. On a cluster, one pipeline
+        that redis-py splits by node (its replies decoded)."""
+        if not commands:
+            return []
+        if isinstance(self._redis, RedisCluster):
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for args in commands:
+                    pipe.execute_command(*args)
+                replies: list[Any] = await pipe.execute()
+                return replies
+        loop = asyncio.get_running_loop()
+        if not self._pending:
+            loop.call_soon(self._flush)
+        futures: list[asyncio.Future[Any]] = []
+        for args in commands:
+            future: asyncio.Future[Any] = loop.create_future()
+            self._pending.append((args, future))
+            futures.append(future)
+        settled = await asyncio.gather(*futures, return_exceptions=True)
+        for reply in settled:
+            if isinstance(reply, BaseException):
+                raise reply
+        return settled
 
     def _flush(self) -> None:
         batch, self._pending = self._pending, []

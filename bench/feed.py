@@ -28,11 +28,12 @@ import os
 import statistics
 import time
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any
+from typing import Any, cast
 
 import httpx
 from neo4j import GraphDatabase
 from redis import Redis
+from redis.cluster import RedisCluster
 from rich.console import Console
 from rich.table import Table
 
@@ -277,7 +278,11 @@ def main() -> None:
         "celebrities_followed": {row["username"]: row["followers"] for row in top},
         "viewers": {},
     }
-    redis = Redis.from_url(settings.redis_url, decode_responses=True)
+    redis: Redis = (
+        cast(Redis, RedisCluster.from_url(settings.redis_url, decode_responses=True))
+        if settings.redis_topology == "cluster"
+        else Redis.from_url(settings.redis_url, decode_responses=True)
+    )
     try:
         with httpx.Client(base_url=base, timeout=60) as client:
             tokens = {

@@ -15,6 +15,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from graphgram.redis_keys import MEDIA_JOBS
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_SECRETS = {"graphgram-dev", "graphgram-dev-secret", "graphgram-dev-cdn-secret"}
@@ -60,6 +62,10 @@ class Settings(BaseSettings):
 
     # Redis
     redis_url: str = ""
+    # "single": one Redis server; "cluster": a Redis Cluster, reached through redis-py's
+    # `RedisCluster` (redis_url names any node; the client finds the rest). The local stack runs
+    # 3 masters + 3 replicas on redis_port + 1..6 (ops/redis_cluster.py) for "cluster".
+    redis_topology: Literal["single", "cluster"] = "single"
     # Connect and per-command timeout: a Redis that is away fails fast instead of hanging requests.
     redis_connect_timeout_s: float = 1.0
     redis_timeout_s: float = 3.0
@@ -155,6 +161,10 @@ class Settings(BaseSettings):
     upload_urls_per_answer: int = Field(default=100, ge=1, le=1000)
     # Each API process also drains the media queue; set false to run `graphgram media worker`s.
     media_worker: bool = True
+    # The media job stream's key (graphgram/redis_keys.py). A test app that must keep its jobs
+    # from other apps' workers names its own (on one server it may use another database; a
+    # cluster has only database 0).
+    media_job_stream: str = MEDIA_JOBS
 
     # Home timelines in Redis (timelines/): see README "Home feed".
     # Newest post ids kept per timeline; older pages come from the Cypher fan-in.
@@ -173,9 +183,14 @@ class Settings(BaseSettings):
     # failed under writes, went away or restarted, repairs its derived state from the graph
     # (timelines/repair.py). Off: nothing notices, and a timeline may miss posts until it expires.
     timeline_repair: bool = True
-    # One Lua script serves the common home-feed page (timelines/fastpage.py); false on Redis
-    # Cluster, where a script may only touch the keys it is handed.
+    # One Lua script on the viewer's slot and one pipeline serve the common home-feed page
+    # (timelines/fastpage.py), on one Redis server or a cluster; false: every page takes the
+    # full path (for comparisons).
     timeline_fast_page: bool = True
+    # The fan-out stream is this many streams, a post going to the one of its author
+    # (timelines/fanout.py), so no one slot of a Redis Cluster carries every post's fan-out.
+    # Every worker reads every shard. Changing it strands the entries of dropped shards.
+    timeline_fanout_shards: int = Field(default=4, ge=1, le=64)
 
     # Base ports; the instance's real port is base + port_offset.
     neo4j_bolt_base: int = 7687
@@ -196,7 +211,8 @@ class Settings(BaseSettings):
         if not self.s3_endpoint:
             self.s3_endpoint = f"127.0.0.1:{self.s3_port}"
         if not self.redis_url:
-            self.redis_url = f"redis://127.0.0.1:{self.redis_port}/0"
+            port = self.redis_port + (1 if self.redis_topology == "cluster" else 0)
+            self.redis_url = f"redis://127.0.0.1:{port}/0"
         if not self.cdn_base_url:
             self.cdn_base_url = f"http://127.0.0.1:{self.edge_port}"
         if self.edge_purge_urls is None:

@@ -35,6 +35,7 @@ import anyio.to_thread
 import httpx
 
 from backends import Backends
+from graphgram import redis_keys
 from graphgram.settings import Settings
 from media.signing import url_window_s
 from media.storage import object_size
@@ -46,7 +47,9 @@ SLICE_BYTES = 1024 * 1024  # the edge's `slice` size: one cache entry per slice 
 # The edge's purge location marks its answers, so a 404 of some other location (a purge URL
 # that points at the wrong place) is never taken for "was not cached".
 PURGE_MARK = "x-edge-purge"
-PENDING = "edge:purge"  # sorted set: "<give up at>|<size or -1>|<key>" scored by when it is due
+PENDING = (
+    redis_keys.EDGE_PURGES
+)  # sorted set: "<give up at>|<size or -1>|<key>" scored by when it is due
 CONCURRENCY = 8  # purge requests (and size look-ups) in flight at once
 RETRY_S = 10.0  # a purge the edge did not confirm is tried again this much later
 LEASE_S = 60.0  # a claimed retry that was never settled (its worker died) is due again after this

@@ -31,31 +31,36 @@ from redis.exceptions import ResponseError
 
 from backends import Backends
 from graph import media as media_graph
+from graphgram import redis_keys
 from media import edge, ingest
 from media.lifecycle import remove_unreferenced
 from media.storage import put_bytes
 from media.videos import VideoRejected, poster
 
 UPLOAD_PREFIX = "upload/"  # directly uploaded originals (media.ingest), not yet processed
-STREAM = "media:jobs"
+STREAM = redis_keys.MEDIA_JOBS  # the default of settings.media_job_stream
 GROUP = "media-workers"
 MAX_DELIVERIES = 5
 PURGE_RETRY_EVERY_S = 5.0  # how often a worker retries the edge purges that are due
 log = logging.getLogger("graphgram.media.jobs")
 
 
+def stream(backends: Backends) -> str:
+    return backends.settings.media_job_stream
+
+
 async def enqueue(backends: Backends, media_id: str) -> None:
-    await backends.redis.xadd(STREAM, {"media_id": media_id})
+    await backends.redis.xadd(stream(backends), {"media_id": media_id})
 
 
 async def depth(backends: Backends) -> int:
     """Jobs not yet acknowledged: waiting or in a worker's hands (acked entries are deleted)."""
-    return int(await backends.redis.xlen(STREAM))
+    return int(await backends.redis.xlen(stream(backends)))
 
 
 async def ensure_group(backends: Backends) -> None:
     try:
-        await backends.redis.xgroup_create(STREAM, GROUP, id="0", mkstream=True)
+        await backends.redis.xgroup_create(stream(backends), GROUP, id="0", mkstream=True)
     except ResponseError as exc:
         if "BUSYGROUP" not in str(exc):
             raise
@@ -120,12 +125,17 @@ class Consumer:
         """Entries a dead worker left pending first, then new ones."""
         redis = self.backends.redis
         _, claimed, _ = await redis.xautoclaim(
-            STREAM, GROUP, self.name, min_idle_time=self.claim_idle_ms, start_id="0-0", count=10
+            stream(self.backends),
+            GROUP,
+            self.name,
+            min_idle_time=self.claim_idle_ms,
+            start_id="0-0",
+            count=10,
         )
         if claimed:
             return [(str(entry_id), fields) for entry_id, fields in claimed if fields]
         found: Any = await redis.xreadgroup(
-            GROUP, self.name, {STREAM: ">"}, count=10, block=block_ms
+            GROUP, self.name, {stream(self.backends): ">"}, count=10, block=block_ms
         )
         streams = found.items() if isinstance(found, dict) else (found or [])
         entries: list[tuple[str, dict[str, Any]]] = []
@@ -136,7 +146,9 @@ class Consumer:
     async def handle(self, entry_id: str, fields: dict[str, Any]) -> None:
         media_id = str(fields.get("media_id", ""))
         redis = self.backends.redis
-        pending = await redis.xpending_range(STREAM, GROUP, min=entry_id, max=entry_id, count=1)
+        pending = await redis.xpending_range(
+            stream(self.backends), GROUP, min=entry_id, max=entry_id, count=1
+        )
         deliveries = int(pending[0]["times_delivered"]) if pending else 1
         try:
             if deliveries > MAX_DELIVERIES:
@@ -148,8 +160,8 @@ class Consumer:
                 "media job %s failed (delivery %d); it will be retried", media_id, deliveries
             )
             return
-        await redis.xack(STREAM, GROUP, entry_id)
-        await redis.xdel(STREAM, entry_id)
+        await redis.xack(stream(self.backends), GROUP, entry_id)
+        await redis.xdel(stream(self.backends), entry_id)
 
 
 async def retry_purges(backends: Backends) -> None:

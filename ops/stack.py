@@ -667,6 +667,7 @@ class ApiService(Service):
             **os.environ,
             "GRAPHGRAM_STACK_NAME": self.s.stack_name,
             "GRAPHGRAM_PORT_OFFSET": str(self.s.port_offset),
+            "GRAPHGRAM_REDIS_TOPOLOGY": self.s.redis_topology,
             "PYTHONPATH": str(PROJECT_ROOT),
         }
         _spawn(
@@ -694,11 +695,13 @@ class ApiService(Service):
         return _http_ok(f"{self.address()}/ready")
 
 
-def services(settings: Settings, *, with_api: bool = True) -> list[Service]:
+def services(settings: Settings, *, with_api: bool = True, every: bool = False) -> list[Service]:
+    from ops.redis_cluster import redis_services  # it builds on this module's Service
+
     found: list[Service] = [
         Neo4jService(settings),
         MinioService(settings),
-        RedisService(settings),
+        *redis_services(settings, every=every),
         NginxService(settings),
     ]
     if with_api:
@@ -716,7 +719,7 @@ def up(settings: Settings, *, with_api: bool = True, progress: Progress = _noop)
 
 
 def down(settings: Settings, *, progress: Progress = _noop) -> None:
-    for service in reversed(services(settings)):
+    for service in reversed(services(settings, every=True)):
         if service.running():
             progress(f"{service.name}: stopping")
         service.stop()

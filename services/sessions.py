@@ -18,6 +18,7 @@ from redis.exceptions import RedisError
 from backends import Backends
 from graph import accounts
 from graph.driver import Graph
+from graphgram import redis_keys
 from graphgram.settings import Settings
 from timelines import repair
 from wire import sessions
@@ -29,7 +30,7 @@ REVOKED = sessions.REVOKED
 
 
 def cache_key(sid: str) -> str:
-    return f"session:{sid}"
+    return redis_keys.session(sid)
 
 
 async def forget_sessions(

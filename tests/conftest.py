@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from typing import cast
 
 import httpx
 import pytest
@@ -11,6 +12,7 @@ from fastapi import FastAPI
 from minio import Minio
 from neo4j import Driver
 from redis import Redis
+from redis.cluster import RedisCluster
 
 from api.app import create_app
 from backends import object_store
@@ -59,7 +61,11 @@ def s3(settings: Settings) -> Minio:
 
 @pytest.fixture(scope="session")
 def redis_client(settings: Settings) -> Iterator[Redis]:
-    client: Redis = Redis.from_url(settings.redis_url, decode_responses=True)
+    client: Redis = (
+        cast(Redis, RedisCluster.from_url(settings.redis_url, decode_responses=True))
+        if settings.redis_topology == "cluster"
+        else Redis.from_url(settings.redis_url, decode_responses=True)
+    )
     yield client
     client.close()
 

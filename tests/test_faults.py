@@ -128,11 +128,24 @@ async def run_load(
 
 def kill(service: Service) -> None:
     pid = int(service.pid_file.read_text().strip())
+    kill_pid(pid)
+    assert not service.running(), f"{service.name} ({pid}) survived kill -9"
+
+
+def kill_pid(pid: int) -> None:
+    """kill -9 one server process of this instance and wait until it is gone."""
     os.kill(pid, signal.SIGKILL)
     deadline = time.monotonic() + 10
-    while service.running() and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        with open(f"/proc/{pid}/stat") as stat:  # a zombie of ours is gone too
+            if stat.read().split(")")[-1].split()[0] == "Z":
+                return
         time.sleep(0.1)
-    assert not service.running(), f"{service.name} ({pid}) survived kill -9"
+    raise AssertionError(f"{pid} survived kill -9")
 
 
 async def fault_cycle(

@@ -8,9 +8,8 @@ used, every script is used by the code, and a missing name or include fails at o
 
 With the real Redis: every script loads (`SCRIPT LOAD` answers the catalog's SHA1), and every key
 a script's Redis calls touch (their key positions from `COMMAND GETKEYS`) comes from `KEYS`: a
-script that builds key names from strings inside Lua cannot run on Redis Cluster. The scripts
-that do so today are listed in `BUILDS_KEY_NAMES` with the reason, so a new one cannot join
-silently. The checks' own cases are small scripts in `tests/fixtures/lua/`.
+script that builds key names from strings inside Lua cannot run on Redis Cluster, and none may.
+The checks' own cases are small scripts in `tests/fixtures/lua/`.
 """
 
 from __future__ import annotations
@@ -31,17 +30,6 @@ from redis_scripts import Script, ScriptError, UnknownScript, catalog, includes,
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "tests" / "fixtures" / "lua"  # scripts that test the checks themselves
 SKIP_DIRS = {".venv", ".git", ".stack", "tests", "build", "node_modules", "__pycache__"}
-
-# Scripts that name keys inside Lua (incompatible with Redis Cluster, fixed in a later issue).
-BUILDS_KEY_NAMES = {
-    "timelines/fast_page": (
-        "the viewer comes from the cached session inside the script, so it names the viewer's "
-        "timeline, celebrity, block and liked keys itself, and it reads the followed celebrities' "
-        "lists and versions, the kept merge and the post fragments, which no caller can list "
-        "before the script has read the viewer's sets"
-    ),
-}
-
 
 # A small Lua tokenizer: enough to find calls, assignments and uses of KEYS and ARGV.
 
@@ -459,13 +447,10 @@ def test_with_redis_every_script_loads_and_touches_only_its_keys(redis_client: R
         found = touched_outside_keys(redis_client, script)
         if found:
             outside[name] = found
-    unexpected = {n: f for n, f in outside.items() if n not in BUILDS_KEY_NAMES}
-    assert not unexpected, (
+    assert not outside, (
         "scripts that name keys inside Lua (Redis Cluster cannot run them):\n"
-        + "\n".join(f"{n}:\n  " + "\n  ".join(f) for n, f in unexpected.items())
+        + "\n".join(f"{n}:\n  " + "\n  ".join(f) for n, f in outside.items())
     )
-    # The exceptions are still needed (remove a script from the list once it is fixed).
-    assert set(BUILDS_KEY_NAMES) == set(outside), set(BUILDS_KEY_NAMES) - set(outside)
     assert redis_client.script_exists(*(s.sha for s in catalog().values())) == [True] * len(
         catalog()
     )

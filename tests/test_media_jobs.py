@@ -23,13 +23,14 @@ from media.sweep import sweep
 from media.upload import store_upload
 from tests.fixtures import media_files as files
 from tests.fixtures.factories import Factory
+from tests.fixtures.servers import own_redis
 
 
 @asynccontextmanager
 async def quiet_app(settings: Settings) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
-    """An app with no media worker of its own, on its own Redis database: jobs wait for us."""
-    own_db = settings.redis_url.rsplit("/", 1)[0] + "/2"
-    app = create_app(settings.model_copy(update={"media_worker": False, "redis_url": own_db}))
+    """An app with no media worker of its own, on its own Redis database (its own job stream, on
+    a cluster): jobs wait for us."""
+    app = create_app(settings.model_copy(update={"media_worker": False, **own_redis(settings, 2)}))
     async with app.router.lifespan_context(app):
         backends: Backends = app.state.backends
         await backends.redis.flushdb()
@@ -82,12 +83,12 @@ async def test_a_job_left_by_a_dead_worker_is_claimed_and_finished(
         # A worker reads the job, then dies before acknowledging it.
         await jobs.ensure_group(backends)
         taken = await backends.redis.xreadgroup(
-            jobs.GROUP, "dead-worker", {jobs.STREAM: ">"}, count=1
+            jobs.GROUP, "dead-worker", {jobs.stream(backends): ">"}, count=1
         )
         assert taken, "the job was in the stream"
         async with running_worker(backends, claim_idle_ms=200):
             assert await status_becomes(http, alice, media_id) == "ready"
-        pending = await backends.redis.xpending(jobs.STREAM, jobs.GROUP)
+        pending = await backends.redis.xpending(jobs.stream(backends), jobs.GROUP)
         assert pending["pending"] == 0
         assert await jobs.depth(backends) == 0
 

@@ -13,12 +13,14 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from redis import Redis
+from redis.cluster import RedisCluster
 
 from api.app import create_app
 from backends import Backends, open_backends
 from graph import timelines as tl_graph
 from graphgram.settings import Settings
 from tests.fixtures.factories import Factory
+from tests.fixtures.servers import own_redis
 from timelines import hooks, repair, store
 from timelines.store import Keys
 
@@ -75,7 +77,7 @@ async def test_repair_drops_derived_keys_and_keeps_the_rest(
     ]  # fmt: skip
     for key in derived + kept:
         redis_client.set(key, "x")
-    redis_client.xadd(k.stream, {"kind": "post", "post_id": "p2", "author_id": "a1"})
+    redis_client.xadd(k.stream(0), {"kind": "post", "post_id": "p2", "author_id": "a1"})
     redis_client.xadd("media:jobs", {"media_id": "m1"})
     # A build that read the graph before the repair...
     generation = await store.start_build(
@@ -91,7 +93,7 @@ async def test_repair_drops_derived_keys_and_keeps_the_rest(
     assert watcher.repairs == 1
     assert not [key for key in derived if redis_client.exists(key)]
     assert all(redis_client.exists(key) for key in kept)
-    assert redis_client.xlen(k.stream) == 1  # queued fan-out stays queued
+    assert redis_client.xlen(k.stream(0)) == 1  # queued fan-out stays queued
     # The media queue is kept. A media worker of another test's app may take the job meanwhile
     # (and delete it), so the stream's own count of entries ever added is what tells: a stream
     # dropped and made again by a worker would count from 0.
@@ -118,7 +120,11 @@ async def test_a_restarted_redis_is_noticed_by_its_run_id(
     await watcher.tick()  # first sight of this Redis: its run id is kept, nothing to repair
     assert await state(backends) is None
     key = repair.run_id_key(NS)
-    run_id = str(redis_client.info("server")["run_id"])
+    if isinstance(redis_client, RedisCluster):  # every primary's, together
+        per_node = redis_client.info("server", target_nodes=RedisCluster.PRIMARIES)
+        run_id = ",".join(sorted(str(info["run_id"]) for info in per_node.values()))
+    else:
+        run_id = str(redis_client.info("server")["run_id"])
     assert redis_client.get(key) == run_id
     redis_client.set(key, "the-redis-before-a-restart")  # what an AOF would have kept
     redis_client.set(Keys(NS).home("u1"), "x")
@@ -193,14 +199,14 @@ async def test_a_video_whose_job_cannot_be_queued_is_kept_and_queued_by_the_repa
             )
     assert response.status_code == 201, response.text  # stored, and told so
     assert response.json()["status"] == "processing"
-    own_db = settings.redis_url.rsplit("/", 1)[0] + "/3"  # no media worker drains it
-    back = policy(settings, redis_url=own_db, timeline_namespace=namespace)
+    # No media worker drains it.
+    back = policy(settings, timeline_namespace=namespace, **own_redis(settings, 3))
     async with open_backends(back) as backends:
         await backends.redis.flushdb()
         found = await tl_graph.repair_state(backends.graph, namespace)
         assert found is not None
         assert "media-queue" in found.reasons
         await repair.Watcher(backends, "test-owner").tick()
-        queued = await backends.redis.xrange(jobs.STREAM) or []
+        queued = await backends.redis.xrange(jobs.stream(backends)) or []
         assert [(fields or {}).get("media_id") for _, fields in queued] == [response.json()["id"]]
         await backends.redis.flushdb()

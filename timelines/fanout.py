@@ -22,6 +22,7 @@ import os
 import socket
 import time
 import uuid
+import zlib
 from collections.abc import Iterable
 from typing import cast
 
@@ -49,9 +50,22 @@ def keys(backends: Backends) -> Keys:
     return Keys(backends.settings.timeline_namespace)
 
 
+def shard_of(author_id: str, shards: int) -> int:
+    """The fan-out shard of an author's posts: all of one author's entries go to one stream, in
+    order (a post's deletion is never handled before its fan-out by the same worker's read)."""
+    return zlib.crc32(author_id.encode()) % shards
+
+
+def streams(backends: Backends) -> list[str]:
+    """Every shard of the fan-out stream (settings.timeline_fanout_shards)."""
+    k = keys(backends)
+    return [k.stream(i) for i in range(backends.settings.timeline_fanout_shards)]
+
+
 async def enqueue(backends: Backends, kind: str, post_id: str, author_id: str) -> None:
+    shard = shard_of(author_id, backends.settings.timeline_fanout_shards)
     await backends.redis.xadd(
-        keys(backends).stream,
+        keys(backends).stream(shard),
         {"kind": kind, "post_id": post_id, "author_id": author_id, "at": f"{time.time():.6f}"},
         maxlen=STREAM_MAXLEN,
         approximate=True,
@@ -60,7 +74,10 @@ async def enqueue(backends: Backends, kind: str, post_id: str, author_id: str) -
 
 async def backlog(backends: Backends) -> int:
     """Entries not yet fanned out (entries are deleted once done)."""
-    return int(await backends.redis.xlen(keys(backends).stream))
+    async with backends.redis.pipeline(transaction=False) as pipe:
+        for stream in streams(backends):
+            pipe.xlen(stream)
+        return sum(int(n) for n in await pipe.execute())
 
 
 async def wait_drained(backends: Backends, timeout_s: float = 30.0) -> None:
@@ -91,10 +108,9 @@ async def _mark_celebrity(backends: Backends, author_id: str) -> None:
     redis = backends.redis
     if not await redis.sadd(k.celebrities, author_id):
         return
-    script = redis.register_script(SADD_IF_EXISTS.text)
     followers = await tl_graph.follower_ids(backends.graph, author_id)
     for chunk in _chunks([k.celebs(f) for f in followers], BATCH_KEYS):
-        await script(keys=chunk, args=[author_id])
+        await store.run_per_slot(redis, SADD_IF_EXISTS, chunk, [author_id])
 
 
 async def fan_out_post(backends: Backends, post_id: str, author_id: str) -> int:
@@ -136,22 +152,25 @@ async def handle(backends: Backends, fields: dict[str, str]) -> None:
         log.warning("unknown fan-out entry %r", fields)
 
 
-async def ensure_group(backends: Backends) -> None:
-    try:
-        await backends.redis.xgroup_create(keys(backends).stream, GROUP, id="0", mkstream=True)
-    except ResponseError as exc:
-        if "BUSYGROUP" not in str(exc):
-            raise
+async def ensure_group(backends: Backends, stream: str | None = None) -> None:
+    """The consumer group of one shard (`stream`), or of every shard."""
+    for each in [stream] if stream else streams(backends):
+        try:
+            await backends.redis.xgroup_create(each, GROUP, id="0", mkstream=True)
+        except ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
 
 
-async def _process(backends: Backends, entries: list[tuple[str, dict[str, str]]]) -> None:
+async def _process(
+    backends: Backends, stream: str, entries: list[tuple[str, dict[str, str]]]
+) -> None:
     async def one(entry_id: str, fields: dict[str, str]) -> None:
         try:
             await handle(backends, fields)
         except Exception:  # noqa: BLE001 - left pending: XAUTOCLAIM retries it later
             log.exception("fan-out of %s failed; it stays pending and will be retried", fields)
             return
-        stream = keys(backends).stream
         async with backends.redis.pipeline(transaction=False) as pipe:
             pipe.xack(stream, GROUP, entry_id)
             pipe.xdel(stream, entry_id)
@@ -167,9 +186,18 @@ async def worker(
     consumer: str | None = None,
     block_ms: int = 1_000,
 ) -> None:
-    """Fan out queued posts until `stop` is set (or forever)."""
+    """Fan out queued posts until `stop` is set (or forever): one reader per shard, each
+    blocking on its own stream (a read of several streams is a multi-key command, which a
+    cluster refuses when they sit in different slots)."""
     name = consumer or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-    k = keys(backends)
+    await asyncio.gather(
+        *(_read_shard(backends, stream, name, stop, block_ms) for stream in streams(backends))
+    )
+
+
+async def _read_shard(
+    backends: Backends, stream: str, name: str, stop: asyncio.Event | None, block_ms: int
+) -> None:
     claim_every = max(1.0, backends.settings.timeline_claim_idle_s / 2)
     min_idle_ms = int(backends.settings.timeline_claim_idle_s * 1000)
     next_claim = time.monotonic() + claim_every
@@ -177,17 +205,17 @@ async def worker(
     while stop is None or not stop.is_set():
         try:
             if not grouped:
-                await ensure_group(backends)
+                await ensure_group(backends, stream)
                 grouped = True
             if time.monotonic() >= next_claim:
                 next_claim = time.monotonic() + claim_every
                 _, claimed, _ = await backends.redis.xautoclaim(
-                    k.stream, GROUP, name, min_idle_time=min_idle_ms, start_id="0-0", count=100
+                    stream, GROUP, name, min_idle_time=min_idle_ms, start_id="0-0", count=100
                 )
                 if claimed:
-                    await _process(backends, [(i, f) for i, f in claimed if f])
+                    await _process(backends, stream, [(i, f) for i, f in claimed if f])
             found = await backends.redis.xreadgroup(
-                GROUP, name, {k.stream: ">"}, count=READ_COUNT, block=block_ms
+                GROUP, name, {stream: ">"}, count=READ_COUNT, block=block_ms
             )
         except ResponseError as exc:
             if "NOGROUP" in str(exc) or "no longer exists" in str(exc):
@@ -208,4 +236,4 @@ async def worker(
         # RESP2 answers [[stream, entries]], RESP3 {stream: entries}.
         streams = found.items() if isinstance(found, dict) else (found or [])
         for _, entries in streams:
-            await _process(backends, cast(list[tuple[str, dict[str, str]]], entries))
+            await _process(backends, stream, cast(list[tuple[str, dict[str, str]]], entries))

@@ -1,25 +1,33 @@
-"""The home feed's common page in one Redis round trip: one Lua script merges, renders and
-returns the page as JSON.
+"""The home feed's common page in few Redis round trips, on one Redis server or a cluster.
 
 `timelines/feed.py` answers every page correctly with a few pipelines and Python around them.
 Most requests, though, are the plain case: newest first (no cursor or `max_id`), a timeline and
 celebrity set that exist, a viewer in no block, no post of the page still in flight, every post's
-rendered fragment cached. For those, `FAST_PAGE` does the whole merge inside Redis (the home
-timeline, the followed celebrities' author lists, the in-flight set), reads each post's rendered
-fragment (`<ns>:pf:<post>`: the `Post` JSON without `liked` and its closing brace, compact,
-signed media URLs included, kept
-for one URL-signing window) and the viewer's liked window, and returns the page's JSON text:
-Python only passes the bytes on. Whenever the script meets anything else it answers "no", and
-the full path (which also fills the fragments) serves the request; the answers are the same
-either way (`tests/test_timelines_churn.py` compares them with the Cypher feed).
+rendered fragment cached. For those this module merges and renders the page with the least work:
 
-The script (`redis_scripts/timelines/fast_page.lua`) reads keys it is not handed (author lists,
-fragments), which a single Redis server allows and Redis Cluster does not (docs/redis-scripts.md):
-with `timeline_fast_page = false` (set it on a cluster) every page takes the full path.
+1. (only when the viewer comes from a token) `GET` of the cached session;
+2. `timelines/fast_page` on the viewer's slot: the timeline's range and coverage, the celebrity
+   and block sets, the liked window's coverage and the kept celebrity merge, all keys tagged by
+   the viewer (`graphgram.redis_keys`);
+3. one batch: each followed celebrity's list version (`timelines/author_version`; for an older
+   page each list's range, `timelines/window_range`), the in-flight set's range, and the rendered
+   fragments (`<ns>:{p:<post>}:pf`: the `Post` JSON without `liked` and its closing brace) and
+   liked flags of the ids the page most likely shows: the newest of the timeline and of the kept
+   merge;
+4. only when the kept merge no longer holds or the page needs posts step 3 did not guess: one
+   more batch (the celebrities' lists, the missing fragments and flags, the merge kept again).
+
+Batches go through `backends.batching` (one write with the other requests' commands of the same
+loop turn, replies left as bytes) on one server, and as a pipeline split by node on a cluster.
+The page's JSON is the fragments joined with their liked flags: no post is parsed or rendered.
+Whenever anything is not plain the answer is "no", and the full path (which also fills the
+fragments) serves the request; the answers are the same either way
+(`tests/test_timelines_churn.py` compares them with the Cypher feed).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 from typing import Any
@@ -28,11 +36,13 @@ from redis.exceptions import NoScriptError
 
 from backends import Backends
 from graphgram.metrics import cache_lookup
-from redis_scripts import script
-from timelines.store import Keys
+from redis_scripts import Script, script
+from timelines.store import AFTER_SENTINELS, Keys
 
-# Its header says what its keys and arguments are and how the celebrity merge it keeps works.
 FAST_PAGE = script("timelines/fast_page")
+WINDOW_RANGE = script("timelines/window_range")
+AUTHOR_VERSION = script("timelines/author_version")
+SCRIPTS = (FAST_PAGE, WINDOW_RANGE, AUTHOR_VERSION)
 
 log = logging.getLogger(__name__)
 
@@ -45,19 +55,85 @@ TOUCH_SHARE = 0.125
 CELEBRITY_MERGE_TTL_S = 300
 
 SHA = FAST_PAGE.sha
+_LIKED, _NOT_LIKED = b',"liked":true}', b',"liked":false}'
 
 
-async def _evaluate(backends: Backends, keys: list[str], args: list[Any]) -> Any:
-    """EVALSHA, loading the script on NOSCRIPT (a restarted or flushed Redis), as redis-py's
-    `Script` does, but with the reply left as bytes: the page's JSON goes to the socket as it
-    came, instead of being decoded to text and encoded back. Sent with the other requests' pages
-    of the same loop turn (`backends.batching`)."""
-    command = ("EVALSHA", SHA, len(keys), *keys, *args)
+class _Decline(Exception):
+    """The full path must answer; the message says why."""
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _session_viewer(raw: Any) -> str:
+    """The viewer of a cached session (wire/sessions.py) the page may serve: first-party (null
+    scopes) or an app's token with `read` or `read:statuses` (api/auth/scopes.py); anything
+    else (missing, revoked, unreadable, no read scope) is for the full path, which
+    authenticates properly and refuses with the API's own error."""
+    if raw is None:
+        raise _Decline("session")
     try:
-        return await backends.redis_batched.execute(*command)
-    except NoScriptError:
-        await backends.redis.script_load(FAST_PAGE.text)
-        return await backends.redis_batched.execute(*command)
+        data = json.loads(raw)
+    except ValueError:
+        raise _Decline("session") from None
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+        raise _Decline("session")
+    scopes = data.get("scopes")
+    if scopes is not None:
+        if not isinstance(scopes, list):
+            raise _Decline("session")
+        if not {"read", "read:statuses"} & {s for s in scopes if isinstance(s, str)}:
+            raise _Decline("scope")
+    return str(data["id"])
+
+
+def _merge(lists: list[list[str]], regular: list[bool], count: int) -> tuple[list[str], set[str]]:
+    """Merge newest-first lists as far as `count` distinct ids; the ids, and those a regular
+    list (a timeline or an author list, not the in-flight set) had."""
+    ids: list[str] = []
+    seen: set[str] = set()
+    pos = [0] * len(lists)
+    while len(ids) < count:
+        best: str | None = None
+        for i, items in enumerate(lists):
+            if pos[i] < len(items) and (best is None or items[pos[i]] > best):
+                best = items[pos[i]]
+        if best is None:
+            break
+        for i, items in enumerate(lists):
+            if pos[i] < len(items) and items[pos[i]] == best:
+                pos[i] += 1
+                if regular[i]:
+                    seen.add(best)
+        ids.append(best)
+    return ids, seen
+
+
+class _Sources:
+    """The lists a page merges, with the bound below which the page cannot reach: once one list
+    holds `n` ids, the page is among ids >= its n-th (`safe`)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.lists: list[list[str]] = []
+        self.regular: list[bool] = []
+        self.safe: str | None = None
+
+    def add(self, got: list[str], regular: bool) -> None:
+        if self.safe is not None:
+            got = [i for i in got if i >= self.safe]
+        got = got[: self.n]
+        if len(got) >= self.n and (self.safe is None or got[self.n - 1] > self.safe):
+            self.safe = got[self.n - 1]
+        if got:
+            self.lists.append(got)
+            self.regular.append(regular)
+
+
+async def _load_scripts(backends: Backends) -> None:
+    for each in SCRIPTS:
+        await backends.redis.script_load(each.text)  # every primary, on a cluster
 
 
 async def home_page(
@@ -70,25 +146,227 @@ async def home_page(
 ) -> tuple[str, list[str], bytes] | None:
     """(the viewer's id, up to limit + 1 post ids, the JSON of the first `limit` posts), or
     None when the full path must answer. The viewer is `viewer_id`, or the one whose cached
-    session is `session_key` (then the request's one round trip also authenticates it)."""
-    settings = backends.settings
-    if not settings.timeline_fast_page:
+    session is `session_key`."""
+    if not backends.settings.timeline_fast_page:
         return None
+    for attempt in range(2):
+        try:
+            found = await _page(
+                backends, limit=limit, max_id=max_id, viewer_id=viewer_id, session_key=session_key
+            )
+        except _Decline as why:
+            cache_lookup("feed_page", hit=False)
+            log.debug("home page takes the full path: %s", why)
+            return None
+        except NoScriptError:  # a restarted, flushed or newly promoted Redis
+            if attempt:
+                raise
+            await _load_scripts(backends)
+            continue
+        cache_lookup("feed_page", hit=True)
+        return found
+    return None  # pragma: no cover - the loop returns or raises
+
+
+async def _page(
+    backends: Backends, *, limit: int, max_id: str | None, viewer_id: str, session_key: str
+) -> tuple[str, list[str], bytes]:
+    settings = backends.settings
+    batched = backends.redis_batched
     k = Keys(settings.timeline_namespace)
+    if not viewer_id:
+        viewer_id = _session_viewer(await backends.redis_batched.execute("GET", session_key))
     ttl = settings.timeline_inactive_days * 86400 if random.random() < TOUCH_SHARE else 0
     want = limit + 1
-    found = await _evaluate(
-        backends,
-        # The first four are placeholders the script replaces with the viewer's keys.
-        [k.home(viewer_id), k.celebs(viewer_id), k.blocks(viewer_id), k.liked(viewer_id)]
-        + [k.inflight, session_key],
-        # `want` per source: the script filters nothing out (it gives up instead), so no source
-        # needs to be read beyond the page, unlike the full path's over-fetch.
-        [k.ns, max_id or "", want, want, limit, ttl, viewer_id, CELEBRITY_MERGE_TTL_S],
+    # `want` per source: the page filters nothing out (it gives up instead), so no source needs
+    # to be read beyond the page, unlike the full path's over-fetch.
+    n = want
+    hi = max_id or ""
+    merge_key = k.celebrity_merge(viewer_id)
+    head = await backends.redis_batched.execute(
+        "EVALSHA",
+        SHA,
+        5,
+        k.home(viewer_id),
+        k.celebs(viewer_id),
+        k.blocks(viewer_id),
+        k.liked(viewer_id),
+        merge_key,
+        hi,
+        n,
+        ttl,
     )
-    served = bool(found) and int(found[0]) == 1
-    cache_lookup("feed_page", hit=served)
-    if not served:
-        log.debug("home page takes the full path: %s", found[1:])
-        return None
-    return found[2].decode(), [i.decode() for i in found[3:]], bytes(found[1])
+    if int(head[0]) != 1:
+        raise _Decline(_text(head[1]))
+    floor = _text(head[1]) or None
+    liked_floor = _text(head[2]) or None
+    kept = _text(head[3])
+    count = int(head[4])
+    authors = sorted(_text(a) for a in head[5 : 5 + count])
+    sources = _Sources(n)
+    sources.add([_text(i) for i in head[5 + count :]], True)
+    high = f"({hi}" if hi else "+"
+    low = f"[{sources.safe}" if sources.safe is not None else AFTER_SENTINELS
+
+    # The page is most often the newest of the timeline and the kept merge: their fragments and
+    # liked flags are read in the same round trip as the versions that say whether the merge
+    # still holds, and only what the page turns out to need besides is read after.
+    guessed = _guess(sources.lists, kept if not hi and authors else "", want)
+    commands = _gets(backends, [k.fragment(post_id) for post_id in guessed])
+    if guessed:
+        commands.append(("ZMSCORE", k.liked(viewer_id), *guessed))
+    commands.append(("ZREVRANGEBYLEX", k.inflight, high, low, "LIMIT", 0, n))
+    for author in authors:
+        if hi:
+            commands.append(_script(WINDOW_RANGE, k.author(author), high, low, n))
+        else:
+            commands.append(
+                _script(AUTHOR_VERSION, k.author_version(author), CELEBRITY_MERGE_TTL_S * 2)
+            )
+    replies = await batched.execute_many(commands)
+    known: dict[str, tuple[bytes | str | None, bool]] = {}
+    if guessed:
+        fragments, replies = _took(backends, replies, len(guessed))
+        flags, *replies = replies
+        for i, post_id in enumerate(guessed):
+            known[post_id] = (fragments[i], flags[i] is not None)
+    inflight, *per_author = replies
+
+    remade: str | None = None
+    if hi:
+        for reply in per_author:
+            if int(reply[0]) != 1:
+                raise _Decline("author")
+            afloor = _text(reply[1]) or None
+            if afloor and (floor is None or afloor > floor):
+                floor = afloor
+            sources.add([_text(i) for i in reply[2:]], True)
+    elif authors:
+        signature = ",".join(f"{a}={_text(v)}" for a, v in zip(authors, per_author, strict=True))
+        merged, mfloor = _kept_merge(kept, signature, n)
+        if merged is None:
+            merged, mfloor = await _celebrity_merge(backends, k, authors, n)
+            remade = json.dumps(
+                {"sig": signature, "n": n, "floor": mfloor or "", "ids": merged},
+                separators=(",", ":"),
+            )
+        if mfloor and (floor is None or mfloor > floor):
+            floor = mfloor
+        # A kept merge may hold more than n ids (made for a longer page): a page of n never
+        # reads past its n-th.
+        sources.add(merged, True)
+    sources.add([_text(i) for i in inflight], False)
+
+    ids, seen = _merge(sources.lists, sources.regular, want)
+    safe = sources.safe
+    for post_id in ids:
+        if (safe and post_id < safe) or (floor and post_id < floor):
+            raise _Decline("floor")
+        if post_id not in seen:
+            raise _Decline("inflight")
+        if liked_floor and post_id < liked_floor:
+            raise _Decline("liked")
+    if len(ids) < want and (safe or floor):
+        raise _Decline("floor")
+    missing = [post_id for post_id in ids if post_id not in known]
+    if missing or remade is not None:
+        commands = _gets(backends, [k.fragment(post_id) for post_id in missing])
+        if missing:
+            commands.append(("ZMSCORE", k.liked(viewer_id), *missing))
+        if remade is not None:
+            commands.append(("SET", merge_key, remade, "EX", CELEBRITY_MERGE_TTL_S))
+        replies = await batched.execute_many(commands)
+        if missing:
+            fragments, (flags, *_) = _took(backends, replies, len(missing))
+            for i, post_id in enumerate(missing):
+                known[post_id] = (fragments[i], flags[i] is not None)
+    if not ids:
+        return viewer_id, [], b"[]"
+    parts = [b"["]
+    for i, post_id in enumerate(ids):
+        fragment, liked = known[post_id]
+        if isinstance(fragment, str):  # a cluster pipeline's replies are decoded
+            fragment = fragment.encode()
+        if not fragment or fragment[:1] != b"{":
+            raise _Decline("fragment")  # the extra id's too: the full path caches it
+        if i >= limit:
+            continue
+        if i:
+            parts.append(b",")
+        parts.append(fragment)
+        parts.append(_LIKED if liked else _NOT_LIKED)
+    parts.append(b"]")
+    return viewer_id, ids, b"".join(parts)
+
+
+def _gets(backends: Backends, keys: list[str]) -> list[tuple[Any, ...]]:
+    """Commands that read `keys`: one MGET on one Redis server; a GET each on a cluster, where
+    the keys (one post's each) sit in many slots. `_took` takes their values back."""
+    if not keys:
+        return []
+    if backends.settings.redis_topology == "cluster":
+        return [("GET", key) for key in keys]
+    return [("MGET", *keys)]
+
+
+def _took(backends: Backends, replies: list[Any], count: int) -> tuple[list[Any], list[Any]]:
+    """The `count` values `_gets`'s commands read, and the replies after them."""
+    if count and backends.settings.redis_topology != "cluster":  # one MGET
+        return list(replies[0]), replies[1:]
+    return replies[:count], replies[count:]
+
+
+def _script(found: Script, key: str, *args: Any) -> tuple[Any, ...]:
+    return ("EVALSHA", found.sha, 1, key, *args)
+
+
+def _guess(lists: list[list[str]], kept: str, want: int) -> list[str]:
+    """The ids the page most likely shows: the newest `want` of the timeline's range and of the
+    kept celebrity merge (whether it still holds is not known yet)."""
+    candidates = {i for items in lists for i in items[:want]}
+    if kept:
+        try:
+            m = json.loads(kept)
+            ids = m.get("ids") if isinstance(m, dict) else None
+        except ValueError:
+            ids = None
+        if isinstance(ids, list):
+            candidates.update(str(i) for i in ids[:want])
+    return sorted(candidates, reverse=True)[:want]
+
+
+def _kept_merge(kept: str, signature: str, n: int) -> tuple[list[str] | None, str | None]:
+    """The kept merge's ids and floor when it was made from these versions for n ids or more."""
+    if not kept:
+        return None, None
+    try:
+        m = json.loads(kept)
+    except ValueError:
+        return None, None
+    if not isinstance(m, dict) or m.get("sig") != signature or int(m.get("n", 0)) < n:
+        return None, None
+    ids = m.get("ids")
+    if not isinstance(ids, list):
+        return None, None
+    return [str(i) for i in ids], (str(m.get("floor") or "") or None)
+
+
+async def _celebrity_merge(
+    backends: Backends, k: Keys, authors: list[str], n: int
+) -> tuple[list[str], str | None]:
+    """The newest n ids of every followed celebrity's list, and the highest floor among them."""
+    replies = await backends.redis_batched.execute_many(
+        [_script(WINDOW_RANGE, k.author(author), "+", AFTER_SENTINELS, n) for author in authors]
+    )
+    lists: list[list[str]] = []
+    mfloor: str | None = None
+    for reply in replies:
+        if int(reply[0]) != 1:
+            raise _Decline("author")
+        afloor = _text(reply[1]) or None
+        if afloor and (mfloor is None or afloor > mfloor):
+            mfloor = afloor
+        if len(reply) > 2:
+            lists.append([_text(i) for i in reply[2:]])
+    ids, _ = _merge(lists, [True] * len(lists), n)
+    return ids, mfloor

@@ -134,7 +134,7 @@ async def build_author(backends: Backends, author_id: str) -> None:
     """Build a missing per-author list of recent posts from the graph."""
     k = keys(backends)
     redis = backends.redis
-    nowhere = f"{k.ns}:gen-none"
+    nowhere = k.author_generation(author_id)
     generation = await store.start_build(redis, k.author(author_id), nowhere, epoch_key=k.epoch)
     if generation is None:
         return
@@ -246,11 +246,11 @@ async def _visible(
     """The posts among `ids` (in order) the viewer sees in their feed, rendered."""
     k = keys(backends)
     async with backends.redis.pipeline(transaction=False) as pipe:
-        pipe.time()
-        pipe.mget([k.view(i) for i in ids])
+        pipe.execute_command("TIME")  # the cluster pipeline refuses its `time` method
+        store.pipe_gets(pipe, [k.view(i) for i in ids])
         pipe.zrange(k.liked(viewer_id), 0, 0)
         pipe.zmscore(k.liked(viewer_id), ids)
-        now, raw, liked_sentinel, liked_scores = await pipe.execute()
+        now, *raw, liked_sentinel, liked_scores = await pipe.execute()
     found = await views.cached_views(backends, ids, raw=raw)
     if plan.blocked is None:
         plan.blocked = await views.blocked_set(backends, viewer_id)

@@ -14,7 +14,7 @@ async def reset(backends: Backends) -> int:
     deleted = 0
     batch: list[str] = []
     async for key in backends.redis.scan_iter(match=f"{k.ns}:*", count=1_000):
-        if key == k.stream:
+        if k.is_stream(key):
             continue
         batch.append(key)
         if len(batch) >= 1_000:

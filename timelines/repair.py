@@ -46,12 +46,15 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Concatenate, ParamSpec
 
 from neo4j.exceptions import DriverError, TransientError
+from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import RedisError
 
 from backends import Backends
 from graph import media as media_graph
 from graph import timelines as tl_graph
 from graph.driver import Graph
+from graphgram import redis_keys
 from media import jobs as media_jobs
 from timelines.fanout import ensure_group
 from timelines.store import Keys
@@ -67,7 +70,7 @@ DOWN_AFTER_PROBES = 2  # failed probes in a row before Redis counts as away (a b
 LEASE_S = 30.0
 BATCH = 1_000
 # api/auth/deps.py: `cache_key`. The session cache is derived too (Neo4j holds sessions).
-SESSION_CACHE_PATTERN = "session:*"
+SESSION_CACHE_PATTERN = redis_keys.SESSION_PATTERN
 
 
 def keys(backends: Backends) -> Keys:
@@ -77,7 +80,7 @@ def keys(backends: Backends) -> Keys:
 def run_id_key(namespace: str) -> str:
     """Where the run id of the Redis last seen is kept: in Redis itself (a Redis restarted from
     its AOF still holds its predecessor's), outside the namespace the repair drops."""
-    return f"repair:{namespace}:run-id"
+    return redis_keys.repair_run_id(namespace)
 
 
 async def record(graph: Graph, namespace: str, *reasons: str) -> int | None:
@@ -145,12 +148,11 @@ async def drop_derived(
     """UNLINK every derived key (see the module's doc), in SCAN batches; returns how many."""
     k = keys(backends)
     redis = backends.redis
-    keep = {k.stream}
     deleted = 0
     for pattern in (f"{k.ns}:*", SESSION_CACHE_PATTERN):
         batch: list[str] = []
         async for key in redis.scan_iter(match=pattern, count=BATCH):
-            if key in keep:
+            if k.is_stream(key):
                 continue
             batch.append(key)
             if len(batch) >= BATCH:
@@ -178,6 +180,22 @@ async def repair(
     return dropped
 
 
+async def _run_id(redis: Redis, key: str) -> tuple[str, str | None]:
+    """The run id of the Redis that answers and the one last stored. On a cluster, the run ids
+    of its primaries together: a master that restarted, or a replica promoted in its place
+    (which may lack the master's last writes: replication is asynchronous), changes it."""
+    if isinstance(redis, RedisCluster):
+        infos = await redis.info("server", target_nodes=RedisCluster.PRIMARIES)
+        run_ids = sorted(str(info.get("run_id", "")) for info in infos.values())
+        stored = await redis.get(key)
+        return ",".join(run_ids), None if stored is None else str(stored)
+    async with redis.pipeline(transaction=False) as pipe:
+        pipe.info("server")
+        pipe.get(key)
+        info, stored = await pipe.execute()
+    return str(info.get("run_id", "")), None if stored is None else str(stored)
+
+
 class Watcher:
     """One process's view of Redis: probes it, records what went wrong, repairs when it won the
     claim. `tick` is one round (the worker calls it every second)."""
@@ -198,11 +216,7 @@ class Watcher:
         redis = self.backends.redis
         key = run_id_key(self.namespace)
         try:
-            async with redis.pipeline(transaction=False) as pipe:
-                pipe.info("server")
-                pipe.get(key)
-                info, stored = await pipe.execute()
-            run_id = str(info.get("run_id", ""))
+            run_id, stored = await _run_id(redis, key)
             if stored is None:
                 # Never seen (a new or emptied Redis: nothing stale can be in it).
                 await redis.set(key, run_id)

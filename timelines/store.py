@@ -18,93 +18,24 @@ nothing until its owner returns and it is rebuilt from the graph.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
+from redis.crc import key_slot
+from redis.exceptions import NoScriptError
 
-from redis_scripts import script
+from graphgram.redis_keys import Keys
+from redis_scripts import Script, script
+
+__all__ = ["Keys"]
 
 SENTINEL = "!"
 BUILDING = "!?"
 # Lexicographic bounds: every sentinel starts with "!", every ULID with a digit.
 AFTER_SENTINELS = "(!~"
-
-
-@dataclass(frozen=True)
-class Keys:
-    """Every key name, under one namespace (settings.timeline_namespace)."""
-
-    ns: str
-
-    def home(self, user_id: str) -> str:
-        return f"{self.ns}:home:{user_id}"
-
-    def celebs(self, user_id: str) -> str:
-        """The accounts a user follows whose posts are merged at read time (a set + sentinel)."""
-        return f"{self.ns}:celebs:{user_id}"
-
-    def generation(self, user_id: str) -> str:
-        """Bumped whenever a user's follow set changes; a rebuild that raced it is dropped."""
-        return f"{self.ns}:gen:{user_id}"
-
-    def author(self, user_id: str) -> str:
-        return f"{self.ns}:author:{user_id}"
-
-    def author_version(self, user_id: str) -> str:
-        """Replaced whenever the author's posts change: a kept celebrity merge that names an
-        older version is made again (timelines/fastpage.py)."""
-        return f"{self.ns}:av:{user_id}"
-
-    def celebrity_merge(self, user_id: str) -> str:
-        """The viewer's kept merge of their celebrities' newest posts (timelines/fastpage.py)."""
-        return f"{self.ns}:cm:{user_id}"
-
-    def liked(self, user_id: str) -> str:
-        return f"{self.ns}:liked:{user_id}"
-
-    def liked_generation(self, user_id: str) -> str:
-        return f"{self.ns}:gen-liked:{user_id}"
-
-    def blocks(self, user_id: str) -> str:
-        """Everyone in a block with the user, either direction (a set + sentinel)."""
-        return f"{self.ns}:blocks:{user_id}"
-
-    def view(self, post_id: str) -> str:
-        return f"{self.ns}:pv:{post_id}"
-
-    def fragment(self, post_id: str) -> str:
-        """A post's rendered view (timelines/fastpage.py): its compact JSON without `liked` and
-        the closing brace, signed URLs included (`views.fragment`)."""
-        return f"{self.ns}:pf:{post_id}"
-
-    def user_views(self, user_id: str) -> str:
-        """The posts whose cached view carries this user's name."""
-        return f"{self.ns}:pvby:{user_id}"
-
-    def user_changed(self, user_id: str) -> str:
-        """When this user's profile last changed (a fill that read before it is dropped)."""
-        return f"{self.ns}:pu-changed:{user_id}"
-
-    @property
-    def celebrities(self) -> str:
-        """Authors known to be above the follower threshold (sticky until they post below it)."""
-        return f"{self.ns}:celebrities"
-
-    @property
-    def inflight(self) -> str:
-        """Posts whose fan-out has not finished: readers merge them, so a post is never missing."""
-        return f"{self.ns}:inflight"
-
-    @property
-    def stream(self) -> str:
-        return f"{self.ns}:fanout"
-
-    @property
-    def epoch(self) -> str:
-        """Moved by every repair (timelines/repair.py): a build started before one is dropped.
-        Outside `<ns>:*`, so the repair's own drop keeps it."""
-        return f"{self.ns}-epoch"
 
 
 GROUP = "fanout"
@@ -123,15 +54,13 @@ FILL_AFTER = script("timelines/fill_after")
 
 
 class Scripts:
-    """The Lua scripts, registered once per client (EVALSHA with a fallback to EVAL)."""
+    """The one-window scripts, registered once per client (EVALSHA with a fallback to EVAL);
+    the scripts that take many windows run per slot (`run_per_slot`)."""
 
     def __init__(self, redis: Redis) -> None:
-        self.add_if_exists = redis.register_script(ADD_IF_EXISTS.text)
         self.finish_build = redis.register_script(FINISH_BUILD.text)
         self.start_build = redis.register_script(START_BUILD.text)
         self.extend_down = redis.register_script(EXTEND_DOWN.text)
-        self.tombstone = redis.register_script(TOMBSTONE.text)
-        self.fill_after = redis.register_script(FILL_AFTER.text)
 
 
 _scripts: dict[int, Scripts] = {}
@@ -142,6 +71,84 @@ def scripts(redis: Redis) -> Scripts:
     if found is None:
         found = _scripts[id(redis)] = Scripts(redis)
     return found
+
+
+def by_slot(redis: Redis, keys: list[str]) -> list[list[str]]:
+    """`keys` in groups a script may take together: one group on one Redis server, one per hash
+    slot on a cluster (keys of one owner share a slot: graphgram/redis_keys.py)."""
+    if not isinstance(redis, RedisCluster) or len(keys) < 2:
+        return [keys]
+    groups: dict[int, list[str]] = {}
+    for key in keys:
+        groups.setdefault(key_slot(key.encode()), []).append(key)
+    return list(groups.values())
+
+
+def pipe_script(pipe: Any, found: Script, keys: list[str], args: list[Any]) -> None:
+    """Queue EVALSHA of a catalog script on a pipeline (redis-py's cluster pipeline refuses its
+    `evalsha` method, not the command: it routes the command by its first key)."""
+    pipe.execute_command("EVALSHA", found.sha, len(keys), *keys, *args)
+
+
+async def run_per_slot(
+    redis: Redis,
+    found: Script,
+    keys: list[str],
+    args: list[Any] | Callable[[list[str]], list[Any]],
+) -> list[Any]:
+    """Run a script whose keys are all alike (`KEYS[1..]`) once per slot group of `keys`, the
+    groups in one pipeline (split by node on a cluster); the replies in group order. `args`:
+    the same for every group, or made per group."""
+    groups = by_slot(redis, keys)
+
+    def args_of(group: list[str]) -> list[Any]:
+        return args(group) if callable(args) else args
+
+    for attempt in range(2):
+        try:
+            if len(groups) == 1:
+                group = groups[0]
+                return [await redis.evalsha(found.sha, len(group), *group, *args_of(group))]
+            async with redis.pipeline(transaction=False) as pipe:
+                for group in groups:
+                    pipe_script(pipe, found, group, args_of(group))
+                replies: list[Any] = await pipe.execute()
+                return replies
+        except NoScriptError:
+            if attempt:
+                raise
+            await redis.script_load(found.text)  # every primary, on a cluster
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def mget(redis: Redis, keys: list[str]) -> list[Any]:
+    """GET of every key, in order; on a cluster one MGET per slot (redis-py splits them)."""
+    if isinstance(redis, RedisCluster):
+        return list(await redis.mget_nonatomic(keys))
+    return list(await redis.mget(keys))
+
+
+def pipe_gets(pipe: Any, keys: list[str]) -> None:
+    """Queue a GET of each key on a pipeline (an MGET's keys would have to share one slot on a
+    cluster); their replies are the next `len(keys)` of the pipeline's."""
+    for key in keys:
+        pipe.get(key)
+
+
+async def _epoch(redis: Redis, epoch_key: str) -> str:
+    return str(await redis.get(epoch_key) or "0")
+
+
+async def _still_in_epoch(redis: Redis, key: str, generation: str, epoch_key: str) -> bool:
+    """After a write made from a graph read: a repair that moved the epoch since the read began
+    (`generation` ends with the epoch then) drops the window, as the repair's own sweep would.
+    The epoch is one key, in no owner's slot, so no script reads it with the window: the write
+    goes first and this check after it, so a repair either sees the window in its sweep or
+    is seen here."""
+    if generation.rpartition("@")[2] == await _epoch(redis, epoch_key):
+        return True
+    await redis.delete(key)
+    return False
 
 
 @dataclass(frozen=True)
@@ -184,8 +191,8 @@ async def add(
     when `members` are only the newest of a longer list, the lowest id they are exact from."""
     if not keys or not members:
         return 0
-    added = await scripts(redis).add_if_exists(keys=keys, args=[cap, exact_from, *members])
-    return int(added)
+    added = await run_per_slot(redis, ADD_IF_EXISTS, keys, [cap, exact_from, *members])
+    return sum(int(n) for n in added)
 
 
 async def remove(redis: Redis, keys: list[str], members: list[str]) -> None:
@@ -200,15 +207,17 @@ async def remove(redis: Redis, keys: list[str], members: list[str]) -> None:
 async def start_build(redis: Redis, key: str, generation_key: str, *, epoch_key: str) -> str | None:
     """Claim the build of a missing window; returns the generation to finish with, or None when
     someone else is building it (or it exists)."""
-    generation = await scripts(redis).start_build(keys=[key, generation_key, epoch_key])
-    return None if generation is None else str(generation)
+    epoch = await _epoch(redis, epoch_key)
+    generation = await scripts(redis).start_build(keys=[key, generation_key])
+    return None if generation is None else f"{generation}@{epoch}"
 
 
 async def generation(redis: Redis, generation_key: str, *, epoch_key: str) -> str:
     """A window's generation as the scripts compare it (`GENERATION`), read before a graph read
     whose result `extend_down` applies."""
-    current, epoch = await redis.mget([generation_key, epoch_key])
-    return f"{str(current or '0')}@{str(epoch or '0')}"
+    epoch = await _epoch(redis, epoch_key)
+    current = await redis.get(generation_key)
+    return f"{str(current or '0')}@{epoch}"
 
 
 async def finish_build(
@@ -226,10 +235,10 @@ async def finish_build(
     """`floor`: "" when `ids` are every id there is, "*" when older ones were left out, or the
     id from which `ids` are exact."""
     done = await scripts(redis).finish_build(
-        keys=[key, generation_key, epoch_key],
-        args=[generation, floor, cap, ttl_s, *ids],
+        keys=[key, generation_key],
+        args=[generation.rpartition("@")[0], floor, cap, ttl_s, *ids],
     )
-    return bool(done)
+    return bool(done) and await _still_in_epoch(redis, key, generation, epoch_key)
 
 
 async def extend_down(
@@ -246,9 +255,9 @@ async def extend_down(
     """Lower the floor of an existing window to `floor`, with `ids` every id from it on (read
     from the graph after `generation` was read, with `store.generation`)."""
     done = await scripts(redis).extend_down(
-        keys=[key, generation_key, epoch_key], args=[generation, floor, cap, *ids]
+        keys=[key, generation_key], args=[generation.rpartition("@")[0], floor, cap, *ids]
     )
-    return bool(done)
+    return bool(done) and await _still_in_epoch(redis, key, generation, epoch_key)
 
 
 def time_us(reply: Any) -> str:
@@ -263,15 +272,17 @@ async def now_us(redis: Redis) -> str:
 
 async def tombstone(redis: Redis, keys: list[str], *, ttl_s: int) -> None:
     if keys:
-        await scripts(redis).tombstone(keys=keys, args=[ttl_s])
+        await run_per_slot(redis, TOMBSTONE, keys, [ttl_s])
 
 
 async def fill_after(redis: Redis, values: dict[str, str], *, started_us: str, ttl_s: int) -> int:
     """Cache `values` unless an invalidation newer than `started_us` (or a live value) is there."""
     if not values:
         return 0
-    keys = list(values)
-    filled = await scripts(redis).fill_after(
-        keys=keys, args=[started_us, ttl_s, *(values[key] for key in keys)]
+    filled = await run_per_slot(
+        redis,
+        FILL_AFTER,
+        list(values),
+        lambda group: [started_us, ttl_s, *(values[key] for key in group)],
     )
-    return int(filled)
+    return sum(int(n) for n in filled)

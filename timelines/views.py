@@ -78,7 +78,7 @@ async def cached_views(
     k = keys(backends)
     redis = backends.redis
     if raw is None:
-        raw = await redis.mget([k.view(i) for i in ids])
+        raw = await store.mget(redis, [k.view(i) for i in ids])
     found: dict[str, Row] = {}
     missing: list[str] = []
     for post_id, value in zip(ids, raw, strict=True):
@@ -238,11 +238,11 @@ async def compose_page(backends: Backends, viewer_id: str, ids: list[str]) -> li
         return []
     k = keys(backends)
     async with backends.redis.pipeline(transaction=False) as pipe:
-        pipe.mget([k.view(i) for i in ids])
+        store.pipe_gets(pipe, [k.view(i) for i in ids])
         pipe.smembers(k.blocks(viewer_id))
         pipe.zrange(k.liked(viewer_id), 0, 0)
         pipe.zmscore(k.liked(viewer_id), ids)
-        raw, blocks, liked_sentinel, liked_scores = await pipe.execute()
+        *raw, blocks, liked_sentinel, liked_scores = await pipe.execute()
     found = await cached_views(backends, ids, raw=raw)
     keep = [i for i in ids if i in found]
     if not keep:

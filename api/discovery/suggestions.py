@@ -27,6 +27,7 @@ from typing import Any
 from backends import Backends
 from graph import discovery
 from graph.driver import Row
+from graphgram import redis_keys
 
 log = logging.getLogger("graphgram.suggestions")
 
@@ -44,7 +45,7 @@ _tasks: set[asyncio.Task[None]] = set()
 
 
 def viewer_key(viewer_id: str) -> str:
-    return f"suggestions:viewer:{viewer_id}"
+    return redis_keys.suggestions(viewer_id)
 
 
 def _spawn(work: Coroutine[Any, Any, None]) -> None:

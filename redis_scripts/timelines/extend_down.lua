@@ -1,19 +1,17 @@
 -- Title: Lower an exact-from-floor window's floor with ids read from the graph
 -- KEYS[1]: the window
 -- KEYS[2]: its generation key
--- KEYS[3]: the namespace's repair epoch
 -- ARGV[1]: the generation seen before the graph read
 -- ARGV[2]: the new floor
 -- ARGV[3]: cap: the most ids the window keeps
 -- ARGV[4..]: every id from the new floor on
 -- Returns: 1 when applied (or the window already reaches that far), 0 when not
 --
--- Not applied when the generation or the repair epoch moved meanwhile (a removal raced the read,
--- or a repair ran) or the window is missing or being built. Trims to the cap newest, moving
--- the floor back up if it must.
+-- Not applied when the generation moved meanwhile (a removal raced the read; the repair epoch
+-- is checked after it by timelines/store.py) or the window is missing or being built. Trims
+-- to the cap newest, moving the floor back up if it must.
 --!include coverage
-local generation = (redis.call('GET', KEYS[2]) or '0') .. '@'
-  .. (redis.call('GET', KEYS[3]) or '0')
+local generation = redis.call('GET', KEYS[2]) or '0'
 if generation ~= ARGV[1] then
   return 0
 end

@@ -1,7 +1,6 @@
 -- Title: Finish a window's build with the ids read from the graph
 -- KEYS[1]: the window (marked `!?` by timelines/start_build)
 -- KEYS[2]: its generation key
--- KEYS[3]: the namespace's repair epoch
 -- ARGV[1]: the generation start_build returned (read before the graph)
 -- ARGV[2]: the floor: "" for every id, "*" for the oldest id loaded, or an id
 -- ARGV[3]: cap: the most ids the window keeps
@@ -9,12 +8,11 @@
 -- ARGV[5..]: the ids
 -- Returns: 1 when the window was finished, 0 when it was dropped
 --
--- Unless the owner's follow set changed meanwhile (the generation moved), a repair ran (the
--- epoch moved: a build that read the graph before it cannot finish after it, even into a window
--- a newer build started) or the build was taken away: then the window is dropped and the next
--- read builds it again.
-local current = (redis.call('GET', KEYS[2]) or '0') .. '@'
-  .. (redis.call('GET', KEYS[3]) or '0')
+-- Unless the owner's follow set changed meanwhile (the generation moved) or the build was taken
+-- away: then the window is dropped and the next read builds it again. The repair epoch is a key
+-- of no slot in particular, so timelines/store.py checks it after this script: a build that
+-- read the graph before a repair drops its window itself.
+local current = redis.call('GET', KEYS[2]) or '0'
 if current ~= ARGV[1] or redis.call('ZSCORE', KEYS[1], '!?') == false then
   redis.call('DEL', KEYS[1])
   return 0

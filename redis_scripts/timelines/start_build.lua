@@ -1,8 +1,7 @@
 -- Title: Claim the build of a missing window
 -- KEYS[1]: the window
 -- KEYS[2]: its generation key (bumped when what the window is made from changes)
--- KEYS[3]: the namespace's repair epoch (moved by every repair: timelines/repair.py)
--- Returns: the generation to finish the build with ("<generation>@<epoch>"), or nil when the
+-- Returns: the generation to finish the build with, or nil when the
 -- window exists
 --
 -- Marks the window as being built (`!?`) for 60 s at most, so a builder that dies leaves nothing
@@ -12,4 +11,4 @@ if redis.call('EXISTS', KEYS[1]) == 1 then
 end
 redis.call('ZADD', KEYS[1], 0, '!?')
 redis.call('EXPIRE', KEYS[1], 60)
-return (redis.call('GET', KEYS[2]) or '0') .. '@' .. (redis.call('GET', KEYS[3]) or '0')
+return redis.call('GET', KEYS[2]) or '0'
