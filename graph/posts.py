@@ -56,6 +56,57 @@ async def create(
     await graph.in_write("posts/create_post", work)
 
 
+class AltNotOnPost(Exception):
+    def __init__(self, media_ids: list[str]) -> None:
+        super().__init__(", ".join(media_ids))
+        self.media_ids = media_ids
+
+
+async def edit(
+    graph: Graph,
+    *,
+    viewer_id: str,
+    post_id: str,
+    edit_id: str,
+    caption: str | None,
+    hashtags: list[str] | None,
+    mentions: list[str] | None,
+    alts: dict[str, str],
+) -> bool:
+    """One transaction: keep the version being replaced, write the new one; False when the post
+    is not the viewer's. A None caption (hashtags, mentions) keeps it. Alt texts for media not
+    on the post roll it all back (`AltNotOnPost`)."""
+
+    async def work(tx: AsyncManagedTransaction) -> bool:
+        rows = await run(
+            tx,
+            "posts/edit_post",
+            {
+                "viewer_id": viewer_id,
+                "post_id": post_id,
+                "edit_id": edit_id,
+                "caption": caption,
+                "hashtags": hashtags,
+                "mentions": mentions,
+                "alts": alts,
+            },
+        )
+        if not rows:
+            return False
+        bad = sorted(set(alts) - set(rows[0]["media_ids"]))
+        if bad:
+            raise AltNotOnPost(bad)
+        return True
+
+    return await graph.in_write("posts/edit_post", work)
+
+
+async def history(graph: Graph, post_id: str) -> list[Row]:
+    """Every version of a post, newest first (the current one first); the caller checked the
+    viewer may see it."""
+    return await graph.read("posts/history", {"post_id": post_id})
+
+
 async def views(graph: Graph, ids: list[str]) -> dict[str, Row]:
     """The viewer-independent part of each post's view, by id (missing ids are gone)."""
     rows = await graph.read("posts/views", {"ids": ids})
@@ -78,6 +129,7 @@ def compose(view: Row, state: Row) -> Row | None:
         "author": view["author"],
         "caption": view["caption"],
         "created_at": view["created_at"],
+        "edited_at": view.get("edited_at"),
         "media": view["media"],
         "hashtags": view["hashtags"],
         "mentions": [m["username"] for m in view["mentions"] if m["id"] not in blocked],

@@ -11,7 +11,11 @@ from graphgram.settings import Settings
 
 LONG_S = 3600.0
 # Each fills properties that graphs written before them lack; on a graph that has them, a scan.
-MIGRATIONS = ("admin/backfill_endpoints", "admin/backfill_notifications")
+MIGRATIONS = (
+    "admin/backfill_endpoints",
+    "admin/backfill_notifications",
+    "admin/backfill_tag_counts",
+)
 
 
 def apply_schema(settings: Settings) -> int:

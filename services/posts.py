@@ -68,6 +68,41 @@ async def create_post(
     return post_id
 
 
+async def edit_post(
+    backends: Backends,
+    viewer_id: str,
+    post_id: str,
+    *,
+    caption: str | None = None,
+    alts: dict[str, str] | None = None,
+) -> None:
+    """Edit the viewer's own post: its caption (hashtags and mentions parsed again: a new mention
+    notifies, a removed tag leaves the tag) and the alt text of its media items (by media id).
+    The version replaced is kept (`history`); `None` leaves a part as it is."""
+    found = await _visible(backends, viewer_id, post_id)
+    if not found.own:
+        raise Forbidden("only the author can edit a post")
+    try:
+        done = await posts.edit(
+            backends.graph,
+            viewer_id=viewer_id,
+            post_id=post_id,
+            edit_id=new_id(),
+            caption=caption,
+            hashtags=None if caption is None else hashtags(caption),
+            mentions=None if caption is None else mentions(caption),
+            alts=alts or {},
+        )
+    except posts.AltNotOnPost as exc:
+        raise Unprocessable(
+            f"media: not on this post: {', '.join(exc.media_ids)}",
+            fields=[FieldError(field="media", message="not a media item of this post")],
+        ) from None
+    if not done:  # deleted meanwhile
+        raise _no_post(post_id)
+    await timeline_hooks.post_edited(backends, post_id)
+
+
 async def delete_post(backends: Backends, viewer_id: str, post_id: str) -> None:
     """Delete the viewer's own post; media no other post uses goes with it."""
     found = await _visible(backends, viewer_id, post_id)

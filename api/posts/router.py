@@ -8,7 +8,15 @@ from api.auth.scopes import ReadStatuses, WriteFavourites, WriteStatuses
 from api.deps import Backend, Config, Graph
 from api.errors import ERROR_RESPONSES, FORBIDDEN
 from api.pagination import Pagination
-from api.posts.schemas import Comment, NewComment, NewPost, Post
+from api.posts.schemas import (
+    Comment,
+    MediaAlt,
+    NewComment,
+    NewPost,
+    Post,
+    PostChanges,
+    PostVersion,
+)
 from api.posts.views import cached_post_page, post_view
 from api.schemas import UserSummary
 from graph import posts, users
@@ -48,6 +56,45 @@ async def create_post(
 @router.get("/posts/{post_id}", response_model=Post)
 async def get_post(post_id: str, viewer: ReadStatuses, graph: Graph, settings: Config) -> Post:
     return await _view(graph, settings, viewer.id, post_id)
+
+
+@router.patch("/posts/{post_id}", response_model=Post, responses=FORBIDDEN)
+async def edit_post(
+    post_id: str,
+    body: PostChanges,
+    viewer: WriteStatuses,
+    graph: Graph,
+    settings: Config,
+    backends: Backend,
+) -> Post:
+    """Edit your post's caption (hashtags and mentions follow it) and its media's alt texts; the
+    version replaced is kept (`GET /posts/{id}/history`)."""
+    await post_service.edit_post(
+        backends,
+        viewer.id,
+        post_id,
+        caption=body.caption,
+        alts={m.id: m.alt_text for m in body.media},
+    )
+    return await _view(graph, settings, viewer.id, post_id)
+
+
+@router.get("/posts/{post_id}/history", response_model=list[PostVersion])
+async def post_history(post_id: str, viewer: ReadStatuses, graph: Graph) -> list[PostVersion]:
+    """Every version of a post you may see, newest first: the current one, then those its edits
+    replaced."""
+    await _visible_post(graph, viewer.id, post_id)
+    return [
+        PostVersion(
+            caption=row["caption"],
+            media=[
+                MediaAlt(id=m, alt_text=a)
+                for m, a in zip(row["media_ids"], row["alts"], strict=True)
+            ],
+            created_at=row["created_at"],
+        )
+        for row in await posts.history(graph, post_id)
+    ]
 
 
 @router.delete("/posts/{post_id}", status_code=status.HTTP_204_NO_CONTENT, responses=FORBIDDEN)

@@ -25,6 +25,7 @@ def post_view(settings: Settings, row: Row) -> Post:
         liked=row["liked"],
         comment_count=row["comment_count"],
         created_at=row["created_at"],
+        edited_at=row.get("edited_at"),
     )
 
 

@@ -11,7 +11,8 @@ CALL (v, p) {
   UNWIND $hashtags AS tag
   MERGE (h:Hashtag {name: tag})
   MERGE (p)-[t:TAGGED]->(h)
-    ON CREATE SET t.tag = h.name, t.post = p.id
+    ON CREATE SET t.tag = h.name, t.post = p.id,
+      h.public_posts = coalesce(h.public_posts, 0) + CASE WHEN v.private THEN 0 ELSE 1 END
 }
 CALL (v, p) {
   UNWIND $mentions AS name
