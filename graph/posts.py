@@ -186,6 +186,29 @@ async def unlike(graph: Graph, viewer_id: str, post_id: str) -> None:
     await graph.write("posts/unlike", {"viewer_id": viewer_id, "post_id": post_id})
 
 
+async def save(graph: Graph, viewer_id: str, post_id: str, rel_id: str) -> bool:
+    """Save a post the viewer may see (idempotent); False when it cannot be seen."""
+    row = await graph.write_one(
+        "posts/save", {"viewer_id": viewer_id, "post_id": post_id, "rel_id": rel_id}
+    )
+    return row is not None
+
+
+async def unsave(graph: Graph, viewer_id: str, post_id: str) -> None:
+    await graph.write("posts/unsave", {"viewer_id": viewer_id, "post_id": post_id})
+
+
+async def is_saved(graph: Graph, viewer_id: str, post_id: str) -> bool:
+    row = await graph.read_one("posts/is_saved", {"viewer_id": viewer_id, "post_id": post_id})
+    return bool(row and row["saved"])
+
+
+async def saved(graph: Graph, viewer_id: str, page: Params) -> list[Row]:
+    """One page of the viewer's saved posts they may still see: {cursor, id}, newest saved
+    first (the cursor is when it was saved)."""
+    return await graph.read("posts/list_saved", {"viewer_id": viewer_id, **page})
+
+
 async def likers(graph: Graph, viewer_id: str, post_id: str, page: Params) -> list[Row]:
     return await graph.read(
         "posts/list_likers", {"viewer_id": viewer_id, "post_id": post_id, **page}

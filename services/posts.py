@@ -1,5 +1,5 @@
-"""Posts, likes and comments: post (with media, hashtags and mentions), delete a post, like,
-unlike, comment, delete a comment.
+"""Posts, likes and comments: post (with media, hashtags and mentions), edit a post, delete a
+post, like, unlike, save, unsave, comment, delete a comment.
 
 A Mastodon status is a post and a Mastodon reply is a comment, so both APIs end up here."""
 
@@ -126,6 +126,18 @@ async def unlike(backends: Backends, viewer_id: str, post_id: str) -> None:
     await _visible(backends, viewer_id, post_id)
     await posts.unlike(backends.graph, viewer_id, post_id)
     await timeline_hooks.unliked(backends, viewer_id, post_id)
+
+
+async def save(backends: Backends, viewer_id: str, post_id: str) -> None:
+    """Save a post the viewer may see, for later; idempotent. Private to the viewer."""
+    if not await posts.save(backends.graph, viewer_id, post_id, new_id()):
+        raise _no_post(post_id)
+
+
+async def unsave(backends: Backends, viewer_id: str, post_id: str) -> None:
+    """Take a post out of the viewer's saved posts; idempotent."""
+    await _visible(backends, viewer_id, post_id)
+    await posts.unsave(backends.graph, viewer_id, post_id)
 
 
 async def comment(

@@ -57,3 +57,40 @@ def test_history_of_a_status_follows_blocks_and_privacy(url: str, factory: Facto
         gone = requests.get(f"{url}/api/v1/statuses/{status.id}/{path}", headers=eve["headers"])
         assert gone.status_code == 404
         assert gone.json() == {"error": "Record not found"}
+
+
+def test_bookmarks_with_fetch_next_and_bookmarked(url: str, factory: Factory) -> None:
+    ada, grace, eve = factory.user("ada"), factory.user("grace"), factory.user("eve")
+    factory.follow(grace, ada)
+    client = as_user(url, grace)
+    statuses = [as_user(url, ada).status_post(f"note {i}") for i in range(4)]
+    for status in (statuses[1], statuses[3], statuses[0], statuses[2]):
+        marked = client.status_bookmark(status.id)
+        assert marked.bookmarked is True
+    assert client.status_bookmark(statuses[2].id).bookmarked is True  # idempotent
+    first = client.bookmarks(limit=3)
+    assert [s.id for s in first] == [statuses[i].id for i in (2, 0, 3)]
+    assert all(s.bookmarked for s in first)
+    rest = client.fetch_next(first)
+    assert rest is not None
+    assert [s.id for s in rest] == [statuses[1].id]
+    # private to the bookmarker
+    assert as_user(url, ada).status(statuses[2].id).bookmarked is False
+    assert as_user(url, ada).bookmarks() == []
+    assert client.status(statuses[2].id).bookmarked is True
+    as_user(url, ada).status_post("not bookmarked")
+    home = client.timeline_home()
+    assert [s.bookmarked for s in home] == [False, True, True, True, True]
+    unmarked = client.status_unbookmark(statuses[2].id)
+    assert unmarked.bookmarked is False
+    assert [s.id for s in client.bookmarks()] == [statuses[i].id for i in (0, 3, 1)]
+    # a block drops them out; a reply cannot be bookmarked; a hidden status is 404
+    as_user(url, ada).account_block(grace["id"])
+    assert client.bookmarks() == []
+    reply = as_user(url, eve).status_post("mine", visibility="public")
+    comment = as_user(url, eve).status_post("a reply", in_reply_to_id=reply.id)
+    with pytest.raises(MastodonAPIError) as refused:
+        as_user(url, eve).status_bookmark(comment.id)
+    assert refused.value.args[1] == 422
+    with pytest.raises(MastodonNotFoundError):
+        client.status_bookmark(statuses[0].id)

@@ -3,7 +3,8 @@
 
 The graph is written straight to Neo4j (UNWIND), shaped like the API writes it: two hubs, each
 with `n` followers, followees, follow requests, posts, and a post with `n` likes and `n`
-comments, and a hashtag on `n` posts; a viewer who blocks some of the hubs' followers.
+comments, and a hashtag on `n` posts, which it has saved; a viewer who blocks some of the hubs'
+followers.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ CREATE (u)-[:WROTE]->(c:Comment {id: 'c' + u.id, post: post.id, post_owner: hub.
                                  created_at: datetime()})-[:ON]->(post)
 CREATE (u)-[:POSTED]->(tp:Post {id: 't' + u.id, author: u.id, caption: '', created_at: datetime()})
 CREATE (tp)-[:TAGGED {tag: h.name, post: tp.id}]->(h)
+CREATE (hub)-[:SAVED {id: 's' + u.id, saver: hub.id, post: tp.id, at: datetime()}]->(tp)
 """
 VIEWER = """
 CREATE (v:User {id: 'viewer', username: 'viewer', display_name: 'V', private: false})
@@ -100,6 +102,7 @@ READS: dict[str, tuple[str, Any]] = {
     "user_posts": ("posts/list_user_posts", lambda hub: {"user_id": hub, **_page()}),
     "tag_posts": ("tags/list_posts", lambda hub: {"tag": hub, **_page()}),
     "tag_count": ("tags/get_tag", lambda hub: {"tag": hub}),
+    "saved": ("posts/list_saved", lambda hub: {**_page(), "viewer_id": hub}),
     "profile_counts": ("users/get_profile", lambda hub: {"username": hub}),
     "user_access": ("users/get_access", lambda hub: {"username": hub}),
     "post_access": ("posts/get_access", lambda hub: {"post_id": f"{hub}-top"}),

@@ -208,7 +208,7 @@ def status(
         "favourited": post["liked"],
         "reblogged": False,
         "muted": False,
-        "bookmarked": False,
+        "bookmarked": bool(extras.get("bookmarked")),
         "content": text_html(base, post["caption"]),
         "filtered": [],
         "reblog": None,

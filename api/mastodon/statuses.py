@@ -1,4 +1,5 @@
-"""Statuses: post, read, edit (with history and source), delete, thread context, favourites.
+"""Statuses: post, read, edit (with history and source), delete, thread context, favourites,
+bookmarks.
 
 A Mastodon status is a Graphgram post, and a reply is a comment: Graphgram's replies are
 comments under a post (threaded by `REPLY_TO`), shown in the post's comments on the API and the
@@ -17,10 +18,25 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.auth.scopes import ReadAccounts, ReadStatuses, WriteFavourites, WriteStatuses
+from api.auth.scopes import (
+    ReadAccounts,
+    ReadBookmarks,
+    ReadStatuses,
+    WriteBookmarks,
+    WriteFavourites,
+    WriteStatuses,
+)
 from api.deps import Backend
 from api.mastodon import loaders
-from api.mastodon.deps import AccountPage, Body, Context, Ctx, not_found, validate
+from api.mastodon.deps import (
+    AccountPage,
+    Body,
+    Context,
+    Ctx,
+    StatusPage,
+    not_found,
+    validate,
+)
 from api.mastodon.entities import Json, comment_status, status_edit, text_html, timestamp
 from api.mastodon.errors import ERRORS
 from api.posts.schemas import ALT_MAX, CAPTION_MAX, COMMENT_MAX, MEDIA_MAX
@@ -316,6 +332,43 @@ async def unfavourite(
     with suppress(NotFound):
         await post_service.unlike(backends, caller.id, status_id)
     return await loaders.status(ctx, caller.id, status_id)
+
+
+async def _refuse_comment(ctx: Ctx, viewer_id: str, status_id: str, what: str) -> None:
+    if await loaders.comment_row(ctx, viewer_id, status_id) is not None:
+        raise _refuse(f"a reply is a comment here, and comments cannot be {what}")
+
+
+@router.post("/api/v1/statuses/{status_id}/bookmark")
+async def bookmark(status_id: str, caller: WriteBookmarks, ctx: Context, backends: Backend) -> Json:
+    """Save a post for later; idempotent, and private to you."""
+    try:
+        await post_service.save(backends, caller.id, status_id)
+    except NotFound:
+        await _refuse_comment(ctx, caller.id, status_id, "bookmarked")
+        raise not_found() from None
+    return await loaders.status(ctx, caller.id, status_id)
+
+
+@router.post("/api/v1/statuses/{status_id}/unbookmark")
+async def unbookmark(
+    status_id: str, caller: WriteBookmarks, ctx: Context, backends: Backend
+) -> Json:
+    """Take a bookmark back; a comment (never bookmarked) or an unknown status answers as `GET`
+    does."""
+    with suppress(NotFound):
+        await post_service.unsave(backends, caller.id, status_id)
+    return await loaders.status(ctx, caller.id, status_id)
+
+
+@router.get("/api/v1/bookmarks")
+async def bookmarks(caller: ReadBookmarks, ctx: Context, page: StatusPage) -> list[Json]:
+    """Your bookmarked statuses, newest bookmarked first, leaving out those you may no longer
+    see; the Link header's cursors are bookmark ids, as Mastodon's are."""
+    rows = await posts.saved(ctx.backends.graph, caller.id, page.params())
+    kept = page.items(rows, key="cursor")
+    found = await posts.hydrate(ctx.backends.graph, caller.id, [row["id"] for row in kept])
+    return await loaders.post_statuses(ctx, caller.id, found)
 
 
 @router.get("/api/v1/statuses/{status_id}/favourited_by")

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from api.auth.scopes import ReadStatuses, WriteFavourites, WriteStatuses
+from api.auth.scopes import (
+    ReadBookmarks,
+    ReadStatuses,
+    WriteBookmarks,
+    WriteFavourites,
+    WriteStatuses,
+)
 from api.deps import Backend, Config, Graph
 from api.errors import ERROR_RESPONSES, FORBIDDEN
 from api.pagination import Pagination
@@ -16,8 +22,9 @@ from api.posts.schemas import (
     Post,
     PostChanges,
     PostVersion,
+    Saved,
 )
-from api.posts.views import cached_post_page, post_view
+from api.posts.views import cached_post_list, cached_post_page, post_view
 from api.schemas import UserSummary
 from graph import posts, users
 from graph.driver import Graph as GraphClient
@@ -132,6 +139,37 @@ async def unlike(
 ) -> Post:
     await post_service.unlike(backends, viewer.id, post_id)
     return await _view(graph, settings, viewer.id, post_id)
+
+
+@router.get("/posts/{post_id}/save", response_model=Saved, tags=["saved"])
+async def get_saved(post_id: str, viewer: ReadBookmarks, graph: Graph) -> Saved:
+    """Whether you saved the post (only you know)."""
+    await _visible_post(graph, viewer.id, post_id)
+    return Saved(saved=await posts.is_saved(graph, viewer.id, post_id))
+
+
+@router.put("/posts/{post_id}/save", response_model=Saved, tags=["saved"])
+async def save(post_id: str, viewer: WriteBookmarks, backends: Backend) -> Saved:
+    """Save a post you may see, for later; idempotent. Nobody else is told."""
+    await post_service.save(backends, viewer.id, post_id)
+    return Saved(saved=True)
+
+
+@router.delete("/posts/{post_id}/save", response_model=Saved, tags=["saved"])
+async def unsave(post_id: str, viewer: WriteBookmarks, backends: Backend) -> Saved:
+    """Take a post out of your saved posts; idempotent."""
+    await post_service.unsave(backends, viewer.id, post_id)
+    return Saved(saved=False)
+
+
+@router.get("/me/saved", response_model=list[Post], tags=["saved"])
+async def list_saved(viewer: ReadBookmarks, backends: Backend, page: Pagination) -> Response:
+    """Your saved posts, newest saved first, leaving out those you may no longer see (blocked
+    either way, deleted, or their author turned private and you do not follow them). The
+    cursors (`max_id`, `since_id`, `min_id`, the Link header) are save ids, not post ids."""
+    rows = await posts.saved(backends.graph, viewer.id, page.params())
+    kept = page.items(rows, key="cursor")
+    return await cached_post_list(backends, viewer.id, [row["id"] for row in kept], page)
 
 
 @router.get("/posts/{post_id}/likes", response_model=list[UserSummary])

@@ -44,6 +44,10 @@ class PostVersion(BaseModel):
     created_at: str
 
 
+class Saved(BaseModel):
+    saved: bool
+
+
 class NewComment(StrictBody):
     text: Annotated[str, Field(min_length=1, max_length=COMMENT_MAX)]
     reply_to: str | None = None

@@ -33,3 +33,5 @@ CREATE INDEX oauth_code_expires IF NOT EXISTS FOR (c:OAuthCode) ON (c.expires_at
 // The outage repair re-enqueues media still processing: a seek over those few, not a scan of
 // every media item (media/processing.cypher).
 CREATE INDEX media_status IF NOT EXISTS FOR (m:Media) ON (m.status);
+// A viewer's saved posts (bookmarks), newest saved first: an ordered seek on the saver's id.
+CREATE INDEX saved_saver IF NOT EXISTS FOR ()-[r:SAVED]-() ON (r.saver, r.id);
