@@ -30,7 +30,7 @@ FACTOR = 1.5
 
 BUILD = """
 CREATE (hub:User {id: $hub, username: $hub, display_name: $hub, private: false})
-CREATE (:Hashtag {name: $hub})
+CREATE (:Hashtag {name: $hub, public_posts: $n})
 WITH hub
 UNWIND range(1, $n) AS i
 WITH hub, i, $hub + '-' + right('000000' + toString(i), 6) AS key
