@@ -8,7 +8,7 @@ from mastodon import MastodonAPIError, MastodonNotFoundError
 
 from tests.fixtures.factories import Factory
 from tests.fixtures.media_files import picture
-from tests.test_mastodon import as_user
+from tests.test_mastodon import as_user, mid
 
 
 def test_status_update_history_and_source(url: str, factory: Factory) -> None:
@@ -34,7 +34,7 @@ def test_status_update_history_and_source(url: str, factory: Factory) -> None:
     assert [h.media_attachments[0].description for h in history] == ["old", "new"]
     assert history[0].created_at == status.created_at
     assert history[1].created_at == edited.edited_at
-    assert history[0].account.id == ada["id"]
+    assert history[0].account.id == mid(ada)
     source = client.status_source(status.id)
     assert (source.id, source.text, source.spoiler_text) == (status.id, "First #fixed @grace", "")
     # the mention added by the edit notifies

@@ -39,13 +39,19 @@ from api.mastodon.deps import (
 )
 from api.mastodon.entities import Json, comment_status, status_edit, text_html, timestamp
 from api.mastodon.errors import ERRORS
+from api.mastodon.ids import MastodonJSON, MastodonRoute
 from api.posts.schemas import ALT_MAX, CAPTION_MAX, COMMENT_MAX, MEDIA_MAX
 from graph import mastodon as mgraph
 from graph import posts
 from graphgram.errors import NotFound, Unprocessable
 from services import posts as post_service
 
-router = APIRouter(tags=["mastodon: statuses"], responses=ERRORS)
+router = APIRouter(
+    tags=["mastodon: statuses"],
+    responses=ERRORS,
+    route_class=MastodonRoute,
+    default_response_class=MastodonJSON,
+)
 
 # Comments a context returns at most on each side, oldest first (Mastodon caps threads too).
 CONTEXT_LIMIT = 200
