@@ -51,6 +51,7 @@ CREATE (u)-[:WROTE]->(c:Comment {id: 'c' + u.id, post: post.id, post_owner: hub.
                                  created_at: datetime()})-[:ON]->(post)
 CREATE (u)-[:POSTED]->(tp:Post {id: 't' + u.id, author: u.id, caption: '', created_at: datetime()})
 CREATE (tp)-[:TAGGED {tag: h.name, post: tp.id}]->(h)
+CREATE (u)-[:USES_TAG {posts: 1}]->(h)
 CREATE (hub)-[:SAVED {id: 's' + u.id, saver: hub.id, post: tp.id, at: datetime()}]->(tp)
 """
 VIEWER = """

@@ -295,7 +295,8 @@ async def test_the_one_script_page_matches_the_graph_and_follows_every_change(
     tl: httpx.AsyncClient, tl_app: FastAPI
 ) -> None:
     """timelines/fastpage.py: the common page from one Lua script equals the Cypher feed, and
-    likes, renames, edits, deletions and blocks show at once (or send the page down the full path)."""
+    likes, renames, edits, deletions and blocks show at once (or send the page down the full
+    path)."""
     ann, bob, cid, dee = [await register(tl, n) for n in ("ann", "bob", "cid", "dee")]
     for author in (bob, cid):
         await follow(tl, ann, author)

@@ -19,9 +19,8 @@ CALL (u) {
 }
 // Its public posts leave each tag's public post count (posts/create_post keeps it).
 CALL (u) {
-  MATCH (u)-[:POSTED]->(:Post)-[:TAGGED]->(h:Hashtag)
-  WITH h, count(*) AS n
-  SET h.public_posts = coalesce(h.public_posts, 0) - CASE WHEN u.private THEN 0 ELSE n END
+  MATCH (u)-[r:USES_TAG]->(h:Hashtag)
+  SET h.public_posts = coalesce(h.public_posts, 0) - CASE WHEN u.private THEN 0 ELSE r.posts END
 }
 CALL (u) {
   MATCH (u)-[:WROTE]->(:Comment)<-[:REPLY_TO*0..]-(r:Comment)

@@ -2,7 +2,8 @@
 /* :params {viewer_id: "01hzy0000000000000000000aa", post_id: "01hzy0000000000000000000pp"} */
 // Lock the post before reading what hangs on it: a comment or like being written waits, and
 // is then seen and removed here (or fails because the post is gone).
-// The author is locked before the post, as posts/edit_post does (per-tag public post counts).
+// The author is locked before the post, as posts/edit_post does (per-tag public post counts and
+// the author's USES_TAG counts).
 MATCH (a:User {id: $viewer_id})-[:POSTED]->(p:Post {id: $post_id})
 SET a.lock_ = true
 REMOVE a.lock_
@@ -20,6 +21,11 @@ CALL (p) {
 CALL (a, p) {
   MATCH (p)-[:TAGGED]->(h:Hashtag)
   SET h.public_posts = coalesce(h.public_posts, 0) - CASE WHEN a.private THEN 0 ELSE 1 END
+  WITH a, h
+  MATCH (a)-[u:USES_TAG]->(h)
+  SET u.posts = u.posts - 1
+  WITH u WHERE u.posts <= 0
+  DELETE u
 }
 DETACH DELETE p
 WITH media
