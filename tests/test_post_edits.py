@@ -151,3 +151,16 @@ async def test_two_edits_at_once_are_both_kept_in_commit_order(
     assert current["caption"] == captions[0]
     times = [v["created_at"] for v in history]
     assert times == sorted(times, reverse=True)
+
+
+async def test_an_edit_that_changes_nothing_records_no_version(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    alice = factory.user("alice")
+    created = factory.post(alice, "same")
+    for body in ({}, {"caption": "same"}):
+        response = await edit(client, alice, created["id"], **body)
+        assert response.status_code == 200
+        assert response.json()["edited_at"] is None
+    history = await client.get(f"/posts/{created['id']}/history", headers=alice["headers"])
+    assert [v["caption"] for v in history.json()] == ["same"]
