@@ -81,7 +81,7 @@ async def test_only_the_author_edits_and_bad_input_changes_nothing(
     assert too_long.status_code == 422
     assert too_long.json()["error"]["fields"][0]["field"] == "caption"
     unknown = await edit(
-        client, alice, created["id"], caption="y", media=[{"id": "nope", "alt_text": "a"}]
+        client, alice, created["id"], caption="y", media=[{"id": "nope", "description": "a"}]
     )
     assert unknown.status_code == 422
     assert unknown.json()["error"]["fields"][0]["field"] == "media"
@@ -120,15 +120,15 @@ async def test_alt_texts_are_edited_and_kept_in_history(
     )
     post_id = created.json()["id"]
     response = await edit(
-        client, alice, post_id, media=[{"id": media["id"], "alt_text": "a red square"}]
+        client, alice, post_id, media=[{"id": media["id"], "description": "a red square"}]
     )
     assert response.status_code == 200, response.text
     assert response.json()["caption"] == "pic"  # left out: unchanged
-    assert response.json()["media"][0]["alt_text"] == "a red square"
+    assert response.json()["media"][0]["description"] == "a red square"
     history = (await client.get(f"/posts/{post_id}/history", headers=alice["headers"])).json()
     assert [v["media"] for v in history] == [
-        [{"id": media["id"], "alt_text": "a red square"}],
-        [{"id": media["id"], "alt_text": ""}],
+        [{"id": media["id"], "description": "a red square"}],
+        [{"id": media["id"], "description": ""}],
     ]
 
 

@@ -81,7 +81,7 @@ async def edit_post(
         viewer.id,
         post_id,
         caption=body.caption,
-        alts={m.id: m.alt_text for m in body.media},
+        alts={m.id: m.description for m in body.media},
     )
     return await _view(graph, settings, viewer.id, post_id)
 
@@ -95,7 +95,7 @@ async def post_history(post_id: str, viewer: ReadStatuses, graph: Graph) -> list
         PostVersion(
             caption=row["caption"],
             media=[
-                MediaAlt(id=m, alt_text=a)
+                MediaAlt(id=m, description=a)
                 for m, a in zip(row["media_ids"], row["alts"], strict=True)
             ],
             created_at=row["created_at"],

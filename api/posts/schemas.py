@@ -26,7 +26,7 @@ class NewPost(StrictBody):
 
 class MediaAlt(StrictBody):
     id: str
-    alt_text: Annotated[str, Field(max_length=ALT_MAX)]
+    description: Annotated[str, Field(max_length=ALT_MAX)]
 
 
 class PostChanges(StrictBody):
