@@ -20,6 +20,7 @@ goes out: the same fields of every JSON body, and the cursors of the `Link` head
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -30,7 +31,9 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from ulid import ULID
 
+ULID_LENGTH = 26
 _ULID = re.compile(r"[0-7][0-9a-hjkmnp-tv-z]{25}")
+_TO_PYTHON_BASE32 = str.maketrans("jkmnpqrstvwxyz", "ijklmnopqrstuv")
 _DECIMAL = re.compile(r"[0-9]{1,39}")
 _MAX = 2**128
 # A cursor in a Link header: `max_id=...` / `min_id=...` / `since_id=...`.
@@ -40,9 +43,10 @@ _LINK_CURSOR = re.compile(r"([?&](?:max_id|min_id|since_id)=)([0-9a-hjkmnp-tv-z]
 def to_mastodon(value: str) -> str:
     """A graph id as Mastodon apps get it: the ULID's value in decimal; anything that is not a
     ULID (the placeholder role's `-99`) as it is."""
-    if _ULID.fullmatch(value) is None:
+    if len(value) != ULID_LENGTH or _ULID.fullmatch(value) is None:
         return value
-    return str(int(ULID.from_str(value.upper())))
+    # Crockford's base32 digits mapped onto Python's (0-9a-v): int() parses them in C.
+    return str(int(value.translate(_TO_PYTHON_BASE32), 32))
 
 
 def from_mastodon(value: str) -> str:
@@ -56,6 +60,7 @@ def from_mastodon(value: str) -> str:
     return str(ULID.from_int(number)).lower()
 
 
+@functools.cache
 def _is_id_key(key: str) -> bool:
     key = key.removesuffix("[]")
     return key == "id" or key.endswith("_id") or key.endswith("_ids")
@@ -63,11 +68,22 @@ def _is_id_key(key: str) -> bool:
 
 def convert(data: Any, change: Callable[[str], str], *, key: str = "") -> Any:
     """`data` with every string under an id key (`id`, `*_id`, `*_ids`) passed through `change`,
-    at any depth."""
+    at any depth. A page of 40 statuses has some 4,000 values: the walk recurses into containers
+    only and asks about each key once."""
     if isinstance(data, dict):
-        return {k: convert(v, change, key=k) for k, v in data.items()}
+        out = {}
+        for k, v in data.items():
+            if isinstance(v, str):
+                out[k] = change(v) if _is_id_key(k) else v
+            elif isinstance(v, dict | list):
+                out[k] = convert(v, change, key=k)
+            else:
+                out[k] = v
+        return out
     if isinstance(data, list):
-        return [convert(item, change, key=key) for item in data]
+        if _is_id_key(key):
+            return [change(v) if isinstance(v, str) else convert(v, change) for v in data]
+        return [convert(v, change) if isinstance(v, dict | list) else v for v in data]
     if isinstance(data, str) and _is_id_key(key):
         return change(data)
     return data
