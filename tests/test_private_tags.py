@@ -181,6 +181,7 @@ async def test_counts_stay_exact_under_concurrent_writes(
     """Posts, edits, deletions and privacy changes on the same tags at once: every kept count
     equals a recount afterwards (no lost update, no count left behind)."""
     import asyncio
+    from collections.abc import Awaitable
 
     users = [factory.user(f"u{i}") for i in range(4)]
     captions = ["#a #b #c", "#c #b", "#b #a", "#c"]
@@ -188,7 +189,7 @@ async def test_counts_stay_exact_under_concurrent_writes(
         *[post(client, u, captions[(i + j) % 4]) for i, u in enumerate(users) for j in range(4)]
     )
     counts_match(neo4j_driver, settings)
-    writes = []
+    writes: list[Awaitable[Any]] = []
     for i, created in enumerate(made):
         author = users[i // 4]
         if i % 3 == 0:
