@@ -79,6 +79,57 @@ async def create(
         return earlier
 
 
+class AltNotOnPost(Exception):
+    def __init__(self, media_ids: list[str]) -> None:
+        super().__init__(", ".join(media_ids))
+        self.media_ids = media_ids
+
+
+async def edit(
+    graph: Graph,
+    *,
+    viewer_id: str,
+    post_id: str,
+    edit_id: str,
+    caption: str | None,
+    hashtags: list[str] | None,
+    mentions: list[str] | None,
+    alts: dict[str, str],
+) -> bool:
+    """One transaction: keep the version being replaced, write the new one; False when the post
+    is not the viewer's. A None caption (hashtags, mentions) keeps it. Alt texts for media not
+    on the post roll it all back (`AltNotOnPost`)."""
+
+    async def work(tx: AsyncManagedTransaction) -> bool:
+        rows = await run(
+            tx,
+            "posts/edit_post",
+            {
+                "viewer_id": viewer_id,
+                "post_id": post_id,
+                "edit_id": edit_id,
+                "caption": caption,
+                "hashtags": hashtags,
+                "mentions": mentions,
+                "alts": alts,
+            },
+        )
+        if not rows:
+            return False
+        bad = sorted(set(alts) - set(rows[0]["media_ids"]))
+        if bad:
+            raise AltNotOnPost(bad)
+        return True
+
+    return await graph.in_write("posts/edit_post", work)
+
+
+async def history(graph: Graph, post_id: str) -> list[Row]:
+    """Every version of a post, newest first (the current one first); the caller checked the
+    viewer may see it."""
+    return await graph.read("posts/history", {"post_id": post_id})
+
+
 async def views(graph: Graph, ids: list[str]) -> dict[str, Row]:
     """The viewer-independent part of each post's view, by id (missing ids are gone)."""
     rows = await graph.read("posts/views", {"ids": ids})
@@ -101,6 +152,7 @@ def compose(view: Row, state: Row) -> Row | None:
         "author": view["author"],
         "caption": view["caption"],
         "created_at": view["created_at"],
+        "edited_at": view.get("edited_at"),
         "media": view["media"],
         "hashtags": view["hashtags"],
         "mentions": [m["username"] for m in view["mentions"] if m["id"] not in blocked],
@@ -155,6 +207,29 @@ async def like(graph: Graph, viewer_id: str, post_id: str, rel_id: str) -> bool:
 
 async def unlike(graph: Graph, viewer_id: str, post_id: str) -> None:
     await graph.write("posts/unlike", {"viewer_id": viewer_id, "post_id": post_id})
+
+
+async def save(graph: Graph, viewer_id: str, post_id: str, rel_id: str) -> bool:
+    """Save a post the viewer may see (idempotent); False when it cannot be seen."""
+    row = await graph.write_one(
+        "posts/save", {"viewer_id": viewer_id, "post_id": post_id, "rel_id": rel_id}
+    )
+    return row is not None
+
+
+async def unsave(graph: Graph, viewer_id: str, post_id: str) -> None:
+    await graph.write("posts/unsave", {"viewer_id": viewer_id, "post_id": post_id})
+
+
+async def is_saved(graph: Graph, viewer_id: str, post_id: str) -> bool:
+    row = await graph.read_one("posts/is_saved", {"viewer_id": viewer_id, "post_id": post_id})
+    return bool(row and row["saved"])
+
+
+async def saved(graph: Graph, viewer_id: str, page: Params) -> list[Row]:
+    """One page of the viewer's saved posts they may still see: {cursor, id}, newest saved
+    first (the cursor is when it was saved)."""
+    return await graph.read("posts/list_saved", {"viewer_id": viewer_id, **page})
 
 
 async def likers(graph: Graph, viewer_id: str, post_id: str, page: Params) -> list[Row]:

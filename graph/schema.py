@@ -11,7 +11,11 @@ from graphgram.settings import Settings
 
 LONG_S = 3600.0
 # Each fills properties that graphs written before them lack; on a graph that has them, a scan.
-MIGRATIONS = ("admin/backfill_endpoints", "admin/backfill_notifications")
+MIGRATIONS = (
+    "admin/backfill_endpoints",
+    "admin/backfill_notifications",
+    "admin/backfill_tag_counts",
+)
 
 
 def apply_schema(settings: Settings) -> int:
@@ -32,14 +36,19 @@ def apply_schema(settings: Settings) -> int:
     return count
 
 
-def migrate(settings: Settings) -> None:
-    """Run the data migrations alone (after a seed, once the indexes are online)."""
+# What a bulk import's CSV does not carry: the kept per-tag and per-author counts of hashtags.
+DERIVED = ("admin/backfill_tag_counts",)
+
+
+def migrate(settings: Settings, names: tuple[str, ...] = MIGRATIONS) -> None:
+    """Run the data migrations alone (after a seed, once the indexes are online); `names`: only
+    these (the bulk path's CSV carries what the others fill in)."""
     with make_driver(settings) as driver:
-        _migrate(driver, settings)
+        _migrate(driver, settings, names)
 
 
-def _migrate(driver: Driver, settings: Settings) -> None:
+def _migrate(driver: Driver, settings: Settings, names: tuple[str, ...] = MIGRATIONS) -> None:
     with driver.session(database=settings.neo4j_database) as session:
-        for name in MIGRATIONS:
+        for name in names:
             for statement in statements(name):
                 session.run(Query(statement, timeout=LONG_S)).consume()

@@ -20,6 +20,7 @@ class MediaOut(BaseModel):
     blurhash: str | None = None
     url: str | None = None
     preview_url: str | None = None
+    description: str | None = None
 
 
 def media_view(settings: Settings, node: dict[str, Any]) -> MediaOut:
@@ -37,4 +38,5 @@ def media_view(settings: Settings, node: dict[str, Any]) -> MediaOut:
         blurhash=node.get("blurhash"),
         url=signed_url(settings, key) if ready and key else None,
         preview_url=signed_url(settings, preview) if ready and preview else None,
+        description=node.get("description") or None,
     )

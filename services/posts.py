@@ -1,5 +1,5 @@
-"""Posts, likes and comments: post (with media, hashtags and mentions), delete a post, like,
-unlike, comment, delete a comment.
+"""Posts, likes and comments: post (with media, hashtags and mentions), edit a post, delete a
+post, like, unlike, save, unsave, comment, delete a comment.
 
 A Mastodon status is a post and a Mastodon reply is a comment, so both APIs end up here."""
 
@@ -86,6 +86,41 @@ async def create_post(
     return post_id
 
 
+async def edit_post(
+    backends: Backends,
+    viewer_id: str,
+    post_id: str,
+    *,
+    caption: str | None = None,
+    alts: dict[str, str] | None = None,
+) -> None:
+    """Edit the viewer's own post: its caption (hashtags and mentions parsed again: a new mention
+    notifies, a removed tag leaves the tag) and the alt text of its media items (by media id).
+    The version replaced is kept (`history`); `None` leaves a part as it is."""
+    found = await _visible(backends, viewer_id, post_id)
+    if not found.own:
+        raise Forbidden("only the author can edit a post")
+    try:
+        done = await posts.edit(
+            backends.graph,
+            viewer_id=viewer_id,
+            post_id=post_id,
+            edit_id=new_id(),
+            caption=caption,
+            hashtags=None if caption is None else hashtags(caption),
+            mentions=None if caption is None else mentions(caption),
+            alts=alts or {},
+        )
+    except posts.AltNotOnPost as exc:
+        raise Unprocessable(
+            f"media: not on this post: {', '.join(exc.media_ids)}",
+            fields=[FieldError(field="media", message="not a media item of this post")],
+        ) from None
+    if not done:  # deleted meanwhile
+        raise _no_post(post_id)
+    await timeline_hooks.post_edited(backends, post_id)
+
+
 async def delete_post(backends: Backends, viewer_id: str, post_id: str) -> None:
     """Delete the viewer's own post; media no other post uses goes with it."""
     found = await _visible(backends, viewer_id, post_id)
@@ -109,6 +144,18 @@ async def unlike(backends: Backends, viewer_id: str, post_id: str) -> None:
     await _visible(backends, viewer_id, post_id)
     await posts.unlike(backends.graph, viewer_id, post_id)
     await timeline_hooks.unliked(backends, viewer_id, post_id)
+
+
+async def save(backends: Backends, viewer_id: str, post_id: str) -> None:
+    """Save a post the viewer may see, for later; idempotent. Private to the viewer."""
+    if not await posts.save(backends.graph, viewer_id, post_id, new_id()):
+        raise _no_post(post_id)
+
+
+async def unsave(backends: Backends, viewer_id: str, post_id: str) -> None:
+    """Take a post out of the viewer's saved posts; idempotent."""
+    await _visible(backends, viewer_id, post_id)
+    await posts.unsave(backends.graph, viewer_id, post_id)
 
 
 async def comment(

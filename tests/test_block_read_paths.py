@@ -29,6 +29,8 @@ def pair(request: pytest.FixtureRequest, factory: Factory) -> Users:
     factory.comment(other, users["third_post"], "other here")
     factory.like(other, users["viewer_post"])
     factory.comment(other, users["viewer_post"], "hi")
+    factory.save(viewer, users["other_post"])
+    factory.save(viewer, users["third_post"])
     if request.param == "viewer_blocks":
         factory.block(viewer, other)
     else:
@@ -112,3 +114,19 @@ async def test_notifications_hide_the_other(client: httpx.AsyncClient, pair: Use
     notes = await get(client, pair, "/notifications")
     assert notes.status_code == 200
     assert "other" not in {n["account"]["username"] for n in notes.json()}
+
+
+async def test_post_history_is_hidden(client: httpx.AsyncClient, pair: Users) -> None:
+    history = await get(client, pair, f"/posts/{pair['other_post']['id']}/history")
+    assert history.status_code == 404
+    assert (
+        await get(client, pair, f"/posts/{pair['third_post']['id']}/history")
+    ).status_code == 200
+
+
+async def test_saved_posts_drop_the_other(client: httpx.AsyncClient, pair: Users) -> None:
+    saved = await get(client, pair, "/me/saved")
+    assert ids(saved.json()) == [pair["third_post"]["id"]]
+    assert (await get(client, pair, f"/posts/{pair['other_post']['id']}/save")).status_code == 404
+    mine = await get(client, pair, f"/posts/{pair['third_post']['id']}/save")
+    assert mine.json() == {"saved": True}

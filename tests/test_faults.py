@@ -28,6 +28,7 @@ from minio import Minio
 from neo4j import Driver
 
 from api.app import create_app
+from api.mastodon.ids import from_mastodon
 from backends import Backends
 from graph import timelines as tl_graph
 from graphgram.settings import Settings
@@ -382,6 +383,10 @@ def writer(author: dict[str, Any], api: str, keyed: bool, writes: list[Write]) -
                 "/api/v1/statuses", json={"status": caption}, headers=headers
             )
         made = response.json().get("id") if response.status_code in (200, 201) else None
+        if made is not None and api != "native":
+            made = from_mastodon(
+                made
+            )  # the Mastodon surface's id of the post (api/mastodon/ids.py)
         writes.append(Write(author["username"], api, caption, started, response.status_code, made))
         return response, made
 

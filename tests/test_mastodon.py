@@ -25,6 +25,7 @@ from mastodon import (
     MastodonUnauthorizedError,
 )
 
+from api.mastodon.ids import from_mastodon, to_mastodon
 from graphgram.settings import Settings
 from tests.fixtures.factories import Factory
 from tests.fixtures.media_files import mp4, picture
@@ -65,6 +66,16 @@ def password_client(url: str, username: str, scopes: list[str] = SCOPES) -> Mast
     client = masto(url, client_id=client_id, client_secret=secret)
     client.log_in(username, PASSWORD, scopes=scopes)
     return client
+
+
+def mid(user: dict[str, Any]) -> str:
+    """A factory user's id as the Mastodon surface writes it (api/mastodon/ids.py)."""
+    return to_mastodon(user["id"])
+
+
+def native(value: object) -> str:
+    """A Mastodon id as the native API takes it (the graph's ULID)."""
+    return from_mastodon(str(value))
 
 
 def wait_until_ready(client: Mastodon, media_id: str) -> Any:
@@ -292,8 +303,8 @@ def test_scopes_are_enforced_per_area(url: str, factory: Factory) -> None:
     factory.user("ada")
     grace = factory.user("grace")
     follower = password_client(url, "ada", scopes=["follow"])
-    assert follower.account_follow(grace["id"]).following  # write:follows
-    assert [r.id for r in follower.account_relationships([grace["id"]])] == [grace["id"]]
+    assert follower.account_follow(mid(grace)).following  # write:follows
+    assert [r.id for r in follower.account_relationships([mid(grace)])] == [mid(grace)]
     for call in (follower.timeline_home, follower.notifications):
         with pytest.raises(MastodonAPIError) as refused:
             call()
@@ -304,7 +315,7 @@ def test_scopes_are_enforced_per_area(url: str, factory: Factory) -> None:
         reader.notifications()
     assert refused.value.args[1] == 403
     with pytest.raises(MastodonAPIError) as refused:
-        reader.account_unfollow(grace["id"])
+        reader.account_unfollow(mid(grace))
     assert refused.value.args[1] == 403
 
 
@@ -402,29 +413,29 @@ def test_lookup_update_credentials_and_follow_lists(url: str, factory: Factory) 
     ada, grace = factory.user("ada"), factory.user("grace", display_name="Grace H.")
     ada_client, grace_client = as_user(url, ada), as_user(url, grace)
     found = ada_client.account_lookup("grace")
-    assert found.id == grace["id"]
+    assert found.id == mid(grace)
     assert found.display_name == "Grace H."
-    assert ada_client.account(grace["id"]).username == "grace"
+    assert ada_client.account(mid(grace)).username == "grace"
 
     me = grace_client.account_update_credentials(display_name="Grace Hopper", note="COBOL <3")
     assert me.display_name == "Grace Hopper"
     assert me.source.note == "COBOL <3"
     assert "COBOL &lt;3" in me.note
-    assert ada_client.account(grace["id"]).display_name == "Grace Hopper"
+    assert ada_client.account(mid(grace)).display_name == "Grace Hopper"
 
-    relationship = ada_client.account_follow(grace["id"])
+    relationship = ada_client.account_follow(mid(grace))
     assert relationship.following
-    assert ada_client.account_follow(grace["id"]).following  # idempotent
-    assert ada_client.account(grace["id"]).followers_count == 1
-    assert [a.id for a in grace_client.account_followers(grace["id"])] == [ada["id"]]
-    assert [a.id for a in grace_client.account_following(ada["id"])] == [grace["id"]]
-    [rel] = grace_client.account_relationships([ada["id"]])
+    assert ada_client.account_follow(mid(grace)).following  # idempotent
+    assert ada_client.account(mid(grace)).followers_count == 1
+    assert [a.id for a in grace_client.account_followers(mid(grace))] == [mid(ada)]
+    assert [a.id for a in grace_client.account_following(mid(ada))] == [mid(grace)]
+    [rel] = grace_client.account_relationships([mid(ada)])
     assert rel.followed_by
     assert not rel.following
-    assert [a.id for a in ada_client.account_search("gra")] == [grace["id"]]
+    assert [a.id for a in ada_client.account_search("gra")] == [mid(grace)]
 
-    assert not ada_client.account_unfollow(grace["id"]).following
-    assert ada_client.account(grace["id"]).followers_count == 0
+    assert not ada_client.account_unfollow(mid(grace)).following
+    assert ada_client.account(mid(grace)).followers_count == 0
 
 
 @pytest.mark.slow
@@ -434,30 +445,30 @@ def test_locked_account_and_follow_requests(url: str, factory: Factory) -> None:
     assert carol_client.account_update_credentials(locked=True).locked
     carol_client.status_post("for my followers")
 
-    requested = ada_client.account_follow(carol["id"])
+    requested = ada_client.account_follow(mid(carol))
     assert requested.requested
     assert not requested.following
-    assert ada_client.account_statuses(carol["id"]) == []
-    assert [a.id for a in carol_client.follow_requests()] == [ada["id"]]
+    assert ada_client.account_statuses(mid(carol)) == []
+    assert [a.id for a in carol_client.follow_requests()] == [mid(ada)]
     [note] = carol_client.notifications()
     assert note.type == "follow_request"
-    assert note.account.id == ada["id"]
+    assert note.account.id == mid(ada)
 
-    accepted = carol_client.follow_request_authorize(ada["id"])
+    accepted = carol_client.follow_request_authorize(mid(ada))
     assert accepted.followed_by
     assert carol_client.follow_requests() == []
-    [post] = ada_client.account_statuses(carol["id"])
+    [post] = ada_client.account_statuses(mid(carol))
     assert post.visibility == "private"
     assert [s.id for s in ada_client.timeline_home()] == [post.id]
 
 
 def test_rejected_follow_request_leaves_no_follow(url: str, factory: Factory) -> None:
     ada, carol = factory.user("ada"), factory.user("carol", private=True)
-    as_user(url, ada).account_follow(carol["id"])
-    rejected = as_user(url, carol).follow_request_reject(ada["id"])
+    as_user(url, ada).account_follow(mid(carol))
+    rejected = as_user(url, carol).follow_request_reject(mid(ada))
     assert not rejected.followed_by
     assert not rejected.requested_by
-    [rel] = as_user(url, ada).account_relationships([carol["id"]])
+    [rel] = as_user(url, ada).account_relationships([mid(carol)])
     assert not rel.following
     assert not rel.requested
 
@@ -486,9 +497,9 @@ def test_post_a_picture_with_a_hashtag_and_a_mention(
     assert fetched.headers["content-type"] == "image/webp"
 
     status = client.status_post("First bug found #Debugging @grace", media_ids=[media])
-    assert status.account.id == ada["id"]
+    assert status.account.id == mid(ada)
     assert [t.name for t in status.tags] == ["debugging"]
-    assert [(m.id, m.acct) for m in status.mentions] == [(grace["id"], "grace")]
+    assert [(m.id, m.acct) for m in status.mentions] == [(mid(grace), "grace")]
     assert 'class="mention hashtag"' in status.content
     assert status.visibility == "public"
     [attached] = status.media_attachments
@@ -496,7 +507,7 @@ def test_post_a_picture_with_a_hashtag_and_a_mention(
     assert attached.description == "Two tones"
     assert client.status(status.id).content == status.content
     # The same post on Graphgram's own API.
-    own = requests.get(f"{url}/posts/{status.id}", headers=grace["headers"]).json()
+    own = requests.get(f"{url}/posts/{native(status.id)}", headers=grace["headers"]).json()
     assert own["hashtags"] == ["debugging"]
     assert own["mentions"] == ["grace"]
     [note] = as_user(url, grace).notifications()
@@ -564,11 +575,11 @@ def test_favourite_is_idempotent_and_notifies(url: str, factory: Factory) -> Non
     again = client.status_favourite(post.id)
     assert again.favourites_count == 1
     assert again.favourited
-    assert [a.id for a in client.status_favourited_by(post.id)] == [ada["id"]]
+    assert [a.id for a in client.status_favourited_by(post.id)] == [mid(ada)]
     assert client.status_reblogged_by(post.id) == []  # no boosts here
     [note] = as_user(url, grace).notifications()
     assert note.type == "favourite"
-    assert note.account.id == ada["id"]
+    assert note.account.id == mid(ada)
     assert note.status.id == post.id
     undone = client.status_unfavourite(post.id)
     assert undone.favourites_count == 0
@@ -582,10 +593,10 @@ def test_reply_is_a_comment_and_context_is_the_thread(url: str, factory: Factory
     post = grace_client.status_post("Found a moth")
     reply = ada_client.status_post("A real bug!", in_reply_to_id=post.id)
     assert reply.in_reply_to_id == post.id
-    assert reply.in_reply_to_account_id == grace["id"]
+    assert reply.in_reply_to_account_id == mid(grace)
     answer = grace_client.status_reply(reply, "Taped into the log")
     assert answer.in_reply_to_id == reply.id
-    assert answer.in_reply_to_account_id == ada["id"]
+    assert answer.in_reply_to_account_id == mid(ada)
     later = ada_client.status_post("Second comment", in_reply_to_id=post.id)
 
     thread = ada_client.status_context(post.id)
@@ -598,8 +609,10 @@ def test_reply_is_a_comment_and_context_is_the_thread(url: str, factory: Factory
     assert ada_client.status(post.id).replies_count == 3
 
     # On Graphgram's own API the replies are the post's comments.
-    comments = requests.get(f"{url}/posts/{post.id}/comments", headers=ada["headers"]).json()
-    assert {c["id"] for c in comments} == {reply.id, answer.id, later.id}
+    comments = requests.get(
+        f"{url}/posts/{native(post.id)}/comments", headers=ada["headers"]
+    ).json()
+    assert {c["id"] for c in comments} == {native(reply.id), native(answer.id), native(later.id)}
     # A reply is a mention of the author it answers.
     kinds = [(n.type, n.status.id) for n in ada_client.notifications()]
     assert ("mention", answer.id) in kinds
@@ -616,7 +629,7 @@ def test_a_repeated_idempotency_key_posts_once(url: str, factory: Factory) -> No
     assert again.id == first.id
     other = client.status_post("only once", idempotency_key="retry-2")
     assert other.id != first.id
-    assert [s.id for s in client.account_statuses(ada["id"])] == [other.id, first.id]
+    assert [s.id for s in client.account_statuses(mid(ada))] == [other.id, first.id]
 
 
 def test_delete_a_status_and_a_reply(url: str, factory: Factory) -> None:
@@ -632,7 +645,7 @@ def test_delete_a_status_and_a_reply(url: str, factory: Factory) -> None:
     assert gone.text == "delete me #soon"
     with pytest.raises(MastodonNotFoundError):
         ada_client.status(post.id)
-    assert requests.get(f"{url}/posts/{post.id}", headers=ada["headers"]).status_code == 404
+    assert requests.get(f"{url}/posts/{native(post.id)}", headers=ada["headers"]).status_code == 404
     assert ada_client.timeline_home() == []
 
 
@@ -642,7 +655,7 @@ def test_delete_a_status_and_a_reply(url: str, factory: Factory) -> None:
 def test_home_timeline_pages_with_fetch_next_and_fetch_previous(url: str, factory: Factory) -> None:
     ada, grace = factory.user("ada"), factory.user("grace")
     ada_client, grace_client = as_user(url, ada), as_user(url, grace)
-    ada_client.account_follow(grace["id"])
+    ada_client.account_follow(mid(grace))
     posted = [grace_client.status_post(f"note {i}").id for i in range(5)]
     newest_first = list(reversed(posted))
 
@@ -675,7 +688,7 @@ def test_hashtag_timeline_and_search(url: str, factory: Factory) -> None:
     assert as_user(url, ada).timeline_hashtag("nothing") == []
 
     found = as_user(url, ada).search_v2("grace")
-    assert [a.id for a in found.accounts] == [grace["id"]]
+    assert [a.id for a in found.accounts] == [mid(grace)]
     assert found.statuses == []
     tags = as_user(url, ada).search_v2("#compil")
     assert [t.name for t in tags.hashtags] == ["compilers"]
@@ -685,14 +698,14 @@ def test_notifications_page_with_fetch_next(url: str, factory: Factory) -> None:
     ada = factory.user("ada")
     followers = [factory.user(f"fan{i}") for i in range(5)]
     for fan in followers:
-        as_user(url, fan).account_follow(ada["id"])
+        as_user(url, fan).account_follow(mid(ada))
     client = as_user(url, ada)
     page = client.notifications(limit=2)
     seen = [n.account.id for n in page]
     assert all(n.type == "follow" for n in page)
     while (page := client.fetch_next(page)) is not None:
         seen += [n.account.id for n in page]
-    assert seen == [fan["id"] for fan in reversed(followers)]
+    assert seen == [mid(fan) for fan in reversed(followers)]
     assert client.notifications(exclude_types=["follow"]) == []
     assert len(client.notifications(types=["follow"])) == len(followers)
     assert client.notifications(types=["favourite"]) == []
@@ -701,21 +714,21 @@ def test_notifications_page_with_fetch_next(url: str, factory: Factory) -> None:
 def test_block_hides_both_ways(url: str, factory: Factory) -> None:
     ada, grace = factory.user("ada"), factory.user("grace")
     ada_client, grace_client = as_user(url, ada), as_user(url, grace)
-    ada_client.account_follow(grace["id"])
-    grace_client.account_follow(ada["id"])
+    ada_client.account_follow(mid(grace))
+    grace_client.account_follow(mid(ada))
     ada_post = ada_client.status_post("by ada")
     grace_post = grace_client.status_post("by grace")
     assert grace_post.id in [s.id for s in ada_client.timeline_home()]
 
-    blocked = grace_client.account_block(ada["id"])
+    blocked = grace_client.account_block(mid(ada))
     assert blocked.blocking
     assert not blocked.following
     assert not blocked.followed_by
-    assert [a.id for a in grace_client.blocks()] == [ada["id"]]
+    assert [a.id for a in grace_client.blocks()] == [mid(ada)]
     # Neither side sees the other: profile, posts, timeline, search, replies.
     for client, other, post in ((ada_client, grace, grace_post), (grace_client, ada, ada_post)):
         with pytest.raises(MastodonNotFoundError):
-            client.account(other["id"])
+            client.account(mid(other))
         with pytest.raises(MastodonNotFoundError):
             client.status(post.id)
         with pytest.raises(MastodonNotFoundError):
@@ -723,14 +736,14 @@ def test_block_hides_both_ways(url: str, factory: Factory) -> None:
         assert post.id not in [s.id for s in client.timeline_home()]
         assert client.search_v2(other["username"]).accounts == []
     # The blocked side is not told: the relationship is simply not there.
-    assert ada_client.account_relationships([grace["id"]]) == []
-    [rel] = grace_client.account_relationships([ada["id"]])
+    assert ada_client.account_relationships([mid(grace)]) == []
+    [rel] = grace_client.account_relationships([mid(ada)])
     assert rel.blocking
     with pytest.raises(MastodonNotFoundError):
-        ada_client.account_follow(grace["id"])
+        ada_client.account_follow(mid(grace))
 
-    assert not grace_client.account_unblock(ada["id"]).blocking
-    assert ada_client.account(grace["id"]).username == "grace"
+    assert not grace_client.account_unblock(mid(ada)).blocking
+    assert ada_client.account(mid(grace)).username == "grace"
 
 
 @pytest.mark.slow
@@ -793,9 +806,9 @@ def test_a_locked_accounts_statuses_are_404_to_strangers(url: str, factory: Fact
     media = carol_client.media_post(picture("PNG"), mime_type="image/png")
     post = carol_client.status_post("followers only #secret", media_ids=[media])
     assert post.visibility == "private"
-    assert eve_client.account(carol["id"]).locked  # the profile header is public
-    assert eve_client.account_statuses(carol["id"]) == []
-    assert eve_client.account_followers(carol["id"]) == []
+    assert eve_client.account(mid(carol)).locked  # the profile header is public
+    assert eve_client.account_statuses(mid(carol)) == []
+    assert eve_client.account_followers(mid(carol)) == []
     calls: list[Callable[[], object]] = [
         partial(eve_client.status, post.id),
         partial(eve_client.status_context, post.id),
@@ -820,7 +833,7 @@ def test_context_leaves_out_replies_across_a_block(url: str, factory: Factory) -
         by_ada.id,
         by_eve.id,
     ]
-    as_user(url, ada).account_block(eve["id"])
+    as_user(url, ada).account_block(mid(eve))
     assert [s.id for s in as_user(url, ada).status_context(post.id).descendants] == [by_ada.id]
     assert [s.id for s in as_user(url, eve).status_context(post.id).descendants] == [by_eve.id]
     with pytest.raises(MastodonNotFoundError):

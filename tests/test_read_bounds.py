@@ -3,7 +3,8 @@
 
 The graph is written straight to Neo4j (UNWIND), shaped like the API writes it: two hubs, each
 with `n` followers, followees, follow requests, posts, and a post with `n` likes and `n`
-comments, and a hashtag on `n` posts; a viewer who blocks some of the hubs' followers.
+comments, and a hashtag on `n` posts, which it has saved; a viewer who blocks some of the hubs'
+followers.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ FACTOR = 1.5
 
 BUILD = """
 CREATE (hub:User {id: $hub, username: $hub, display_name: $hub, private: false})
-CREATE (:Hashtag {name: $hub})
+CREATE (:Hashtag {name: $hub, public_posts: $n})
 WITH hub
 UNWIND range(1, $n) AS i
 WITH hub, i, $hub + '-' + right('000000' + toString(i), 6) AS key
@@ -50,6 +51,8 @@ CREATE (u)-[:WROTE]->(c:Comment {id: 'c' + u.id, post: post.id, post_owner: hub.
                                  created_at: datetime()})-[:ON]->(post)
 CREATE (u)-[:POSTED]->(tp:Post {id: 't' + u.id, author: u.id, caption: '', created_at: datetime()})
 CREATE (tp)-[:TAGGED {tag: h.name, post: tp.id}]->(h)
+CREATE (u)-[:USES_TAG {posts: 1}]->(h)
+CREATE (hub)-[:SAVED {id: 's' + u.id, saver: hub.id, post: tp.id, at: datetime()}]->(tp)
 """
 VIEWER = """
 CREATE (v:User {id: 'viewer', username: 'viewer', display_name: 'V', private: false})
@@ -100,6 +103,7 @@ READS: dict[str, tuple[str, Any]] = {
     "user_posts": ("posts/list_user_posts", lambda hub: {"user_id": hub, **_page()}),
     "tag_posts": ("tags/list_posts", lambda hub: {"tag": hub, **_page()}),
     "tag_count": ("tags/get_tag", lambda hub: {"tag": hub}),
+    "saved": ("posts/list_saved", lambda hub: {**_page(), "viewer_id": hub}),
     "profile_counts": ("users/get_profile", lambda hub: {"username": hub}),
     "user_access": ("users/get_access", lambda hub: {"username": hub}),
     "post_access": ("posts/get_access", lambda hub: {"post_id": f"{hub}-top"}),

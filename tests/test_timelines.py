@@ -298,7 +298,8 @@ async def test_the_one_script_page_matches_the_graph_and_follows_every_change(
     tl: httpx.AsyncClient, tl_app: FastAPI
 ) -> None:
     """timelines/fastpage.py: the common page from one Lua script equals the Cypher feed, and
-    likes, renames, deletions and blocks show at once (or send the page down the full path)."""
+    likes, renames, edits, deletions and blocks show at once (or send the page down the full
+    path)."""
     ann, bob, cid, dee = [await register(tl, n) for n in ("ann", "bob", "cid", "dee")]
     for author in (bob, cid):
         await follow(tl, ann, author)
@@ -333,6 +334,11 @@ async def test_the_one_script_page_matches_the_graph_and_follows_every_change(
     assert (shown["like_count"], shown["liked"]) == (1, True)
     await tl.patch("/me", json={"display_name": "Robert"}, headers=bob["headers"])
     assert (await page(True))[0]["author"]["display_name"] == "Robert"
+    edited = await tl.patch(
+        f"/posts/{posts[2]['id']}", json={"caption": "three, edited"}, headers=bob["headers"]
+    )
+    shown = (await page(True))[0]
+    assert (shown["caption"], shown["edited_at"]) == ("three, edited", edited.json()["edited_at"])
     await tl.delete(f"/posts/{posts[0]['id']}", headers=bob["headers"])
     assert ids(await page(True)) == [posts[2]["id"], posts[1]["id"]]
     await block(tl, ann, cid)

@@ -147,6 +147,13 @@ async def commented(backends: Backends, post_id: str) -> None:
 
 
 @tolerant
+async def post_edited(backends: Backends, post_id: str) -> None:
+    """A post's caption, alt texts, hashtags or mentions changed: its cached view and fast-page
+    fragment go, so every feed and page shows the new version at once."""
+    await views.invalidate_posts(backends, [post_id])
+
+
+@tolerant
 async def profile_changed(backends: Backends, user_id: str) -> None:
     await views.invalidate_user(backends, user_id)
 

@@ -38,7 +38,7 @@ LIKED_CAP = 5_000
 # What media/views.py reads of a Media node (the rest, datetimes included, is not cached).
 MEDIA_FIELDS = (
     "id", "kind", "status", "width", "height", "duration", "blurhash", "key", "thumb_key",
-    "poster_key",
+    "poster_key", "description",
 )  # fmt: skip
 
 
@@ -219,6 +219,7 @@ def post(backends: Backends, view: Row, *, liked: bool, state: Row | None = None
         liked=state["liked"] if state else liked,
         comment_count=view["comment_count"] - (state["hidden_comments"] if state else 0),
         created_at=view["created_at"],
+        edited_at=view.get("edited_at"),
     )
 
 

@@ -31,6 +31,7 @@ class Post(BaseModel):
     liked: bool
     comment_count: int
     created_at: str
+    edited_at: str | None = None
 
 
 # What depends on who is looking (the fast page adds it per viewer); the rest of a post is the

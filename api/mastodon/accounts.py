@@ -27,12 +27,18 @@ from api.mastodon import loaders
 from api.mastodon.deps import AccountPage, Body, Context, StatusPage, not_found, validate
 from api.mastodon.entities import Json
 from api.mastodon.errors import ERRORS
+from api.mastodon.ids import MastodonJSON, MastodonRoute
 from graph import discovery, posts, users
 from graph import mastodon as mgraph
 from services import accounts as account_service
 from services import relationships as relationship_service
 
-router = APIRouter(tags=["mastodon: accounts"], responses=ERRORS)
+router = APIRouter(
+    tags=["mastodon: accounts"],
+    responses=ERRORS,
+    route_class=MastodonRoute,
+    default_response_class=MastodonJSON,
+)
 
 
 class UpdateCredentials(BaseModel):

@@ -15,6 +15,7 @@ from starlette.datastructures import UploadFile
 
 from api.deps import Backend
 from api.mastodon.errors import validation_message
+from api.mastodon.ids import convert, from_mastodon
 from api.pagination import Page
 from backends import Backends
 from graphgram.errors import AppError, NotFound, Unprocessable
@@ -37,8 +38,15 @@ Context = Annotated[Ctx, Depends(_ctx)]
 
 async def form_or_json(request: Request) -> dict[str, Any]:
     """A request body as Mastodon clients send it: JSON, urlencoded or multipart form, with
-    `key[]` fields gathered into lists. Nested form keys (`fields_attributes[0][name]`) are
-    dropped: nothing here takes them."""
+    `key[]` fields gathered into lists, and Mastodon ids turned back into the graph's
+    (`api.mastodon.ids`). Nested form keys (`media_attributes[][id]`) are dropped: send those
+    as JSON, as Mastodon.py does."""
+    data = await _form_or_json(request)
+    converted: dict[str, Any] = convert(data, from_mastodon)
+    return converted
+
+
+async def _form_or_json(request: Request) -> dict[str, Any]:
     content_type = request.headers.get("content-type", "")
     if "json" in content_type:
         try:

@@ -2,7 +2,7 @@
 Status, MediaAttachment, Relationship, Notification, Tag.
 
 Plain functions from rows to JSON-ready dicts; the rows come from the same repositories the rest
-of the API reads. Graphgram has no boosts, polls, custom emoji, cards, edits or language
+of the API reads. Graphgram has no boosts, polls, custom emoji, cards or language
 detection, so those fields carry Mastodon's empty values.
 """
 
@@ -193,7 +193,7 @@ def status(
     out: Json = {
         "id": post["id"],
         "created_at": timestamp(post["created_at"]),
-        "edited_at": None,
+        "edited_at": timestamp(post.get("edited_at")),
         "in_reply_to_id": None,
         "in_reply_to_account_id": None,
         "sensitive": False,
@@ -208,7 +208,7 @@ def status(
         "favourited": post["liked"],
         "reblogged": False,
         "muted": False,
-        "bookmarked": False,
+        "bookmarked": bool(extras.get("bookmarked")),
         "content": text_html(base, post["caption"]),
         "filtered": [],
         "reblog": None,
@@ -234,6 +234,20 @@ def status(
     if with_text:
         out["text"] = post["caption"]
     return out
+
+
+def status_edit(status: Json, content: str, media: list[Json]) -> Json:
+    """A StatusEdit: one version of a status (`created_at` is when that version was made)."""
+    return {
+        "content": content,
+        "spoiler_text": "",
+        "sensitive": False,
+        "created_at": status["created_at"],
+        "account": status["account"],
+        "poll": None,
+        "media_attachments": media,
+        "emojis": [],
+    }
 
 
 def comment_status(base: str, row: Row, *, with_text: bool = False) -> Json:

@@ -17,11 +17,17 @@ from fastapi import APIRouter, Request, Response
 from api.deps import Config, Graph
 from api.mastodon.entities import avatar_url
 from api.mastodon.errors import ERRORS
+from api.mastodon.ids import MastodonJSON, MastodonRoute
 from api.posts.schemas import CAPTION_MAX, MEDIA_MAX
 from graph import mastodon as mgraph
 from graphgram.settings import Settings
 
-router = APIRouter(tags=["mastodon: instance"], responses=ERRORS)
+router = APIRouter(
+    tags=["mastodon: instance"],
+    responses=ERRORS,
+    route_class=MastodonRoute,
+    default_response_class=MastodonJSON,
+)
 
 MASTODON_API = "4.2.0"
 GRAPHGRAM_VERSION = "0.1.0"

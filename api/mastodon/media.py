@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.auth.scopes import WriteMedia
@@ -18,11 +17,17 @@ from api.deps import Backend, Config, Graph
 from api.mastodon.deps import Body, not_found, validate
 from api.mastodon.entities import Json, media_attachment
 from api.mastodon.errors import ERRORS, MastodonError
+from api.mastodon.ids import MastodonJSON, MastodonRoute
 from graph import media as media_graph
 from graphgram.errors import ErrorResponse
 from services import media as media_service
 
-router = APIRouter(tags=["mastodon: media"], responses=ERRORS)
+router = APIRouter(
+    tags=["mastodon: media"],
+    responses=ERRORS,
+    route_class=MastodonRoute,
+    default_response_class=MastodonJSON,
+)
 
 DESCRIPTION_MAX = 1500
 Description = Annotated[str | None, Form(max_length=DESCRIPTION_MAX)]
@@ -72,11 +77,11 @@ async def upload_v2(
     file: Annotated[UploadFile, File(description="One picture or video")],
     description: Description = None,
     focus: Annotated[str | None, Form()] = None,
-) -> JSONResponse:
+) -> MastodonJSON:
     """200 with URLs for a picture; 202 with `url: null` while a video's poster is made (poll
     `GET /api/v1/media/:id`)."""
     out = await _upload(caller.id, file, description, backends)
-    return JSONResponse(out, status_code=200 if out["url"] else 202)
+    return MastodonJSON(out, status_code=200 if out["url"] else 202)
 
 
 @router.post("/api/v1/media", responses=UPLOAD_RESPONSES)
@@ -96,14 +101,14 @@ async def upload_v1(
 )
 async def get_media(
     media_id: str, caller: WriteMedia, graph: Graph, settings: Config
-) -> JSONResponse:
+) -> MastodonJSON:
     """The attachment: 206 while it is processed, 200 once its URLs are there. Needs the
     write:media scope, as on Mastodon (it is how an uploading app polls)."""
     node = await media_graph.get_visible(graph, caller.id, media_id)
     if node is None:
         raise not_found()
     out = media_attachment(settings, node)
-    return JSONResponse(out, status_code=200 if out["url"] or node["status"] == "failed" else 206)
+    return MastodonJSON(out, status_code=200 if out["url"] or node["status"] == "failed" else 206)
 
 
 @router.put("/api/v1/media/{media_id}")

@@ -18,9 +18,15 @@ from api.mastodon import loaders
 from api.mastodon.deps import Context, NotificationPage
 from api.mastodon.entities import Json, timestamp
 from api.mastodon.errors import ERRORS
+from api.mastodon.ids import MastodonJSON, MastodonRoute
 from graph import notifications as notifications_graph
 
-router = APIRouter(tags=["mastodon: notifications"], responses=ERRORS)
+router = APIRouter(
+    tags=["mastodon: notifications"],
+    responses=ERRORS,
+    route_class=MastodonRoute,
+    default_response_class=MastodonJSON,
+)
 
 TYPES = {
     "like": "favourite",

@@ -11,9 +11,15 @@ from api.mastodon import loaders
 from api.mastodon.deps import Context
 from api.mastodon.entities import Json, tag
 from api.mastodon.errors import ERRORS
+from api.mastodon.ids import MastodonJSON, MastodonRoute
 from graph import discovery
 
-router = APIRouter(tags=["mastodon: search"], responses=ERRORS)
+router = APIRouter(
+    tags=["mastodon: search"],
+    responses=ERRORS,
+    route_class=MastodonRoute,
+    default_response_class=MastodonJSON,
+)
 
 
 @router.get("/api/v2/search")

@@ -1,4 +1,5 @@
-"""Statuses: post, read, delete, thread context, favourites.
+"""Statuses: post, read, edit (with history and source), delete, thread context, favourites,
+bookmarks.
 
 A Mastodon status is a Graphgram post, and a reply is a comment: Graphgram's replies are
 comments under a post (threaded by `REPLY_TO`), shown in the post's comments on the API and the
@@ -17,19 +18,40 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from api.auth.scopes import ReadAccounts, ReadStatuses, WriteFavourites, WriteStatuses
+from api.auth.scopes import (
+    ReadAccounts,
+    ReadBookmarks,
+    ReadStatuses,
+    WriteBookmarks,
+    WriteFavourites,
+    WriteStatuses,
+)
 from api.deps import Backend
 from api.mastodon import loaders
-from api.mastodon.deps import AccountPage, Body, Context, Ctx, not_found, validate
-from api.mastodon.entities import Json, comment_status
+from api.mastodon.deps import (
+    AccountPage,
+    Body,
+    Context,
+    Ctx,
+    StatusPage,
+    not_found,
+    validate,
+)
+from api.mastodon.entities import Json, comment_status, status_edit, text_html, timestamp
 from api.mastodon.errors import ERRORS
-from api.posts.schemas import CAPTION_MAX, COMMENT_MAX, MEDIA_MAX
+from api.mastodon.ids import MastodonJSON, MastodonRoute
+from api.posts.schemas import ALT_MAX, CAPTION_MAX, COMMENT_MAX, MEDIA_MAX
 from graph import mastodon as mgraph
 from graph import posts
 from graphgram.errors import NotFound, Unprocessable
 from services import posts as post_service
 
-router = APIRouter(tags=["mastodon: statuses"], responses=ERRORS)
+router = APIRouter(
+    tags=["mastodon: statuses"],
+    responses=ERRORS,
+    route_class=MastodonRoute,
+    default_response_class=MastodonJSON,
+)
 
 # Comments a context returns at most on each side, oldest first (Mastodon caps threads too).
 CONTEXT_LIMIT = 200
@@ -129,6 +151,92 @@ async def _reply(ctx: Ctx, backends: Backend, viewer_id: str, data: NewStatus) -
     if created is None:
         raise not_found()
     return comment_status(ctx.base_url, created)
+
+
+class MediaAttribute(BaseModel):
+    id: str
+    description: Annotated[str | None, Field(max_length=ALT_MAX)] = None
+    focus: str | None = None
+
+
+class StatusChanges(BaseModel):
+    status: Annotated[str, Field(max_length=CAPTION_MAX)] = ""
+    media_ids: Annotated[list[str] | None, Field(max_length=MEDIA_MAX)] = None
+    media_attributes: Annotated[list[MediaAttribute], Field(max_length=MEDIA_MAX)] = []
+    sensitive: bool | None = None
+    spoiler_text: str | None = None
+    language: str | None = None
+
+
+@router.put("/api/v1/statuses/{status_id}")
+async def update_status(
+    status_id: str, caller: WriteStatuses, ctx: Context, backends: Backend, body: Body
+) -> Json:
+    """Edit a post of yours: its text and its media's descriptions (`media_attributes`, JSON
+    bodies); the version replaced is kept (`/history`). The media set itself cannot change, and
+    polls, content warnings and comments (replies) cannot be edited here."""
+    data = validate(StatusChanges, body)
+    if any(key == "poll" or key.startswith("poll[") for key in body):
+        raise _refuse("polls are not supported here")
+    if (data.spoiler_text or "").strip() or data.sensitive:
+        raise _refuse("content warnings and sensitive media are not supported here")
+    current = await loaders.status(ctx, caller.id, status_id)  # 404 when it cannot be seen
+    if current["account"]["id"] != caller.id:
+        raise not_found()
+    if "in_reply_to_id" in current and current["in_reply_to_id"] is not None:
+        raise _refuse("a reply is a comment here and cannot be edited")
+    attached = [m["id"] for m in current["media_attachments"]]
+    if data.media_ids is not None and sorted(data.media_ids) != sorted(attached):
+        raise _refuse("media_ids: the media of a status cannot be changed here")
+    if not data.status.strip() and not attached:
+        raise _refuse("text can't be blank")
+    await post_service.edit_post(
+        backends,
+        caller.id,
+        status_id,
+        caption=data.status,
+        alts={m.id: m.description for m in data.media_attributes if m.description is not None},
+    )
+    return await loaders.status(ctx, caller.id, status_id)
+
+
+@router.get("/api/v1/statuses/{status_id}/history")
+async def status_history(status_id: str, caller: ReadStatuses, ctx: Context) -> list[Json]:
+    """Every version of a status, oldest first (the current one last), as Mastodon answers; a
+    status never edited has one. A reply (a comment) is never edited: its one version."""
+    current = await loaders.status(ctx, caller.id, status_id)  # 404 when it cannot be seen
+    found = await posts.access(ctx.backends.graph, caller.id, status_id)
+    if found is None:
+        return [status_edit(current, current["content"], current["media_attachments"])]
+    versions = await posts.history(ctx.backends.graph, status_id)
+    by_id = {m["id"]: m for m in current["media_attachments"]}
+    out = []
+    for row in reversed(versions):
+        media = [
+            {**by_id[m], "description": alt or None}
+            for m, alt in zip(row["media_ids"], row["alts"], strict=True)
+            if m in by_id
+        ]
+        out.append(
+            status_edit(
+                {**current, "created_at": timestamp(row["created_at"])},
+                text_html(ctx.base_url, row["caption"]),
+                media,
+            )
+        )
+    return out
+
+
+@router.get("/api/v1/statuses/{status_id}/source")
+async def status_source(status_id: str, caller: ReadStatuses, ctx: Context) -> Json:
+    """The text of a status as written, for editing."""
+    rows = await posts.hydrate(ctx.backends.graph, caller.id, [status_id])
+    if rows:
+        return {"id": status_id, "text": rows[0]["caption"], "spoiler_text": ""}
+    comment = await loaders.comment_row(ctx, caller.id, status_id)
+    if comment is None:
+        raise not_found()
+    return {"id": status_id, "text": comment["text"], "spoiler_text": ""}
 
 
 @router.get("/api/v1/statuses/{status_id}")
@@ -239,6 +347,43 @@ async def unfavourite(
     with suppress(NotFound):
         await post_service.unlike(backends, caller.id, status_id)
     return await loaders.status(ctx, caller.id, status_id)
+
+
+async def _refuse_comment(ctx: Ctx, viewer_id: str, status_id: str, what: str) -> None:
+    if await loaders.comment_row(ctx, viewer_id, status_id) is not None:
+        raise _refuse(f"a reply is a comment here, and comments cannot be {what}")
+
+
+@router.post("/api/v1/statuses/{status_id}/bookmark")
+async def bookmark(status_id: str, caller: WriteBookmarks, ctx: Context, backends: Backend) -> Json:
+    """Save a post for later; idempotent, and private to you."""
+    try:
+        await post_service.save(backends, caller.id, status_id)
+    except NotFound:
+        await _refuse_comment(ctx, caller.id, status_id, "bookmarked")
+        raise not_found() from None
+    return await loaders.status(ctx, caller.id, status_id)
+
+
+@router.post("/api/v1/statuses/{status_id}/unbookmark")
+async def unbookmark(
+    status_id: str, caller: WriteBookmarks, ctx: Context, backends: Backend
+) -> Json:
+    """Take a bookmark back; a comment (never bookmarked) or an unknown status answers as `GET`
+    does."""
+    with suppress(NotFound):
+        await post_service.unsave(backends, caller.id, status_id)
+    return await loaders.status(ctx, caller.id, status_id)
+
+
+@router.get("/api/v1/bookmarks")
+async def bookmarks(caller: ReadBookmarks, ctx: Context, page: StatusPage) -> list[Json]:
+    """Your bookmarked statuses, newest bookmarked first, leaving out those you may no longer
+    see; the Link header's cursors are bookmark ids, as Mastodon's are."""
+    rows = await posts.saved(ctx.backends.graph, caller.id, page.params())
+    kept = page.items(rows, key="cursor")
+    found = await posts.hydrate(ctx.backends.graph, caller.id, [row["id"] for row in kept])
+    return await loaders.post_statuses(ctx, caller.id, found)
 
 
 @router.get("/api/v1/statuses/{status_id}/favourited_by")

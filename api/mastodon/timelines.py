@@ -17,10 +17,16 @@ from api.mastodon import loaders
 from api.mastodon.deps import Context, StatusPage
 from api.mastodon.entities import Json
 from api.mastodon.errors import ERRORS
+from api.mastodon.ids import MastodonJSON, MastodonRoute
 from graph import tags
 from timelines import feed as home_feed
 
-router = APIRouter(tags=["mastodon: timelines"], responses=ERRORS)
+router = APIRouter(
+    tags=["mastodon: timelines"],
+    responses=ERRORS,
+    route_class=MastodonRoute,
+    default_response_class=MastodonJSON,
+)
 
 
 @router.get("/api/v1/timelines/home")

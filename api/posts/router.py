@@ -4,12 +4,27 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
-from api.auth.scopes import ReadStatuses, WriteFavourites, WriteStatuses
+from api.auth.scopes import (
+    ReadBookmarks,
+    ReadStatuses,
+    WriteBookmarks,
+    WriteFavourites,
+    WriteStatuses,
+)
 from api.deps import Backend, Config, Graph
 from api.errors import ERROR_RESPONSES, FORBIDDEN
 from api.pagination import Pagination
-from api.posts.schemas import Comment, NewComment, NewPost, Post
-from api.posts.views import cached_post_page, post_view
+from api.posts.schemas import (
+    Comment,
+    MediaAlt,
+    NewComment,
+    NewPost,
+    Post,
+    PostChanges,
+    PostVersion,
+    Saved,
+)
+from api.posts.views import cached_post_list, cached_post_page, post_view
 from api.schemas import UserSummary
 from graph import posts, users
 from graph.driver import Graph as GraphClient
@@ -59,6 +74,45 @@ async def get_post(post_id: str, viewer: ReadStatuses, graph: Graph, settings: C
     return await _view(graph, settings, viewer.id, post_id)
 
 
+@router.patch("/posts/{post_id}", response_model=Post, responses=FORBIDDEN)
+async def edit_post(
+    post_id: str,
+    body: PostChanges,
+    viewer: WriteStatuses,
+    graph: Graph,
+    settings: Config,
+    backends: Backend,
+) -> Post:
+    """Edit your post's caption (hashtags and mentions follow it) and its media's alt texts; the
+    version replaced is kept (`GET /posts/{id}/history`)."""
+    await post_service.edit_post(
+        backends,
+        viewer.id,
+        post_id,
+        caption=body.caption,
+        alts={m.id: m.description for m in body.media},
+    )
+    return await _view(graph, settings, viewer.id, post_id)
+
+
+@router.get("/posts/{post_id}/history", response_model=list[PostVersion])
+async def post_history(post_id: str, viewer: ReadStatuses, graph: Graph) -> list[PostVersion]:
+    """Every version of a post you may see, newest first: the current one, then those its edits
+    replaced."""
+    await _visible_post(graph, viewer.id, post_id)
+    return [
+        PostVersion(
+            caption=row["caption"],
+            media=[
+                MediaAlt(id=m, description=a)
+                for m, a in zip(row["media_ids"], row["alts"], strict=True)
+            ],
+            created_at=row["created_at"],
+        )
+        for row in await posts.history(graph, post_id)
+    ]
+
+
 @router.delete("/posts/{post_id}", status_code=status.HTTP_204_NO_CONTENT, responses=FORBIDDEN)
 async def delete_post(post_id: str, viewer: WriteStatuses, backends: Backend) -> Response:
     await post_service.delete_post(backends, viewer.id, post_id)
@@ -94,6 +148,37 @@ async def unlike(
 ) -> Post:
     await post_service.unlike(backends, viewer.id, post_id)
     return await _view(graph, settings, viewer.id, post_id)
+
+
+@router.get("/posts/{post_id}/save", response_model=Saved, tags=["saved"])
+async def get_saved(post_id: str, viewer: ReadBookmarks, graph: Graph) -> Saved:
+    """Whether you saved the post (only you know)."""
+    await _visible_post(graph, viewer.id, post_id)
+    return Saved(saved=await posts.is_saved(graph, viewer.id, post_id))
+
+
+@router.put("/posts/{post_id}/save", response_model=Saved, tags=["saved"])
+async def save(post_id: str, viewer: WriteBookmarks, backends: Backend) -> Saved:
+    """Save a post you may see, for later; idempotent. Nobody else is told."""
+    await post_service.save(backends, viewer.id, post_id)
+    return Saved(saved=True)
+
+
+@router.delete("/posts/{post_id}/save", response_model=Saved, tags=["saved"])
+async def unsave(post_id: str, viewer: WriteBookmarks, backends: Backend) -> Saved:
+    """Take a post out of your saved posts; idempotent."""
+    await post_service.unsave(backends, viewer.id, post_id)
+    return Saved(saved=False)
+
+
+@router.get("/me/saved", response_model=list[Post], tags=["saved"])
+async def list_saved(viewer: ReadBookmarks, backends: Backend, page: Pagination) -> Response:
+    """Your saved posts, newest saved first, leaving out those you may no longer see (blocked
+    either way, deleted, or their author turned private and you do not follow them). The
+    cursors (`max_id`, `since_id`, `min_id`, the Link header) are save ids, not post ids."""
+    rows = await posts.saved(backends.graph, viewer.id, page.params())
+    kept = page.items(rows, key="cursor")
+    return await cached_post_list(backends, viewer.id, [row["id"] for row in kept], page)
 
 
 @router.get("/posts/{post_id}/likes", response_model=list[UserSummary])

@@ -25,6 +25,7 @@ def post_view(settings: Settings, row: Row) -> Post:
         liked=row["liked"],
         comment_count=row["comment_count"],
         created_at=row["created_at"],
+        edited_at=row.get("edited_at"),
     )
 
 
@@ -35,6 +36,14 @@ async def cached_post_page(
     its Link header, from the cached post views (`timelines.views`): the graph answered the ids
     with an ordered seek, Redis the rest."""
     page_ids = [item["id"] for item in page.items([{"id": i} for i in ids])]
+    return await cached_post_list(backends, viewer_id, page_ids, page)
+
+
+async def cached_post_list(
+    backends: Backends, viewer_id: str, page_ids: list[str], page: Page
+) -> JSONResponse:
+    """Post ids the viewer may all see, already cut to the page (its Link header set), as the
+    `Post` list from the cached post views."""
     rows = await compose_page(backends, viewer_id, page_ids)
     link = page.response.headers.get("link")
     # Built from cached, already-shaped dicts: not re-validated through pydantic.

@@ -1,4 +1,4 @@
-// Title: delete an account with its posts (and their comments and likes), its comments (and the
+// Title: delete an account with its posts (and their comments, likes and earlier versions), its comments (and the
 // replies below them), likes, follows, requests, blocks and sessions; returns the ids of the
 // media it owned and of its sessions, for the object store and the Redis cache
 /* :params {viewer_id: "01hzy0000000000000000000aa"} */
@@ -12,6 +12,15 @@ WITH u,
 CALL (u) {
   MATCH (u)-[:POSTED]->(:Post)<-[:ON]-(c:Comment)
   DETACH DELETE c
+}
+CALL (u) {
+  MATCH (u)-[:POSTED]->(:Post)-[:HAS_EDIT]->(e:PostEdit)
+  DETACH DELETE e
+}
+// Its public posts leave each tag's public post count (posts/create_post keeps it).
+CALL (u) {
+  MATCH (u)-[r:USES_TAG]->(h:Hashtag)
+  SET h.public_posts = coalesce(h.public_posts, 0) - CASE WHEN u.private THEN 0 ELSE r.posts END
 }
 CALL (u) {
   MATCH (u)-[:WROTE]->(:Comment)<-[:REPLY_TO*0..]-(r:Comment)

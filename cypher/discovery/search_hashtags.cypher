@@ -1,16 +1,35 @@
-// Title: hashtags starting with the query (full-text), with how many posts use them, leaving out posts of users in a block with the viewer
-// The count is the tag's degree (GetDegree) minus the posts of the viewer's blocked users that
-// carry it (expanded from the viewer's block list), so a tag on 100k posts costs what one on ten
-// does. The full-text index hands over at most 200 candidates.
+// Title: hashtags starting with the query (full-text), with how many of their posts the viewer may see; tags the viewer may see no post of are left out
+// The count is tags/get_tag's, never walking a tag's posts: its public post count
+// (Hashtag.public_posts), minus the USES_TAG counts of the public accounts in a block with the
+// viewer, plus those of the private accounts the viewer may see; the viewer's blocks and follows
+// are read once, and each candidate costs an Expand(Into) per such account. A tag used only on a
+// private account's posts is never shown to anyone else. The full-text index hands over at most
+// 200 candidates.
 /* :params {viewer_id: "01hzy0000000000000000000aa", lucene: "gra*", limit: 20} */
 MATCH (v:User {id: $viewer_id})
+WITH v,
+     COLLECT {
+       MATCH (v)-[:BLOCKS]-(b:User) WHERE b.private IS NULL OR NOT b.private RETURN DISTINCT b
+     } AS blocked_public,
+     COLLECT {
+       MATCH (v)-[:FOLLOWS]->(a:User) WHERE a.private AND NOT EXISTS { (v)-[:BLOCKS]-(a) }
+       RETURN a
+       UNION
+       WITH v WHERE v.private
+       RETURN v AS a
+     } AS private_seen
 CALL db.index.fulltext.queryNodes("hashtag_search", $lucene, {limit: 200}) YIELD node, score
-WITH v, node, score,
-     COUNT { (node)<-[:TAGGED]-() }
-     - size(COLLECT {
-         MATCH (v)-[:BLOCKS]-(:User)-[:POSTED]->(p:Post) WHERE EXISTS { (p)-[:TAGGED]->(node) }
-         RETURN DISTINCT p
-       }) AS post_count
+CALL (node, blocked_public) {
+  UNWIND blocked_public AS b
+  MATCH (b)-[u:USES_TAG]->(node)
+  RETURN sum(u.posts) AS hidden
+}
+CALL (node, private_seen) {
+  UNWIND private_seen AS a
+  MATCH (a)-[u:USES_TAG]->(node)
+  RETURN sum(u.posts) AS shown
+}
+WITH node, score, coalesce(node.public_posts, 0) - hidden + shown AS post_count
 WHERE post_count > 0
 RETURN node.name AS name, post_count
 ORDER BY score DESC, post_count DESC, name

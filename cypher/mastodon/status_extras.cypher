@@ -1,4 +1,4 @@
-// Title: what a Mastodon Status needs beyond a post view: the author's Account (counts from the degree store), mentioned accounts with ids, media descriptions
+// Title: what a Mastodon Status needs beyond a post view: the author's Account (counts from the degree store), mentioned accounts with ids, media descriptions, whether the viewer bookmarked it
 // Posts by someone in a block with the viewer, and mentions of such people, are left out.
 /* :params {viewer_id: "01hzy0000000000000000000aa", ids: ["01hzy0000000000000000000pp"]} */
 MATCH (v:User {id: $viewer_id})
@@ -17,4 +17,5 @@ RETURN p.id AS id,
        COLLECT {
          MATCH (p)-[:HAS_MEDIA]->(m:Media) WHERE m.description IS NOT NULL
          RETURN [m.id, m.description]
-       } AS descriptions
+       } AS descriptions,
+       EXISTS { (v)-[:SAVED]->(p) } AS bookmarked

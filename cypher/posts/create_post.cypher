@@ -1,6 +1,8 @@
 // Title: create a post with its hashtags, mentions (never across a block) and ordered media
 /* :params {viewer_id: "01hzy0000000000000000000aa", id: "01hzy0000000000000000000pp", caption: "hi #graph @bob", hashtags: ["graph"], mentions: ["bob"], media_ids: [], request: null} */
 // The author is locked first, as account deletion locks it: a post is never left without one.
+// Each hashtag's public post count and the author's USES_TAG count (how many of their posts
+// carry it) move with the post: tags/get_tag counts from them (cypher/README.md).
 MATCH (v:User {id: $viewer_id})
 SET v.lock_ = true
 REMOVE v.lock_
@@ -14,7 +16,10 @@ CALL (v, p) {
   UNWIND $hashtags AS tag
   MERGE (h:Hashtag {name: tag})
   MERGE (p)-[t:TAGGED]->(h)
-    ON CREATE SET t.tag = h.name, t.post = p.id
+    ON CREATE SET t.tag = h.name, t.post = p.id,
+      h.public_posts = coalesce(h.public_posts, 0) + CASE WHEN v.private THEN 0 ELSE 1 END
+  MERGE (v)-[u:USES_TAG]->(h)
+  SET u.posts = coalesce(u.posts, 0) + 1
 }
 CALL (v, p) {
   UNWIND $mentions AS name

@@ -1,14 +1,31 @@
-// Title: delete the viewer's post with its comments and links; returns media no post uses any more
+// Title: delete the viewer's post with its comments, earlier versions and links; returns media no post uses any more
 /* :params {viewer_id: "01hzy0000000000000000000aa", post_id: "01hzy0000000000000000000pp"} */
 // Lock the post before reading what hangs on it: a comment or like being written waits, and
 // is then seen and removed here (or fails because the post is gone).
-MATCH (:User {id: $viewer_id})-[:POSTED]->(p:Post {id: $post_id})
+// The author is locked before the post, as posts/edit_post does (per-tag public post counts and
+// the author's USES_TAG counts).
+MATCH (a:User {id: $viewer_id})-[:POSTED]->(p:Post {id: $post_id})
+SET a.lock_ = true
+REMOVE a.lock_
 SET p.lock_ = true
 REMOVE p.lock_
-WITH p, COLLECT { MATCH (p)-[:HAS_MEDIA]->(m:Media) RETURN m } AS media
+WITH a, p, COLLECT { MATCH (p)-[:HAS_MEDIA]->(m:Media) RETURN m } AS media
 CALL (p) {
   MATCH (c:Comment)-[:ON]->(p)
   DETACH DELETE c
+}
+CALL (p) {
+  MATCH (p)-[:HAS_EDIT]->(e:PostEdit)
+  DETACH DELETE e
+}
+CALL (a, p) {
+  MATCH (p)-[:TAGGED]->(h:Hashtag)
+  SET h.public_posts = coalesce(h.public_posts, 0) - CASE WHEN a.private THEN 0 ELSE 1 END
+  WITH a, h
+  MATCH (a)-[u:USES_TAG]->(h)
+  SET u.posts = u.posts - 1
+  WITH u WHERE u.posts <= 0
+  DELETE u
 }
 DETACH DELETE p
 WITH media

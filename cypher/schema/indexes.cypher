@@ -35,3 +35,6 @@ CREATE INDEX oauth_code_expires IF NOT EXISTS FOR (c:OAuthCode) ON (c.expires_at
 CREATE INDEX media_status IF NOT EXISTS FOR (m:Media) ON (m.status);
 // The sweep finds expired direct uploads by a range seek (uploads/expired.cypher).
 CREATE INDEX upload_expires_at IF NOT EXISTS FOR (up:Upload) ON (up.expires_at);
+
+// A viewer's saved posts (bookmarks), newest saved first: an ordered seek on the saver's id.
+CREATE INDEX saved_saver IF NOT EXISTS FOR ()-[r:SAVED]-() ON (r.saver, r.id);

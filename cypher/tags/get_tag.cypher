@@ -1,10 +1,33 @@
-// Title: a hashtag and how many posts use it, leaving out posts of users in a block with the viewer
-// The tag's degree (GetDegree) minus the blocked users' posts that carry it: O(1) in the tag's size.
+// Title: a hashtag and how many of its posts the viewer may see; nothing when the viewer may see none
+// Never walks a tag's posts, nor anyone's: the tag's public post count (Hashtag.public_posts),
+// minus what the public accounts in a block with the viewer put in it, plus what the private
+// accounts the viewer may see put in it (their own account, the private accounts they follow):
+// each author's share is its USES_TAG count, found between the author and the tag by
+// Expand(Into). The work is the viewer's blocks and follows, whatever the tag's size.
+// A tag used only on a private account's posts is unknown to everyone else.
 /* :params {viewer_id: "01hzy0000000000000000000aa", tag: "sunset"} */
 MATCH (v:User {id: $viewer_id}), (h:Hashtag {name: $tag})
-RETURN h.name AS name,
-       COUNT { (h)<-[:TAGGED]-() }
-       - size(COLLECT {
-           MATCH (v)-[:BLOCKS]-(:User)-[:POSTED]->(p:Post) WHERE EXISTS { (p)-[:TAGGED]->(h) }
-           RETURN DISTINCT p
-         }) AS post_count
+WITH v, h,
+     COLLECT {
+       MATCH (v)-[:BLOCKS]-(b:User) WHERE b.private IS NULL OR NOT b.private RETURN DISTINCT b
+     } AS blocked_public,
+     COLLECT {
+       MATCH (v)-[:FOLLOWS]->(a:User) WHERE a.private AND NOT EXISTS { (v)-[:BLOCKS]-(a) }
+       RETURN a
+       UNION
+       WITH v WHERE v.private
+       RETURN v AS a
+     } AS private_seen
+CALL (h, blocked_public) {
+  UNWIND blocked_public AS b
+  MATCH (b)-[u:USES_TAG]->(h)
+  RETURN sum(u.posts) AS hidden
+}
+CALL (h, private_seen) {
+  UNWIND private_seen AS a
+  MATCH (a)-[u:USES_TAG]->(h)
+  RETURN sum(u.posts) AS shown
+}
+WITH h, coalesce(h.public_posts, 0) - hidden + shown AS post_count
+WHERE post_count > 0
+RETURN h.name AS name, post_count

@@ -456,3 +456,46 @@ def test_a_large_upload_survives_a_network_drop_and_resumes(
     assert puts.count("2") >= 2, puts  # part 2 was cut and sent again
     page.get_by_role("button", name="Post", exact=True).click()
     expect(page).to_have_url(re.compile(r"/web/p/\w+$"))
+
+
+def test_edit_a_caption_and_save_a_post(open_context: OpenContext, api: httpx.Client) -> None:
+    """The author edits a caption in place (readers see the new text and an "Edited" note); a
+    reader saves the post for later, finds it saved on the next visit, and unsaves it."""
+    ola, pat = account(api, "ola"), account(api, "pat")
+    post_id = post(api, ola, "Frist light #typo", [])
+
+    author = open_context(DESKTOP).new_page()
+    log_in(author, "ola")
+    author.goto(f"/web/p/{post_id}")
+    author.get_by_role("button", name="Edit caption").click()
+    box = author.get_by_label("Caption")
+    expect(box).to_be_focused()
+    expect(box).to_have_value("Frist light #typo")
+    box.fill("First light #fixed")
+    author.get_by_role("button", name="Save caption").click()
+    expect(author.locator(".caption")).to_have_text("First light #fixed")
+    expect(author.get_by_text(re.compile(r"^Edited"))).to_be_visible()
+    expect(author.get_by_role("button", name="Edit caption")).to_be_focused()
+    history = api.get(f"/posts/{post_id}/history", headers=ola["headers"]).json()
+    assert [v["caption"] for v in history] == ["First light #fixed", "Frist light #typo"]
+
+    reader = open_context(PHONE).new_page()
+    log_in(reader, "pat")
+    reader.goto(f"/web/p/{post_id}")
+    expect(reader.locator(".caption")).to_have_text("First light #fixed")
+    expect(reader.get_by_role("link", name="#fixed")).to_be_visible()
+    expect(reader.get_by_role("button", name="Edit caption")).to_have_count(0)  # not theirs
+    save = reader.get_by_role("button", name="Save for later")
+    save.click()
+    expect(reader.get_by_role("button", name="Remove from saved")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    saved = api.get("/me/saved", headers=pat["headers"]).json()
+    assert [p["id"] for p in saved] == [post_id]
+    reader.reload()
+    unsave = reader.get_by_role("button", name="Remove from saved")
+    expect(unsave).to_be_visible()
+    unsave.click()
+    expect(reader.get_by_role("button", name="Save for later")).to_be_visible()
+    assert api.get("/me/saved", headers=pat["headers"]).json() == []
+    no_horizontal_scroll(reader)

@@ -44,7 +44,7 @@ export interface Media {
   blurhash: string | null;
   url: string | null;
   preview_url: string | null;
-  /** The uploader's own alt text, where the API exposes one (the Mastodon API can set it). */
+  /** The uploader's alt text (set at upload on the Mastodon API, or by editing the post). */
   description?: string | null;
 }
 
@@ -59,6 +59,8 @@ export interface Post {
   liked: boolean;
   comment_count: number;
   created_at: string;
+  /** When the caption or an alt text was last edited; null when never. */
+  edited_at?: string | null;
 }
 
 export interface Comment {
@@ -285,6 +287,13 @@ export const api = {
   createPost: (caption: string, media_ids: string[]) =>
     json<Post>("/posts", { method: "POST", body: { caption, media_ids } }),
   deletePost: (id: string) => send(`/posts/${encodeURIComponent(id)}`, { method: "DELETE" }),
+  editPost: (id: string, caption: string) =>
+    json<Post>(`/posts/${encodeURIComponent(id)}`, { method: "PATCH", body: { caption } }),
+  saved: (id: string) => json<{ saved: boolean }>(`/posts/${encodeURIComponent(id)}/save`),
+  save: (id: string) =>
+    json<{ saved: boolean }>(`/posts/${encodeURIComponent(id)}/save`, { method: "PUT" }),
+  unsave: (id: string) =>
+    json<{ saved: boolean }>(`/posts/${encodeURIComponent(id)}/save`, { method: "DELETE" }),
   like: (id: string) => json<Post>(`/posts/${encodeURIComponent(id)}/like`, { method: "POST" }),
   unlike: (id: string) => json<Post>(`/posts/${encodeURIComponent(id)}/like`, { method: "DELETE" }),
   comment: (id: string, text: string, reply_to: string | null) =>

@@ -154,6 +154,76 @@ export async function postView({ main, me, params }: Context): Promise<void> {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();
   });
 
+  // Save for later: private to you, so the state is asked for, not part of the post.
+  const save = h("button", { type: "button", class: "save", "aria-pressed": "false" }, "Save");
+  const showSaved = (saved: boolean) => {
+    save.textContent = saved ? "Saved" : "Save";
+    save.setAttribute("aria-pressed", String(saved));
+    save.setAttribute("aria-label", saved ? "Remove from saved" : "Save for later");
+  };
+  showSaved(false);
+  let saving = false;
+  save.addEventListener("click", async () => {
+    if (saving) return;
+    saving = true;
+    save.setAttribute("aria-busy", "true");
+    try {
+      const wasSaved = save.getAttribute("aria-pressed") === "true";
+      const state = wasSaved ? await api.unsave(post.id) : await api.save(post.id);
+      showSaved(state.saved);
+      announce(state.saved ? "Saved for later." : "Removed from saved.", "info");
+    } catch (error) {
+      announce(describe(error));
+    } finally {
+      saving = false;
+      save.removeAttribute("aria-busy");
+    }
+  });
+  void api.saved(post.id).then((state) => showSaved(state.saved), () => undefined);
+
+  // The caption, edited in place by its author.
+  const captionBox = h("div", { class: "caption-box" });
+  const showCaption = () => {
+    replace(captionBox,
+      post.caption ? h("p", { class: "caption" }, caption(post.caption)) : null,
+      post.edited_at
+        ? h("p", { class: "edited muted" }, "Edited ", h("time", { datetime: post.edited_at, title: post.edited_at }, ago(post.edited_at)), " ago")
+        : null);
+  };
+  showCaption();
+  let edit: HTMLButtonElement | null = null;
+  if (own) {
+    edit = h("button", { type: "button", class: "link-button" }, "Edit caption");
+    edit.addEventListener("click", () => {
+      const box = h("textarea", { id: "edit-caption", name: "caption", rows: 3, maxlength: 2200 });
+      box.value = post.caption;
+      const status = h("div", { "aria-live": "assertive" });
+      const done = h("button", { type: "submit", class: "primary" }, "Save caption");
+      const cancel = h("button", { type: "button", class: "link-button" }, "Cancel");
+      const editor = h("form", { class: "caption-editor" },
+        h("label", { for: "edit-caption" }, "Caption"), box, done, cancel, status);
+      cancel.addEventListener("click", () => {
+        showCaption();
+        edit?.focus();
+      });
+      editor.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        done.disabled = true;
+        try {
+          post = await api.editPost(post.id, box.value);
+          showCaption();
+          announce("Caption updated.", "info");
+          edit?.focus();
+        } catch (error) {
+          replace(status, h("p", { class: "error", role: "alert" }, describe(error)));
+          done.disabled = false;
+        }
+      });
+      replace(captionBox, editor);
+      box.focus();
+    });
+  }
+
   let remove: HTMLButtonElement | null = null;
   if (own) {
     remove = h("button", { type: "button", class: "danger" }, "Delete post");
@@ -176,8 +246,9 @@ export async function postView({ main, me, params }: Context): Promise<void> {
     authorLine(post),
     mediaView(post, true),
     h("div", { class: "post-body" },
-      likeBar(post),
-      post.caption ? h("p", { class: "caption" }, caption(post.caption)) : null,
+      h("div", { class: "post-actions" }, likeBar(post), save),
+      captionBox,
+      edit,
       remove,
       h("section", { class: "comments-section", "aria-labelledby": "comments-title" },
         commentCount, thread, loadOlder, form))));

@@ -1,0 +1,25 @@
+// Title: one page of the viewer's saved posts, newest saved first, leaving out posts the viewer may no longer see
+// Seeks the saved_saver index (saver, id): the work is the page plus the saved posts skipped
+// because their author is now in a block with the viewer, or private and not followed, never the
+// number saved. A deleted post took its SAVED relationship with it. One ordered seek per
+// direction; api/pagination.py gives the unused direction an empty range. The cursor is the
+// SAVED relationship's id (when it was saved), not the post's.
+/* :params {viewer_id: "01hzy0000000000000000000aa", limit: 21, newer_than: "", older_than: "~", after: "", before: ""} */
+MATCH (v:User {id: $viewer_id})
+CALL (v) {
+  MATCH ()-[s:SAVED]->(p:Post) USING INDEX SEEK s:SAVED(saver, id) WHERE s.saver = $viewer_id AND s.id > $newer_than AND s.id < $older_than
+  WITH * ORDER BY s.saver DESC, s.id DESC
+  MATCH (a:User)-[:POSTED]->(p)
+  WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) }
+    AND (NOT a.private OR a = v OR EXISTS { (v)-[:FOLLOWS]->(a) })
+  RETURN s, p LIMIT $limit
+  UNION ALL
+  MATCH ()-[s:SAVED]->(p:Post) USING INDEX SEEK s:SAVED(saver, id) WHERE s.saver = $viewer_id AND s.id > $after AND s.id < $before
+  WITH * ORDER BY s.saver ASC, s.id ASC
+  MATCH (a:User)-[:POSTED]->(p)
+  WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) }
+    AND (NOT a.private OR a = v OR EXISTS { (v)-[:FOLLOWS]->(a) })
+  RETURN s, p LIMIT $limit
+}
+RETURN s.id AS cursor, p.id AS id
+ORDER BY CASE WHEN $after = "" THEN cursor END DESC, cursor ASC
