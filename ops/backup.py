@@ -218,9 +218,7 @@ def backup(settings: Settings, progress: Progress = _quiet) -> Manifest:
         )
         (work / MANIFEST).write_text(manifest.to_json())
         work.rename(final)
-        (settings.instance_dir / "analytics" / "loaded.json").write_text(
-            json.dumps({"backup": name, "created_at": manifest.created_at})
-        )
+        write_copy_state(settings, manifest)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -308,6 +306,13 @@ def restore(settings: Settings, directory: Path, progress: Progress = _quiet) ->
             f"{json.dumps(printed, sort_keys=True)}"
         )
     return RestoreReport(manifest, uploaded, len(deleted), dropped, downtime)
+
+
+def write_copy_state(settings: Settings, manifest: Manifest) -> None:
+    """Note which backup the analytics copy now holds (`graphgram analytics status`)."""
+    (settings.instance_dir / "analytics" / "loaded.json").write_text(
+        json.dumps({"backup": manifest.name, "created_at": manifest.created_at})
+    )
 
 
 def copy_state(settings: Settings) -> dict[str, Any] | None:

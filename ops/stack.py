@@ -331,6 +331,10 @@ class Neo4jService(Service):
     procedures_reason = "the serving graph loads APOC's value and schema helpers only"
     read_only = False
 
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.pid_file = self.dir / "run" / "neo4j.pid"  # where Neo4jCommand writes it
+
     @property
     def bolt_port(self) -> int:
         return self.s.neo4j_bolt_port
