@@ -13,11 +13,12 @@ import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, LiteralString
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from neo4j.exceptions import ClientError
 
 from api.app import create_app
 from backends import object_store
@@ -25,9 +26,12 @@ from graph.driver import make_driver
 from graph.fingerprint import fingerprint
 from graphgram.settings import Settings
 from ops import stack
+from ops.analytics import copy_settings
+from ops.analytics import run as run_algorithm
 from ops.backup import BackupError, Manifest, backup, check, restore
 from tests.fixtures import media_files as files
 from tests.helpers import follow, register
+from timelines.store import Keys
 
 pytestmark = pytest.mark.slow
 
@@ -118,9 +122,10 @@ def _graph_fingerprint(settings: Settings) -> dict[str, Any]:
 
 
 async def _timeline_keys(drill_app: FastAPI) -> list[str]:
+    """Derived keys of the timeline namespace (the fan-out stream, queued work, is kept)."""
     backends = drill_app.state.backends
-    ns = backends.settings.timeline_namespace
-    return [key async for key in backends.redis.scan_iter(match=f"{ns}:*")]
+    k = Keys(backends.settings.timeline_namespace)
+    return [key async for key in backends.redis.scan_iter(match=f"{k.ns}:*") if key != k.stream]
 
 
 async def test_restore_drill_brings_back_graph_media_and_feed(
@@ -181,3 +186,63 @@ def test_restore_refuses_a_backup_whose_media_is_incomplete(drill: Settings) -> 
     with pytest.raises(BackupError, match="media is incomplete"):
         restore(drill, made[-1])
     assert _graph_fingerprint(drill) == printed  # refused before anything was touched
+
+
+# The analytics copy: the drill's backup loaded it (a backup fingerprints its dump there).
+
+
+@pytest.fixture
+def copy(drill: Settings) -> Settings:
+    if not stack.AnalyticsService(drill).exists():
+        backup(drill)  # this test runs alone: make the copy the drill would have made
+    return copy_settings(drill)
+
+
+def _one(settings: Settings, statement: LiteralString) -> Any:
+    with make_driver(settings) as driver:
+        records, _, _ = driver.execute_query(statement, database_=settings.neo4j_database)
+        return records[0][0]
+
+
+def test_apoc_is_all_allowed_on_the_copy_and_only_read_helpers_on_the_serving_graph(
+    drill: Settings, copy: Settings
+) -> None:
+    # The serving graph: APOC's value helpers load, nothing that loads, iterates or runs text.
+    assert _one(drill, "RETURN apoc.coll.sum([1, 2, 3])") == 6
+    assert _one(drill, "RETURN apoc.text.join(['a', 'b'], '-')") == "a-b"
+    for denied in (
+        "CALL apoc.periodic.iterate('RETURN 1 AS x', 'RETURN x', {}) YIELD batches RETURN batches",
+        "CALL apoc.cypher.run('RETURN 1 AS x', {}) YIELD value RETURN value",
+        "CALL apoc.load.json('file:///etc/passwd') YIELD value RETURN value",
+    ):
+        with pytest.raises(ClientError, match="no procedure|Unknown"):
+            _one(drill, denied)
+    # The copy: all of APOC core, unrestricted.
+    assert _one(copy, "RETURN apoc.coll.sum([1, 2, 3])") == 6
+    assert _one(copy, "CALL apoc.cypher.run('RETURN 7 AS x', {}) YIELD value RETURN value.x") == 7
+    assert _one(copy, "CALL apoc.meta.stats() YIELD labels RETURN labels['User']") >= 1
+
+
+def test_the_copy_refuses_writes(copy: Settings) -> None:
+    with pytest.raises(ClientError, match="read.only|read only|ReadOnly"):
+        _one(copy, "CREATE (n:Scratch) RETURN n")
+
+
+def test_pagerank_communities_and_components_are_written_to_the_copy_only(
+    drill: Settings, copy: Settings
+) -> None:
+    for algorithm in ("pagerank", "communities", "components"):
+        report = run_algorithm(drill, algorithm)
+        assert report.vertices >= 3
+        assert report.edges >= 1
+    with make_driver(copy) as driver:
+        records, _, _ = driver.execute_query(
+            "MATCH (u:User) RETURN count(u.pagerank) AS ranked, count(u.community) AS grouped, "
+            "count(u.component) AS parted, count(*) AS users",
+            database_=copy.neo4j_database,
+        )
+    row = records[0]
+    assert row["ranked"] == row["grouped"] == row["parted"] == row["users"] >= 3
+    assert _one(drill, "MATCH (u:User) WHERE u.pagerank IS NOT NULL RETURN count(*)") == 0
+    with pytest.raises(ClientError, match="read.only|read only|ReadOnly"):
+        _one(copy, "CREATE (n:Scratch) RETURN n")  # read-only again after the write-back
