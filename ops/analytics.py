@@ -162,22 +162,22 @@ def _igraph(algorithm: Algorithm, p: algorithms.Projection) -> list[float] | lis
 
 @dataclass
 class RunReport:
-    algorithm: str
     vertices: int
     edges: int
     timings_s: dict[str, float]
-    summary: dict[str, Any]
+    summary: dict[str, dict[str, Any]]  # per algorithm
 
 
 def run(
     settings: Settings,
-    algorithm: Algorithm,
+    chosen: list[Algorithm],
     *,
     engine: Engine = "networkit",
     write_back: bool = True,
     progress: Progress = _quiet,
 ) -> RunReport:
-    """Project, compute, and write the results onto the copy's users (see module doc)."""
+    """Project once, compute each algorithm, and write every result onto the copy's users in
+    one writable window (see module doc)."""
     target = copy_settings(settings)
     timings: dict[str, float] = {}
     mark = time.perf_counter()
@@ -186,31 +186,33 @@ def run(
             driver, target, lambda done, total: progress("project", done, total)
         )
     timings["project"] = time.perf_counter() - mark
-    mark = time.perf_counter()
-    progress(f"{algorithm} ({engine})", 0, 1)
-    values = compute(algorithm, projection, engine)
-    progress(f"{algorithm} ({engine})", 1, 1)
-    timings["compute"] = time.perf_counter() - mark
+    results: dict[Algorithm, list[float] | list[int]] = {}
+    for algorithm in dict.fromkeys(chosen):
+        mark = time.perf_counter()
+        progress(f"{algorithm} ({engine})", 0, 1)
+        results[algorithm] = compute(algorithm, projection, engine)
+        progress(f"{algorithm} ({engine})", 1, 1)
+        timings[algorithm] = time.perf_counter() - mark
     if write_back:
         mark = time.perf_counter()
         local = not settings.analytics_neo4j_uri
         with writable(settings, progress) if local else _nothing(), make_driver(target) as driver:
-            algorithms.write(
-                driver,
-                target,
-                PROPERTY[algorithm],
-                projection.ids,
-                values,
-                lambda done, total: progress("write back", done, total),
-            )
+            for algorithm, values in results.items():
+                prop = PROPERTY[algorithm]
+                algorithms.write(
+                    driver, target, prop, projection.ids, values, _phase(progress, prop)
+                )
         timings["write"] = time.perf_counter() - mark
     return RunReport(
-        algorithm,
         projection.vertices,
         projection.edges,
         {k: round(v, 3) for k, v in timings.items()},
-        _summary(algorithm, values),
+        {a: _summary(a, values) for a, values in results.items()},
     )
+
+
+def _phase(progress: Progress, prop: str) -> algorithms.Tick:
+    return lambda done, total: progress(f"write {prop}", done, total)
 
 
 @contextmanager

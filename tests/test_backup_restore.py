@@ -30,6 +30,7 @@ from ops.analytics import copy_settings
 from ops.analytics import run as run_algorithm
 from ops.backup import BackupError, Manifest, backup, check, restore
 from tests.fixtures import media_files as files
+from tests.fixtures.factories import Factory
 from tests.helpers import follow, register
 from timelines.store import Keys
 
@@ -231,10 +232,10 @@ def test_the_copy_refuses_writes(copy: Settings) -> None:
 def test_pagerank_communities_and_components_are_written_to_the_copy_only(
     drill: Settings, copy: Settings
 ) -> None:
-    for algorithm in ("pagerank", "communities", "components"):
-        report = run_algorithm(drill, algorithm)
-        assert report.vertices >= 3
-        assert report.edges >= 1
+    report = run_algorithm(drill, ["pagerank", "communities", "components"])
+    assert report.vertices >= 3
+    assert report.edges >= 1
+    assert set(report.summary) == {"pagerank", "communities", "components"}
     with make_driver(copy) as driver:
         records, _, _ = driver.execute_query(
             "MATCH (u:User) RETURN count(u.pagerank) AS ranked, count(u.community) AS grouped, "
@@ -246,3 +247,42 @@ def test_pagerank_communities_and_components_are_written_to_the_copy_only(
     assert _one(drill, "MATCH (u:User) WHERE u.pagerank IS NOT NULL RETURN count(*)") == 0
     with pytest.raises(ClientError, match="read.only|read only|ReadOnly"):
         _one(copy, "CREATE (n:Scratch) RETURN n")  # read-only again after the write-back
+
+
+async def test_the_analyst_route_runs_on_the_copy_unless_asked_for_the_serving_graph(
+    drill: Settings, copy: Settings, password_hash: str
+) -> None:
+    with make_driver(drill) as driver:
+        factory = Factory(driver, drill, password_hash)
+        ana = factory.user(f"ana{factory.new_id()[-6:]}", role="analyst")  # not in the copy
+        configured = drill.model_copy(update={"analytics_neo4j_uri": copy.neo4j_uri})
+        for settings, graph, found in (
+            (configured, None, False),  # the copy by default: it predates ana
+            (configured, "copy", False),
+            (configured, "serving", True),  # explicitly the serving graph
+            (drill, None, True),  # no copy configured: the serving graph
+        ):
+            application = create_app(settings)
+            async with (
+                application.router.lifespan_context(application),
+                httpx.AsyncClient(
+                    transport=httpx.ASGITransport(app=application), base_url="http://t"
+                ) as http,
+            ):
+                body: dict[str, Any] = {"params": {"limit": 1000}}
+                if graph:
+                    body["graph"] = graph
+                response = await http.post(
+                    "/analytics/queries/never_posted", json=body, headers=ana["headers"]
+                )
+                assert response.status_code == 200, response.text
+                names = [row[0] for row in response.json()["rows"]]
+                assert (ana["username"] in names) is found, (graph, settings.analytics_neo4j_uri)
+                if settings is drill:
+                    refused = await http.post(
+                        "/analytics/queries/never_posted",
+                        json={"graph": "copy"},
+                        headers=ana["headers"],
+                    )
+                    assert refused.status_code == 422, refused.text
+                    assert refused.json()["error"]["fields"][0]["field"] == "graph"
