@@ -13,9 +13,10 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from neo4j import Driver
+from neo4j import Driver, Query
 
 from cypher import query
+from graph.fingerprint import SCAN_TIMEOUT_S
 from graphgram.settings import Settings
 
 Tick = Callable[[int, int], None]
@@ -46,11 +47,16 @@ class Projection:
 def project(driver: Driver, settings: Settings, tick: Tick) -> Projection:
     """Users and follows as integer edge arrays; `tick(edges read, 0)` every 100,000 edges."""
     with driver.session(database=settings.neo4j_database, fetch_size=20_000) as session:
-        ids = [str(r["id"]) for r in session.run(query("algorithms/user_ids"))]
+        ids = [
+            str(r["id"])
+            for r in session.run(Query(query("algorithms/user_ids"), timeout=SCAN_TIMEOUT_S))
+        ]
         index = {user_id: i for i, user_id in enumerate(ids)}
         src: list[int] = []
         dst: list[int] = []
-        for n, record in enumerate(session.run(query("algorithms/follow_pairs")), 1):
+        for n, record in enumerate(
+            session.run(Query(query("algorithms/follow_pairs"), timeout=SCAN_TIMEOUT_S)), 1
+        ):
             src.append(index[record["src"]])
             dst.append(index[record["dst"]])
             if n % 100_000 == 0:

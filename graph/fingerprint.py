@@ -11,10 +11,18 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from neo4j import Driver
+from neo4j import Driver, Query
 
 from cypher import query
 from graphgram.settings import Settings
+
+# Whole-graph scans take longer than the server's default transaction timeout (60 s) on big
+# graphs; a timeout given by the client overrides it for these statements only.
+SCAN_TIMEOUT_S = 3600.0
+
+
+def _scan(name: str) -> Query:
+    return Query(query(name), timeout=SCAN_TIMEOUT_S)
 
 
 def _hash(lines: list[str]) -> str:
@@ -28,15 +36,15 @@ def _hash(lines: list[str]) -> str:
 def fingerprint(driver: Driver, settings: Settings) -> dict[str, Any]:
     """`{labels: {label: n}, types: {type: n}, nodes_sha256, relationships_sha256}`."""
     db = settings.neo4j_database
-    labels, _, _ = driver.execute_query(query("admin/fingerprint_labels"), database_=db)
-    types, _, _ = driver.execute_query(query("admin/fingerprint_types"), database_=db)
+    labels, _, _ = driver.execute_query(_scan("admin/fingerprint_labels"), database_=db)
+    types, _, _ = driver.execute_query(_scan("admin/fingerprint_types"), database_=db)
     with driver.session(database=db) as session:
         nodes = [
-            f"{r['label']}\t{r['key']}" for r in session.run(query("admin/fingerprint_node_ids"))
+            f"{r['label']}\t{r['key']}" for r in session.run(_scan("admin/fingerprint_node_ids"))
         ]
         rels = [
             f"{r['type']}\t{r['id']}\t{r['start']}\t{r['end']}"
-            for r in session.run(query("admin/fingerprint_relationship_ids"))
+            for r in session.run(_scan("admin/fingerprint_relationship_ids"))
         ]
     return {
         "labels": {r["label"]: int(r["count"]) for r in labels},
@@ -49,6 +57,6 @@ def fingerprint(driver: Driver, settings: Settings) -> dict[str, Any]:
 def media_keys(driver: Driver, settings: Settings) -> set[str]:
     """Every object key a Media node points at."""
     records, _, _ = driver.execute_query(
-        query("admin/media_keys"), database_=settings.neo4j_database
+        _scan("admin/media_keys"), database_=settings.neo4j_database
     )
     return {str(r["key"]) for r in records}

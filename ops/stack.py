@@ -330,6 +330,7 @@ class Neo4jService(Service):
     procedures_unrestricted = "apoc.meta.*"
     procedures_reason = "the serving graph loads APOC's value and schema helpers only"
     read_only = False
+    transaction_timeout = "60s"
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
@@ -444,6 +445,7 @@ class Neo4jService(Service):
             procedures_unrestricted=self.procedures_unrestricted,
             procedures_reason=self.procedures_reason,
             read_only=str(self.read_only).lower(),
+            transaction_timeout=self.transaction_timeout,
         )
         if not (self.dir / "data" / "dbms").exists():
             progress("neo4j: setting the initial password")
@@ -577,6 +579,7 @@ class AnalyticsService(Neo4jService):
     procedures_unrestricted = "apoc.*"
     procedures_reason = "the analytics copy loads all of APOC core, unrestricted"
     read_only = True
+    transaction_timeout = "30m"
 
     @property
     def bolt_port(self) -> int:
