@@ -817,7 +817,9 @@ class ApiService(Service):
         return _http_ok(f"{self.address()}/ready")
 
 
-def services(settings: Settings, *, with_api: bool = True) -> list[Service]:
+def services(
+    settings: Settings, *, with_api: bool = True, with_analytics: bool = True
+) -> list[Service]:
     found: list[Service] = [
         Neo4jService(settings),
         MinioService(settings),
@@ -825,17 +827,23 @@ def services(settings: Settings, *, with_api: bool = True) -> list[Service]:
         NginxService(settings),
     ]
     analytics = AnalyticsService(settings)
-    if analytics.exists():  # started once `graphgram analytics refresh` made it
+    if with_analytics and analytics.exists():  # once `graphgram analytics refresh` made it
         found.append(analytics)
     if with_api:
         found.append(ApiService(settings))
     return found
 
 
-def up(settings: Settings, *, with_api: bool = True, progress: Progress = _noop) -> list[str]:
+def up(
+    settings: Settings,
+    *,
+    with_api: bool = True,
+    with_analytics: bool = True,
+    progress: Progress = _noop,
+) -> list[str]:
     """Bring every service up; returns the names of those that had to be started."""
     started = []
-    for service in services(settings, with_api=with_api):
+    for service in services(settings, with_api=with_api, with_analytics=with_analytics):
         if service.start(progress):
             started.append(service.name)
     return started
