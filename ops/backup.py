@@ -134,6 +134,8 @@ def load_copy(settings: Settings, graph_dir: Path, progress: Progress = _quiet) 
     copy = AnalyticsService(settings)
     copy.install(lambda _: None)
     progress("load copy", 0, 1)
+    # Until the caller notes the backup it now holds, the copy holds nothing known.
+    (settings.instance_dir / "analytics" / "loaded.json").unlink(missing_ok=True)
     copy.stop()
     copy.admin(
         "database",
