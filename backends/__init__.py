@@ -237,11 +237,20 @@ class Backends:
     # Each user's last write bookmark (read-your-writes across processes: graph/bookmarks.py).
     bookmarks: RedisBookmarks
     health: RedisHealth = field(default_factory=RedisHealth)
+    # The analytics copy (settings.analytics_neo4j_uri), when one is configured: where the
+    # analysts' saved queries run unless they ask for the serving graph.
+    analytics: Graph | None = None
 
     @classmethod
     def build(cls, settings: Settings) -> Backends:
         driver = make_async_driver(settings)
         redis = redis_client(settings)
+        analytics = None
+        if settings.analytics_neo4j_uri:
+            copy = settings.model_copy(update={"neo4j_uri": settings.analytics_neo4j_uri})
+            analytics = Graph(
+                make_async_driver(copy), settings.neo4j_database, settings.neo4j_query_timeout_s
+            )
         return cls(
             settings=settings,
             driver=driver,
@@ -250,11 +259,14 @@ class Backends:
             s3=object_store(settings),
             redis_batched=CommandBatcher(redis, timeout_s=settings.redis_timeout_s),
             bookmarks=RedisBookmarks(redis, settings.neo4j_bookmark_ttl_s),
+            analytics=analytics,
         )
 
     async def close(self) -> None:
         await self.redis.aclose()
         await self.driver.close()
+        if self.analytics is not None:
+            await self.analytics.driver.close()
 
 
 @asynccontextmanager

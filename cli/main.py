@@ -10,6 +10,8 @@ from rich.table import Table
 
 from capacity.cli import estimate_command
 from cli.accounts import app as accounts_app
+from cli.analytics import app as analytics_app
+from cli.backup import backup_command, restore_command
 from cli.cypher import app as cypher_app
 from cli.media import app as media_app
 from cli.timelines import app as timelines_app
@@ -28,7 +30,10 @@ app.add_typer(cypher_app, name="cypher")
 app.add_typer(media_app, name="media")
 app.add_typer(timelines_app, name="timelines")
 app.add_typer(accounts_app, name="accounts")
+app.add_typer(analytics_app, name="analytics")
 app.command("estimate")(estimate_command)
+app.command("backup")(backup_command)
+app.command("restore")(restore_command)
 
 console = Console(stderr=True)
 

@@ -48,6 +48,17 @@ class Settings(BaseSettings):
     # A user's last write bookmark is kept this long in Redis, so their next request, on any API
     # process, reads at least that write (graph/bookmarks.py); longer than any secondary's lag.
     neo4j_bookmark_ttl_s: int = Field(default=300, ge=1)
+    # The analytics copy (docs/analytics.md): where saved queries, the analyst route and
+    # `graphgram analytics run` go by default. Empty: the local stack's copy when it exists
+    # (`graphgram analytics refresh` made it), else the serving graph.
+    analytics_neo4j_uri: str = ""
+    analytics_heap: str = "1g"
+    # Empty: half the copy's store, at most 15% of memory (ops.stack.AnalyticsService).
+    analytics_pagecache: str = ""
+    # The copy's CPU priority (nice); it shares the machine with the serving graph here.
+    analytics_nice: int = Field(default=10, ge=0, le=19)
+    # Where `graphgram backup` writes (one directory per backup); empty: .stack/<instance>/backups.
+    backup_root: Path | None = None
 
     # S3 object store (MinIO locally; any S3 API in production)
     s3_endpoint: str = ""
@@ -195,6 +206,8 @@ class Settings(BaseSettings):
     # Base ports; the instance's real port is base + port_offset.
     neo4j_bolt_base: int = 7687
     neo4j_http_base: int = 7474
+    analytics_bolt_base: int = 7688
+    analytics_http_base: int = 7475
     s3_port_base: int = 9000
     s3_console_base: int = 9001
     redis_port_base: int = 6380
@@ -254,6 +267,18 @@ class Settings(BaseSettings):
     @property
     def neo4j_http_port(self) -> int:
         return self.neo4j_http_base + self.port_offset
+
+    @property
+    def analytics_bolt_port(self) -> int:
+        return self.analytics_bolt_base + self.port_offset
+
+    @property
+    def analytics_http_port(self) -> int:
+        return self.analytics_http_base + self.port_offset
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.backup_root or self.instance_dir / "backups"
 
     @property
     def s3_port(self) -> int:

@@ -29,6 +29,12 @@ NEO4J_VERSION = "5.26.30"
 # The Go proxy we reach lists exactly this pseudo-version of github.com/minio/minio (a February 2026
 # commit of the archived community server); it refuses @latest and the RELEASE.2025-10-15 one.
 MINIO_MODULE = "github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c"
+# APOC core from Maven Central (ops/neo4j/apoc/pom.xml says why not the `core` classifier jar).
+APOC_VERSION = "5.26.19"
+# What the serving graph loads from APOC: pure functions over values and the schema/count-store
+# readers. No apoc.load.* (files and URLs), apoc.periodic.* (background writes), apoc.cypher.*
+# (runs text as Cypher), apoc.refactor.*, apoc.create.*, apoc.export.* ... The copy loads it all.
+SERVING_APOC = "apoc.coll.*,apoc.text.*,apoc.map.*,apoc.convert.*,apoc.meta.*"
 
 
 class StackError(RuntimeError):
@@ -290,9 +296,60 @@ def neo4j_memory(settings: Settings, store: int, ram: int | None = None) -> Memo
     return MemoryPlan(heap_s, cache_s, reason)
 
 
+def install_apoc(settings: Settings, progress: Progress) -> list[Path]:
+    """APOC core's jars, fetched once from Maven Central into the shared stack root."""
+    directory = settings.stack_root / "neo4j-plugins" / f"apoc-{APOC_VERSION}"
+    marker = directory / f"apoc-core-{APOC_VERSION}.jar"
+    if not marker.exists():
+        mvn = shutil.which("mvn")
+        if not mvn:
+            raise StackError("Maven is needed to fetch APOC: `apt-get install -y maven`")
+        progress(f"neo4j: fetching APOC core {APOC_VERSION} from Maven Central (first run only)")
+        _run(
+            [
+                mvn,
+                "-B",
+                "-q",
+                "-f",
+                str(OPS_DIR / "neo4j" / "apoc" / "pom.xml"),
+                "package",
+                f"-Dplugins.dir={directory}",
+                f"-Dapoc.version={APOC_VERSION}",
+            ],
+            what="mvn package (APOC core)",
+        )
+    return sorted(directory.glob("*.jar"))
+
+
 class Neo4jService(Service):
     name = "neo4j"
     memory: MemoryPlan | None = None
+    # The serving graph: the read helpers of APOC only, writable.
+    procedures_allowlist = SERVING_APOC
+    # apoc.meta.* reads the schema and the count store through internal APIs (sandboxed otherwise).
+    procedures_unrestricted = "apoc.meta.*"
+    procedures_reason = "the serving graph loads APOC's value and schema helpers only"
+    read_only = False
+    transaction_timeout = "60s"
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.pid_file = self.dir / "run" / "neo4j.pid"  # where Neo4jCommand writes it
+
+    @property
+    def bolt_port(self) -> int:
+        return self.s.neo4j_bolt_port
+
+    @property
+    def http_port(self) -> int:
+        return self.s.neo4j_http_port
+
+    @property
+    def uri(self) -> str:
+        return f"bolt://127.0.0.1:{self.bolt_port}"
+
+    def plan_memory(self) -> MemoryPlan:
+        return neo4j_memory(self.s, store_bytes(self.database_dir))
 
     @property
     def home(self) -> Path:
@@ -311,9 +368,7 @@ class Neo4jService(Service):
         return self.dir / "import"
 
     def address(self) -> str:
-        return (
-            f"bolt://127.0.0.1:{self.s.neo4j_bolt_port} http://127.0.0.1:{self.s.neo4j_http_port}"
-        )
+        return f"{self.uri} http://127.0.0.1:{self.http_port}"
 
     def _java(self) -> str:
         for candidate in (
@@ -365,12 +420,19 @@ class Neo4jService(Service):
             )
         for sub in ("data", "logs", "run", "plugins", "import", "conf"):
             (self.dir / sub).mkdir(parents=True, exist_ok=True)
-        self.memory = neo4j_memory(self.s, store_bytes(self.database_dir))
+        jars = install_apoc(self.s, progress)
+        plugins = self.dir / "plugins"
+        if sorted(p.name for p in plugins.glob("*.jar")) != [j.name for j in jars]:
+            for old in plugins.glob("*.jar"):
+                old.unlink()
+            for jar in jars:
+                shutil.copyfile(jar, plugins / jar.name)
+        self.memory = self.plan_memory()
         _render(
             "neo4j/neo4j.conf.template",
             self.conf_dir / "neo4j.conf",
-            bolt_port=self.s.neo4j_bolt_port,
-            http_port=self.s.neo4j_http_port,
+            bolt_port=self.bolt_port,
+            http_port=self.http_port,
             heap=self.memory.heap,
             pagecache=self.memory.pagecache,
             memory_reason=self.memory.reason,
@@ -379,6 +441,11 @@ class Neo4jService(Service):
             run_dir=self.dir / "run",
             plugins_dir=self.dir / "plugins",
             import_dir=self.dir / "import",
+            procedures_allowlist=self.procedures_allowlist,
+            procedures_unrestricted=self.procedures_unrestricted,
+            procedures_reason=self.procedures_reason,
+            read_only=str(self.read_only).lower(),
+            transaction_timeout=self.transaction_timeout,
         )
         if not (self.dir / "data" / "dbms").exists():
             progress("neo4j: setting the initial password")
@@ -396,6 +463,7 @@ class Neo4jService(Service):
         started = self.dir / "logs" / "neo4j.log"
         started.unlink(missing_ok=True)
         cmd = [
+            *self.launch_prefix(),
             self._java(),
             "-cp",
             f"{self.home}/lib/*",
@@ -406,6 +474,11 @@ class Neo4jService(Service):
             result = subprocess.run(cmd, env=self._env(), stdout=out, stderr=subprocess.STDOUT)
         if result.returncode != 0:
             raise StackError(f"neo4j failed to start; see {self.log_file}:\n{_tail(self.log_file)}")
+
+    def launch_prefix(self) -> list[str]:
+        """Prepended to the start command (the copy runs under `nice`; the JVM it forks
+        inherits the priority)."""
+        return []
 
     def ready(self) -> bool:
         log = self.dir / "logs" / "neo4j.log"
@@ -419,7 +492,7 @@ class Neo4jService(Service):
 
         try:
             with GraphDatabase.driver(
-                f"bolt://127.0.0.1:{self.s.neo4j_bolt_port}",
+                self.uri,
                 auth=(self.s.neo4j_user, self.s.neo4j_password),
                 connection_timeout=2,
             ) as driver:
@@ -481,19 +554,58 @@ class Neo4jService(Service):
             )
 
     def stop(self) -> None:
+        """SIGTERM to the server, which shuts down cleanly (a checkpoint, then exit): what
+        `neo4j stop` sends, without starting a JVM to send it. Killed only after 10 minutes."""
         if not self.running():
             self.pid_file.unlink(missing_ok=True)
             return
-        cmd = [
-            self._java(),
-            "-cp",
-            f"{self.home}/lib/*",
-            "org.neo4j.server.startup.Neo4jCommand",
-            "stop",
-        ]
-        with self.log_file.open("ab") as out:
-            subprocess.run(cmd, env=self._env(), stdout=out, stderr=subprocess.STDOUT)
-        _terminate(self.pid_file)
+        _terminate(self.pid_file, timeout_s=600.0)
+
+
+class AnalyticsService(Neo4jService):
+    """The analysts' copy: a second Neo4j server on its own ports (bolt base + 1), loaded from
+    the latest backup (ops/analytics.py), read-only, under `nice`, with a smaller page cache, and
+    every APOC procedure allowed. The serving graph stays for users."""
+
+    name = "analytics"
+    procedures_allowlist = "apoc.*"
+    procedures_unrestricted = "apoc.*"
+    procedures_reason = "the analytics copy loads all of APOC core, unrestricted"
+    read_only = True
+    transaction_timeout = "30m"
+
+    @property
+    def bolt_port(self) -> int:
+        return self.s.analytics_bolt_port
+
+    @property
+    def http_port(self) -> int:
+        return self.s.analytics_http_port
+
+    def exists(self) -> bool:
+        """Whether a backup was ever loaded into it (`graphgram analytics refresh`)."""
+        return self.database_dir.exists()
+
+    def plan_memory(self) -> MemoryPlan:
+        """A smaller share than the serving graph's: half its store in page cache (a query that
+        needs more reads the rest from the OS file cache), never more than 15% of memory."""
+        ram = machine_memory()
+        store = store_bytes(self.database_dir)
+        pagecache = max(256 * MIB, min(store // 2 + 128 * MIB, int(ram * 0.15)))
+        heap = self.s.analytics_heap
+        cache_s = self.s.analytics_pagecache or _size(pagecache)
+        reason = (
+            f"analytics copy: store {store / GIB:.2f} GiB on disk; heap {heap}, page cache "
+            f"{cache_s} (half the store, at most 15% of memory), nice {self.s.analytics_nice}"
+        )
+        return MemoryPlan(heap, cache_s, reason)
+
+    def launch_prefix(self) -> list[str]:
+        return ["nice", "-n", str(self.s.analytics_nice)] if self.s.analytics_nice else []
+
+    def after_ready(self) -> None:
+        """No schema to apply: the copy's indexes come with the dump it was loaded from."""
+        return None
 
 
 class MinioService(Service):
@@ -670,6 +782,10 @@ class ApiService(Service):
             "GRAPHGRAM_REDIS_TOPOLOGY": self.s.redis_topology,
             "PYTHONPATH": str(PROJECT_ROOT),
         }
+        copy = AnalyticsService(self.s)
+        if not self.s.analytics_neo4j_uri and copy.exists():
+            # The analyst route runs saved queries on the copy when this stack has one.
+            env["GRAPHGRAM_ANALYTICS_NEO4J_URI"] = copy.uri
         _spawn(
             [
                 sys.executable,
@@ -695,7 +811,9 @@ class ApiService(Service):
         return _http_ok(f"{self.address()}/ready")
 
 
-def services(settings: Settings, *, with_api: bool = True, every: bool = False) -> list[Service]:
+def services(
+    settings: Settings, *, with_api: bool = True, with_analytics: bool = True, every: bool = False
+) -> list[Service]:
     from ops.redis_cluster import redis_services  # it builds on this module's Service
 
     found: list[Service] = [
@@ -704,15 +822,24 @@ def services(settings: Settings, *, with_api: bool = True, every: bool = False) 
         *redis_services(settings, every=every),
         NginxService(settings),
     ]
+    analytics = AnalyticsService(settings)
+    if with_analytics and analytics.exists():  # once `graphgram analytics refresh` made it
+        found.append(analytics)
     if with_api:
         found.append(ApiService(settings))
     return found
 
 
-def up(settings: Settings, *, with_api: bool = True, progress: Progress = _noop) -> list[str]:
+def up(
+    settings: Settings,
+    *,
+    with_api: bool = True,
+    with_analytics: bool = True,
+    progress: Progress = _noop,
+) -> list[str]:
     """Bring every service up; returns the names of those that had to be started."""
     started = []
-    for service in services(settings, with_api=with_api):
+    for service in services(settings, with_api=with_api, with_analytics=with_analytics):
         if service.start(progress):
             started.append(service.name)
     return started

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.auth.scopes import AnalystUser
-from api.deps import Graph
+from api.deps import Backend
 from api.errors import ERROR_RESPONSES, FORBIDDEN
 from api.schemas import StrictBody
 from graph import analytics
@@ -28,6 +28,12 @@ class QueryInfo(BaseModel):
 
 class RunQuery(StrictBody):
     params: dict[str, Any] = {}
+    graph: Literal["copy", "serving"] | None = Field(
+        default=None,
+        description="Where the query runs: the analytics copy (the default when the deployment "
+        "has one, `analytics_neo4j_uri`) or, explicitly, the serving graph (the default "
+        "without a copy)",
+    )
 
 
 class QueryResult(BaseModel):
@@ -42,7 +48,13 @@ async def list_queries(_: AnalystUser) -> list[QueryInfo]:
 
 
 @router.post("/queries/{name}", response_model=QueryResult)
-async def run_query(name: str, body: RunQuery, _: AnalystUser, graph: Graph) -> QueryResult:
+async def run_query(name: str, body: RunQuery, _: AnalystUser, backends: Backend) -> QueryResult:
+    if body.graph == "copy" and backends.analytics is None:
+        message = "this deployment has no analytics copy (analytics_neo4j_uri)"
+        raise Unprocessable(message, fields=[FieldError(field="graph", message=message)])
+    serving = body.graph == "serving" or backends.analytics is None
+    graph = backends.graph if serving else backends.analytics
+    assert graph is not None
     try:
         result = await analytics.run_saved(graph, name, body.params)
     except analytics.UnknownQuery:
