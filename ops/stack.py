@@ -63,11 +63,31 @@ def _pid_alive(pid: int) -> bool:
     return state != "Z"
 
 
-def _read_pid(path: Path) -> int | None:
+def _started_at(pid: int) -> float | None:
+    """When the process started (seconds since the epoch), from /proc; None if unknown."""
     try:
-        return int(path.read_text().strip())
+        fields = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()
+        ticks = int(fields[19])  # field 22 of stat: start time in clock ticks after boot
+        for line in Path("/proc/stat").read_text().splitlines():
+            if line.startswith("btime "):
+                return int(line.split()[1]) + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def _read_pid(path: Path) -> int | None:
+    """The pid a pid file names, or None when the file is missing or the pid now belongs to a
+    process started after the file was written (the pid was reused: ours died, e.g. at a reboot)."""
+    try:
+        pid = int(path.read_text().strip())
+        written = path.stat().st_mtime
     except (OSError, ValueError):
         return None
+    started = _started_at(pid)
+    if started is not None and started > written + 5.0:
+        return None
+    return pid
 
 
 def _wait_until(check: Callable[[], bool], timeout_s: float, interval_s: float = 0.25) -> bool:

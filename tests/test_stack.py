@@ -6,7 +6,9 @@ import io
 import os
 import signal
 import socket
+import time
 import uuid
+from pathlib import Path
 
 import httpx
 import pytest
@@ -156,3 +158,17 @@ async def test_openapi_documents_the_api(client: httpx.AsyncClient) -> None:
     for path in ("/auth/register", "/feed", "/media", "/users/{username}/follow", "/search"):
         assert path in spec["paths"], path
     assert (await client.get("/docs")).status_code == 200
+
+
+def test_a_pid_file_naming_a_process_started_after_it_is_stale(tmp_path: Path) -> None:
+    """After a reboot (or a crash) a pid file can name a pid the kernel has since given to some
+    other process; `stack up` then waited for a server that was never going to answer. A pid
+    whose process started after the file was written is not ours."""
+    from ops.stack import _read_pid
+
+    pid_file = tmp_path / "redis.pid"
+    pid_file.write_text(str(os.getpid()))
+    assert _read_pid(pid_file) == os.getpid()  # written after this process started: ours
+    long_ago = time.time() - 365 * 24 * 3600
+    os.utime(pid_file, (long_ago, long_ago))  # written before this process existed
+    assert _read_pid(pid_file) is None
