@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
 
 from graphgram.errors import MAX_FIELD_ERRORS
+from media.views import Picture
 
 # A post's author: defined with `Post` in `wire.posts` (the feed's cache renders posts too).
 from wire.posts import Author as Author
@@ -48,6 +49,8 @@ class Account(BaseModel):
     private: bool
     role: str
     created_at: str
+    avatar: Picture
+    header: Picture
 
 
 class UserSummary(BaseModel):

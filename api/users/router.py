@@ -12,6 +12,7 @@ from api.pagination import Pagination
 from api.schemas import UserSummary
 from graph import users
 from graphgram.errors import NotFound
+from media.views import Picture, with_pictures
 from services import relationships as relationship_service
 
 router = APIRouter(tags=["users"], responses=ERROR_RESPONSES)
@@ -34,6 +35,8 @@ class Profile(BaseModel):
     post_count: int
     follower_count: int
     following_count: int
+    avatar: Picture
+    header: Picture
     relationship: Relationship
 
 
@@ -55,12 +58,12 @@ async def _content_owner(graph: Graph, viewer_id: str, username: str) -> str:
 
 
 @router.get("/users/{username}", response_model=Profile)
-async def get_profile(username: str, viewer: ReadAccounts, graph: Graph) -> Profile:
-    row = await users.profile(graph, viewer.id, username.lower())
+async def get_profile(username: str, viewer: ReadAccounts, backends: Backend) -> Profile:
+    row = await users.profile(backends.graph, viewer.id, username.lower())
     if row is None:
         raise _not_found(username)
     rel = {k: row.pop(k) for k in ("following", "followed_by", "requested", "blocking")}
-    return Profile(**row, relationship=Relationship(**rel))
+    return Profile(**with_pictures(backends.settings, row), relationship=Relationship(**rel))
 
 
 @router.get("/users/{username}/followers", response_model=list[UserSummary])
