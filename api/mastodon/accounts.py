@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, UploadFile
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
+from starlette.datastructures import UploadFile
 
 from api.auth.scopes import (
     ReadAccounts,
