@@ -257,7 +257,9 @@ def status_edit(status: Json, content: str, media: list[Json]) -> Json:
     }
 
 
-def comment_status(base: str, row: Row, *, with_text: bool = False) -> Json:
+def comment_status(
+    base: str, row: Row, settings: Settings | None = None, *, with_text: bool = False
+) -> Json:
     """A comment as a Status: a reply to its post or to the comment it answers."""
     out: Json = {
         "id": row["id"],
@@ -282,7 +284,7 @@ def comment_status(base: str, row: Row, *, with_text: bool = False) -> Json:
         "filtered": [],
         "reblog": None,
         "application": None,
-        "account": account(base, row["account"]),
+        "account": account(base, row["account"], settings),
         "media_attachments": [],
         "mentions": [],
         "tags": [],

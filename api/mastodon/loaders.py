@@ -91,7 +91,7 @@ async def statuses(ctx: Ctx, viewer_id: str, ids: list[str]) -> list[Json]:
     rest = [i for i in ids if i not in found]
     if rest:
         for row in (await mgraph.comments(graph, viewer_id, rest)).values():
-            found[row["id"]] = entities.comment_status(ctx.base_url, row)
+            found[row["id"]] = entities.comment_status(ctx.base_url, row, ctx.backends.settings)
     return [found[i] for i in ids if i in found]
 
 
