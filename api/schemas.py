@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
 
 from graphgram.errors import MAX_FIELD_ERRORS
-from media.views import Picture
+from graphgram.settings import Settings
+from media.views import Picture, picture_view
 
 # A post's author: defined with `Post` in `wire.posts` (the feed's cache renders posts too).
 from wire.posts import Author as Author
@@ -58,3 +59,14 @@ class UserSummary(BaseModel):
     username: str
     display_name: str
     private: bool = False
+    # Lists, likers and search carry it; suggestions (computed off the request path) do not yet.
+    avatar: Picture | None = None
+
+
+def summary(settings: Settings, row: dict[str, Any]) -> UserSummary:
+    """A list row as a `UserSummary`, its `pictures` (when the row has them) as `avatar`."""
+    fields = {k: v for k, v in row.items() if k != "pictures"}
+    if "pictures" in row:
+        node = next((p for p in row["pictures"] or [] if p.get("kind") == "avatar"), None)
+        fields["avatar"] = picture_view(settings, "avatar", row["username"], node)
+    return UserSummary(**fields)

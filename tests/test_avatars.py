@@ -246,3 +246,29 @@ def test_mastodon_update_credentials_sets_avatar_and_header(url: str, factory: F
     )
     assert bad.status_code == 415
     assert "error" in bad.json()
+
+
+async def test_lists_search_likers_and_comments_carry_the_avatar(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    alice, bob = factory.user("alice"), factory.user("bob")
+    factory.follow(alice, bob)
+    post = factory.post(bob, "a post")
+    factory.like(alice, post)
+    avatar = (await put_picture(client, alice, "avatar", unique_picture())).json()["avatar"]
+    made = await client.post(
+        f"/posts/{post['id']}/comments", json={"text": "nice"}, headers=alice["headers"]
+    )
+    assert made.json()["author"]["avatar"]["urls"] == avatar["urls"]
+    for path in (
+        "/users/bob/followers",
+        f"/posts/{post['id']}/likes",
+        f"/posts/{post['id']}/comments",
+        "/search?q=alice",
+    ):
+        body = (await client.get(path, headers=bob["headers"])).json()
+        rows = body["users"] if isinstance(body, dict) else body
+        [row] = [r.get("author", r) for r in rows]
+        assert row["avatar"]["urls"] == avatar["urls"], path
+    following = (await client.get("/users/alice/following", headers=bob["headers"])).json()
+    assert following[0]["avatar"]["default"] is True  # bob has none

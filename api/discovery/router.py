@@ -9,10 +9,10 @@ from pydantic import BaseModel
 
 from api import ratelimit
 from api.auth.scopes import ReadAccounts, ReadSearch
-from api.deps import Backend, Graph
+from api.deps import Backend, Config, Graph
 from api.discovery import suggestions as suggestions_service
 from api.errors import ERROR_RESPONSES
-from api.schemas import UserSummary
+from api.schemas import UserSummary, summary
 from graph import discovery
 from graphgram.errors import Unprocessable
 
@@ -60,6 +60,7 @@ SEARCHABLE = rf"^#*([^#{WHITESPACE}]|[{WHITESPACE}]+[^{WHITESPACE}])"
 async def search(
     viewer: ReadSearch,
     graph: Graph,
+    settings: Config,
     q: Annotated[
         str,
         Query(
@@ -78,7 +79,7 @@ async def search(
     )
     tags = await discovery.search_hashtags(graph, viewer.id, q, limit)
     return SearchResults(
-        users=[UserSummary(**row) for row in found_users],
+        users=[summary(settings, row) for row in found_users],
         hashtags=[HashtagHit(**row) for row in tags],
     )
 

@@ -25,7 +25,7 @@ from api.posts.schemas import (
     Saved,
 )
 from api.posts.views import cached_post_list, cached_post_page, post_view
-from api.schemas import UserSummary
+from api.schemas import UserSummary, summary
 from graph import posts, users
 from graph.driver import Graph as GraphClient
 from graphgram.errors import NotFound
@@ -187,11 +187,12 @@ async def list_likers(
     post_id: str,
     viewer: ReadStatuses,
     graph: Graph,
+    settings: Config,
     page: Pagination,
 ) -> list[UserSummary]:
     await _visible_post(graph, viewer.id, post_id)
     rows = await posts.likers(graph, viewer.id, post_id, page.params())
-    return [UserSummary(**row) for row in page.items(rows, key="cursor")]
+    return [summary(settings, row) for row in page.items(rows, key="cursor")]
 
 
 @router.post(

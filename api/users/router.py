@@ -6,10 +6,10 @@ from fastapi import APIRouter, Response, status
 from pydantic import BaseModel
 
 from api.auth.scopes import ReadAccounts, ReadBlocks, ReadFollows, WriteBlocks, WriteFollows
-from api.deps import Backend, Graph
+from api.deps import Backend, Config, Graph
 from api.errors import ERROR_RESPONSES
 from api.pagination import Pagination
-from api.schemas import UserSummary
+from api.schemas import UserSummary, summary
 from graph import users
 from graphgram.errors import NotFound
 from media.views import Picture, with_pictures
@@ -71,11 +71,12 @@ async def list_followers(
     username: str,
     viewer: ReadAccounts,
     graph: Graph,
+    settings: Config,
     page: Pagination,
 ) -> list[UserSummary]:
     user_id = await _content_owner(graph, viewer.id, username)
     rows = await users.followers(graph, viewer.id, user_id, page.params())
-    return [UserSummary(**row) for row in page.items(rows, key="cursor")]
+    return [summary(settings, row) for row in page.items(rows, key="cursor")]
 
 
 @router.get("/users/{username}/following", response_model=list[UserSummary])
@@ -83,11 +84,12 @@ async def list_following(
     username: str,
     viewer: ReadAccounts,
     graph: Graph,
+    settings: Config,
     page: Pagination,
 ) -> list[UserSummary]:
     user_id = await _content_owner(graph, viewer.id, username)
     rows = await users.following(graph, viewer.id, user_id, page.params())
-    return [UserSummary(**row) for row in page.items(rows, key="cursor")]
+    return [summary(settings, row) for row in page.items(rows, key="cursor")]
 
 
 @router.post("/users/{username}/follow", response_model=FollowState)
@@ -104,10 +106,10 @@ async def unfollow(username: str, viewer: WriteFollows, backends: Backend) -> Fo
 
 @router.get("/me/follow-requests", response_model=list[UserSummary])
 async def list_follow_requests(
-    viewer: ReadFollows, graph: Graph, page: Pagination
+    viewer: ReadFollows, graph: Graph, settings: Config, page: Pagination
 ) -> list[UserSummary]:
     rows = await users.follow_requests(graph, viewer.id, page.params())
-    return [UserSummary(**row) for row in page.items(rows, key="cursor")]
+    return [summary(settings, row) for row in page.items(rows, key="cursor")]
 
 
 @router.post("/me/follow-requests/{username}/accept", status_code=status.HTTP_204_NO_CONTENT)
@@ -135,6 +137,8 @@ async def unblock(username: str, viewer: WriteBlocks, backends: Backend) -> Resp
 
 
 @router.get("/me/blocks", response_model=list[UserSummary])
-async def list_blocks(viewer: ReadBlocks, graph: Graph, page: Pagination) -> list[UserSummary]:
+async def list_blocks(
+    viewer: ReadBlocks, graph: Graph, settings: Config, page: Pagination
+) -> list[UserSummary]:
     rows = await users.blocks(graph, viewer.id, page.params())
-    return [UserSummary(**row) for row in page.items(rows, key="cursor")]
+    return [summary(settings, row) for row in page.items(rows, key="cursor")]
