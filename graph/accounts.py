@@ -140,3 +140,11 @@ async def remove_picture(graph: Graph, viewer_id: str, kind: str) -> list[str]:
     """Take the account's avatar or header off; the ids of the Media nodes to release."""
     row = await graph.write_one("accounts/remove_picture", {"viewer_id": viewer_id, "kind": kind})
     return list(row["removed"]) if row else []
+
+
+async def pictures(graph: Graph, user_ids: list[str]) -> dict[str, list[Row]]:
+    """The avatar Media nodes of each account (by id), for rows that carry only names."""
+    if not user_ids:
+        return {}
+    rows = await graph.read("accounts/pictures", {"ids": sorted(set(user_ids))})
+    return {row["id"]: list(row["pictures"]) for row in rows}

@@ -270,5 +270,10 @@ async def test_lists_search_likers_and_comments_carry_the_avatar(
         rows = body["users"] if isinstance(body, dict) else body
         [row] = [r.get("author", r) for r in rows]
         assert row["avatar"]["urls"] == avatar["urls"], path
+    notes = (await client.get("/notifications", headers=bob["headers"])).json()
+    assert notes
+    for note in notes:
+        assert note["account"]["avatar"]["urls"] == avatar["urls"]
+        assert note["accounts"][0]["avatar"]["urls"] == avatar["urls"]
     following = (await client.get("/users/alice/following", headers=bob["headers"])).json()
     assert following[0]["avatar"]["default"] is True  # bob has none

@@ -201,6 +201,7 @@ function pictureControl(profile: Profile, rerender: () => void): HTMLElement {
     try {
       const updated = await api.setPicture("avatar", file);
       if (updated.avatar) profile.avatar = updated.avatar;
+      remove.hidden = !updated.avatar || updated.avatar.default;
       replace(status, h("span", { role: "status" }, "Profile photo updated."));
       rerender();
     } catch (error) {
@@ -214,6 +215,7 @@ function pictureControl(profile: Profile, rerender: () => void): HTMLElement {
     try {
       await api.removePicture("avatar");
       delete profile.avatar;
+      remove.hidden = true;
       replace(status, h("span", { role: "status" }, "Profile photo removed."));
       rerender();
     } catch (error) {
