@@ -11,12 +11,14 @@ import zlib
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 import pytest
 import requests
 from minio import Minio
 from PIL import Image
 
 from graphgram.settings import Settings
+from media.sweep import sweep
 from tests.fixtures import media_files as files
 from tests.fixtures.factories import Factory
 from tests.test_edge_purge import cache_status, cached
@@ -277,3 +279,21 @@ async def test_lists_search_likers_and_comments_carry_the_avatar(
         assert note["accounts"][0]["avatar"]["urls"] == avatar["urls"]
     following = (await client.get("/users/alice/following", headers=bob["headers"])).json()
     assert following[0]["avatar"]["default"] is True  # bob has none
+
+
+async def test_the_sweep_keeps_avatar_objects_and_account_deletion_removes_them(
+    app: FastAPI, client: httpx.AsyncClient, factory: Factory, s3: Minio, settings: Settings
+) -> None:
+    alice = factory.user("alice")
+    before = objects(s3, settings)
+    await put_picture(client, alice, "avatar", unique_picture())
+    await put_picture(client, alice, "header", unique_picture())
+    mine = objects(s3, settings) - before
+    assert len(mine) == 5
+    report = await sweep(app.state.backends, grace_s=0)
+    assert report.orphan_objects == 0
+    assert report.missing_objects_media == 0
+    assert objects(s3, settings) >= mine  # referenced by the account's pictures
+    gone = await client.delete("/me", headers=alice["headers"])
+    assert gone.status_code == 204
+    assert not objects(s3, settings) & mine
