@@ -11,9 +11,9 @@ import zlib
 from typing import Any
 
 import httpx
-from fastapi import FastAPI
 import pytest
 import requests
+from fastapi import FastAPI
 from minio import Minio
 from PIL import Image
 
