@@ -59,8 +59,7 @@ class UserSummary(BaseModel):
     username: str
     display_name: str
     private: bool = False
-    # Lists, likers and search carry it; suggestions (computed off the request path) do not yet.
-    avatar: Picture | None = None
+    avatar: Picture | None = None  # every list fills it in
 
 
 def summary(settings: Settings, row: dict[str, Any]) -> UserSummary:

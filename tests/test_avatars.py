@@ -277,6 +277,11 @@ async def test_lists_search_likers_and_comments_carry_the_avatar(
     for note in notes:
         assert note["account"]["avatar"]["urls"] == avatar["urls"]
         assert note["accounts"][0]["avatar"]["urls"] == avatar["urls"]
+    carol, dave = factory.user("carol"), factory.user("dave")
+    factory.follow(carol, dave)
+    factory.follow(dave, alice)  # carol follows dave, who follows alice: alice is suggested
+    suggested = (await client.get("/suggestions", headers=carol["headers"])).json()
+    assert [s["user"]["avatar"]["urls"] for s in suggested] == [avatar["urls"]]
     following = (await client.get("/users/alice/following", headers=bob["headers"])).json()
     assert following[0]["avatar"]["default"] is True  # bob has none
 
