@@ -8,6 +8,8 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
 
 from graphgram.errors import MAX_FIELD_ERRORS
+from graphgram.settings import Settings
+from media.views import Picture, picture_view
 
 # A post's author: defined with `Post` in `wire.posts` (the feed's cache renders posts too).
 from wire.posts import Author as Author
@@ -48,6 +50,8 @@ class Account(BaseModel):
     private: bool
     role: str
     created_at: str
+    avatar: Picture
+    header: Picture
 
 
 class UserSummary(BaseModel):
@@ -55,3 +59,13 @@ class UserSummary(BaseModel):
     username: str
     display_name: str
     private: bool = False
+    avatar: Picture | None = None  # every list fills it in
+
+
+def summary(settings: Settings, row: dict[str, Any]) -> UserSummary:
+    """A list row as a `UserSummary`, its `pictures` (when the row has them) as `avatar`."""
+    fields = {k: v for k, v in row.items() if k != "pictures"}
+    if "pictures" in row:
+        node = next((p for p in row["pictures"] or [] if p.get("kind") == "avatar"), None)
+        fields["avatar"] = picture_view(settings, "avatar", row["username"], node)
+    return UserSummary(**fields)

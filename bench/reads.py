@@ -1,4 +1,5 @@
-"""Every read route at the `large` preset, for a typical viewer, a heavy viewer and a celebrity:
+"""Every read route at the `large` preset, for a typical viewer, a heavy viewer and a celebrity
+(whose profile has an avatar):
 p50/p99 at concurrency 1 and requests/s at concurrency 16 (wrk), each as a ratio to GET /health
 measured in the same run against the same single API process.
 
@@ -11,11 +12,13 @@ loaded (several minutes). Writes bench/results/reads.json.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 from typing import Any
 
 import httpx
 from neo4j import GraphDatabase
+from PIL import Image
 from rich.console import Console
 from rich.table import Table
 
@@ -71,7 +74,7 @@ def routes(facts: dict[str, str], viewer: str) -> dict[str, str]:
     power = HARD.power_users[0]
     return {
         "GET /health": "/health",
-        f"GET /users/{CELEBRITY}": f"/users/{CELEBRITY}",
+        f"GET /users/{CELEBRITY} (with avatar)": f"/users/{CELEBRITY}",
         f"GET /users/{CELEBRITY}/followers": f"/users/{CELEBRITY}/followers?limit=20",
         f"GET /users/{viewer}/following": f"/users/{viewer}/following?limit=20",
         f"GET /users/{power}/posts": f"/users/{power}/posts?limit=20",
@@ -84,6 +87,22 @@ def routes(facts: dict[str, str], viewer: str) -> dict[str, str]:
         "GET /suggestions": "/suggestions",
         "GET /feed": "/feed?limit=20",
     }
+
+
+def _give_avatar(client: httpx.Client, username: str) -> None:
+    """The profile read carries an avatar (signed URLs for its three variants and a header's
+    default): the celebrity uploads one, the same bytes each run (content-addressed, so stored
+    once)."""
+    login = client.post("/auth/login", json={"username": username, "password": DEMO_PASSWORD})
+    login.raise_for_status()
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    picture = io.BytesIO()
+    Image.new("RGB", (640, 480), (200, 120, 40)).save(picture, format="JPEG")
+    answer = client.put(
+        "/me/avatar", files={"file": ("a.jpg", picture.getvalue(), "image/jpeg")}, headers=headers
+    )
+    answer.raise_for_status()
+    client.post("/auth/logout", headers=headers)
 
 
 def main() -> None:
@@ -110,6 +129,7 @@ def main() -> None:
     results: dict[str, Any] = {"seconds": args.seconds, "viewers": viewers, "routes": {}}
     try:
         with httpx.Client(base_url=base, timeout=30) as client:
+            _give_avatar(client, CELEBRITY)
             for kind, username in viewers.items():
                 login = client.post(
                     "/auth/login", json={"username": username, "password": DEMO_PASSWORD}

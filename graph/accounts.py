@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
@@ -111,3 +112,39 @@ async def change_password(
         return list(rows[0]["ended"]) if rows else []
 
     return await graph.in_write("accounts/set_password", work)
+
+
+async def set_picture(
+    graph: Graph,
+    viewer_id: str,
+    media: dict[str, Any],
+    keys: list[str],
+    ensure_objects: Callable[[list[str]], Awaitable[None]],
+) -> tuple[Row, list[str]] | None:
+    """Lock the picture's object keys, let `ensure_objects` (re)store any missing object, then
+    make it the account's avatar or header (`media["kind"]`): (the Media node, the ids of the
+    ones it replaced), or None when the account no longer exists."""
+
+    async def work(tx: AsyncManagedTransaction) -> tuple[Row, list[str]] | None:
+        await run(tx, "media/lock_keys", {"keys": sorted(set(keys))})
+        await ensure_objects(keys)
+        rows = await run(tx, "accounts/set_picture", {"viewer_id": viewer_id, "media": media})
+        if not rows:
+            return None
+        return dict(rows[0]["media"]), list(rows[0]["replaced"])
+
+    return await graph.in_write("accounts/set_picture", work)
+
+
+async def remove_picture(graph: Graph, viewer_id: str, kind: str) -> list[str]:
+    """Take the account's avatar or header off; the ids of the Media nodes to release."""
+    row = await graph.write_one("accounts/remove_picture", {"viewer_id": viewer_id, "kind": kind})
+    return list(row["removed"]) if row else []
+
+
+async def pictures(graph: Graph, user_ids: list[str]) -> dict[str, list[Row]]:
+    """The avatar Media nodes of each account (by id), for rows that carry only names."""
+    if not user_ids:
+        return {}
+    rows = await graph.read("accounts/pictures", {"ids": sorted(set(user_ids))})
+    return {row["id"]: list(row["pictures"]) for row in rows}

@@ -49,8 +49,9 @@ def _webp(image: Image.Image, long_side: int) -> Variant:
     return Variant(out.getvalue(), copy.width, copy.height)
 
 
-def process_image(path: Path, *, max_pixels: int) -> ProcessedImage:
-    """Decode fully (a truncated file fails here), apply EXIF orientation, drop all metadata."""
+def _decode(path: Path, *, max_pixels: int) -> Image.Image:
+    """Decode fully (a truncated file fails here), apply EXIF orientation, drop all metadata:
+    the picture as RGB (or RGBA when it has transparency)."""
     Image.MAX_IMAGE_PIXELS = max_pixels
     try:
         with warnings.catch_warnings():
@@ -72,12 +73,46 @@ def process_image(path: Path, *, max_pixels: int) -> ProcessedImage:
     alpha = oriented.mode in ("RGBA", "LA") or (
         oriented.mode == "P" and "transparency" in oriented.info
     )
-    mode = "RGBA" if alpha else "RGB"
-    clean = oriented.convert(mode)
+    return oriented.convert("RGBA" if alpha else "RGB")
+
+
+def _blurhash(variant: Variant) -> str:
+    with Image.open(io.BytesIO(variant.data)) as small:
+        return str(blurhash.encode(small.convert("RGB"), x_components=4, y_components=3))
+
+
+def process_image(path: Path, *, max_pixels: int) -> ProcessedImage:
+    """Decode fully (a truncated file fails here), apply EXIF orientation, drop all metadata."""
+    clean = _decode(path, max_pixels=max_pixels)
     thumb = _webp(clean, THUMB_PX)
-    with Image.open(io.BytesIO(thumb.data)) as small:
-        hashed = blurhash.encode(small.convert("RGB"), x_components=4, y_components=3)
-    return ProcessedImage(display=_webp(clean, DISPLAY_PX), thumb=thumb, blurhash=hashed)
+    return ProcessedImage(display=_webp(clean, DISPLAY_PX), thumb=thumb, blurhash=_blurhash(thumb))
+
+
+# A profile picture's variants, (width, height) each, smallest first: an avatar is cropped to a
+# square (centre) for a list row, a profile and a retina profile; a header to 3:1.
+AVATAR_SIZES = ((48, 48), (150, 150), (300, 300))
+HEADER_SIZES = ((600, 200), (1500, 500))
+
+
+@dataclass(frozen=True)
+class ProcessedPicture:
+    variants: tuple[Variant, ...]  # in the order of the sizes asked for
+    blurhash: str
+
+
+def process_picture(
+    path: Path, sizes: tuple[tuple[int, int], ...], *, max_pixels: int
+) -> ProcessedPicture:
+    """An avatar or header: decoded as `process_image` does (no metadata survives), cropped
+    around the centre to each size's aspect and scaled to exactly that size."""
+    clean = _decode(path, max_pixels=max_pixels)
+    variants = []
+    for width, height in sizes:
+        fitted = ImageOps.fit(clean, (width, height), Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        fitted.save(out, format="WEBP", quality=WEBP_QUALITY, method=4)
+        variants.append(Variant(out.getvalue(), fitted.width, fitted.height))
+    return ProcessedPicture(tuple(variants), _blurhash(variants[0]))
 
 
 def dimensions(head: bytes, *, max_pixels: int) -> tuple[int, int] | None:

@@ -9,8 +9,10 @@ from graph import accounts
 from graph.driver import Row
 from graphgram.errors import Conflict, Unauthorized
 from graphgram.ids import new_id
+from media import pictures
 from media.lifecycle import release_media
 from services import media as media_service
+from services.media import Readable, chunks_of
 from services.security import hash_password, verify_password
 from services.sessions import forget_sessions
 from timelines import hooks as timeline_hooks
@@ -86,3 +88,24 @@ async def delete_account(backends: Backends, viewer_id: str) -> None:
     await forget_sessions(backends.redis, backends.settings, sessions, graph=backends.graph)
     if media:
         await release_media(backends, media)
+
+
+async def set_picture(
+    backends: Backends,
+    viewer_id: str,
+    kind: pictures.PictureKind,
+    file: Readable,
+    declared: str | None,
+) -> Row:
+    """Make an uploaded picture the account's avatar or header (the one before is deleted);
+    every cached view that carries the account shows the new one at once."""
+    node = await pictures.store_picture(backends, viewer_id, kind, chunks_of(file), declared)
+    await timeline_hooks.profile_changed(backends, viewer_id)
+    return node
+
+
+async def remove_picture(backends: Backends, viewer_id: str, kind: pictures.PictureKind) -> None:
+    """Take the avatar or header off (its objects deleted and purged from the edge); the account
+    shows its generated default."""
+    await pictures.remove_picture(backends, viewer_id, kind)
+    await timeline_hooks.profile_changed(backends, viewer_id)

@@ -42,7 +42,7 @@ class Readable(Protocol):
     async def read(self, size: int = -1) -> bytes: ...
 
 
-async def _chunks(file: Readable) -> AsyncIterator[bytes]:
+async def chunks_of(file: Readable) -> AsyncIterator[bytes]:
     while chunk := await file.read(CHUNK):
         yield chunk
 
@@ -58,7 +58,7 @@ async def upload(
     """Store one upload (type from the bytes, metadata stripped, variants, blurhash) and record
     it; the Media node. Pictures are `ready` at once, videos `processing` until the worker made
     their poster frame."""
-    node = await store_upload(backends, viewer_id, _chunks(file), content_type)
+    node = await store_upload(backends, viewer_id, chunks_of(file), content_type)
     if description:
         described = await mastodon_graph.describe_media(
             backends.graph, node["owner_id"], node["id"], description

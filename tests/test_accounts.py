@@ -118,6 +118,19 @@ async def test_patch_me_updates_profile_and_checks_limits(
         "bio": "hi",
         "private": True,
         "role": "user",
+        # No pictures yet: the generated defaults.
+        "avatar": {
+            "url": "/avatars/default/hank.png",
+            "urls": dict.fromkeys(("48", "150", "300"), "/avatars/default/hank.png"),
+            "blurhash": None,
+            "default": True,
+        },
+        "header": {
+            "url": "/headers/default/hank.png",
+            "urls": dict.fromkeys(("600", "1500"), "/headers/default/hank.png"),
+            "blurhash": None,
+            "default": True,
+        },
     }
     too_long = await client.patch("/me", json={"bio": "x" * 301}, headers=user["headers"])
     assert too_long.status_code == 422

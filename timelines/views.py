@@ -25,11 +25,12 @@ from backends import Backends
 from graph import posts as posts_graph
 from graph import timelines as tl_graph
 from graph.driver import Row
+from graphgram.settings import Settings
 from media.signing import url_window_s
-from media.views import media_view
+from media.views import media_view, picture_view
 from timelines import store
 from timelines.store import Keys
-from wire.posts import Post, open_json
+from wire.posts import Author, Post, open_json
 
 VIEW_TTL_S = 24 * 3600
 TOMBSTONE = "-"  # the prefix of a tombstone (store.TOMBSTONE); cached JSON starts with "{"
@@ -203,6 +204,18 @@ async def liked_among(
     return liked_ids
 
 
+def author(settings: Settings, row: Row) -> Author:
+    """A post's (or comment's) author with a signed avatar, from `{id, username, display_name,
+    pictures}` (pictures: the account's picture Media nodes, cached with the view)."""
+    avatar = next((p for p in row.get("pictures") or [] if p.get("kind") == "avatar"), None)
+    return Author(
+        id=row["id"],
+        username=row["username"],
+        display_name=row["display_name"],
+        avatar=picture_view(settings, "avatar", row["username"], avatar),
+    )
+
+
 def post(backends: Backends, view: Row, *, liked: bool, state: Row | None = None) -> Post:
     """A cached view as the `Post` a viewer gets (signed media URLs). `state`: the graph's
     per-viewer state (`posts/viewer_state`) for a viewer in a block with someone."""
@@ -210,7 +223,7 @@ def post(backends: Backends, view: Row, *, liked: bool, state: Row | None = None
     blocked = set(state["blocked_ids"]) if state else set()
     return Post(
         id=view["id"],
-        author=view["author"],
+        author=author(settings, view["author"]),
         caption=view["caption"],
         media=[media_view(settings, m) for m in view["media"]],
         hashtags=view["hashtags"],

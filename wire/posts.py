@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from media.views import MediaOut
+from media.views import MediaOut, Picture
 
 
 class Author(BaseModel):
     id: str
     username: str
     display_name: str
+    avatar: Picture
 
 
 class Post(BaseModel):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response, status
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Request, Response, UploadFile, status
 
 from api import ratelimit
 from api.accounts.schemas import ChangePassword, Login, Register, Token, UpdateMe
@@ -12,7 +14,10 @@ from api.deps import Backend, Graph
 from api.errors import ERROR_RESPONSES
 from api.schemas import Account
 from graph import accounts
+from graph.driver import Row
 from graphgram.errors import NotFound, Unauthorized
+from media.pictures import PictureKind
+from media.views import with_pictures
 from services import accounts as account_service
 from services import sessions as session_service
 
@@ -33,7 +38,7 @@ async def register(body: Register, backends: Backend, request: Request) -> Accou
     row = await account_service.register(
         backends, username=body.username, password=body.password, display_name=body.display_name
     )
-    return Account(**row)
+    return _account(backends, row)
 
 
 @router.post("/auth/login", response_model=Token)
@@ -109,12 +114,16 @@ async def change_password(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
+def _account(backends: Backend, row: Row) -> Account:
+    return Account(**with_pictures(backends.settings, row))
+
+
 @router.get("/me", response_model=Account)
-async def get_me(viewer: ReadAccounts, graph: Graph) -> Account:
-    row = await accounts.get_me(graph, viewer.id)
+async def get_me(viewer: ReadAccounts, backends: Backend) -> Account:
+    row = await accounts.get_me(backends.graph, viewer.id)
     if row is None:
         raise NotFound("this account no longer exists")
-    return Account(**row)
+    return _account(backends, row)
 
 
 @router.patch("/me", response_model=Account, dependencies=ratelimit.WRITE_LIMITS)
@@ -123,7 +132,77 @@ async def update_me(body: UpdateMe, viewer: WriteAccounts, backends: Backend) ->
     changes = account_service.ProfileChanges(
         display_name=body.display_name, bio=body.bio, private=body.private
     )
-    return Account(**await account_service.update_profile(backends, viewer.id, changes))
+    return _account(backends, await account_service.update_profile(backends, viewer.id, changes))
+
+
+_PICTURE_ERRORS: dict[int | str, dict[str, Any]] = {
+    413: {"description": "Over the picture size cap"},
+    415: {"description": "Not a picture"},
+    422: {"description": "Undecodable, empty or too many pixels"},
+}
+
+
+async def _set_picture(
+    backends: Backend, viewer_id: str, kind: PictureKind, file: UploadFile
+) -> Account:
+    try:
+        await account_service.set_picture(backends, viewer_id, kind, file, file.content_type)
+    finally:
+        await file.close()
+    row = await accounts.get_me(backends.graph, viewer_id)
+    if row is None:
+        raise NotFound("this account no longer exists")
+    return _account(backends, row)
+
+
+@router.put(
+    "/me/avatar",
+    response_model=Account,
+    responses=_PICTURE_ERRORS,
+    dependencies=ratelimit.UPLOAD_LIMITS,
+)
+async def set_avatar(
+    file: Annotated[UploadFile, File(description="A picture: JPEG, PNG, WebP, GIF or HEIC")],
+    viewer: WriteAccounts,
+    backends: Backend,
+) -> Account:
+    """Upload your avatar (multipart `file`): cropped to a square around its centre, metadata
+    stripped, stored as 48, 150 and 300 px variants; the one before is deleted."""
+    return await _set_picture(backends, viewer.id, "avatar", file)
+
+
+@router.put(
+    "/me/header",
+    response_model=Account,
+    responses=_PICTURE_ERRORS,
+    dependencies=ratelimit.UPLOAD_LIMITS,
+)
+async def set_header(
+    file: Annotated[UploadFile, File(description="A picture: JPEG, PNG, WebP, GIF or HEIC")],
+    viewer: WriteAccounts,
+    backends: Backend,
+) -> Account:
+    """Upload your profile header (multipart `file`): cropped to 3:1 around its centre,
+    metadata stripped, stored as 1500×500 and 600×200 variants; the one before is deleted."""
+    return await _set_picture(backends, viewer.id, "header", file)
+
+
+@router.delete(
+    "/me/avatar", status_code=status.HTTP_204_NO_CONTENT, dependencies=ratelimit.WRITE_LIMITS
+)
+async def delete_avatar(viewer: WriteAccounts, backends: Backend) -> Response:
+    """Remove your avatar (its objects deleted and purged from the edge); the default shows."""
+    await account_service.remove_picture(backends, viewer.id, "avatar")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.delete(
+    "/me/header", status_code=status.HTTP_204_NO_CONTENT, dependencies=ratelimit.WRITE_LIMITS
+)
+async def delete_header(viewer: WriteAccounts, backends: Backend) -> Response:
+    """Remove your profile header (its objects deleted and purged from the edge)."""
+    await account_service.remove_picture(backends, viewer.id, "header")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.delete("/me", status_code=status.HTTP_204_NO_CONTENT, dependencies=ratelimit.WRITE_LIMITS)

@@ -9,11 +9,11 @@ from pydantic import BaseModel
 
 from api import ratelimit
 from api.auth.scopes import ReadAccounts, ReadSearch
-from api.deps import Backend, Graph
+from api.deps import Backend, Config, Graph
 from api.discovery import suggestions as suggestions_service
 from api.errors import ERROR_RESPONSES
-from api.schemas import UserSummary
-from graph import discovery
+from api.schemas import UserSummary, summary
+from graph import accounts, discovery
 from graphgram.errors import Unprocessable
 
 router = APIRouter(tags=["discovery"], responses=ERROR_RESPONSES)
@@ -60,6 +60,7 @@ SEARCHABLE = rf"^#*([^#{WHITESPACE}]|[{WHITESPACE}]+[^{WHITESPACE}])"
 async def search(
     viewer: ReadSearch,
     graph: Graph,
+    settings: Config,
     q: Annotated[
         str,
         Query(
@@ -78,7 +79,7 @@ async def search(
     )
     tags = await discovery.search_hashtags(graph, viewer.id, q, limit)
     return SearchResults(
-        users=[UserSummary(**row) for row in found_users],
+        users=[summary(settings, row) for row in found_users],
         hashtags=[HashtagHit(**row) for row in tags],
     )
 
@@ -91,13 +92,20 @@ async def suggestions(
     reason; popular accounts when there are none. Served from a list computed off the request
     path and re-checked against your follows, requests and blocks on every request."""
     rows = await suggestions_service.suggest(backends, viewer.id, limit)
+    # Avatars are read now, not kept with the list computed off the request path: one bounded
+    # read for the page, so a changed avatar shows at once.
+    found = await accounts.pictures(backends.graph, [r["id"] for r in rows])
     return [
         Suggestion(
-            user=UserSummary(
-                id=r["id"],
-                username=r["username"],
-                display_name=r["display_name"],
-                private=r["private"],
+            user=summary(
+                backends.settings,
+                {
+                    "id": r["id"],
+                    "username": r["username"],
+                    "display_name": r["display_name"],
+                    "private": r["private"],
+                    "pictures": found.get(r["id"], []),
+                },
             ),
             mutuals=r["mutuals"],
             reason=reason(r["names"], r["mutuals"]),

@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
+from starlette.datastructures import UploadFile
 
 from api.auth.scopes import (
     ReadAccounts,
@@ -30,6 +31,7 @@ from api.mastodon.errors import ERRORS
 from api.mastodon.ids import MastodonJSON, MastodonRoute
 from graph import discovery, posts, users
 from graph import mastodon as mgraph
+from graphgram.errors import Unprocessable
 from services import accounts as account_service
 from services import relationships as relationship_service
 
@@ -56,8 +58,25 @@ async def verify_credentials(caller: ReadAccounts, ctx: Context) -> Json:
 async def update_credentials(
     caller: WriteAccounts, ctx: Context, backends: Backend, body: Body
 ) -> Json:
-    """Display name, note (bio) and locked (private); other fields are not kept here."""
+    """Display name, note (bio), locked (private), and `avatar` / `header` as multipart files
+    (the native `PUT /me/avatar` and `/me/header`); other fields are not kept here."""
     data = validate(UpdateCredentials, body)
+    files = {k: body[k] for k in ("avatar", "header") if isinstance(body.get(k), UploadFile)}
+    for name in ("avatar", "header"):
+        if name in body and name not in files:
+            raise Unprocessable(f"Validation failed: {name} must be a file")
+    try:
+        if "avatar" in files:
+            await account_service.set_picture(
+                backends, caller.id, "avatar", files["avatar"], files["avatar"].content_type
+            )
+        if "header" in files:
+            await account_service.set_picture(
+                backends, caller.id, "header", files["header"], files["header"].content_type
+            )
+    finally:
+        for file in files.values():
+            await file.close()
     changes = account_service.ProfileChanges(
         display_name=data.display_name, bio=data.note, private=data.locked
     )

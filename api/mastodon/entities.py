@@ -15,7 +15,7 @@ from typing import Any
 from api.posts.schemas import HASHTAG, MENTION
 from graph.driver import Row
 from graphgram.settings import Settings
-from media.views import media_view
+from media.views import account_pictures, media_view
 
 Json = dict[str, Any]
 
@@ -32,11 +32,13 @@ def timestamp(value: str | None) -> str | None:
 
 
 def avatar_url(base: str) -> str:
-    return f"{base}/avatars/original/missing.png"
+    """The instance's own picture (its thumbnail)."""
+    return f"{base}/avatars/default/graphgram.png"
 
 
-def header_url(base: str) -> str:
-    return f"{base}/headers/original/missing.png"
+def _absolute(base: str, url: str) -> str:
+    """Edge URLs are absolute already; a generated default is served by this API."""
+    return url if "://" in url else f"{base}{url}"
 
 
 def profile_url(base: str, username: str) -> str:
@@ -94,10 +96,14 @@ def text_html(base: str, text: str) -> str:
     )
 
 
-def account(base: str, row: Row) -> Json:
-    """An Account from a profile row (id, username, display_name, bio, private, created_at and
-    the three counts)."""
+def account(base: str, row: Row, settings: Settings | None = None) -> Json:
+    """An Account from a profile row (id, username, display_name, bio, private, created_at, the
+    three counts and `pictures`: its avatar and header Media nodes, signed with `settings`)."""
     created = timestamp(row.get("created_at"))
+    pictures = row.get("pictures") if settings is not None else None
+    avatar, header = account_pictures(settings, row["username"], pictures)
+    avatar_url_ = _absolute(base, avatar.url)
+    header_url_ = _absolute(base, header.url)
     return {
         "id": row["id"],
         "username": row["username"],
@@ -113,10 +119,11 @@ def account(base: str, row: Row) -> Json:
         "note": text_html(base, row.get("bio") or ""),
         "url": profile_url(base, row["username"]),
         "uri": profile_url(base, row["username"]),
-        "avatar": avatar_url(base),
-        "avatar_static": avatar_url(base),
-        "header": header_url(base),
-        "header_static": header_url(base),
+        # Pictures are still WebP (no animation), so the static URLs are the same.
+        "avatar": avatar_url_,
+        "avatar_static": avatar_url_,
+        "header": header_url_,
+        "header_static": header_url_,
         "followers_count": row.get("follower_count", 0),
         "following_count": row.get("following_count", 0),
         "statuses_count": row.get("post_count", 0),
@@ -129,9 +136,9 @@ def account(base: str, row: Row) -> Json:
     }
 
 
-def credential_account(base: str, row: Row) -> Json:
+def credential_account(base: str, row: Row, settings: Settings) -> Json:
     """The caller's own Account, with `source` (what update_credentials edits)."""
-    out = account(base, row)
+    out = account(base, row, settings)
     out["source"] = {
         "privacy": "private" if row.get("private") else "public",
         "sensitive": False,
@@ -213,7 +220,7 @@ def status(
         "filtered": [],
         "reblog": None,
         "application": None,
-        "account": account(base, author),
+        "account": account(base, author, settings),
         "media_attachments": [
             media_attachment(settings, m, descriptions.get(m["id"])) for m in post["media"]
         ],
@@ -250,7 +257,9 @@ def status_edit(status: Json, content: str, media: list[Json]) -> Json:
     }
 
 
-def comment_status(base: str, row: Row, *, with_text: bool = False) -> Json:
+def comment_status(
+    base: str, row: Row, settings: Settings | None = None, *, with_text: bool = False
+) -> Json:
     """A comment as a Status: a reply to its post or to the comment it answers."""
     out: Json = {
         "id": row["id"],
@@ -275,7 +284,7 @@ def comment_status(base: str, row: Row, *, with_text: bool = False) -> Json:
         "filtered": [],
         "reblog": None,
         "application": None,
-        "account": account(base, row["account"]),
+        "account": account(base, row["account"], settings),
         "media_attachments": [],
         "mentions": [],
         "tags": [],

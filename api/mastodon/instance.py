@@ -7,9 +7,6 @@ Graphgram after it, as Pixelfed and GoToSocial do.
 
 from __future__ import annotations
 
-import struct
-import zlib
-from functools import cache
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -20,7 +17,9 @@ from api.mastodon.errors import ERRORS
 from api.mastodon.ids import MastodonJSON, MastodonRoute
 from api.posts.schemas import CAPTION_MAX, MEDIA_MAX
 from graph import mastodon as mgraph
+from graphgram.errors import NotFound
 from graphgram.settings import Settings
+from media.defaults import default_avatar, default_header
 
 router = APIRouter(
     tags=["mastodon: instance"],
@@ -121,29 +120,22 @@ async def instance_v2(request: Request, graph: Graph, settings: Config) -> dict[
     }
 
 
-@cache
-def _placeholder_png(size: int = 120, grey: int = 0xC8) -> bytes:
-    """A flat grey square: the avatar and header of every account (Graphgram has none)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    rows = b"".join(b"\x00" + bytes([grey]) * size for _ in range(size))
-    header = struct.pack(">IIBBBBB", size, size, 8, 0, 0, 0, 0)  # 8-bit greyscale
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows, 9))
-        + chunk(b"IEND", b"")
-    )
+# The generated pictures never change for a name, so browsers, apps and proxies keep them a year.
+MAX_NAME = 64  # the longest name a sign-in accepts; anything longer is no account's
+_FOREVER = {"Cache-Control": "public, max-age=31536000, immutable"}
 
 
-@router.get("/avatars/original/missing.png", include_in_schema=False)
-@router.get("/headers/original/missing.png", include_in_schema=False)
-async def placeholder_image() -> Response:
-    return Response(
-        _placeholder_png(),
-        media_type="image/png",
-        headers={"Cache-Control": "public, max-age=86400"},
-    )
+@router.get("/avatars/default/{username}.png", include_in_schema=False)
+async def default_avatar_png(username: str) -> Response:
+    """The generated avatar of an account without one (both APIs link here)."""
+    if not 0 < len(username) <= MAX_NAME:
+        raise NotFound("no such picture")
+    return Response(default_avatar(username.lower()), media_type="image/png", headers=_FOREVER)
+
+
+@router.get("/headers/default/{username}.png", include_in_schema=False)
+async def default_header_png(username: str) -> Response:
+    """The generated header of an account without one."""
+    if not 0 < len(username) <= MAX_NAME:
+        raise NotFound("no such picture")
+    return Response(default_header(username.lower()), media_type="image/png", headers=_FOREVER)

@@ -28,7 +28,7 @@ async def accounts(
         row = rows.get(user_id)
         if row is None or (row["blocked"] and not (blocked_ok and row["blocking"])):
             continue
-        out.append(entities.account(ctx.base_url, row))
+        out.append(entities.account(ctx.base_url, row, ctx.backends.settings))
     return out
 
 
@@ -43,7 +43,7 @@ async def credential_account(ctx: Ctx, viewer_id: str) -> Json:
     rows = await mgraph.accounts(ctx.backends.graph, viewer_id, [viewer_id])
     if viewer_id not in rows:
         raise not_found()
-    return entities.credential_account(ctx.base_url, rows[viewer_id])
+    return entities.credential_account(ctx.base_url, rows[viewer_id], ctx.backends.settings)
 
 
 async def access(ctx: Ctx, viewer_id: str, user_id: str) -> Row:
@@ -91,7 +91,7 @@ async def statuses(ctx: Ctx, viewer_id: str, ids: list[str]) -> list[Json]:
     rest = [i for i in ids if i not in found]
     if rest:
         for row in (await mgraph.comments(graph, viewer_id, rest)).values():
-            found[row["id"]] = entities.comment_status(ctx.base_url, row)
+            found[row["id"]] = entities.comment_status(ctx.base_url, row, ctx.backends.settings)
     return [found[i] for i in ids if i in found]
 
 

@@ -150,7 +150,7 @@ async def _reply(ctx: Ctx, backends: Backend, viewer_id: str, data: NewStatus) -
     created = await loaders.comment_row(ctx, viewer_id, row["id"])
     if created is None:
         raise not_found()
-    return comment_status(ctx.base_url, created)
+    return comment_status(ctx.base_url, created, ctx.backends.settings)
 
 
 class MediaAttribute(BaseModel):
@@ -263,7 +263,7 @@ async def delete_status(
     if comment is None or not comment["deletable"]:
         raise not_found()
     await post_service.delete_comment(backends, caller.id, status_id)
-    return comment_status(ctx.base_url, comment, with_text=True)
+    return comment_status(ctx.base_url, comment, ctx.backends.settings, with_text=True)
 
 
 def _thread(root: str, rows: list[dict[str, Any]]) -> list[str]:
@@ -309,7 +309,9 @@ async def context(status_id: str, caller: ReadStatuses, ctx: Context) -> Json:
         order = [i for i in order if i in below]
     return {
         "ancestors": await loaders.statuses(ctx, caller.id, ancestor_ids),
-        "descendants": [comment_status(ctx.base_url, rows[i]) for i in order],
+        "descendants": [
+            comment_status(ctx.base_url, rows[i], ctx.backends.settings) for i in order
+        ],
     }
 
 

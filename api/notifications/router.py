@@ -9,12 +9,14 @@ from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, Field
 
 from api.auth.scopes import ReadNotifications, WriteNotifications
-from api.deps import Backend, Graph
+from api.deps import Backend, Config, Graph
 from api.errors import ERROR_RESPONSES
 from api.pagination import Pagination
 from api.schemas import Author
-from graph import notifications
+from graph import accounts, notifications
+from graph.driver import Row
 from services import notifications as notification_service
+from timelines.views import author
 
 router = APIRouter(tags=["notifications"], responses=ERROR_RESPONSES)
 
@@ -44,12 +46,27 @@ class Notification(BaseModel):
 
 @router.get("/notifications", response_model=list[Notification])
 async def list_notifications(
-    viewer: ReadNotifications, graph: Graph, page: Pagination
+    viewer: ReadNotifications, graph: Graph, settings: Config, page: Pagination
 ) -> list[Notification]:
     """Likes (one item per post), comments, replies, follows, follow requests and mentions
     addressed to you, newest first; nothing from anyone in a block with you."""
-    rows = await notifications.page(graph, viewer.id, page.params())
-    return [Notification(**row) for row in page.items(rows)]
+    rows = page.items(await notifications.page(graph, viewer.id, page.params()))
+    # The page's people get their avatars in one more read, bounded by the page.
+    found = await accounts.pictures(graph, [a["id"] for row in rows for a in row["accounts"]])
+
+    def person(a: Row) -> Author:
+        return author(settings, {**a, "pictures": found.get(a["id"], [])})
+
+    return [
+        Notification(
+            **{
+                **row,
+                "account": person(row["account"]),
+                "accounts": [person(a) for a in row["accounts"]],
+            }
+        )
+        for row in rows
+    ]
 
 
 @router.post("/notifications/read", status_code=status.HTTP_204_NO_CONTENT)

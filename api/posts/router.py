@@ -25,12 +25,13 @@ from api.posts.schemas import (
     Saved,
 )
 from api.posts.views import cached_post_list, cached_post_page, post_view
-from api.schemas import UserSummary
+from api.schemas import UserSummary, summary
 from graph import posts, users
 from graph.driver import Graph as GraphClient
 from graphgram.errors import NotFound
 from graphgram.settings import Settings
 from services import posts as post_service
+from timelines.views import author
 
 router = APIRouter(tags=["posts"], responses=ERROR_RESPONSES)
 
@@ -186,11 +187,12 @@ async def list_likers(
     post_id: str,
     viewer: ReadStatuses,
     graph: Graph,
+    settings: Config,
     page: Pagination,
 ) -> list[UserSummary]:
     await _visible_post(graph, viewer.id, post_id)
     rows = await posts.likers(graph, viewer.id, post_id, page.params())
-    return [UserSummary(**row) for row in page.items(rows, key="cursor")]
+    return [summary(settings, row) for row in page.items(rows, key="cursor")]
 
 
 @router.post(
@@ -202,7 +204,7 @@ async def create_comment(
     row = await post_service.comment(
         backends, viewer.id, post_id, text=body.text, reply_to=body.reply_to
     )
-    return Comment(**row)
+    return Comment(**{**row, "author": author(backends.settings, row["author"])})
 
 
 @router.get("/posts/{post_id}/comments", response_model=list[Comment])
@@ -210,11 +212,14 @@ async def list_comments(
     post_id: str,
     viewer: ReadStatuses,
     graph: Graph,
+    settings: Config,
     page: Pagination,
 ) -> list[Comment]:
     await _visible_post(graph, viewer.id, post_id)
     rows = await posts.comments(graph, viewer.id, post_id, page.params())
-    return [Comment(**row) for row in page.items(rows)]
+    return [
+        Comment(**{**row, "author": author(settings, row["author"])}) for row in page.items(rows)
+    ]
 
 
 @router.delete(

@@ -10,13 +10,13 @@ from backends import Backends
 from graph.driver import Row
 from graphgram.settings import Settings
 from media.views import media_view
-from timelines.views import compose_page
+from timelines.views import author, compose_page
 
 
 def post_view(settings: Settings, row: Row) -> Post:
     return Post(
         id=row["id"],
-        author=row["author"],
+        author=author(settings, row["author"]),
         caption=row["caption"],
         media=[media_view(settings, node) for node in row["media"]],
         hashtags=row["hashtags"],

@@ -6,12 +6,13 @@ from fastapi import APIRouter, Response, status
 from pydantic import BaseModel
 
 from api.auth.scopes import ReadAccounts, ReadBlocks, ReadFollows, WriteBlocks, WriteFollows
-from api.deps import Backend, Graph
+from api.deps import Backend, Config, Graph
 from api.errors import ERROR_RESPONSES
 from api.pagination import Pagination
-from api.schemas import UserSummary
+from api.schemas import UserSummary, summary
 from graph import users
 from graphgram.errors import NotFound
+from media.views import Picture, with_pictures
 from services import relationships as relationship_service
 
 router = APIRouter(tags=["users"], responses=ERROR_RESPONSES)
@@ -34,6 +35,8 @@ class Profile(BaseModel):
     post_count: int
     follower_count: int
     following_count: int
+    avatar: Picture
+    header: Picture
     relationship: Relationship
 
 
@@ -55,12 +58,12 @@ async def _content_owner(graph: Graph, viewer_id: str, username: str) -> str:
 
 
 @router.get("/users/{username}", response_model=Profile)
-async def get_profile(username: str, viewer: ReadAccounts, graph: Graph) -> Profile:
-    row = await users.profile(graph, viewer.id, username.lower())
+async def get_profile(username: str, viewer: ReadAccounts, backends: Backend) -> Profile:
+    row = await users.profile(backends.graph, viewer.id, username.lower())
     if row is None:
         raise _not_found(username)
     rel = {k: row.pop(k) for k in ("following", "followed_by", "requested", "blocking")}
-    return Profile(**row, relationship=Relationship(**rel))
+    return Profile(**with_pictures(backends.settings, row), relationship=Relationship(**rel))
 
 
 @router.get("/users/{username}/followers", response_model=list[UserSummary])
@@ -68,11 +71,12 @@ async def list_followers(
     username: str,
     viewer: ReadAccounts,
     graph: Graph,
+    settings: Config,
     page: Pagination,
 ) -> list[UserSummary]:
     user_id = await _content_owner(graph, viewer.id, username)
     rows = await users.followers(graph, viewer.id, user_id, page.params())
-    return [UserSummary(**row) for row in page.items(rows, key="cursor")]
+    return [summary(settings, row) for row in page.items(rows, key="cursor")]
 
 
 @router.get("/users/{username}/following", response_model=list[UserSummary])
@@ -80,11 +84,12 @@ async def list_following(
     username: str,
     viewer: ReadAccounts,
     graph: Graph,
+    settings: Config,
     page: Pagination,
 ) -> list[UserSummary]:
     user_id = await _content_owner(graph, viewer.id, username)
     rows = await users.following(graph, viewer.id, user_id, page.params())
-    return [UserSummary(**row) for row in page.items(rows, key="cursor")]
+    return [summary(settings, row) for row in page.items(rows, key="cursor")]
 
 
 @router.post("/users/{username}/follow", response_model=FollowState)
@@ -101,10 +106,10 @@ async def unfollow(username: str, viewer: WriteFollows, backends: Backend) -> Fo
 
 @router.get("/me/follow-requests", response_model=list[UserSummary])
 async def list_follow_requests(
-    viewer: ReadFollows, graph: Graph, page: Pagination
+    viewer: ReadFollows, graph: Graph, settings: Config, page: Pagination
 ) -> list[UserSummary]:
     rows = await users.follow_requests(graph, viewer.id, page.params())
-    return [UserSummary(**row) for row in page.items(rows, key="cursor")]
+    return [summary(settings, row) for row in page.items(rows, key="cursor")]
 
 
 @router.post("/me/follow-requests/{username}/accept", status_code=status.HTTP_204_NO_CONTENT)
@@ -132,6 +137,8 @@ async def unblock(username: str, viewer: WriteBlocks, backends: Backend) -> Resp
 
 
 @router.get("/me/blocks", response_model=list[UserSummary])
-async def list_blocks(viewer: ReadBlocks, graph: Graph, page: Pagination) -> list[UserSummary]:
+async def list_blocks(
+    viewer: ReadBlocks, graph: Graph, settings: Config, page: Pagination
+) -> list[UserSummary]:
     rows = await users.blocks(graph, viewer.id, page.params())
-    return [UserSummary(**row) for row in page.items(rows, key="cursor")]
+    return [summary(settings, row) for row in page.items(rows, key="cursor")]

@@ -7,7 +7,7 @@ MATCH (u:User {id: $viewer_id})
 SET u.lock_ = true
 REMOVE u.lock_
 WITH u,
-     COLLECT { MATCH (u)-[:OWNS]->(m:Media) RETURN m.id } AS media,
+     COLLECT { MATCH (u)-[:OWNS|PICTURE]->(m:Media) RETURN DISTINCT m.id } AS media,
      COLLECT { MATCH (u)-[:HAS_SESSION]->(s:Session) RETURN s.id } AS sessions
 CALL (u) {
   MATCH (u)-[:POSTED]->(:Post)<-[:ON]-(c:Comment)

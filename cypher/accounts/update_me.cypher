@@ -16,4 +16,5 @@ SET u.display_name = coalesce($display_name, u.display_name),
     u.bio = coalesce($bio, u.bio),
     u.private = coalesce($private, u.private)
 RETURN u.id AS id, u.username AS username, u.display_name AS display_name, u.bio AS bio,
-       u.private AS private, u.role AS role, toString(u.created_at) AS created_at
+       u.private AS private, u.role AS role, toString(u.created_at) AS created_at,
+       COLLECT { MATCH (u)-[:PICTURE]->(pic:Media) RETURN pic {.kind, .key, .profile_key, .thumb_key, .blurhash} } AS pictures

@@ -4,6 +4,7 @@ MATCH (v:User {id: $viewer_id})
 CALL db.index.fulltext.queryNodes("user_search", $lucene, {limit: 200}) YIELD node, score
 WHERE NOT EXISTS { (v)-[:BLOCKS]-(node) }
 RETURN node.id AS id, node.username AS username, node.display_name AS display_name,
+       COLLECT { MATCH (node)-[:PICTURE]->(pic:Media {kind: "avatar"}) RETURN pic {.kind, .key, .profile_key, .thumb_key, .blurhash} } AS pictures,
        node.private AS private
 ORDER BY score DESC, node.username
 LIMIT $limit

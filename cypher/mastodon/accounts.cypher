@@ -8,6 +8,7 @@ UNWIND $ids AS user_id
 MATCH (u:User {id: user_id})
 RETURN u.id AS id, u.username AS username, u.display_name AS display_name, u.bio AS bio,
        u.private AS private, toString(u.created_at) AS created_at,
+       COLLECT { MATCH (u)-[:PICTURE]->(pic:Media) RETURN pic {.kind, .key, .profile_key, .thumb_key, .blurhash} } AS pictures,
        COUNT { (u)-[:POSTED]->() } AS post_count,
        COUNT { (u)<-[:FOLLOWS]-() } AS follower_count,
        COUNT { (u)-[:FOLLOWS]->() } AS following_count,

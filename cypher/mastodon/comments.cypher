@@ -13,6 +13,7 @@ RETURN c.id AS id, c.text AS text, toString(c.created_at) AS created_at, p.id AS
        coalesce(pw.id, a.id) AS in_reply_to_account_id, w = v OR a = v AS deletable,
        COUNT { (c)<-[:REPLY_TO]-() } AS replies_count,
        w {.id, .username, .display_name, .bio, .private, created_at: toString(w.created_at),
+          pictures: COLLECT { MATCH (w)-[:PICTURE]->(pic:Media) RETURN pic {.kind, .key, .profile_key, .thumb_key, .blurhash} },
           post_count: COUNT { (w)-[:POSTED]->() },
           follower_count: COUNT { (w)<-[:FOLLOWS]-() },
           following_count: COUNT { (w)-[:FOLLOWS]->() }} AS account

@@ -7,6 +7,7 @@ MATCH (a:User)-[:POSTED]->(p:Post {id: post_id})
 WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) }
 RETURN p.id AS id,
        a {.id, .username, .display_name, .bio, .private, created_at: toString(a.created_at),
+          pictures: COLLECT { MATCH (a)-[:PICTURE]->(pic:Media) RETURN pic {.kind, .key, .profile_key, .thumb_key, .blurhash} },
           post_count: COUNT { (a)-[:POSTED]->() },
           follower_count: COUNT { (a)<-[:FOLLOWS]-() },
           following_count: COUNT { (a)-[:FOLLOWS]->() }} AS account,

@@ -30,4 +30,5 @@ CALL (c, parent) {
   MERGE (c)-[:REPLY_TO]->(parent)
 }
 RETURN c.id AS id, c.text AS text, toString(c.created_at) AS created_at, $reply_to AS reply_to,
-       {id: v.id, username: v.username, display_name: v.display_name} AS author
+       {id: v.id, username: v.username, display_name: v.display_name,
+        pictures: COLLECT { MATCH (v)-[:PICTURE]->(pic:Media {kind: "avatar"}) RETURN pic {.kind, .key, .profile_key, .thumb_key, .blurhash} }} AS author

@@ -18,5 +18,6 @@ CALL (v) {
 }
 OPTIONAL MATCH (c)-[:REPLY_TO]->(parent:Comment)
 RETURN c.id AS cursor, c.id AS id, c.text AS text, toString(c.created_at) AS created_at,
-       parent.id AS reply_to, {id: w.id, username: w.username, display_name: w.display_name} AS author
+       parent.id AS reply_to, {id: w.id, username: w.username, display_name: w.display_name,
+         pictures: COLLECT { MATCH (w)-[:PICTURE]->(pic:Media {kind: "avatar"}) RETURN pic {.kind, .key, .profile_key, .thumb_key, .blurhash} }} AS author
 ORDER BY CASE WHEN $after = "" THEN cursor END DESC, cursor ASC

@@ -17,5 +17,6 @@ CALL (v) {
   RETURN r, f LIMIT $limit
 }
 RETURN r.id AS cursor, f.id AS id, f.username AS username, f.display_name AS display_name,
+       COLLECT { MATCH (f)-[:PICTURE]->(pic:Media {kind: "avatar"}) RETURN pic {.kind, .key, .profile_key, .thumb_key, .blurhash} } AS pictures,
        f.private AS private
 ORDER BY CASE WHEN $after = "" THEN cursor END DESC, cursor ASC

@@ -6,7 +6,8 @@ UNWIND $ids AS post_id
 MATCH (a:User)-[:POSTED]->(p:Post {id: post_id})
 RETURN p.id AS id, p.caption AS caption, toString(p.created_at) AS created_at,
   toString(p.edited_at) AS edited_at,
-  {id: a.id, username: a.username, display_name: a.display_name} AS author,
+  {id: a.id, username: a.username, display_name: a.display_name,
+   pictures: COLLECT { MATCH (a)-[:PICTURE]->(pic:Media {kind: "avatar"}) RETURN pic {.kind, .key, .profile_key, .thumb_key, .blurhash} }} AS author,
   COLLECT { MATCH (p)-[r:HAS_MEDIA]->(m:Media) RETURN properties(m) ORDER BY r.position } AS media,
   COLLECT { MATCH (p)-[:TAGGED]->(h:Hashtag) RETURN h.name ORDER BY h.name } AS hashtags,
   COLLECT {

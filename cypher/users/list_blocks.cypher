@@ -6,6 +6,7 @@ WHERE ($max_id IS NULL OR b.id < $max_id)
   AND ($since_id IS NULL OR b.id > $since_id)
   AND ($min_id IS NULL OR b.id > $min_id)
 RETURN b.id AS cursor, u.id AS id, u.username AS username, u.display_name AS display_name,
+       COLLECT { MATCH (u)-[:PICTURE]->(pic:Media {kind: "avatar"}) RETURN pic {.kind, .key, .profile_key, .thumb_key, .blurhash} } AS pictures,
        u.private AS private
 ORDER BY CASE WHEN $min_id IS NULL THEN b.id END DESC, b.id ASC
 LIMIT $limit

@@ -499,3 +499,40 @@ def test_edit_a_caption_and_save_a_post(open_context: OpenContext, api: httpx.Cl
     expect(reader.get_by_role("button", name="Save for later")).to_be_visible()
     assert api.get("/me/saved", headers=pat["headers"]).json() == []
     no_horizontal_scroll(reader)
+
+
+def test_upload_and_remove_a_profile_photo(
+    open_context: OpenContext, api: httpx.Client, tmp_path: Path
+) -> None:
+    """On your own profile: change the photo (it shows at once, from the edge, and on your posts
+    in a follower's feed), then remove it (the generated picture comes back)."""
+    uma, vic = account(api, "uma"), account(api, "vic")
+    api.post("/users/uma/follow", headers=vic["headers"])
+    post(api, uma, "Hello from uma", [])
+    page = open_context(DESKTOP).new_page()
+    log_in(page, "uma")
+    page.goto("/web/u/uma")
+    big = page.locator("img.avatar.big")
+    expect(big).to_have_attribute("src", re.compile(r"/avatars/default/uma\.png$"))
+    face = tmp_path / "face.jpg"
+    face.write_bytes(photo(800, 600, seed=7))
+    page.get_by_label("Change photo").set_input_files(face)
+    expect(page.get_by_text("Profile photo updated.")).to_be_visible()
+    expect(big).to_have_attribute("src", re.compile(r"/m/avatar/"))
+    page.wait_for_function(
+        "() => { const i = document.querySelector('img.avatar.big');"
+        " return i && i.complete && i.naturalWidth === 150; }"
+    )
+    me = api.get("/me", headers=uma["headers"]).json()
+    assert me["avatar"]["default"] is False
+
+    reader = open_context(PHONE).new_page()
+    log_in(reader, "vic")
+    reader.goto("/web/")
+    row = reader.locator("article.post img.avatar").first
+    expect(row).to_have_attribute("src", re.compile(r"/m/avatar/"))
+
+    page.get_by_role("button", name="Remove photo").click()
+    expect(page.get_by_text("Profile photo removed.")).to_be_visible()
+    expect(big).to_have_attribute("src", re.compile(r"/avatars/default/uma\.png$"))
+    assert api.get("/me", headers=uma["headers"]).json()["avatar"]["default"] is True

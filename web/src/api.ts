@@ -1,9 +1,18 @@
 // The public JSON API, typed as its OpenAPI document describes it. Nothing else is called.
 
+/** An avatar or header: `urls` by width (avatar 48/150/300, header 600/1500). */
+export interface Picture {
+  url: string;
+  urls: Record<string, string>;
+  blurhash?: string | null;
+  default: boolean;
+}
+
 export interface Author {
   id: string;
   username: string;
   display_name: string;
+  avatar?: Picture;
 }
 
 export interface UserSummary extends Author {
@@ -15,6 +24,7 @@ export interface Account extends Author {
   private: boolean;
   role: string;
   created_at: string;
+  header?: Picture;
 }
 
 export interface Relationship {
@@ -183,7 +193,9 @@ async function call(path: string, options: CallOptions = {}): Promise<Response> 
   const auth = options.auth ?? true;
   if (auth && session.token) headers.Authorization = `Bearer ${session.token}`;
   const init: RequestInit = { method: options.method ?? "GET", headers };
-  if (options.body !== undefined) {
+  if (options.body instanceof FormData) {
+    init.body = options.body; // the browser sets the multipart Content-Type and boundary
+  } else if (options.body !== undefined) {
     headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(options.body);
   }
@@ -268,6 +280,12 @@ export const api = {
   me: () => json<Account>("/me"),
   updateMe: (changes: Partial<Pick<Account, "display_name" | "bio" | "private">>) =>
     json<Account>("/me", { method: "PATCH", body: changes }),
+  setPicture: (kind: "avatar" | "header", file: File) => {
+    const form = new FormData();
+    form.append("file", file, file.name);
+    return json<Account>(`/me/${kind}`, { method: "PUT", body: form });
+  },
+  removePicture: (kind: "avatar" | "header") => send(`/me/${kind}`, { method: "DELETE" }),
   profile: (username: string) => json<Profile>(`/users/${encodeURIComponent(username)}`),
   follow: (username: string) =>
     json<FollowState>(`/users/${encodeURIComponent(username)}/follow`, { method: "POST" }),

@@ -1,7 +1,7 @@
 // A post as the feed, the post page and the hashtag page show it.
 
 import { decode } from "blurhash";
-import { api, type Media, type Post } from "./api";
+import { api, type Author, type Media, type Post } from "./api";
 import { ago, announce, describe, h, link, plural } from "./dom";
 
 /** Caption text with #hashtags and @mentions turned into links. */
@@ -162,10 +162,19 @@ export function likeBar(post: Post, onChange: (post: Post) => void = () => undef
   return h("div", { class: "like-bar" }, button, count);
 }
 
+/** An account's avatar: its picture (48 px, 150 px on dense screens or `big`), else its generated default. */
+export function avatar(user: Author, big = false): HTMLElement {
+  const pic = user.avatar;
+  const src = pic ? (big ? pic.urls["150"] ?? pic.url : pic.urls["48"] ?? pic.url) : `/avatars/default/${user.username}.png`;
+  const attrs: Record<string, string> = { class: big ? "avatar big" : "avatar", src, alt: "", "aria-hidden": "true", loading: "lazy" };
+  if (pic && !pic.default) attrs.srcset = big ? `${pic.urls["150"]} 1x, ${pic.urls["300"]} 2x` : `${pic.urls["48"]} 1x, ${pic.urls["150"]} 2x`;
+  return h("img", attrs);
+}
+
 export function authorLine(post: Post): HTMLElement {
   return h("header", { class: "post-head" },
     link(`/u/${post.author.username}`, { class: "author" },
-      h("span", { class: "avatar", "aria-hidden": "true" }, post.author.username.charAt(0).toUpperCase()),
+      avatar(post.author),
       h("span", { class: "name" }, post.author.display_name),
       h("span", { class: "handle" }, `@${post.author.username}`)),
     link(`/p/${post.id}`, { class: "time" }, h("time", { datetime: post.created_at, title: post.created_at }, ago(post.created_at))),

@@ -2,14 +2,14 @@
 
 import { api, type Post, type Suggestion } from "../api";
 import { endless, errorBox, h, link, replace } from "../dom";
-import { postCard } from "../post";
+import { avatar, postCard } from "../post";
 import type { Context } from "../main";
 import { followButton } from "./profile";
 
 export function suggestionItem(s: Suggestion): HTMLElement {
   return h("li", { class: "person" },
     link(`/u/${s.user.username}`, { class: "person-link" },
-      h("span", { class: "avatar", "aria-hidden": "true" }, s.user.username.charAt(0).toUpperCase()),
+      avatar(s.user),
       h("span", { class: "person-names" },
         h("span", { class: "name" }, s.user.display_name),
         h("span", { class: "handle" }, `@${s.user.username}`),

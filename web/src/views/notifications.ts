@@ -5,6 +5,7 @@
 import { api, type Author, type Notification, type UserSummary } from "../api";
 import { ago, announce, describe, endless, errorBox, h, link, replace } from "../dom";
 import type { Context } from "../main";
+import { avatar } from "../post";
 
 const verbs: Record<string, string> = {
   like: "liked your post",
@@ -30,7 +31,7 @@ function requestItem(user: UserSummary, onDone: () => void): HTMLElement {
   const reject = h("button", { type: "button" }, "Reject");
   const row = h("li", { class: "person request", "aria-label": `Follow request from @${user.username}` },
     link(`/u/${user.username}`, { class: "person-link" },
-      h("span", { class: "avatar", "aria-hidden": "true" }, user.username.charAt(0).toUpperCase()),
+      avatar(user),
       h("span", { class: "person-names" },
         h("span", { class: "name" }, user.display_name),
         h("span", { class: "handle" }, `@${user.username}`))),
@@ -74,7 +75,7 @@ export async function notificationsView({ main }: Context): Promise<void> {
     const text = h("span", { class: "what" }, ...names(accounts, count), ` ${verbs[n.type] ?? n.type}`);
     const target = n.post_id ? `/p/${n.post_id}${n.comment_id ? `#c-${n.comment_id}` : ""}` : `/u/${n.account.username}`;
     return h("li", { class: `notification ${n.read ? "read" : "unread"}`, "data-type": n.type },
-      h("span", { class: "avatar", "aria-hidden": "true" }, n.account.username.charAt(0).toUpperCase()),
+      avatar(n.account),
       h("span", { class: "notification-text" }, text, " ",
         link(target, { class: "when" }, h("time", { datetime: n.created_at }, ago(n.created_at)))),
       n.read ? null : h("span", { class: "visually-hidden" }, " (new)"));

@@ -4,7 +4,7 @@ import { api, ApiError, page, type Comment, type Post } from "../api";
 import { ago, announce, describe, h, link, plural, replace } from "../dom";
 import type { Context } from "../main";
 import { navigate } from "../nav";
-import { authorLine, caption, likeBar, mediaView } from "../post";
+import { authorLine, avatar, caption, likeBar, mediaView } from "../post";
 
 export async function postView({ main, me, params }: Context): Promise<void> {
   const id = params[0] ?? "";
@@ -72,6 +72,7 @@ export async function postView({ main, me, params }: Context): Promise<void> {
     }
     return h("li", { class: "comment", id: `c-${comment.id}` },
       h("p", {},
+        avatar(comment.author), " ",
         link(`/u/${comment.author.username}`, { class: "author-name" }, comment.author.username), " ",
         caption(comment.text)),
       h("p", { class: "comment-meta" },

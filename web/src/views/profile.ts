@@ -3,7 +3,7 @@
 import { api, ApiError, type FollowState, type Post, type Profile, type UserSummary } from "../api";
 import { announce, describe, endless, h, link, replace } from "../dom";
 import type { Context } from "../main";
-import { postTile } from "../post";
+import { avatar, postTile } from "../post";
 
 /**
  * Follow, Unfollow, or (for a private account) Follow then "Withdraw request" while pending.
@@ -105,7 +105,7 @@ export async function profileView(ctx: Context): Promise<void> {
   const body = h("div", { class: "profile-body" });
   const renderHeader = () => {
     replace(header,
-      h("span", { class: "avatar big", "aria-hidden": "true" }, profile.username.charAt(0).toUpperCase()),
+      avatar(profile, true),
       h("div", { class: "profile-names" },
         h("h1", {}, profile.display_name),
         h("p", { class: "handle" }, `@${profile.username} `, profile.private ? h("span", { class: "badge" }, "Private") : null,
@@ -116,7 +116,7 @@ export async function profileView(ctx: Context): Promise<void> {
   };
   const renderActions = () => {
     if (own) {
-      replace(actions, link("/settings", { class: "button" }, "Edit profile"));
+      replace(actions, link("/settings", { class: "button" }, "Edit profile"), pictureControl(profile, renderHeader));
       return;
     }
     const block = h("button", { type: "button", class: "danger" }, rel.blocking ? "Unblock" : "Block");
@@ -166,7 +166,7 @@ export async function profileView(ctx: Context): Promise<void> {
 export function personItem(user: UserSummary): HTMLElement {
   return h("li", { class: "person" },
     link(`/u/${user.username}`, { class: "person-link" },
-      h("span", { class: "avatar", "aria-hidden": "true" }, user.username.charAt(0).toUpperCase()),
+      avatar(user),
       h("span", { class: "person-names" },
         h("span", { class: "name" }, user.display_name),
         h("span", { class: "handle" }, `@${user.username}`))));
@@ -186,6 +186,46 @@ export async function followListView({ main, params }: Context): Promise<void> {
     empty: () => h("li", { class: "muted" }, which === "followers" ? "No followers yet." : "Follows nobody yet."),
   });
   await Promise.resolve();
+}
+
+/** Upload or remove your own avatar, from your profile. */
+function pictureControl(profile: Profile, rerender: () => void): HTMLElement {
+  const input = h("input", { id: "avatar-file", type: "file", accept: "image/*", class: "visually-hidden" });
+  const status = h("span", { "aria-live": "polite" });
+  const remove = h("button", { type: "button", class: "link-button" }, "Remove photo");
+  remove.hidden = !profile.avatar || profile.avatar.default;
+  input.addEventListener("change", async () => {
+    const file = input.files?.[0];
+    if (!file) return;
+    replace(status, "Uploading…");
+    try {
+      const updated = await api.setPicture("avatar", file);
+      if (updated.avatar) profile.avatar = updated.avatar;
+      remove.hidden = !updated.avatar || updated.avatar.default;
+      replace(status, h("span", { role: "status" }, "Profile photo updated."));
+      rerender();
+    } catch (error) {
+      replace(status, h("span", { class: "error", role: "alert" }, describe(error)));
+    } finally {
+      input.value = "";
+    }
+  });
+  remove.addEventListener("click", async () => {
+    remove.disabled = true;
+    try {
+      await api.removePicture("avatar");
+      delete profile.avatar;
+      remove.hidden = true;
+      replace(status, h("span", { role: "status" }, "Profile photo removed."));
+      rerender();
+    } catch (error) {
+      replace(status, h("span", { class: "error", role: "alert" }, describe(error)));
+    } finally {
+      remove.disabled = false;
+    }
+  });
+  return h("div", { class: "picture-control" },
+    h("label", { for: "avatar-file", class: "button" }, "Change photo"), input, remove, status);
 }
 
 export function settingsView({ main, me }: Context): void {
