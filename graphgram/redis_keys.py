@@ -3,7 +3,7 @@
 A cluster puts each key in one of 16384 slots by a hash of its name, or of the part of its name
 inside the first `{...}` (its hash tag), and a script or a multi-key command may only touch keys
 of one slot. So every key that belongs to a user carries that user as its tag, `{u:<id>}`: a
-viewer's home timeline, celebrity set, block set, liked window, kept celebrity merge and their
+viewer's home timeline, celebrity set, block and mute sets, liked window, kept celebrity merge and their
 generation keys share one slot, and one script may handle them together; an author's list and
 its version share the author's. A post's cached view and fragment carry `{p:<post>}`. Keys that
 belong to nobody (the in-flight set, the celebrity set, the fan-out shards, queues) are single
@@ -76,6 +76,11 @@ class Keys:
     def blocks(self, user_id: str) -> str:
         """Everyone in a block with the user, either direction (a set + sentinel)."""
         return self._user(user_id, "blocks")
+
+    def mutes(self, user_id: str) -> str:
+        """The accounts a user mutes, each scored by when its mute ends (epoch ms, `inf`: never),
+        with a sentinel (`!`, score -1) that says the set is complete (timelines/views.py)."""
+        return self._user(user_id, "mutes")
 
     def view(self, post_id: str) -> str:
         return f"{self.ns}:{post_tag(post_id)}:pv"

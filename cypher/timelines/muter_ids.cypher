@@ -1,0 +1,5 @@
+// Title: ids of everyone whose mute of an author is in force, as one list: the followers a new post is not pushed to
+/* :params {author_id: "01hzy0000000000000000000aa"} */
+MATCH (:User {id: $author_id})<-[m:MUTES]-(u:User)
+WHERE m.until IS NULL OR m.until > datetime()
+RETURN collect(u.id) AS ids
