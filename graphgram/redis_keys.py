@@ -3,11 +3,11 @@
 A cluster puts each key in one of 16384 slots by a hash of its name, or of the part of its name
 inside the first `{...}` (its hash tag), and a script or a multi-key command may only touch keys
 of one slot. So every key that belongs to a user carries that user as its tag, `{u:<id>}`: a
-viewer's home timeline, celebrity set, block and mute sets, liked window, kept celebrity merge and their
-generation keys share one slot, and one script may handle them together; an author's list and
-its version share the author's. A post's cached view and fragment carry `{p:<post>}`. Keys that
-belong to nobody (the in-flight set, the celebrity set, the fan-out shards, queues) are single
-keys, each touched alone. On one Redis server the tags change nothing but the names.
+viewer's home timeline, celebrity set, block and mute sets, liked window, kept celebrity merge
+and their generation keys share one slot, and one script may handle them together; an author's
+list and its version share the author's. A post's cached view and fragment carry `{p:<post>}`.
+Keys that belong to nobody (the in-flight set, the celebrity set, the fan-out shards, queues)
+are single keys, each touched alone. On one Redis server the tags change nothing but the names.
 
 Scripts take every key from `KEYS` (tests/test_lua_catalog.py); a page that needs keys of several
 owners runs a script on the viewer's slot and reads the rest with a pipeline

@@ -2,14 +2,15 @@
 
 `timelines/feed.py` answers every page correctly with a few pipelines and Python around them.
 Most requests, though, are the plain case: newest first (no cursor or `max_id`), a timeline and
-celebrity set that exist, a viewer in no block and with no mute that has ended, no post of the page still in flight, every post's
-rendered fragment cached. For those this module merges and renders the page with the least work:
+celebrity set that exist, a viewer in no block and with no mute that has ended, no post of the
+page still in flight, every post's rendered fragment cached. For those this module merges and
+renders the page with the least work:
 
 1. (only when the viewer comes from a token) `GET` of the cached session;
 2. `timelines/fast_page` on the viewer's slot: the timeline's range and coverage, the celebrity
    and block sets, the mute set (a mute that has ended sends the page to the full path), the
-   liked window's coverage and the kept celebrity merge, all keys tagged by
-   the viewer (`graphgram.redis_keys`);
+   liked window's coverage and the kept celebrity merge, all keys tagged by the viewer
+   (`graphgram.redis_keys`);
 3. one batch: each followed celebrity's list version (`timelines/author_version`; for an older
    page each list's range, `timelines/window_range`), the in-flight set's range, and the rendered
    fragments (`<ns>:{p:<post>}:pf`: the `Post` JSON without `liked` and its closing brace) and

@@ -5,9 +5,10 @@ A page merges three id sources, newest first (or oldest first from `min_id`):
 2. the per-author lists of the celebrities they follow (merge on read),
 3. the in-flight set: posts whose fan-out has not finished, kept for authors the viewer follows.
 Candidates are filtered per viewer (deleted posts, blocked and muted authors, in-flight posts of
-authors they do not follow or mute) and over-fetched until the page is full. Each source is exact from its floor
-up; below the highest floor (a timeline trimmed at the cap, a capped author list) the page goes
-on with the Cypher fan-in (`feed/home`), so deep pages are right, only slower.
+authors they do not follow or mute) and over-fetched until the page is full. Each source is
+exact from its floor up; below the highest floor (a timeline trimmed at the cap, a capped author
+list) the page goes on with the Cypher fan-in (`feed/home`), so deep pages are right, only
+slower.
 
 A missing timeline (new or inactive user, Redis lost) is rebuilt from the same Cypher fan-in and
 the request is then answered from it; while another request is building it, this one is answered

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from backends import Backends
 from graph import posts as posts_graph
@@ -156,7 +156,7 @@ async def mute_set(backends: Backends, viewer_id: str, now_ms: int) -> Mutes:
     unmute drops it). A mute whose time is up is `ended` until `mute_ended` takes it out."""
     key = keys(backends).mutes(viewer_id)
     redis = backends.redis
-    found = await redis.zrange(key, 0, -1, withscores=True)
+    found = cast(list[tuple[Any, Any]], await redis.zrange(key, 0, -1, withscores=True))
     members = {str(m): float(s) for m, s in found}
     if store.SENTINEL not in members:
         loaded = await tl_graph.muted(backends.graph, viewer_id)
