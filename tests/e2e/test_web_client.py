@@ -224,6 +224,39 @@ def test_block_hides_everything_both_ways(open_context: OpenContext, api: httpx.
     expect(other.get_by_text("No people found.")).to_be_visible()
 
 
+def test_mute_hides_their_posts_quietly(open_context: OpenContext, api: httpx.Client) -> None:
+    gus = account(api, "gus")
+    hal = account(api, "hal")
+    assert api.post(f"/users/{hal['username']}/follow", headers=gus["headers"]).status_code == 200
+    post(api, hal, "Hal's kite", [])
+
+    page = open_context(PHONE).new_page()
+    log_in(page, "gus")
+    expect(page.get_by_role("article", name="Post by @hal")).to_be_visible()
+    page.goto("/web/u/hal")
+    page.get_by_role("button", name="Mute", exact=True).click()
+    expect(page.get_by_role("button", name="Unmute", exact=True)).to_be_visible()
+    # Still following: a mute is not an unfollow.
+    expect(page.get_by_role("button", name="Unfollow", exact=True)).to_be_visible()
+    page.goto("/web/")
+    expect(page.get_by_role("heading", name="Home")).to_be_attached()
+    expect(page.get_by_role("article", name="Post by @hal")).to_have_count(0)
+    no_horizontal_scroll(page)
+
+    # Hal is told nothing and still sees Gus's profile.
+    other = open_context(DESKTOP).new_page()
+    log_in(other, "hal")
+    other.goto("/web/u/gus")
+    expect(other.get_by_role("button", name="Mute", exact=True)).to_be_visible()
+    expect(other.get_by_text("isn't available")).to_have_count(0)
+
+    page.goto("/web/u/hal")
+    page.get_by_role("button", name="Unmute", exact=True).click()
+    expect(page.get_by_role("button", name="Mute", exact=True)).to_be_visible()
+    page.goto("/web/")
+    expect(page.get_by_role("article", name="Post by @hal")).to_be_visible()
+
+
 def test_carousel_and_video_play_through_the_edge(
     open_context: OpenContext, api: httpx.Client
 ) -> None:

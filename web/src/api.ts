@@ -22,6 +22,7 @@ export interface Relationship {
   followed_by: boolean;
   requested: boolean;
   blocking: boolean;
+  muting: boolean;
 }
 
 export interface Profile extends Author {
@@ -278,6 +279,10 @@ export const api = {
   unblock: (username: string) =>
     send(`/users/${encodeURIComponent(username)}/block`, { method: "DELETE" }),
   blocks: () => page<UserSummary>("/me/blocks?limit=100"),
+  mute: (username: string) =>
+    send(`/users/${encodeURIComponent(username)}/mute`, { method: "PUT" }),
+  unmute: (username: string) =>
+    send(`/users/${encodeURIComponent(username)}/mute`, { method: "DELETE" }),
   followRequests: () => page<UserSummary>("/me/follow-requests?limit=50"),
   accept: (username: string) =>
     send(`/me/follow-requests/${encodeURIComponent(username)}/accept`, { method: "POST" }),
