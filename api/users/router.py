@@ -176,8 +176,8 @@ def _iso(epoch_ms: int | None) -> str | None:
 async def mute(
     username: str, viewer: WriteMutes, backends: Backend, body: MuteRequest | None = None
 ) -> MuteState:
-    """Mute an account: its posts leave your home feed and Explore and (unless `notifications`
-    is false) its notifications stop; it is told nothing. `duration` seconds, 0: until unmuted."""
+    """Mute an account: its posts leave your home feed and (unless `notifications` is false)
+    its notifications stop; it is told nothing. `duration` seconds, 0: until unmuted."""
     terms = body or MuteRequest()
     state = await relationship_service.mute(
         backends,
