@@ -1,5 +1,5 @@
 // Title: one page of the accounts the viewer mutes (mutes still in force), newest mute first
-// Blocks: a block ends nothing here, but a muted account in a block with the viewer is left out.
+// A muted account now in a block with the viewer is left out (the block check below).
 /* :params {viewer_id: "01hzy0000000000000000000aa", limit: 21, max_id: null, since_id: null, min_id: null} */
 MATCH (me:User {id: $viewer_id})-[m:MUTES]->(u:User)
 WHERE (m.until IS NULL OR m.until > datetime())
