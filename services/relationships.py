@@ -101,8 +101,9 @@ async def mute(
     notifications: bool = True,
 ) -> MuteState:
     """Mute: the account's posts leave the viewer's home feed, and with `notifications` their
-    notifications to the viewer stop, for `duration_s` seconds (0: until unmuted). The muted account is told nothing and still sees the viewer. Muting again replaces
-    the terms; idempotent."""
+    notifications to the viewer stop, for `duration_s` seconds (0: until unmuted). The muted
+    account is told nothing and still sees the viewer. Muting again replaces the terms;
+    idempotent."""
     if duration_s < 0 or duration_s > MAX_MUTE_DURATION_S:
         raise Unprocessable(
             "invalid mute duration",
