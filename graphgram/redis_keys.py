@@ -144,6 +144,11 @@ def suggestions(viewer_id: str) -> str:
     return f"suggestions:{user_tag(viewer_id)}"
 
 
+def explore(viewer_id: str) -> str:
+    """A viewer's precomputed Explore list (api/discovery/explore.py)."""
+    return f"explore:{user_tag(viewer_id)}"
+
+
 def repair_run_id(namespace: str) -> str:
     return f"repair:{namespace}:run-id"
 

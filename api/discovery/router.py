@@ -1,4 +1,4 @@
-"""Search (users and hashtags) and who-to-follow suggestions."""
+"""Search (users and hashtags), who-to-follow suggestions and Explore."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from api import ratelimit
-from api.auth.scopes import ReadAccounts, ReadSearch
+from api.auth.scopes import ReadAccounts, ReadSearch, ReadStatuses
 from api.deps import Backend, Graph
+from api.discovery import explore as explore_service
 from api.discovery import suggestions as suggestions_service
 from api.errors import ERROR_RESPONSES
+from api.posts.schemas import Post
 from api.schemas import UserSummary
 from graph import discovery
 from graphgram.errors import Unprocessable
+from timelines.views import compose_page
 
 router = APIRouter(tags=["discovery"], responses=ERROR_RESPONSES)
 
@@ -103,4 +106,31 @@ async def suggestions(
             reason=reason(r["names"], r["mutuals"]),
         )
         for r in rows
+    ]
+
+
+class ExploreItem(BaseModel):
+    post: Post
+    reason: str
+
+
+@router.get("/explore", response_model=list[ExploreItem])
+async def explore_page(
+    viewer: ReadStatuses,
+    backends: Backend,
+    limit: Annotated[int, Query(ge=1, le=40)] = 20,
+) -> list[ExploreItem]:
+    """Posts from public accounts you do not follow, liked by people you follow, each with the
+    reason it is shown; never from an account in a block with you or one you mute."""
+    rows = await explore_service.page(backends, viewer.id, limit)
+    shown = await compose_page(backends, viewer.id, [row["id"] for row in rows])
+    by_id = {row["id"]: row for row in rows}
+    return [
+        ExploreItem(
+            post=Post.model_validate(post),
+            reason=explore_service.reason(
+                by_id[post["id"]]["names"], by_id[post["id"]]["liked_by"]
+            ),
+        )
+        for post in shown
     ]
