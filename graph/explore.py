@@ -27,3 +27,20 @@ async def still_shown(graph: Graph, viewer_id: str, ids: list[str]) -> list[str]
         return []
     rows = await graph.read("explore/still_shown", {"viewer_id": viewer_id, "ids": ids})
     return [row["id"] for row in rows]
+
+
+async def trending_tags(
+    graph: Graph, viewer_id: str, *, since: str, followees: int, per_author: int, limit: int
+) -> list[Row]:
+    """{name, uses, accounts}: the hashtags on the viewer's network's posts since `since` (an
+    id), most used first."""
+    return await graph.read(
+        "explore/trending_tags",
+        {
+            "viewer_id": viewer_id,
+            "since": since,
+            "followees": followees,
+            "per_author": per_author,
+            "limit": limit,
+        },
+    )

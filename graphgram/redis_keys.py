@@ -149,6 +149,11 @@ def explore(viewer_id: str) -> str:
     return f"explore:{user_tag(viewer_id)}"
 
 
+def explore_tags(viewer_id: str) -> str:
+    """A viewer's precomputed trending hashtags (api/discovery/explore.py)."""
+    return f"explore-tags:{user_tag(viewer_id)}"
+
+
 def repair_run_id(namespace: str) -> str:
     return f"repair:{namespace}:run-id"
 

@@ -82,3 +82,32 @@ async def test_explore_leaves_out_muted_blocked_and_followed_accounts_at_once(
     assert await explore(client, eve) == []
     await client.delete("/users/yeve/mute", headers=ada["headers"])
     assert [item["post"]["id"] for item in await explore(client, ada)] == [posts["yeve"]["id"]]
+
+
+async def test_trending_tags_count_only_what_the_viewer_may_see(
+    client: httpx.AsyncClient,
+) -> None:
+    ada, bob, cy, eve = [await register(client, n) for n in ("tada", "tbob", "tcy", "teve")]
+    priv = await register(client, "tpriv")
+    await follow(client, ada, bob)
+    await follow(client, ada, cy)
+    await post(client, bob, "#sun #sea")
+    await post(client, bob, "#sun again")
+    await post(client, cy, "#sun too")
+    await post(client, ada, "#sea mine")
+    await post(client, eve, "#sun not in my network")
+    await post(client, priv, "#secret")
+    await client.patch("/me", json={"private": True}, headers=priv["headers"])
+    response = await client.get("/explore/tags", headers=ada["headers"])
+    assert response.status_code == 200, response.text
+    assert response.json() == [
+        {"name": "sun", "uses": 3, "accounts": 2},
+        {"name": "sea", "uses": 2, "accounts": 2},
+    ]
+    # A private account's tags count only for its followers; a muted account's not at all.
+    eve_view = await client.get("/explore/tags", headers=eve["headers"])
+    assert [t["name"] for t in eve_view.json()] == ["sun"]
+    dan = await register(client, "tdan")
+    await follow(client, dan, bob)
+    await client.put("/users/tbob/mute", headers=dan["headers"])
+    assert (await client.get("/explore/tags", headers=dan["headers"])).json() == []

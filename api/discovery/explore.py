@@ -8,22 +8,32 @@ shown ("liked by ada and 3 others you follow"), served from a list computed off 
   the list (follows, privacy, blocks and mutes change at any moment).
 - **No list yet**: the request samples with small bounds (10 followees × 10 likes) and starts
   the background computation.
+- **Trending hashtags** in the viewer's network: the tags on the posts of the last day by the
+  viewer and their 200 newest followees (50 posts each), counted by posts and accounts; kept
+  five minutes like the list (small bounds, 20 × 20, when missing). Only posts the viewer may
+  see count, so a private account's tag counts only for its followers.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 from api.discovery.suggestions import _once, _spawn
 from backends import Backends
 from graph import explore
 from graph.driver import Row
 from graphgram import redis_keys
+from graphgram.ids import new_id
 
 LIST_TTL_S = 300
 SAMPLE_FOLLOWEES, SAMPLE_PER_FOLLOWEE = 10, 10
 LIST_FOLLOWEES, LIST_PER_FOLLOWEE = 50, 20
 LIST_SIZE = 200
+TAGS_FOLLOWEES, TAGS_PER_AUTHOR = 200, 50
+TAGS_SAMPLE_FOLLOWEES, TAGS_SAMPLE_PER_AUTHOR = 20, 20
+TAGS_SIZE = 20
+TREND_WINDOW = timedelta(days=1)
 
 
 def reason(names: list[str], liked_by: int) -> str:
@@ -75,3 +85,38 @@ async def page(backends: Backends, viewer_id: str, limit: int) -> list[Row]:
         kept += await explore.still_shown(backends.graph, viewer_id, ids[start : start + window])
         start += window
     return [by_id[i] for i in kept[:limit]]
+
+
+async def _tags(backends: Backends, viewer_id: str, followees: int, per_author: int) -> list[Row]:
+    since = new_id(datetime.now(UTC) - TREND_WINDOW)
+    return await explore.trending_tags(
+        backends.graph,
+        viewer_id,
+        since=since,
+        followees=followees,
+        per_author=per_author,
+        limit=TAGS_SIZE,
+    )
+
+
+async def refresh_tags(backends: Backends, viewer_id: str) -> None:
+    key = redis_keys.explore_tags(viewer_id)
+
+    async def work() -> None:
+        rows = await _tags(backends, viewer_id, TAGS_FOLLOWEES, TAGS_PER_AUTHOR)
+        await backends.redis.set(key, json.dumps(rows), ex=LIST_TTL_S)
+
+    await _once(backends, key, work)
+
+
+async def trending_tags(backends: Backends, viewer_id: str, limit: int) -> list[Row]:
+    """Up to `limit` {name, uses, accounts}: the last day's hashtags in the viewer's network."""
+    cached = await backends.redis.get(redis_keys.explore_tags(viewer_id))
+    if cached is None:
+        rows: list[Row] = await _tags(
+            backends, viewer_id, TAGS_SAMPLE_FOLLOWEES, TAGS_SAMPLE_PER_AUTHOR
+        )
+        _spawn(refresh_tags(backends, viewer_id))
+    else:
+        rows = json.loads(cached)
+    return rows[:limit]

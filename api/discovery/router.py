@@ -134,3 +134,21 @@ async def explore_page(
         )
         for post in shown
     ]
+
+
+class TrendingTag(BaseModel):
+    name: str
+    uses: int  # posts of the last day in your network with the tag
+    accounts: int  # accounts that posted them
+
+
+@router.get("/explore/tags", response_model=list[TrendingTag])
+async def explore_tags(
+    viewer: ReadStatuses,
+    backends: Backend,
+    limit: Annotated[int, Query(ge=1, le=20)] = 10,
+) -> list[TrendingTag]:
+    """Hashtags trending in your network over the last day (yours and the posts of accounts you
+    follow), with how many posts and accounts used each; only posts you may see are counted."""
+    rows = await explore_service.trending_tags(backends, viewer.id, limit)
+    return [TrendingTag(**row) for row in rows]
