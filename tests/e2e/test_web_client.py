@@ -257,6 +257,28 @@ def test_mute_hides_their_posts_quietly(open_context: OpenContext, api: httpx.Cl
     expect(page.get_by_role("article", name="Post by @hal")).to_be_visible()
 
 
+def test_explore_tab_shows_posts_with_their_reason(
+    open_context: OpenContext, api: httpx.Client
+) -> None:
+    ivy, jay, kai = (account(api, name) for name in ("ivy", "jay", "kai"))
+    assert api.post(f"/users/{jay['username']}/follow", headers=ivy["headers"]).status_code == 200
+    kais = post(api, kai, "Kai's #lighthouse", [])
+    post(api, jay, "Jay at the #lighthouse", [])
+    assert api.post(f"/posts/{kais}/like", headers=jay["headers"]).status_code == 200
+
+    page = open_context(PHONE).new_page()
+    log_in(page, "ivy")
+    _nav(page, "Explore")
+    expect(page.get_by_role("heading", name="Explore", level=1)).to_be_visible()
+    explore = page.get_by_role("feed", name="Explore")
+    expect(explore.get_by_role("article", name="Post by @kai")).to_be_visible()
+    expect(explore.get_by_text("liked by jay, whom you follow")).to_be_visible()
+    expect(explore.get_by_role("article", name="Post by @jay")).to_have_count(0)
+    trending = page.get_by_role("region", name="Trending in your network")
+    expect(trending.get_by_role("link", name="#lighthouse")).to_be_visible()
+    no_horizontal_scroll(page)
+
+
 def test_carousel_and_video_play_through_the_edge(
     open_context: OpenContext, api: httpx.Client
 ) -> None:

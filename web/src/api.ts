@@ -49,6 +49,17 @@ export interface Media {
   description?: string | null;
 }
 
+export interface ExploreItem {
+  post: Post;
+  reason: string;
+}
+
+export interface TrendingTag {
+  name: string;
+  uses: number;
+  accounts: number;
+}
+
 export interface Post {
   id: string;
   author: Author;
@@ -312,5 +323,7 @@ export const api = {
   tag: (name: string) => json<{ name: string; post_count: number }>(`/tags/${encodeURIComponent(name)}`),
   search: (q: string) => json<SearchResults>(`/search?q=${encodeURIComponent(q)}&limit=20`),
   suggestions: (limit = 10) => json<Suggestion[]>(`/suggestions?limit=${limit}`),
+  explore: (limit = 20) => json<ExploreItem[]>(`/explore?limit=${limit}`),
+  trendingTags: (limit = 10) => json<TrendingTag[]>(`/explore/tags?limit=${limit}`),
   markNotificationsRead: () => send("/notifications/read", { method: "POST" }),
 };
