@@ -4,7 +4,8 @@
 
 One run, one server (the `tl` stack instance, or GRAPHGRAM_STACK_NAME / GRAPHGRAM_PORT_OFFSET):
 the API runs as `make up` runs it, one uvicorn worker process per core. For a typical viewer, a
-viewer following 2,000 accounts and one following 20 celebrities: GET /health and the timeline
+viewer following 2,000 accounts, one following 20 celebrities and one following what the
+typical viewer follows with 20 of them muted: GET /health and the timeline
 feed, each p50/p99 at concurrency 1 and requests/s at concurrency 16 (wrk), with ratios to
 /health measured in the same run: /health and the timeline alternate `--rounds` times and the
 medians are compared. Beside them the Cypher fan-in (the path the feed had before timelines,
@@ -49,6 +50,9 @@ from timelines.store import Keys
 console = Console()
 HARD = HardCases()
 FAN = "benchfan"  # registered by the benchmark: follows the 20 most-followed accounts
+# Registered by the benchmark: follows what the typical viewer follows, and mutes 20 of them.
+MUTER = "benchmuter"
+MUTES = 20
 HEALTH = "GET /health"
 CYPHER = "Cypher fan-in (in process, no HTTP)"
 TIMELINE = "GET /feed (timeline)"
@@ -101,6 +105,28 @@ def _celebrity_fan(client: httpx.Client, celebrities: list[str]) -> str:
     token = _login(client, FAN)
     for username in celebrities:
         client.post(f"/users/{username}/follow", headers={"Authorization": f"Bearer {token}"})
+    return token
+
+
+def _muting_viewer(client: httpx.Client, settings: Settings, like: str) -> str:
+    """A user who follows the accounts `like` follows and mutes `MUTES` of them (created on the
+    first run): the feed of a viewer with mutes, which the fast page must still serve."""
+    created = client.post("/auth/register", json={"username": MUTER, "password": DEMO_PASSWORD})
+    if created.status_code not in (201, 409):
+        created.raise_for_status()
+    token = _login(client, MUTER)
+    headers = {"Authorization": f"Bearer {token}"}
+    followed = _query(
+        settings,
+        "MATCH (:User {username: $u})-[:FOLLOWS]->(a:User) WHERE NOT a.private "
+        "RETURN a.username AS username ORDER BY username LIMIT 500",
+        u=like,
+    )
+    names = [row["username"] for row in followed]
+    for username in names:
+        client.post(f"/users/{username}/follow", headers=headers)
+    for username in names[:MUTES]:
+        client.put(f"/users/{username}/mute", headers=headers).raise_for_status()
     return token
 
 
@@ -293,6 +319,10 @@ def main() -> None:
             viewers["20 celebrities followed"] = (
                 FAN,
                 _celebrity_fan(client, [row["username"] for row in top]),
+            )
+            viewers[f"typical, {MUTES} mutes"] = (
+                MUTER,
+                _muting_viewer(client, settings, typical),
             )
             del typical
             for kind, (username, token) in viewers.items():

@@ -85,6 +85,8 @@ def routes(facts: dict[str, str], viewer: str) -> dict[str, str]:
         "GET /tags/sunset/posts": "/tags/sunset/posts?limit=20",
         "GET /notifications": "/notifications?limit=20",
         "GET /suggestions": "/suggestions",
+        "GET /explore": "/explore",
+        "GET /explore/tags": "/explore/tags",
         "GET /feed": "/feed?limit=20",
     }
 

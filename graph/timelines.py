@@ -50,6 +50,18 @@ async def blocked_ids(graph: Graph, viewer_id: str) -> list[str]:
     return [row["id"] for row in rows]
 
 
+async def muted(graph: Graph, viewer_id: str) -> dict[str, int | None]:
+    """The accounts the viewer mutes now, each with when its mute ends (epoch ms; None: never)."""
+    rows = await graph.read("timelines/muted_ids", {"viewer_id": viewer_id})
+    return {row["id"]: row["until_ms"] for row in rows}
+
+
+async def muter_ids(graph: Graph, author_id: str) -> set[str]:
+    """Everyone whose mute of the author is in force: a new post is not pushed to them."""
+    row = await graph.read_one("timelines/muter_ids", {"author_id": author_id})
+    return set(row["ids"]) if row else set()
+
+
 async def liked_ids(graph: Graph, viewer_id: str, since: str) -> list[str]:
     rows = await graph.read("timelines/liked_ids", {"viewer_id": viewer_id, "since": since})
     return [row["id"] for row in rows]

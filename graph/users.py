@@ -1,4 +1,4 @@
-"""Profiles, follows, follow requests and blocks."""
+"""Profiles, follows, follow requests, blocks and mutes."""
 
 from __future__ import annotations
 
@@ -83,3 +83,43 @@ async def unblock(graph: Graph, viewer_id: str, username: str) -> str | None:
 
 async def blocks(graph: Graph, viewer_id: str, page: Params) -> list[Row]:
     return await graph.read("users/list_blocks", {"viewer_id": viewer_id, **page})
+
+
+@dataclass(frozen=True)
+class Muted:
+    user_id: str
+    until_ms: int | None  # when the mute ends (epoch ms); None: until unmuted
+
+
+async def mute(
+    graph: Graph,
+    viewer_id: str,
+    username: str,
+    rel_id: str,
+    *,
+    duration_s: int,
+    notifications: bool,
+) -> Muted | None:
+    """None for an unknown user, oneself, or across a block."""
+    row = await graph.write_one(
+        "users/mute",
+        {
+            "viewer_id": viewer_id,
+            "username": username,
+            "rel_id": rel_id,
+            "duration": duration_s,
+            "notifications": notifications,
+        },
+    )
+    return Muted(str(row["id"]), row["until_ms"]) if row else None
+
+
+async def unmute(graph: Graph, viewer_id: str, username: str) -> str | None:
+    """The user's id (whether or not the viewer muted them); None for an unknown user, oneself,
+    or across a block."""
+    row = await graph.write_one("users/unmute", {"viewer_id": viewer_id, "username": username})
+    return str(row["id"]) if row else None
+
+
+async def mutes(graph: Graph, viewer_id: str, page: Params) -> list[Row]:
+    return await graph.read("users/list_mutes", {"viewer_id": viewer_id, **page})

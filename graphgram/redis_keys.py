@@ -3,11 +3,11 @@
 A cluster puts each key in one of 16384 slots by a hash of its name, or of the part of its name
 inside the first `{...}` (its hash tag), and a script or a multi-key command may only touch keys
 of one slot. So every key that belongs to a user carries that user as its tag, `{u:<id>}`: a
-viewer's home timeline, celebrity set, block set, liked window, kept celebrity merge and their
-generation keys share one slot, and one script may handle them together; an author's list and
-its version share the author's. A post's cached view and fragment carry `{p:<post>}`. Keys that
-belong to nobody (the in-flight set, the celebrity set, the fan-out shards, queues) are single
-keys, each touched alone. On one Redis server the tags change nothing but the names.
+viewer's home timeline, celebrity set, block and mute sets, liked window, kept celebrity merge
+and their generation keys share one slot, and one script may handle them together; an author's
+list and its version share the author's. A post's cached view and fragment carry `{p:<post>}`.
+Keys that belong to nobody (the in-flight set, the celebrity set, the fan-out shards, queues)
+are single keys, each touched alone. On one Redis server the tags change nothing but the names.
 
 Scripts take every key from `KEYS` (tests/test_lua_catalog.py); a page that needs keys of several
 owners runs a script on the viewer's slot and reads the rest with a pipeline
@@ -77,6 +77,11 @@ class Keys:
         """Everyone in a block with the user, either direction (a set + sentinel)."""
         return self._user(user_id, "blocks")
 
+    def mutes(self, user_id: str) -> str:
+        """The accounts a user mutes, each scored by when its mute ends (epoch ms, `inf`: never),
+        with a sentinel (`!`, score -1) that says the set is complete (timelines/views.py)."""
+        return self._user(user_id, "mutes")
+
     def view(self, post_id: str) -> str:
         return f"{self.ns}:{post_tag(post_id)}:pv"
 
@@ -137,6 +142,16 @@ def idempotency(namespace: str, user_id: str, digest: str) -> str:
 
 def suggestions(viewer_id: str) -> str:
     return f"suggestions:{user_tag(viewer_id)}"
+
+
+def explore(viewer_id: str) -> str:
+    """A viewer's precomputed Explore list (api/discovery/explore.py)."""
+    return f"explore:{user_tag(viewer_id)}"
+
+
+def explore_tags(viewer_id: str) -> str:
+    """A viewer's precomputed trending hashtags (api/discovery/explore.py)."""
+    return f"explore-tags:{user_tag(viewer_id)}"
 
 
 def repair_run_id(namespace: str) -> str:

@@ -1,5 +1,5 @@
-"""Follows, follow requests and blocks: follow, unfollow, accept or reject a request, block,
-unblock.
+"""Follows, follow requests, blocks and mutes: follow, unfollow, accept or reject a request,
+block, unblock, mute, unmute.
 
 Users are named by username, as the graph addresses them; the Mastodon API, which names them by
 id, resolves the id first (a read it needs anyway to answer 404 for someone out of sight)."""
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from backends import Backends
 from graph import users
-from graphgram.errors import AppError, NotFound, Unprocessable
+from graphgram.errors import AppError, FieldError, NotFound, Unprocessable
 from graphgram.ids import new_id
 from timelines import hooks as timeline_hooks
 
@@ -80,3 +80,57 @@ async def unblock(backends: Backends, viewer_id: str, username: str) -> None:
     if user_id is None:
         raise NotFound(f"no user {username!r}")
     await timeline_hooks.block_changed(backends, viewer_id, user_id)
+
+
+# The longest timed mute: a year (Mastodon sets no bound; this keeps the end a sane date).
+MAX_MUTE_DURATION_S = 365 * 86400
+
+
+@dataclass(frozen=True)
+class MuteState:
+    user_id: str
+    until_ms: int | None  # when the mute ends (epoch ms); None: until unmuted
+
+
+async def mute(
+    backends: Backends,
+    viewer_id: str,
+    username: str,
+    *,
+    duration_s: int = 0,
+    notifications: bool = True,
+) -> MuteState:
+    """Mute: the account's posts leave the viewer's home feed, and with `notifications` their
+    notifications to the viewer stop, for `duration_s` seconds (0: until unmuted). The muted
+    account is told nothing and still sees the viewer. Muting again replaces the terms;
+    idempotent."""
+    if duration_s < 0 or duration_s > MAX_MUTE_DURATION_S:
+        raise Unprocessable(
+            "invalid mute duration",
+            fields=[
+                FieldError(
+                    field="duration",
+                    message=f"seconds from 0 (until unmuted) to {MAX_MUTE_DURATION_S}",
+                )
+            ],
+        )
+    found = await users.mute(
+        backends.graph,
+        viewer_id,
+        username.lower(),
+        new_id(),
+        duration_s=duration_s,
+        notifications=notifications,
+    )
+    if found is None:
+        raise await _refused(backends, viewer_id, username, "mute")
+    await timeline_hooks.muted(backends, viewer_id, found.user_id)
+    return MuteState(user_id=found.user_id, until_ms=found.until_ms)
+
+
+async def unmute(backends: Backends, viewer_id: str, username: str) -> None:
+    """Lift the viewer's mute (if any): the account's posts come back to the feed; idempotent."""
+    user_id = await users.unmute(backends.graph, viewer_id, username.lower())
+    if user_id is None:
+        raise await _refused(backends, viewer_id, username, "unmute")
+    await timeline_hooks.unmuted(backends, viewer_id, user_id)

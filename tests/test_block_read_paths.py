@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
+from api.discovery import suggestions
 from tests.fixtures.factories import Factory
 from tests.helpers import ids
 
@@ -130,3 +131,24 @@ async def test_saved_posts_drop_the_other(client: httpx.AsyncClient, pair: Users
     assert (await get(client, pair, f"/posts/{pair['other_post']['id']}/save")).status_code == 404
     mine = await get(client, pair, f"/posts/{pair['third_post']['id']}/save")
     assert mine.json() == {"saved": True}
+
+
+async def test_explore_hides_the_other(
+    client: httpx.AsyncClient, pair: Users, factory: Factory
+) -> None:
+    # Someone the viewer follows likes the other's post: without the block it would be shown.
+    factory.like(pair["third"], pair["other_post"])
+    for _ in range(2):  # sampled on the request path, then from the list kept off it
+        found = await get(client, pair, "/explore")
+        assert found.status_code == 200
+        assert pair["other_post"]["id"] not in [item["post"]["id"] for item in found.json()]
+        await suggestions.drain()
+
+
+async def test_trending_tags_count_nothing_of_the_other(
+    client: httpx.AsyncClient, pair: Users
+) -> None:
+    found = await get(client, pair, "/explore/tags")
+    assert found.status_code == 200
+    # #shared: the third account's post only, not the other's.
+    assert found.json() == [{"name": "shared", "uses": 1, "accounts": 1}]

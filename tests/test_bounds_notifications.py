@@ -163,7 +163,10 @@ def profile(
     driver: Driver, settings: Settings, viewer: Viewer, **page: Any
 ) -> tuple[int, list[dict[str, Any]]]:
     return db_hits(
-        driver, settings, "notifications/list", {"viewer_id": viewer.me, **NEWEST, **page}
+        driver,
+        settings,
+        "notifications/list",
+        {"viewer_id": viewer.me, "muted": [], **NEWEST, **page},
     )
 
 

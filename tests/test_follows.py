@@ -106,6 +106,7 @@ async def test_rejected_request_grants_nothing(client: httpx.AsyncClient, factor
         "followed_by": False,
         "requested": False,
         "blocking": False,
+        "muting": False,
     }
 
 

@@ -1,8 +1,9 @@
 """The Redis-backed home feed equals the pure Cypher feed, page by page, under random churn.
 
-Random sequences of follow, unfollow, block, unblock, post, delete, like, privacy switches and
-accepted requests over four users, with a tiny policy (timelines capped at 3, celebrities above
-one follower) so that trimming, deep pages from the graph and celebrity merges all happen.
+Random sequences of follow, unfollow, block, unblock, mute, unmute, post, delete, like, privacy
+switches and accepted requests over four users, with a tiny policy (timelines capped at 3,
+celebrities above one follower) so that trimming, deep pages from the graph and celebrity merges
+all happen.
 Every feed read in the sequence must already match the graph (removals are immediate, new posts
 are merged while in flight); after the worker drains, every user's feed is compared page by
 page, newest first, and from `since_id` and `min_id`. One run in three flushes Redis
@@ -55,6 +56,8 @@ ops = st.lists(
         st.tuples(st.just("unfollow"), user, user),
         st.tuples(st.just("block"), user, user),
         st.tuples(st.just("unblock"), user, user),
+        st.tuples(st.just("mute"), user, user),
+        st.tuples(st.just("unmute"), user, user),
         st.tuples(st.just("post"), user),
         st.tuples(st.just("post"), user),
         st.tuples(st.just("delete"), user, st.integers(0, 20)),
@@ -119,7 +122,8 @@ class World:
 
     async def apply(self, op: tuple[Any, ...]) -> None:
         kind, who = op[0], op[1]
-        name = NAMES[op[2]] if kind in {"follow", "unfollow", "block", "unblock", "accept"} else ""
+        named = {"follow", "unfollow", "block", "unblock", "mute", "unmute", "accept"}
+        name = NAMES[op[2]] if kind in named else ""
         if kind == "follow":
             await self.call("POST", f"/users/{name}/follow", who)
         elif kind == "unfollow":
@@ -128,6 +132,10 @@ class World:
             await self.call("POST", f"/users/{name}/block", who)
         elif kind == "unblock":
             await self.call("DELETE", f"/users/{name}/block", who)
+        elif kind == "mute":
+            await self.call("PUT", f"/users/{name}/mute", who)
+        elif kind == "unmute":
+            await self.call("DELETE", f"/users/{name}/mute", who)
         elif kind == "accept":
             await self.call("POST", f"/me/follow-requests/{name}/accept", who)
         elif kind == "post":

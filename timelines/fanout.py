@@ -127,7 +127,8 @@ async def fan_out_post(backends: Backends, post_id: str, author_id: str) -> int:
     # and the read path drops duplicates.
     await backends.redis.srem(k.celebrities, author_id)
     followers = await tl_graph.follower_ids(backends.graph, author_id)
-    return own + await _push(backends, [k.home(f) for f in followers], post_id)
+    muters = await tl_graph.muter_ids(backends.graph, author_id)
+    return own + await _push(backends, [k.home(f) for f in followers if f not in muters], post_id)
 
 
 async def fan_out_delete(backends: Backends, post_id: str, author_id: str) -> None:

@@ -2,13 +2,15 @@
 
 `timelines/feed.py` answers every page correctly with a few pipelines and Python around them.
 Most requests, though, are the plain case: newest first (no cursor or `max_id`), a timeline and
-celebrity set that exist, a viewer in no block, no post of the page still in flight, every post's
-rendered fragment cached. For those this module merges and renders the page with the least work:
+celebrity set that exist, a viewer in no block and with no mute that has ended, no post of the
+page still in flight, every post's rendered fragment cached. For those this module merges and
+renders the page with the least work:
 
 1. (only when the viewer comes from a token) `GET` of the cached session;
 2. `timelines/fast_page` on the viewer's slot: the timeline's range and coverage, the celebrity
-   and block sets, the liked window's coverage and the kept celebrity merge, all keys tagged by
-   the viewer (`graphgram.redis_keys`);
+   and block sets, the mute set (a mute that has ended sends the page to the full path), the
+   liked window's coverage and the kept celebrity merge, all keys tagged by the viewer
+   (`graphgram.redis_keys`);
 3. one batch: each followed celebrity's list version (`timelines/author_version`; for an older
    page each list's range, `timelines/window_range`), the in-flight set's range, and the rendered
    fragments (`<ns>:{p:<post>}:pf`: the `Post` JSON without `liked` and its closing brace) and
@@ -30,6 +32,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import time
 from typing import Any
 
 from redis.exceptions import NoScriptError
@@ -186,15 +189,17 @@ async def _page(
     head = await backends.redis_batched.execute(
         "EVALSHA",
         SHA,
-        5,
+        6,
         k.home(viewer_id),
         k.celebs(viewer_id),
         k.blocks(viewer_id),
         k.liked(viewer_id),
         merge_key,
+        k.mutes(viewer_id),
         hi,
         n,
         ttl,
+        int(time.time() * 1000),
     )
     if int(head[0]) != 1:
         raise _Decline(_text(head[1]))

@@ -4,10 +4,11 @@ A page merges three id sources, newest first (or oldest first from `min_id`):
 1. the viewer's home timeline (fan-out on write),
 2. the per-author lists of the celebrities they follow (merge on read),
 3. the in-flight set: posts whose fan-out has not finished, kept for authors the viewer follows.
-Candidates are filtered per viewer (deleted posts, blocked authors, in-flight posts of authors
-they do not follow) and over-fetched until the page is full. Each source is exact from its floor
-up; below the highest floor (a timeline trimmed at the cap, a capped author list) the page goes
-on with the Cypher fan-in (`feed/home`), so deep pages are right, only slower.
+Candidates are filtered per viewer (deleted posts, blocked and muted authors, in-flight posts of
+authors they do not follow or mute) and over-fetched until the page is full. Each source is
+exact from its floor up; below the highest floor (a timeline trimmed at the cap, a capped author
+list) the page goes on with the Cypher fan-in (`feed/home`), so deep pages are right, only
+slower.
 
 A missing timeline (new or inactive user, Redis lost) is rebuilt from the same Cypher fan-in and
 the request is then answered from it; while another request is building it, this one is answered
@@ -17,6 +18,7 @@ by the Cypher fan-in alone.
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +28,7 @@ from graph import posts as posts_graph
 from graph import timelines as tl_graph
 from graph.driver import Row
 from graphgram.metrics import TIMELINE_REBUILDS, cache_lookup
-from timelines import store, views
+from timelines import hooks, store, views
 from timelines.store import Coverage, Keys
 
 # Extra candidates fetched per source beyond the page, for the ones a viewer may not see.
@@ -160,6 +162,7 @@ class Plan:
     sources: list[Source]
     first: list[list[str]] | None  # the first range of each source, for the cursors asked
     blocked: set[str] | None  # None: the viewer's block set is not cached
+    muted: set[str]  # authors the viewer mutes now
 
 
 def _range_into(pipe: Any, key: str, low: str, high: str, n: int, asc: bool) -> None:
@@ -180,6 +183,9 @@ async def _plan(
     redis = backends.redis
     home_key, celebs_key = k.home(viewer_id), k.celebs(viewer_id)
     low, high = store.lex_above(lo), store.lex_below(hi)
+    mutes = await views.mute_set(backends, viewer_id, int(time.time() * 1000))
+    for author_id in mutes.ended:  # their posts come back before the page is read
+        await hooks.mute_ended(backends, viewer_id, author_id)
     for attempt in range(2):
         async with redis.pipeline(transaction=False) as pipe:
             pipe.zrange(home_key, 0, 0)
@@ -233,7 +239,7 @@ async def _plan(
     sources.append(Source(k.inflight, Coverage(exists=True), from_inflight=True))
     first.append(inflight_items)
     blocked = {str(b) for b in blocks if b != store.SENTINEL} if blocks else None
-    return Plan(sources, first, blocked)
+    return Plan(sources, first, blocked, mutes.active)
 
 
 async def _visible(
@@ -255,8 +261,12 @@ async def _visible(
     if plan.blocked is None:
         plan.blocked = await views.blocked_set(backends, viewer_id)
     blocked = plan.blocked
-    gone = [i for i in ids if i not in found or found[i]["author_id"] in blocked]
-    if gone:  # deleted, or by someone in a block: heal the timeline while we are here
+    gone = [
+        i
+        for i in ids
+        if i not in found or found[i]["author_id"] in blocked or found[i]["author_id"] in plan.muted
+    ]
+    if gone:  # deleted, by someone in a block or muted: heal the timeline while we are here
         await backends.redis.zrem(plan.sources[0].key, *gone)
     keep = [i for i in ids if i not in gone]
     pending = {found[i]["author_id"] for i in keep if i in inflight_only}

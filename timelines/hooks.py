@@ -1,7 +1,8 @@
 """What each write does to the derived state in Redis, called by the API after Neo4j commits.
 
 Removals are done before the response, so the viewer sees them at once: unfollow and block take
-the other account's posts out of the timeline (both ways for a block), a deleted post leaves its
+the other account's posts out of the timeline (both ways for a block; a mute takes the muted
+account's out of the muter's only), a deleted post leaves its
 author's lists and the in-flight set, and its cached view is invalidated. A follow adds the
 followed account's recent posts. Turning private changes nothing here: a timeline only holds
 accounts one follows, and followers keep seeing a private account. The read path filters
@@ -108,6 +109,30 @@ async def blocked(backends: Backends, blocker_id: str, blocked_id: str) -> None:
 
 
 @tolerant
+async def muted(backends: Backends, viewer_id: str, author_id: str) -> None:
+    """The viewer mutes the author: their posts leave the viewer's timeline and celebrity merge
+    (new ones are not pushed: timelines/fanout.py). The mute set is loaded again from the graph
+    by the next read, with this mute's end."""
+    await unfollowed(backends, viewer_id, author_id)
+    await backends.redis.delete(keys(backends).mutes(viewer_id))
+
+
+@tolerant
+async def mute_ended(backends: Backends, viewer_id: str, author_id: str) -> None:
+    """The viewer unmuted the author, or the mute's time is up: if the viewer follows them,
+    their posts come back as after a follow."""
+    await backends.redis.zrem(keys(backends).mutes(viewer_id), author_id)
+    if author_id in await tl_graph.followed_authors(backends.graph, viewer_id, [author_id]):
+        await followed(backends, viewer_id, author_id)
+
+
+@tolerant
+async def unmuted(backends: Backends, viewer_id: str, author_id: str) -> None:
+    await mute_ended(backends, viewer_id, author_id)
+    await backends.redis.delete(keys(backends).mutes(viewer_id))
+
+
+@tolerant
 async def block_changed(backends: Backends, one_id: str, other_id: str) -> None:
     k = keys(backends)
     await backends.redis.delete(k.blocks(one_id), k.blocks(other_id))
@@ -174,6 +199,7 @@ async def account_deleted(backends: Backends, user_id: str, footprint: set[str])
         k.celebs(user_id),
         k.liked(user_id),
         k.blocks(user_id),
+        k.mutes(user_id),
         k.author(user_id),
         k.author_version(user_id),
         k.celebrity_merge(user_id),

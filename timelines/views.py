@@ -13,13 +13,16 @@ composed from small cached sets.
   `posts/viewer_state` takes blocked likers, commenters and mentions out (expanding from the
   block set). `liked` comes from the viewer's liked window (`<ns>:liked:<user>`), exact from its
   floor up; anything older asks the graph. Media URLs are signed here, never cached.
+- Per viewer: the mute set (`<ns>:{u:<user>}:mutes`, scored by when each mute ends) drops muted
+  authors from the home feed (`mute_set`).
 """
 
 from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
 from backends import Backends
 from graph import posts as posts_graph
@@ -136,6 +139,38 @@ async def blocked_set(backends: Backends, viewer_id: str) -> set[str]:
         pipe.expire(key, backends.settings.timeline_inactive_days * 86400)
         await pipe.execute()
     return set(ids)
+
+
+@dataclass(frozen=True)
+class Mutes:
+    """The viewer's mutes as the feed sees them at `now_ms`."""
+
+    active: set[str]  # authors whose posts stay out of the feed
+    ended: list[str]  # mutes whose time is up, still in the set: their posts are to come back
+
+
+MUTE_SENTINEL_SCORE = -1.0
+
+
+async def mute_set(backends: Backends, viewer_id: str, now_ms: int) -> Mutes:
+    """The viewer's mutes, from the set in Redis (loaded from the graph when missing; a mute or
+    unmute drops it). A mute whose time is up is `ended` until `mute_ended` takes it out."""
+    key = keys(backends).mutes(viewer_id)
+    redis = backends.redis
+    found = cast(list[tuple[Any, Any]], await redis.zrange(key, 0, -1, withscores=True))
+    members = {str(m): float(s) for m, s in found}
+    if store.SENTINEL not in members:
+        loaded = await tl_graph.muted(backends.graph, viewer_id)
+        members = {a: float("inf") if u is None else float(u) for a, u in loaded.items()}
+        async with redis.pipeline(transaction=False) as pipe:
+            pipe.zadd(key, {store.SENTINEL: MUTE_SENTINEL_SCORE, **members})
+            pipe.expire(key, backends.settings.timeline_inactive_days * 86400)
+            await pipe.execute()
+    members.pop(store.SENTINEL, None)
+    return Mutes(
+        active={a for a, until in members.items() if until > now_ms},
+        ended=sorted(a for a, until in members.items() if until <= now_ms),
+    )
 
 
 async def liked_among(

@@ -1,4 +1,4 @@
-"""Search (users and hashtags) and who-to-follow suggestions."""
+"""Search (users and hashtags), who-to-follow suggestions and Explore."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from api import ratelimit
-from api.auth.scopes import ReadAccounts, ReadSearch
+from api.auth.scopes import ReadAccounts, ReadSearch, ReadStatuses
 from api.deps import Backend, Config, Graph
+from api.discovery import explore as explore_service
 from api.discovery import suggestions as suggestions_service
 from api.errors import ERROR_RESPONSES
+from api.posts.schemas import Post
 from api.schemas import UserSummary, summary
 from graph import accounts, discovery
 from graphgram.errors import Unprocessable
+from timelines.views import compose_page
 
 router = APIRouter(tags=["discovery"], responses=ERROR_RESPONSES)
 
@@ -112,3 +115,48 @@ async def suggestions(
         )
         for r in rows
     ]
+
+
+class ExploreItem(BaseModel):
+    post: Post
+    reason: str
+
+
+@router.get("/explore", response_model=list[ExploreItem])
+async def explore_page(
+    viewer: ReadStatuses,
+    backends: Backend,
+    limit: Annotated[int, Query(ge=1, le=40)] = 20,
+) -> list[ExploreItem]:
+    """Posts from public accounts you do not follow, liked by people you follow, each with the
+    reason it is shown; never from an account in a block with you or one you mute."""
+    rows = await explore_service.page(backends, viewer.id, limit)
+    shown = await compose_page(backends, viewer.id, [row["id"] for row in rows])
+    by_id = {row["id"]: row for row in rows}
+    return [
+        ExploreItem(
+            post=Post.model_validate(post),
+            reason=explore_service.reason(
+                by_id[post["id"]]["names"], by_id[post["id"]]["liked_by"]
+            ),
+        )
+        for post in shown
+    ]
+
+
+class TrendingTag(BaseModel):
+    name: str
+    uses: int  # posts of the last day in your network with the tag
+    accounts: int  # accounts that posted them
+
+
+@router.get("/explore/tags", response_model=list[TrendingTag])
+async def explore_tags(
+    viewer: ReadStatuses,
+    backends: Backend,
+    limit: Annotated[int, Query(ge=1, le=20)] = 10,
+) -> list[TrendingTag]:
+    """Hashtags trending in your network over the last day (yours and the posts of accounts you
+    follow), with how many posts and accounts used each; only posts you may see are counted."""
+    rows = await explore_service.trending_tags(backends, viewer.id, limit)
+    return [TrendingTag(**row) for row in rows]

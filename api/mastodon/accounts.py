@@ -1,4 +1,4 @@
-"""Accounts, follows, follow requests and blocks, addressed by id as Mastodon does.
+"""Accounts, follows, follow requests, blocks and mutes, addressed by id as Mastodon does.
 
 Each write calls the same service as the API's own routers (`services.relationships`,
 `services.accounts`), so both surfaces leave the graph and the Redis timelines alike. Services
@@ -18,10 +18,12 @@ from api.auth.scopes import (
     ReadAccounts,
     ReadBlocks,
     ReadFollows,
+    ReadMutes,
     ReadStatuses,
     WriteAccounts,
     WriteBlocks,
     WriteFollows,
+    WriteMutes,
 )
 from api.deps import Backend
 from api.mastodon import loaders
@@ -219,6 +221,45 @@ async def unblock(account_id: str, caller: WriteBlocks, ctx: Context, backends: 
 async def blocks(caller: ReadBlocks, ctx: Context, page: AccountPage) -> list[Json]:
     rows = await users.blocks(ctx.backends.graph, caller.id, page.params())
     return await loaders.account_page(ctx, caller.id, rows, page, blocked_ok=True)
+
+
+class MuteForm(BaseModel):
+    notifications: bool = True
+    duration: int = Field(default=0, ge=0)
+
+
+@router.post("/api/v1/accounts/{account_id}/mute")
+async def mute(
+    account_id: str, caller: WriteMutes, ctx: Context, backends: Backend, body: Body
+) -> Json:
+    """Mute: posts leave the home feed, notifications (with `notifications`, the default) stop,
+    for `duration` seconds (0: until unmuted); the account is told nothing."""
+    form = validate(MuteForm, body)
+    row = await loaders.access(ctx, caller.id, account_id)
+    await relationship_service.mute(
+        backends,
+        caller.id,
+        row["username"],
+        duration_s=form.duration,
+        notifications=form.notifications,
+    )
+    return await loaders.relationship(ctx, caller.id, account_id)
+
+
+@router.post("/api/v1/accounts/{account_id}/unmute")
+async def unmute(account_id: str, caller: WriteMutes, ctx: Context, backends: Backend) -> Json:
+    row = await loaders.access(ctx, caller.id, account_id)
+    await relationship_service.unmute(backends, caller.id, row["username"])
+    return await loaders.relationship(ctx, caller.id, account_id)
+
+
+@router.get("/api/v1/mutes")
+async def mutes(caller: ReadMutes, ctx: Context, page: AccountPage) -> list[Json]:
+    """The accounts the caller mutes now, newest mute first, each with `mute_expires_at`."""
+    rows = await users.mutes(ctx.backends.graph, caller.id, page.params())
+    found = await loaders.account_page(ctx, caller.id, rows, page)
+    ends = {r["id"]: r["mute_expires_at"] for r in rows}
+    return [{**account, "mute_expires_at": ends.get(account["id"])} for account in found]
 
 
 @router.get("/api/v1/follow_requests")

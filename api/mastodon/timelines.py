@@ -1,4 +1,4 @@
-"""Home and hashtag timelines.
+"""Home and hashtag timelines, and trends (Explore's posts and the network's hashtags).
 
 Home reads `timelines.feed.home`, the function `GET /feed` calls (Redis timelines with the graph
 behind them), so both surfaces show the same feed; hashtags read `graph.tags` as `GET
@@ -7,18 +7,20 @@ behind them), so both surfaces show the same feed; hashtags read `graph.tags` as
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 
 from api.auth.scopes import ReadStatuses
 from api.deps import Backend
-from api.mastodon import loaders
+from api.discovery import explore as explore_service
+from api.mastodon import entities, loaders
 from api.mastodon.deps import Context, StatusPage
 from api.mastodon.entities import Json
 from api.mastodon.errors import ERRORS
 from api.mastodon.ids import MastodonJSON, MastodonRoute
-from graph import tags
+from graph import posts, tags
 from timelines import feed as home_feed
 
 router = APIRouter(
@@ -56,3 +58,36 @@ async def hashtag(
     name = hashtag.removeprefix("#").lower()
     ids = await tags.post_ids(ctx.backends.graph, caller.id, name, page.params())
     return await loaders.post_ids_page(ctx, caller.id, ids, page)
+
+
+@router.get("/api/v1/trends/statuses")
+async def trending_statuses(
+    caller: ReadStatuses,
+    ctx: Context,
+    backends: Backend,
+    limit: Annotated[int, Query(ge=1, le=40)] = 20,
+) -> list[Json]:
+    """Explore's posts: public posts from outside your follows that people you follow liked."""
+    rows = await explore_service.page(backends, caller.id, limit)
+    found = await posts.hydrate(ctx.backends.graph, caller.id, [row["id"] for row in rows])
+    return await loaders.post_statuses(ctx, caller.id, found)
+
+
+@router.get("/api/v1/trends/tags")
+@router.get("/api/v1/trends")
+async def trending_tags(
+    caller: ReadStatuses,
+    ctx: Context,
+    backends: Backend,
+    limit: Annotated[int, Query(ge=1, le=20)] = 10,
+) -> list[Json]:
+    """Hashtags of the last day in your network, as Tags with today's `history` entry (posts as
+    `uses`, accounts as `accounts`), counting only posts you may see."""
+    rows = await explore_service.trending_tags(backends, caller.id, limit)
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    day = str(int(today.timestamp()))
+    return [
+        entities.tag(ctx.base_url, row["name"])
+        | {"history": [{"day": day, "uses": str(row["uses"]), "accounts": str(row["accounts"])}]}
+        for row in rows
+    ]

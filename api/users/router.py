@@ -1,11 +1,21 @@
-"""Profiles, follower lists, follows, follow requests and blocks; users go by username."""
+"""Profiles, follower lists, follows, follow requests, blocks and mutes; users go by username."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
-from pydantic import BaseModel
+from datetime import UTC, datetime
 
-from api.auth.scopes import ReadAccounts, ReadBlocks, ReadFollows, WriteBlocks, WriteFollows
+from fastapi import APIRouter, Response, status
+from pydantic import BaseModel, Field
+
+from api.auth.scopes import (
+    ReadAccounts,
+    ReadBlocks,
+    ReadFollows,
+    ReadMutes,
+    WriteBlocks,
+    WriteFollows,
+    WriteMutes,
+)
 from api.deps import Backend, Config, Graph
 from api.errors import ERROR_RESPONSES
 from api.pagination import Pagination
@@ -23,6 +33,7 @@ class Relationship(BaseModel):
     followed_by: bool
     requested: bool
     blocking: bool
+    muting: bool
 
 
 class Profile(BaseModel):
@@ -62,7 +73,7 @@ async def get_profile(username: str, viewer: ReadAccounts, backends: Backend) ->
     row = await users.profile(backends.graph, viewer.id, username.lower())
     if row is None:
         raise _not_found(username)
-    rel = {k: row.pop(k) for k in ("following", "followed_by", "requested", "blocking")}
+    rel = {k: row.pop(k) for k in ("following", "followed_by", "requested", "blocking", "muting")}
     return Profile(**with_pictures(backends.settings, row), relationship=Relationship(**rel))
 
 
@@ -142,3 +153,68 @@ async def list_blocks(
 ) -> list[UserSummary]:
     rows = await users.blocks(graph, viewer.id, page.params())
     return [summary(settings, row) for row in page.items(rows, key="cursor")]
+
+
+class MuteRequest(BaseModel):
+    duration: int = Field(default=0, ge=0, description="seconds the mute lasts; 0: until unmuted")
+    notifications: bool = Field(
+        default=True, description="also stop the account's notifications to you"
+    )
+
+
+class MuteState(BaseModel):
+    muting: bool
+    notifications: bool
+    expires_at: str | None  # ISO 8601, UTC; null: until unmuted
+
+
+class MutedUser(UserSummary):
+    mute_expires_at: str | None = None
+    mute_notifications: bool = True
+
+
+def _iso(epoch_ms: int | None) -> str | None:
+    if epoch_ms is None:
+        return None
+    return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC).isoformat().replace("+00:00", "Z")
+
+
+@router.put("/users/{username}/mute", response_model=MuteState)
+async def mute(
+    username: str, viewer: WriteMutes, backends: Backend, body: MuteRequest | None = None
+) -> MuteState:
+    """Mute an account: its posts leave your home feed and (unless `notifications` is false)
+    its notifications stop; it is told nothing. `duration` seconds, 0: until unmuted."""
+    terms = body or MuteRequest()
+    state = await relationship_service.mute(
+        backends,
+        viewer.id,
+        username,
+        duration_s=terms.duration,
+        notifications=terms.notifications,
+    )
+    return MuteState(
+        muting=True, notifications=terms.notifications, expires_at=_iso(state.until_ms)
+    )
+
+
+@router.delete("/users/{username}/mute", status_code=status.HTTP_204_NO_CONTENT)
+async def unmute(username: str, viewer: WriteMutes, backends: Backend) -> Response:
+    await relationship_service.unmute(backends, viewer.id, username)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/me/mutes", response_model=list[MutedUser])
+async def list_mutes(
+    viewer: ReadMutes, graph: Graph, settings: Config, page: Pagination
+) -> list[MutedUser]:
+    """The accounts you mute now (a timed mute that ended is gone), newest mute first."""
+    rows = await users.mutes(graph, viewer.id, page.params())
+    return [
+        MutedUser(
+            **summary(settings, row).model_dump(),
+            mute_expires_at=row["mute_expires_at"],
+            mute_notifications=row["mute_notifications"],
+        )
+        for row in page.items(rows, key="cursor")
+    ]

@@ -2,5 +2,6 @@
 /* :params {viewer_id: "01hzy0000000000000000000aa", threshold: 20000, known: []} */
 MATCH (v:User {id: $viewer_id})-[:FOLLOWS]->(a:User)
 WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) }
+  AND NOT EXISTS { (v)-[m:MUTES]->(a) WHERE m.until IS NULL OR m.until > datetime() }
   AND (a.id IN $known OR COUNT { (a)<-[:FOLLOWS]-() } > $threshold)
 RETURN a.id AS id

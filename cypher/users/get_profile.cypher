@@ -12,4 +12,5 @@ RETURN u.id AS id, u.username AS username, u.display_name AS display_name, u.bio
        EXISTS { (v)-[:FOLLOWS]->(u) } AS following,
        EXISTS { (u)-[:FOLLOWS]->(v) } AS followed_by,
        EXISTS { (v)-[:REQUESTED]->(u) } AS requested,
-       EXISTS { (v)-[:BLOCKS]->(u) } AS blocking
+       EXISTS { (v)-[:BLOCKS]->(u) } AS blocking,
+       EXISTS { (v)-[m:MUTES]->(u) WHERE m.until IS NULL OR m.until > datetime() } AS muting

@@ -4,9 +4,11 @@
 -- KEYS[3]: the viewer's block set
 -- KEYS[4]: the viewer's liked window
 -- KEYS[5]: the viewer's kept celebrity merge (JSON, made by timelines/fastpage.py)
+-- KEYS[6]: the viewer's mute set (author ids scored by when each mute ends, epoch ms)
 -- ARGV[1]: max_id ("" for none: the newest page)
 -- ARGV[2]: n: how many ids to read from the timeline
 -- ARGV[3]: the timeline's inactivity TTL to refresh, seconds (0: no touch)
+-- ARGV[4]: now, epoch ms
 -- Returns: {0, why} when the full path must answer, else {1, timeline floor or "",
 --   liked window floor or "", kept merge or "", number of celebrities, celebrity ids...,
 --   timeline ids...} with up to n timeline ids, newest first
@@ -23,11 +25,18 @@ if not ok then return {0, 'timeline'} end
 local celebs = redis.call('SMEMBERS', KEYS[2])
 if #celebs == 0 then return {0, 'celebrities'} end
 if redis.call('SCARD', KEYS[3]) ~= 1 then return {0, 'blocks'} end
+-- Muted authors' posts are kept out of the timeline and the celebrity set; a mute that has ended
+-- (or a set not loaded) sends the page to the full path, which brings the posts back.
+if not redis.call('ZSCORE', KEYS[6], '!') then return {0, 'mutes'} end
+if #redis.call('ZRANGEBYSCORE', KEYS[6], 0, ARGV[4], 'LIMIT', 0, 1) > 0 then
+  return {0, 'mutes'}
+end
 local liked_ok, liked_floor = coverage(KEYS[4])
 if not liked_ok then return {0, 'liked'} end
 if ttl > 0 then
   redis.call('EXPIRE', KEYS[1], ttl)
   redis.call('EXPIRE', KEYS[2], ttl)
+  redis.call('EXPIRE', KEYS[6], ttl)
 end
 local high = '+'
 if hi ~= '' then

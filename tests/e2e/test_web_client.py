@@ -224,6 +224,61 @@ def test_block_hides_everything_both_ways(open_context: OpenContext, api: httpx.
     expect(other.get_by_text("No people found.")).to_be_visible()
 
 
+def test_mute_hides_their_posts_quietly(open_context: OpenContext, api: httpx.Client) -> None:
+    gus = account(api, "gus")
+    hal = account(api, "hal")
+    assert api.post(f"/users/{hal['username']}/follow", headers=gus["headers"]).status_code == 200
+    post(api, hal, "Hal's kite", [])
+
+    page = open_context(PHONE).new_page()
+    log_in(page, "gus")
+    expect(page.get_by_role("article", name="Post by @hal")).to_be_visible()
+    page.goto("/web/u/hal")
+    page.get_by_role("button", name="Mute", exact=True).click()
+    expect(page.get_by_role("button", name="Unmute", exact=True)).to_be_visible()
+    # Still following: a mute is not an unfollow.
+    expect(page.get_by_role("button", name="Unfollow", exact=True)).to_be_visible()
+    page.goto("/web/")
+    expect(page.get_by_role("heading", name="Home")).to_be_attached()
+    expect(page.get_by_role("article", name="Post by @hal")).to_have_count(0)
+    no_horizontal_scroll(page)
+
+    # Hal is told nothing and still sees Gus's profile.
+    other = open_context(DESKTOP).new_page()
+    log_in(other, "hal")
+    other.goto("/web/u/gus")
+    expect(other.get_by_role("button", name="Mute", exact=True)).to_be_visible()
+    expect(other.get_by_text("isn't available")).to_have_count(0)
+
+    page.goto("/web/u/hal")
+    page.get_by_role("button", name="Unmute", exact=True).click()
+    expect(page.get_by_role("button", name="Mute", exact=True)).to_be_visible()
+    page.goto("/web/")
+    expect(page.get_by_role("article", name="Post by @hal")).to_be_visible()
+
+
+def test_explore_tab_shows_posts_with_their_reason(
+    open_context: OpenContext, api: httpx.Client
+) -> None:
+    ivy, jay, kai = (account(api, name) for name in ("ivy", "jay", "kai"))
+    assert api.post(f"/users/{jay['username']}/follow", headers=ivy["headers"]).status_code == 200
+    kais = post(api, kai, "Kai's #lighthouse", [])
+    post(api, jay, "Jay at the #lighthouse", [])
+    assert api.post(f"/posts/{kais}/like", headers=jay["headers"]).status_code == 200
+
+    page = open_context(PHONE).new_page()
+    log_in(page, "ivy")
+    _nav(page, "Explore")
+    expect(page.get_by_role("heading", name="Explore", level=1)).to_be_visible()
+    explore = page.get_by_role("feed", name="Explore")
+    expect(explore.get_by_role("article", name="Post by @kai")).to_be_visible()
+    expect(explore.get_by_text("liked by jay, whom you follow")).to_be_visible()
+    expect(explore.get_by_role("article", name="Post by @jay")).to_have_count(0)
+    trending = page.get_by_role("region", name="Trending in your network")
+    expect(trending.get_by_role("link", name="#lighthouse")).to_be_visible()
+    no_horizontal_scroll(page)
+
+
 def test_carousel_and_video_play_through_the_edge(
     open_context: OpenContext, api: httpx.Client
 ) -> None:

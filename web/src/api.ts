@@ -32,6 +32,7 @@ export interface Relationship {
   followed_by: boolean;
   requested: boolean;
   blocking: boolean;
+  muting: boolean;
 }
 
 export interface Profile extends Author {
@@ -56,6 +57,17 @@ export interface Media {
   preview_url: string | null;
   /** The uploader's alt text (set at upload on the Mastodon API, or by editing the post). */
   description?: string | null;
+}
+
+export interface ExploreItem {
+  post: Post;
+  reason: string;
+}
+
+export interface TrendingTag {
+  name: string;
+  uses: number;
+  accounts: number;
 }
 
 export interface Post {
@@ -296,6 +308,10 @@ export const api = {
   unblock: (username: string) =>
     send(`/users/${encodeURIComponent(username)}/block`, { method: "DELETE" }),
   blocks: () => page<UserSummary>("/me/blocks?limit=100"),
+  mute: (username: string) =>
+    send(`/users/${encodeURIComponent(username)}/mute`, { method: "PUT" }),
+  unmute: (username: string) =>
+    send(`/users/${encodeURIComponent(username)}/mute`, { method: "DELETE" }),
   followRequests: () => page<UserSummary>("/me/follow-requests?limit=50"),
   accept: (username: string) =>
     send(`/me/follow-requests/${encodeURIComponent(username)}/accept`, { method: "POST" }),
@@ -325,5 +341,7 @@ export const api = {
   tag: (name: string) => json<{ name: string; post_count: number }>(`/tags/${encodeURIComponent(name)}`),
   search: (q: string) => json<SearchResults>(`/search?q=${encodeURIComponent(q)}&limit=20`),
   suggestions: (limit = 10) => json<Suggestion[]>(`/suggestions?limit=${limit}`),
+  explore: (limit = 20) => json<ExploreItem[]>(`/explore?limit=${limit}`),
+  trendingTags: (limit = 10) => json<TrendingTag[]>(`/explore/tags?limit=${limit}`),
   markNotificationsRead: () => send("/notifications/read", { method: "POST" }),
 };

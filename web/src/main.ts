@@ -9,7 +9,7 @@ import { feedView } from "./views/feed";
 import { notificationsView } from "./views/notifications";
 import { postView } from "./views/post";
 import { followListView, profileView, settingsView } from "./views/profile";
-import { exploreView, searchView, tagView } from "./views/search";
+import { exploreView, searchView, suggestionsView, tagView } from "./views/search";
 import { uploadView } from "./views/upload";
 
 export interface Context {
@@ -29,7 +29,8 @@ const routes: [RegExp, View, string][] = [
   [/^\/upload$/, uploadView, "New post"],
   [/^\/notifications$/, notificationsView, "Notifications"],
   [/^\/search$/, searchView, "Search"],
-  [/^\/explore$/, exploreView, "Suggestions"],
+  [/^\/explore$/, exploreView, "Explore"],
+  [/^\/suggestions$/, suggestionsView, "Suggestions"],
   [/^\/tags\/([^/]+)$/, tagView, "Hashtag"],
   [/^\/settings$/, settingsView, "Settings"],
 ];
@@ -95,6 +96,7 @@ function nav(account: Account): HTMLElement {
     h("ul", {},
       item("/", "Home", "⌂"),
       item("/search", "Search", "⌕"),
+      item("/explore", "Explore", "✦"),
       item("/upload", "New post", "+"),
       item("/notifications", "Notifications", "♡"),
       item(`/u/${account.username}`, "Profile", "☺")),

@@ -25,7 +25,7 @@ export async function suggestionsPanel(limit: number): Promise<HTMLElement | nul
     const found = await api.suggestions(limit);
     if (found.length === 0) return null; // nobody to suggest: no empty box
     for (const s of found) list.append(suggestionItem(s));
-    panel.append(link("/explore", { class: "see-all" }, "See all suggestions"));
+    panel.append(link("/suggestions", { class: "see-all" }, "See all suggestions"));
   } catch (error) {
     list.replaceWith(errorBox(error));
   }

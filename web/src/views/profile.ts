@@ -1,4 +1,4 @@
-// Profiles: header with counts, follow / request / block, the grid, follower lists, settings.
+// Profiles: header with counts, follow / request / mute / block, the grid, follower lists, settings.
 
 import { api, ApiError, type FollowState, type Post, type Profile, type UserSummary } from "../api";
 import { announce, describe, endless, h, link, replace } from "../dom";
@@ -133,11 +133,27 @@ export async function profileView(ctx: Context): Promise<void> {
         block.disabled = false;
       }
     });
+    // A mute is quiet: their posts leave your feed and their notifications stop; they are not told.
+    const mute = h("button", { type: "button" }, rel.muting ? "Unmute" : "Mute");
+    mute.addEventListener("click", async () => {
+      mute.disabled = true;
+      try {
+        if (rel.muting) await api.unmute(profile.username);
+        else await api.mute(profile.username);
+        announce(rel.muting ? `@${profile.username} is unmuted.` : `@${profile.username} is muted. Their posts and notifications are hidden from you; they are not told.`, "info");
+        await profileView(ctx);
+        focusAction(main);
+      } catch (error) {
+        announce(describe(error));
+        mute.disabled = false;
+      }
+    });
     replace(actions,
       rel.blocking ? null : followButton(profile.username, rel, profile.private, () => {
         // Re-read the profile: counts change, and following a private account opens its posts.
         void profileView(ctx).then(() => focusAction(main));
       }),
+      rel.blocking ? null : mute,
       block);
   };
   renderHeader();

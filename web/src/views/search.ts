@@ -113,7 +113,34 @@ export async function tagView({ main, params }: Context): Promise<void> {
   if (count === 0) list.append(h("p", { class: "muted" }, "None of the recent posts in your feed carry it."));
 }
 
+/** Explore: posts from outside your follows, each with why it is shown, and trending hashtags. */
 export async function exploreView({ main }: Context): Promise<void> {
+  const tags = h("ul", { class: "tags" });
+  const list = h("div", { class: "feed", role: "feed", "aria-label": "Explore" });
+  replace(main, h("section", { class: "explore" },
+    h("h1", {}, "Explore"),
+    h("section", { "aria-labelledby": "trending-title" },
+      h("h2", { id: "trending-title" }, "Trending in your network"), tags),
+    list));
+  try {
+    const [items, trending] = await Promise.all([api.explore(20), api.trendingTags(10)]);
+    if (!trending.length) tags.append(h("li", { class: "muted" }, "Nothing trending among the people you follow today."));
+    for (const t of trending) {
+      tags.append(h("li", {}, link(`/tags/${encodeURIComponent(t.name)}`, {}, `#${t.name}`),
+        h("span", { class: "muted" }, ` ${plural(t.uses, "post")} today`)));
+    }
+    if (!items.length) list.append(h("p", { class: "muted" }, "Nothing to explore yet: posts liked by people you follow show here."));
+    items.forEach((item, i) => {
+      list.append(h("div", { class: "explore-item" },
+        h("p", { class: "reason" }, item.reason),
+        postCard(item.post, i === 0)));
+    });
+  } catch (error) {
+    list.replaceWith(errorBox(error));
+  }
+}
+
+export async function suggestionsView({ main }: Context): Promise<void> {
   const list = h("ul", { class: "people" });
   replace(main, h("section", { class: "card" }, h("h1", {}, "Suggested for you"), list));
   try {
