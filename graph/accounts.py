@@ -111,3 +111,9 @@ async def change_password(
         return list(rows[0]["ended"]) if rows else []
 
     return await graph.in_write("accounts/set_password", work)
+
+
+async def session_ids(graph: Graph, user_id: str) -> list[str]:
+    """The ids of the account's sessions (first-party and app tokens)."""
+    row = await graph.read_one("accounts/session_ids", {"user_id": user_id})
+    return list(row["ids"]) if row else []

@@ -12,7 +12,7 @@ from api.deps import Backend, Graph
 from api.errors import ERROR_RESPONSES
 from api.schemas import Account
 from graph import accounts
-from graphgram.errors import NotFound, Unauthorized
+from graphgram.errors import Forbidden, NotFound, Unauthorized
 from services import accounts as account_service
 from services import sessions as session_service
 
@@ -54,6 +54,8 @@ async def login(body: Login, graph: Graph, backends: Backend, request: Request) 
     ):
         raise Unauthorized("wrong username or password")
     await ratelimit.refund_sign_in(backends.redis, reserved)
+    if row["suspended"]:
+        raise Forbidden("this account is suspended")
     token = new_token()
     await accounts.create_session(graph, row["id"], session_id(token), settings.token_ttl_s)
     return Token(access_token=token, expires_in=settings.token_ttl_s)
