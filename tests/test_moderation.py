@@ -3,6 +3,7 @@ and a second API process."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -25,9 +26,7 @@ def people(factory: Factory) -> Users:
     return {"mod": mod, "admin": admin, "alice": alice, "bob": bob, "carol": carol}
 
 
-async def report(
-    client: httpx.AsyncClient, who: dict[str, Any], **body: Any
-) -> httpx.Response:
+async def report(client: httpx.AsyncClient, who: dict[str, Any], **body: Any) -> httpx.Response:
     return await client.post("/reports", json=body, headers=who["headers"])
 
 
@@ -75,13 +74,25 @@ async def test_an_admin_sets_roles_and_the_new_role_counts_at_once(
     assert missing.status_code == 404
 
 
-def test_the_cli_names_the_first_admin(people: Users, settings: Any) -> None:
+async def test_the_cli_names_the_first_admin(
+    client: httpx.AsyncClient, people: Users, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from cli.main import app as cli
 
+    for key, value in {
+        "GRAPHGRAM_NEO4J_URI": settings.neo4j_uri,
+        "GRAPHGRAM_NEO4J_PASSWORD": settings.neo4j_password,
+        "GRAPHGRAM_REDIS_URL": settings.redis_url,
+        "GRAPHGRAM_S3_ENDPOINT": settings.s3_endpoint,
+    }.items():
+        monkeypatch.setenv(key, value)
     runner = CliRunner()
-    result = runner.invoke(cli, ["accounts", "role", "carol", "admin"])
+    carol = people["carol"]["headers"]
+    assert (await client.get("/admin/reports", headers=carol)).status_code == 404
+    result = await asyncio.to_thread(runner.invoke, cli, ["accounts", "role", "carol", "admin"])
     assert result.exit_code == 0, result.output
-    bad = runner.invoke(cli, ["accounts", "role", "carol", "emperor"])
+    assert (await client.get("/admin/reports", headers=carol)).status_code == 200
+    bad = await asyncio.to_thread(runner.invoke, cli, ["accounts", "role", "carol", "emperor"])
     assert bad.exit_code == 1
 
 
@@ -132,9 +143,10 @@ async def test_the_reported_person_is_not_told_who_reported(
     client: httpx.AsyncClient, factory: Factory, people: Users
 ) -> None:
     post = factory.post(people["bob"], "hello")
+    before = (await client.get("/notifications", headers=people["bob"]["headers"])).json()
     assert (await report(client, people["alice"], post_ids=[post["id"]])).status_code == 201
-    notes = await client.get("/notifications", headers=people["bob"]["headers"])
-    assert "alice" not in notes.text
+    after = (await client.get("/notifications", headers=people["bob"]["headers"])).json()
+    assert after == before
     assert (await client.get("/admin/reports", headers=people["bob"]["headers"])).status_code == 404
 
 
@@ -171,9 +183,7 @@ async def test_reports_are_rate_limited_per_account(
     client: httpx.AsyncClient, factory: Factory, people: Users, settings: Any
 ) -> None:
     posts = [factory.post(people["bob"], f"p{i}") for i in range(settings.report_limit + 1)]
-    codes = [
-        (await report(client, people["alice"], post_ids=[p["id"]])).status_code for p in posts
-    ]
+    codes = [(await report(client, people["alice"], post_ids=[p["id"]])).status_code for p in posts]
     assert codes == [201] * settings.report_limit + [429]
     # Carol's budget is her own.
     assert (await report(client, people["carol"], account="bob")).status_code == 201
@@ -234,10 +244,12 @@ async def test_a_removed_post_is_gone_from_every_read_path_and_the_snapshot_stay
     client: httpx.AsyncClient, factory: Factory, people: Users
 ) -> None:
     alice = people["alice"]["headers"]
-    created = await client.post("/posts", json={"caption": "bad #thing"}, headers=people["bob"]["headers"])
+    created = await client.post(
+        "/posts", json={"caption": "bad #thing"}, headers=people["bob"]["headers"]
+    )
     post_id = created.json()["id"]
     # Warm every cache: the feed (fast path included), the post view, the tag page.
-    assert post_id in ids((await client.get("/feed", headers=alice)).json()["items"])
+    assert post_id in ids((await client.get("/feed", headers=alice)).json())
     assert (await client.get(f"/posts/{post_id}", headers=alice)).status_code == 200
     assert (await report(client, people["alice"], post_ids=[post_id])).status_code == 201
     mod = people["mod"]["headers"]
@@ -246,10 +258,8 @@ async def test_a_removed_post_is_gone_from_every_read_path_and_the_snapshot_stay
     )
     assert removed.status_code == 204, removed.text
     assert (await client.get(f"/posts/{post_id}", headers=alice)).status_code == 404
-    assert post_id not in ids((await client.get("/feed", headers=alice)).json()["items"])
-    assert (await client.get("/users/bob/posts", headers=alice)).json() == [] or post_id not in ids(
-        (await client.get("/users/bob/posts", headers=alice)).json()
-    )
+    assert post_id not in ids((await client.get("/feed", headers=alice)).json())
+    assert post_id not in ids((await client.get("/users/bob/posts", headers=alice)).json())
     assert (await client.get(f"/api/v1/statuses/{post_id}", headers=alice)).status_code == 404
     [entry] = (await client.get("/admin/reports", headers=mod)).json()
     assert entry["items"][0]["text"] == "bad #thing"
