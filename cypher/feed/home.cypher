@@ -4,7 +4,7 @@
 MATCH (v:User {id: $viewer_id})
 CALL (v) {
   MATCH (v)-[:FOLLOWS]->(a:User)
-  WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) }
+  WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL
   RETURN a
   UNION
   RETURN v AS a
