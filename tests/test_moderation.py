@@ -313,3 +313,22 @@ async def test_suspension_ends_sessions_on_another_api_process_and_login(
     assert back.json()["suspended"] is False
     login = await client.post("/auth/login", json={"username": "bob", "password": PASSWORD})
     assert login.status_code == 200
+
+
+async def test_reports_and_the_audit_log_outlive_deleted_accounts(
+    client: httpx.AsyncClient, factory: Factory, people: Users
+) -> None:
+    post = factory.post(people["bob"], "spam")
+    filed = await report(client, people["alice"], post_ids=[post["id"]], category="spam")
+    assert filed.status_code == 201
+    mod = people["mod"]["headers"]
+    await client.post("/admin/accounts/bob/limit", json={"reason": "spam"}, headers=mod)
+    for who in ("alice", "bob", "mod"):
+        assert (await client.delete("/me", headers=people[who]["headers"])).status_code == 204
+    admin = people["admin"]["headers"]
+    [entry] = (await client.get("/admin/reports", headers=admin)).json()
+    assert (entry["reporter"], entry["account"], entry["items"][0]["text"]) == (
+        "alice", "bob", "spam",
+    )  # fmt: skip
+    audit = (await client.get("/admin/audit", headers=admin)).json()
+    assert [(a["action"], a["moderator"]) for a in audit] == [("limit", "mod")]

@@ -4,6 +4,6 @@ MATCH (rep:Report {id: $report_id}), (m:User {id: $moderator_id})
 SET rep.status = $status, rep.note = $note, rep.closed_at = datetime(), rep.closed_by = m.id
 CREATE (m)-[:TOOK]->(:ModerationAction {
   id: $action_id, action: $action, target_type: 'report', target_id: rep.id, reason: $note,
-  at: datetime()
+  at: datetime(), moderator: m.username
 })
 RETURN rep.id AS id, rep.status AS status

@@ -4,7 +4,8 @@ MATCH (r:User {id: $reporter_id}), (t:User {id: $target_id})
 MERGE (rep:Report {key: $key})
   ON CREATE SET rep.id = $report_id, rep.category = $category, rep.comment = $comment,
     rep.item_ids = $item_ids, rep.snapshot = $snapshot, rep.status = 'open',
-    rep.created_at = datetime(), rep.new_ = true
+    rep.created_at = datetime(), rep.reporter = r.username, rep.account = t.username,
+    rep.new_ = true
 MERGE (r)-[:FILED]->(rep)
 MERGE (rep)-[:AGAINST]->(t)
 WITH rep, coalesce(rep.new_, false) AS created

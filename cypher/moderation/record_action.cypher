@@ -3,6 +3,6 @@
 MATCH (m:User {id: $moderator_id})
 CREATE (m)-[:TOOK]->(a:ModerationAction {
   id: $action_id, action: $action, target_type: $target_type, target_id: $target_id,
-  reason: $reason, at: datetime()
+  reason: $reason, at: datetime(), moderator: m.username
 })
 RETURN a.id AS id

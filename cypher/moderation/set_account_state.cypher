@@ -11,7 +11,7 @@ CALL (u) {
 }
 CREATE (m)-[:TOOK]->(:ModerationAction {
   id: $action_id, action: $action, target_type: 'account', target_id: u.id, reason: $reason,
-  at: datetime()
+  at: datetime(), moderator: m.username
 })
 RETURN u.id AS id, u.username AS username, u.suspended_at IS NOT NULL AS suspended,
        u.limited_at IS NOT NULL AS limited
