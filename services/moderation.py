@@ -83,17 +83,17 @@ async def report(backends: Backends, reporter_id: str, request: ReportRequest) -
     comment_ids = sorted(set(request.comment_ids))
     if len(post_ids) + len(comment_ids) > MAX_ITEMS:
         raise Unprocessable(f"a report names at most {MAX_ITEMS} posts and comments")
-    if request.username is None and not post_ids and not comment_ids:
+    username = request.username.strip().lower() if request.username else None
+    if not username and not post_ids and not comment_ids:
         raise Unprocessable(
             "a report names an account, posts or comments",
             fields=[FieldError(field="account", message="name an account, posts or comments")],
         )
-    username = request.username.lower() if request.username else None
     found = await mod_graph.report_items(
         backends.graph, reporter_id, username, post_ids, comment_ids
     )
     assert found is not None
-    if username is not None and found["account_id"] is None:
+    if username and found["account_id"] is None:
         raise NotFound(f"no user {request.username!r}")
     items = [*found["posts"], *found["comments"]]
     seen = {item["id"] for item in items}

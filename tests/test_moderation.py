@@ -154,9 +154,11 @@ async def test_the_reported_person_is_not_told_who_reported(
     ("body", "status"),
     [
         ({}, 422),
+        ({"account": "", "post_ids": []}, 422),
         ({"account": "bob", "category": "rude"}, 422),
         ({"account": "bob", "comment": "x" * 1001}, 422),
         ({"account": "nobody"}, 404),
+        ({"account": "", "post_ids": ["01hzy0000000000000000000pp"]}, 404),
         ({"post_ids": ["01hzy0000000000000000000pp"]}, 404),
         ({"account": "alice"}, 422),
         ({"account": "bob", "unknown": 1}, 422),
