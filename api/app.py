@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import observability
 from api.accounts.router import router as accounts_router
+from api.admin.router import router as admin_router
 from api.analytics.router import router as analytics_router
 from api.discovery.router import router as discovery_router
 from api.discovery.suggestions import drain as drain_suggestions
@@ -29,6 +30,7 @@ from api.middleware import install as install_middleware
 from api.notifications.router import router as notifications_router
 from api.posts.router import router as posts_router
 from api.ratelimit import UPLOAD_LIMITS, WRITE_LIMITS
+from api.reports.router import router as reports_router
 from api.tags.router import router as tags_router
 from api.uploads.router import router as uploads_router
 from api.users.router import router as users_router
@@ -128,6 +130,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(discovery_router)
     app.include_router(tags_router)
     app.include_router(analytics_router)
+    app.include_router(reports_router, dependencies=WRITE_LIMITS)
+    # No rate-limit dependencies here: they would answer 401 before the role check answers 404.
+    app.include_router(admin_router)
     app.include_router(media_router, dependencies=UPLOAD_LIMITS)
     # Starting a direct upload counts as an upload (its route); its other calls as writes.
     app.include_router(uploads_router, dependencies=WRITE_LIMITS)

@@ -30,3 +30,20 @@ def sweep_command(
     with console.status("deleting expired sessions, app tokens and authorization codes"):
         deleted = with_backends(lambda backends: sweep_expired(backends, batch))
     console.print(f"deleted {deleted} expired credential nodes")
+
+
+@app.command("role")
+def role_command(
+    username: Annotated[str, typer.Argument(help="The account")],
+    role: Annotated[str, typer.Argument(help="user, analyst, moderator or admin")],
+) -> None:
+    """Give an account a role: how a deployment names its first admin (docs/moderation.md)."""
+    from graphgram.errors import AppError
+    from services.moderation import set_role
+
+    try:
+        row = with_backends(lambda backends: set_role(backends, username, role))
+    except AppError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from exc
+    console.print(f"{row['username']} is now {row['role']}")

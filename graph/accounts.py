@@ -148,3 +148,9 @@ async def pictures(graph: Graph, user_ids: list[str]) -> dict[str, list[Row]]:
         return {}
     rows = await graph.read("accounts/pictures", {"ids": sorted(set(user_ids))})
     return {row["id"]: list(row["pictures"]) for row in rows}
+
+
+async def session_ids(graph: Graph, user_id: str) -> list[str]:
+    """The ids of the account's sessions (first-party and app tokens)."""
+    row = await graph.read_one("accounts/session_ids", {"user_id": user_id})
+    return list(row["ids"]) if row else []

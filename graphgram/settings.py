@@ -126,6 +126,9 @@ class Settings(BaseSettings):
     write_limit: int = 300
     write_limit_per_address: int = 1500
     write_window_s: int = 300
+    # Reports filed per account (POST /reports, Mastodon's POST /api/v1/reports).
+    report_limit: int = 20
+    report_window_s: int = 3600
     # Media uploads per account.
     upload_limit: int = 30
     upload_window_s: int = 1800

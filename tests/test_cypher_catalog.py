@@ -2,6 +2,9 @@
 
 - Every read statement carries the block check (an undirected `(a)-[:BLOCKS]-(b)` pattern) or
   says in a `// Blocks: <reason>` header line why it needs none (cypher/README.md).
+- Every block check comes with the suspension check: each account the statement checks for a
+  block (`(viewer)-[:BLOCKS]-(author)`) is also checked for `author.suspended_at`, or a
+  `// Suspended: <reason>` header says why not (docs/moderation.md).
 - Every statement is used: some Python module outside the tests names it (`"posts/hydrate"`),
   or loads its whole folder by prefix (`"analytics/"`). A statement only the tests load is dead.
 - Every catalog-looking name in the code exists (transaction labels of `in_read`/`in_write`
@@ -90,6 +93,28 @@ def test_catalog_is_not_empty() -> None:
     assert len(catalog()) > 50
     assert any(is_read(name) for name in catalog())
     assert "posts/views" in python_strings()
+
+
+# Each account on the far side of a block check: `(v)-[:BLOCKS]-(author)` names `author`.
+BLOCKED_NODE = re.compile(r"\)\s*-\s*\[\s*\w*\s*:\s*BLOCKS\s*\]\s*-\s*\(\s*(\w+)")
+
+
+@pytest.mark.parametrize("name", sorted(catalog()))
+def test_block_checks_come_with_the_suspension_check(name: str) -> None:
+    text = body(catalog()[name])
+    unchecked = sorted(
+        {node for node in BLOCKED_NODE.findall(text) if f"{node}.suspended_at" not in text}
+    )
+    reason = header(name, "Suspended")
+    if reason is not None:
+        assert reason, f"cypher/{name}.cypher: the `// Suspended:` header needs a reason"
+        assert unchecked, f"cypher/{name}.cypher checks suspensions: drop `// Suspended:`"
+    else:
+        assert not unchecked, (
+            f"cypher/{name}.cypher checks blocks with {', '.join(unchecked)} but not whether "
+            f"they are suspended: add `AND {unchecked[0]}.suspended_at IS NULL` beside the "
+            "block check, or a `// Suspended: <why not>` header"
+        )
 
 
 @pytest.mark.parametrize("name", sorted(catalog()))

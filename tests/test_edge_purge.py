@@ -286,3 +286,19 @@ def test_slices_and_purge_urls_follow_the_edge_config(settings: Settings) -> Non
     )
     off = settings.model_copy(update={"edge_purge_urls": []})
     assert edge.purge_urls(off, "img/x.webp", 10) == []
+
+
+async def test_a_post_a_moderator_removes_leaves_the_edge_at_once(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    alice = factory.user("alice")
+    mod = factory.user("mod", role="moderator")
+    post_id, urls = await post_with_pictures(client, alice, count=2)
+    for url in urls:
+        cached(url)
+    removed = await client.post(
+        f"/admin/posts/{post_id}/remove", json={"reason": "nudity"}, headers=mod["headers"]
+    )
+    assert removed.status_code == 204, removed.text
+    for url in urls:
+        assert httpx.get(url).status_code == 404, url

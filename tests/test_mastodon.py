@@ -839,3 +839,17 @@ def test_context_leaves_out_replies_across_a_block(url: str, factory: Factory) -
     with pytest.raises(MastodonNotFoundError):
         as_user(url, ada).status(by_eve.id)
     assert as_user(url, grace).status(post.id).replies_count == 2
+
+
+def test_mastodon_py_reports_a_status(url: str, factory: Factory) -> None:
+    ada, grace = factory.user("ada"), factory.user("grace")
+    factory.user("mod", role="moderator")
+    post = as_user(url, grace).status_post("cheap pills")
+    filed = as_user(url, ada).report(
+        mid(grace), status_ids=[post.id], comment="spam", category="spam"
+    )
+    assert filed.target_account.username == "grace"
+    again = as_user(url, ada).report(mid(grace), status_ids=[post.id], category="spam")
+    assert again.id == filed.id
+    with pytest.raises(MastodonNotFoundError):
+        as_user(url, ada).report("1", comment="nobody")

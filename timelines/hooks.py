@@ -205,3 +205,17 @@ async def account_deleted(backends: Backends, user_id: str, footprint: set[str])
         k.celebrity_merge(user_id),
     )
     await backends.redis.srem(k.celebrities, user_id)
+
+
+@tolerant
+async def account_visibility_changed(backends: Backends, user_id: str, footprint: set[str]) -> None:
+    """An account was suspended or unsuspended (docs/moderation.md): every cached view and
+    fast-page fragment it touches goes, and its author list is made again from the graph, whose
+    read statements hide a suspended author. Followers' timelines keep the post ids: the read
+    path drops them while the author is suspended and shows them again after."""
+    k = keys(backends)
+    await views.invalidate_posts(backends, footprint)
+    await views.invalidate_user(backends, user_id)
+    await backends.redis.delete(
+        k.author(user_id), k.author_version(user_id), k.celebrity_merge(user_id)
+    )

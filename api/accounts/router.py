@@ -15,7 +15,7 @@ from api.errors import ERROR_RESPONSES
 from api.schemas import Account
 from graph import accounts
 from graph.driver import Row
-from graphgram.errors import NotFound, Unauthorized
+from graphgram.errors import Forbidden, NotFound, Unauthorized
 from media.pictures import PictureKind
 from media.views import with_pictures
 from services import accounts as account_service
@@ -59,6 +59,8 @@ async def login(body: Login, graph: Graph, backends: Backend, request: Request) 
     ):
         raise Unauthorized("wrong username or password")
     await ratelimit.refund_sign_in(backends.redis, reserved)
+    if row["suspended"]:
+        raise Forbidden("this account is suspended")
     token = new_token()
     await accounts.create_session(graph, row["id"], session_id(token), settings.token_ttl_s)
     return Token(access_token=token, expires_in=settings.token_ttl_s)

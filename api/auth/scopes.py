@@ -18,10 +18,11 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request, Security
 from fastapi.security import SecurityScopes
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.auth.deps import BearerCredentials, Viewer, current_user
 from api.deps import Backend
-from graphgram.errors import Forbidden, Unprocessable
+from graphgram.errors import Forbidden, Unauthorized, Unprocessable
 
 TOP_SCOPES = ("read", "write", "follow")
 # `follow` is Mastodon's older scope for relationships: it covers these granular parts.
@@ -123,6 +124,7 @@ WriteMedia = Annotated[Viewer, _scoped("write:media")]
 WriteMutes = Annotated[Viewer, _scoped("write:mutes")]
 WriteNotifications = Annotated[Viewer, _scoped("write:notifications")]
 WriteStatuses = Annotated[Viewer, _scoped("write:statuses")]
+WriteReports = Annotated[Viewer, _scoped("write:reports")]
 # Any live token, whatever its scopes: only for ending that token itself (RFC 7009 lets any
 # token be revoked by its holder).
 AnyToken = Annotated[Viewer, _scoped()]
@@ -138,3 +140,35 @@ async def _analyst(viewer: ReadAll) -> Viewer:
 
 
 AnalystUser = Annotated[Viewer, Depends(_analyst)]
+
+
+# Moderation routes are first-party only: an app's token, whatever its scopes, is refused (there
+# is no `admin:*` scope to grant). Anyone without the role, or without a token, gets the answer an
+# unknown path gets (404 `Not Found`), so nothing reveals that the routes exist.
+MODERATOR_ROLES = frozenset({"moderator", "admin"})
+
+
+async def _staff(
+    request: Request, credentials: BearerCredentials, backends: Backend, roles: frozenset[str]
+) -> Viewer:
+    try:
+        viewer = await authorized(
+            SecurityScopes([FIRST_PARTY_ONLY]), request, credentials, backends
+        )
+    except (Unauthorized, Forbidden):
+        raise StarletteHTTPException(status_code=404) from None
+    if viewer.role not in roles:
+        raise StarletteHTTPException(status_code=404)
+    return viewer
+
+
+async def _moderator(request: Request, credentials: BearerCredentials, backends: Backend) -> Viewer:
+    return await _staff(request, credentials, backends, MODERATOR_ROLES)
+
+
+async def _admin(request: Request, credentials: BearerCredentials, backends: Backend) -> Viewer:
+    return await _staff(request, credentials, backends, frozenset({"admin"}))
+
+
+ModeratorUser = Annotated[Viewer, Depends(_moderator)]
+AdminUser = Annotated[Viewer, Depends(_admin)]

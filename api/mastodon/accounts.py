@@ -8,9 +8,9 @@ caller may not see.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
@@ -24,6 +24,7 @@ from api.auth.scopes import (
     WriteBlocks,
     WriteFollows,
     WriteMutes,
+    WriteReports,
 )
 from api.deps import Backend
 from api.mastodon import loaders
@@ -31,11 +32,14 @@ from api.mastodon.deps import AccountPage, Body, Context, StatusPage, not_found,
 from api.mastodon.entities import Json
 from api.mastodon.errors import ERRORS
 from api.mastodon.ids import MastodonJSON, MastodonRoute
+from api.reports.router import limit_reports
 from graph import discovery, posts, users
 from graph import mastodon as mgraph
 from graphgram.errors import Unprocessable
 from services import accounts as account_service
+from services import moderation as moderation_service
 from services import relationships as relationship_service
+from services.moderation import ReportRequest
 
 router = APIRouter(
     tags=["mastodon: accounts"],
@@ -284,3 +288,47 @@ async def reject_request(
     row = await loaders.access(ctx, caller.id, account_id)
     await relationship_service.reject_request(backends, caller.id, row["username"])
     return await loaders.relationship(ctx, caller.id, account_id)
+
+
+class ReportForm(BaseModel):
+    account_id: str
+    status_ids: list[str] = Field([], max_length=moderation_service.MAX_ITEMS)
+    category: Literal[
+        "spam", "legal", "violation", "other", "harassment", "nudity", "violence", "illegal"
+    ] = "other"
+    comment: str = Field("", max_length=moderation_service.MAX_COMMENT)
+    forward: bool = False
+
+
+# Mastodon's categories that have no match here: `legal` is `illegal`, a rule `violation` `other`.
+_CATEGORY = {"legal": "illegal", "violation": "other"}
+
+
+@router.post("/api/v1/reports")
+async def report(
+    request: Request, caller: WriteReports, ctx: Context, backends: Backend, body: Body
+) -> Json:
+    """Report an account and some of its statuses (posts or comments) to the moderators."""
+    data = validate(ReportForm, body)
+    await limit_reports(request, caller.id, backends)
+    row = await mgraph.account_access(backends.graph, caller.id, data.account_id)
+    if row is None:
+        raise not_found()
+    category = _CATEGORY.get(data.category, data.category)
+    filed = await moderation_service.report(
+        backends,
+        caller.id,
+        ReportRequest(row["username"], data.status_ids, data.status_ids, category, data.comment),
+    )
+    return {
+        "id": filed["id"],
+        "action_taken": False,
+        "action_taken_at": None,
+        "category": data.category,
+        "comment": data.comment,
+        "forwarded": False,
+        "created_at": None,
+        "status_ids": data.status_ids,
+        "rule_ids": None,
+        "target_account": await loaders.account(ctx, caller.id, data.account_id),
+    }

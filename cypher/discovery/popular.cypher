@@ -17,7 +17,7 @@ WITH v, c, COUNT { (c)<-[:FOLLOWS]-() } AS followers
 ORDER BY followers DESC, c.username
 WHERE NOT EXISTS { MATCH ()-[r:FOLLOWS]->() USING INDEX SEEK r:FOLLOWS(follower, followee) WHERE r.follower = $viewer_id AND r.followee = c.id }
   AND NOT EXISTS { (v)-[:REQUESTED]->(c) }
-  AND NOT EXISTS { (v)-[:BLOCKS]-(c) }
+  AND NOT EXISTS { (v)-[:BLOCKS]-(c) } AND c.suspended_at IS NULL AND c.limited_at IS NULL
 RETURN c.id AS id, c.username AS username, c.display_name AS display_name, c.private AS private,
        followers
 LIMIT $limit

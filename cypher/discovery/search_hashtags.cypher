@@ -5,6 +5,7 @@
 // are read once, and each candidate costs an Expand(Into) per such account. A tag used only on a
 // private account's posts is never shown to anyone else. The full-text index hands over at most
 // 200 candidates.
+// Suspended: `b` only takes blocked people out of a count; a suspended account's share of it stays (docs/moderation.md)
 /* :params {viewer_id: "01hzy0000000000000000000aa", lucene: "gra*", limit: 20} */
 MATCH (v:User {id: $viewer_id})
 WITH v,
@@ -12,7 +13,7 @@ WITH v,
        MATCH (v)-[:BLOCKS]-(b:User) WHERE b.private IS NULL OR NOT b.private RETURN DISTINCT b
      } AS blocked_public,
      COLLECT {
-       MATCH (v)-[:FOLLOWS]->(a:User) WHERE a.private AND NOT EXISTS { (v)-[:BLOCKS]-(a) }
+       MATCH (v)-[:FOLLOWS]->(a:User) WHERE a.private AND NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL
        RETURN a
        UNION
        WITH v WHERE v.private

@@ -13,7 +13,7 @@ CALL (v) {
     MATCH ()-[r:FOLLOWS]->(f:User) USING INDEX SEEK r:FOLLOWS(follower, id)
     WHERE r.follower = $viewer_id AND r.id < "~"
     WITH r, f ORDER BY r.follower DESC, r.id DESC
-    WHERE NOT EXISTS { (v)-[:BLOCKS]-(f) }
+    WHERE NOT EXISTS { (v)-[:BLOCKS]-(f) } AND f.suspended_at IS NULL
     RETURN f LIMIT $followees
   }
   CALL (f) {
@@ -28,7 +28,7 @@ CALL (v) {
   WITH v, c, via ORDER BY size(via) DESC, c.username
   WHERE NOT EXISTS { MATCH ()-[r:FOLLOWS]->() USING INDEX SEEK r:FOLLOWS(follower, followee) WHERE r.follower = $viewer_id AND r.followee = c.id }
     AND NOT EXISTS { (v)-[:REQUESTED]->(c) }
-    AND NOT EXISTS { (v)-[:BLOCKS]-(c) }
+    AND NOT EXISTS { (v)-[:BLOCKS]-(c) } AND c.suspended_at IS NULL AND c.limited_at IS NULL
   WITH c, via LIMIT $limit
   RETURN collect({id: c.id, username: c.username, display_name: c.display_name,
                   private: c.private, mutuals: size(via), names: via[0..3]}) AS suggestions

@@ -11,7 +11,7 @@ CALL (v) {
   WHERE c <> v AND (NOT $public_only OR NOT c.private)
     AND NOT EXISTS { MATCH ()-[r:FOLLOWS]->() USING INDEX SEEK r:FOLLOWS(follower, followee) WHERE r.follower = $viewer_id AND r.followee = c.id }
     AND NOT EXISTS { (v)-[:REQUESTED]->(c) }
-    AND NOT EXISTS { (v)-[:BLOCKS]-(c) }
+    AND NOT EXISTS { (v)-[:BLOCKS]-(c) } AND c.suspended_at IS NULL AND c.limited_at IS NULL
   WITH i, c ORDER BY i
   RETURN collect({id: c.id, username: c.username, display_name: c.display_name,
                   private: c.private, followers: COUNT { (c)<-[:FOLLOWS]-() }}) AS accounts

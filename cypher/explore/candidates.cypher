@@ -9,7 +9,7 @@ CALL (v) {
   MATCH ()-[r:FOLLOWS]->(f:User) USING INDEX SEEK r:FOLLOWS(follower, id)
   WHERE r.follower = $viewer_id AND r.id < "~"
   WITH r, f ORDER BY r.follower DESC, r.id DESC
-  WHERE NOT EXISTS { (v)-[:BLOCKS]-(f) }
+  WHERE NOT EXISTS { (v)-[:BLOCKS]-(f) } AND f.suspended_at IS NULL
   RETURN f LIMIT $followees
 }
 CALL (f) {
@@ -20,7 +20,7 @@ CALL (f) {
 MATCH (a:User)-[:POSTED]->(p)
 WHERE a <> v AND a.private = false
   AND NOT EXISTS { (v)-[:FOLLOWS]->(a) }
-  AND NOT EXISTS { (v)-[:BLOCKS]-(a) }
+  AND NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL
   AND NOT EXISTS { (v)-[m:MUTES]->(a) WHERE m.until IS NULL OR m.until > datetime() }
 WITH p, f ORDER BY f.username
 WITH p, collect(f.username) AS likers

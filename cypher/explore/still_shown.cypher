@@ -7,7 +7,7 @@ UNWIND range(0, size($ids) - 1) AS i
 MATCH (a:User)-[:POSTED]->(p:Post {id: $ids[i]})
 WHERE a <> v AND a.private = false
   AND NOT EXISTS { MATCH ()-[r:FOLLOWS]->() USING INDEX SEEK r:FOLLOWS(follower, followee) WHERE r.follower = $viewer_id AND r.followee = a.id }
-  AND NOT EXISTS { (v)-[:BLOCKS]-(a) }
+  AND NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL
   AND NOT EXISTS { (v)-[m:MUTES]->(a) WHERE m.until IS NULL OR m.until > datetime() }
 RETURN p.id AS id
 ORDER BY i

@@ -10,7 +10,7 @@ CALL (v) {
   MATCH ()-[r:FOLLOWS]->(f:User) USING INDEX SEEK r:FOLLOWS(follower, id)
   WHERE r.follower = $viewer_id AND r.id < "~"
   WITH r, f ORDER BY r.follower DESC, r.id DESC
-  WHERE NOT EXISTS { (v)-[:BLOCKS]-(f) }
+  WHERE NOT EXISTS { (v)-[:BLOCKS]-(f) } AND f.suspended_at IS NULL
     AND NOT EXISTS { (v)-[m:MUTES]->(f) WHERE m.until IS NULL OR m.until > datetime() }
   RETURN f LIMIT $followees
   UNION

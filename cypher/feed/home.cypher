@@ -5,7 +5,7 @@
 MATCH (v:User {id: $viewer_id})
 CALL (v) {
   MATCH (v)-[:FOLLOWS]->(a:User)
-  WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) }
+  WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL
     AND NOT EXISTS { (v)-[m:MUTES]->(a) WHERE m.until IS NULL OR m.until > datetime() }
   RETURN a
   UNION

@@ -13,5 +13,5 @@ RETURN u.id AS id, u.username AS username, u.display_name AS display_name, u.bio
        COUNT { (u)<-[:FOLLOWS]-() } AS follower_count,
        COUNT { (u)-[:FOLLOWS]->() } AS following_count,
        COUNT { (u)<-[:REQUESTED]-() } AS request_count,
-       EXISTS { (v)-[:BLOCKS]-(u) } AS blocked,
+       (EXISTS { (v)-[:BLOCKS]-(u) } OR u.suspended_at IS NOT NULL) AS blocked,
        EXISTS { (v)-[:BLOCKS]->(u) } AS blocking

@@ -5,7 +5,7 @@
 MATCH (v:User {id: $viewer_id})
 UNWIND $ids AS comment_id
 MATCH (w:User)-[:WROTE]->(c:Comment {id: comment_id})-[:ON]->(p:Post)<-[:POSTED]-(a:User)
-WHERE NOT EXISTS { (v)-[:BLOCKS]-(w) } AND NOT EXISTS { (v)-[:BLOCKS]-(a) }
+WHERE NOT EXISTS { (v)-[:BLOCKS]-(w) } AND w.suspended_at IS NULL AND NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL
   AND (NOT a.private OR a = v OR EXISTS { (v)-[:FOLLOWS]->(a) })
 OPTIONAL MATCH (c)-[:REPLY_TO]->(parent:Comment)<-[:WROTE]-(pw:User)
 RETURN c.id AS id, c.text AS text, toString(c.created_at) AS created_at, p.id AS post_id,

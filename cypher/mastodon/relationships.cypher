@@ -9,7 +9,7 @@ RETURN u.id AS id,
        EXISTS { (u)-[:FOLLOWS]->(v) } AS followed_by,
        EXISTS { (v)-[:REQUESTED]->(u) } AS requested,
        EXISTS { (u)-[:REQUESTED]->(v) } AS requested_by,
-       EXISTS { (v)-[:BLOCKS]-(u) } AS blocked,
+       (EXISTS { (v)-[:BLOCKS]-(u) } OR u.suspended_at IS NOT NULL) AS blocked,
        EXISTS { (v)-[:BLOCKS]->(u) } AS blocking,
        EXISTS { (v)-[m:MUTES]->(u) WHERE m.until IS NULL OR m.until > datetime() } AS muting,
        EXISTS { (v)-[m:MUTES]->(u) WHERE m.notifications AND (m.until IS NULL OR m.until > datetime()) }

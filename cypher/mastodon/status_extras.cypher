@@ -4,7 +4,7 @@
 MATCH (v:User {id: $viewer_id})
 UNWIND $ids AS post_id
 MATCH (a:User)-[:POSTED]->(p:Post {id: post_id})
-WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) }
+WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL
 RETURN p.id AS id,
        a {.id, .username, .display_name, .bio, .private, created_at: toString(a.created_at),
           pictures: COLLECT { MATCH (a)-[:PICTURE]->(pic:Media) RETURN pic {.kind, .key, .profile_key, .thumb_key, .blurhash} },
@@ -12,7 +12,7 @@ RETURN p.id AS id,
           follower_count: COUNT { (a)<-[:FOLLOWS]-() },
           following_count: COUNT { (a)-[:FOLLOWS]->() }} AS account,
        COLLECT {
-         MATCH (p)-[:MENTIONS]->(m:User) WHERE NOT EXISTS { (v)-[:BLOCKS]-(m) }
+         MATCH (p)-[:MENTIONS]->(m:User) WHERE NOT EXISTS { (v)-[:BLOCKS]-(m) } AND m.suspended_at IS NULL
          RETURN m {.id, .username} ORDER BY m.username
        } AS mentions,
        COLLECT {

@@ -4,7 +4,7 @@ MATCH (v:User {id: $viewer_id}), (m:Media {id: $media_id})
 WHERE m.owner_id = v.id
    OR EXISTS {
      MATCH (a:User)-[:POSTED]->(:Post)-[:HAS_MEDIA]->(m)
-     WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) }
+     WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL
        AND (NOT a.private OR a = v OR EXISTS { (v)-[:FOLLOWS]->(a) })
    }
 RETURN properties(m) AS media

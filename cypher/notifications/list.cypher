@@ -14,6 +14,7 @@
 // with the viewer, either direction, nor from anyone whose notifications the viewer mutes ($muted,
 // read first by graph/notifications.py). The id of an item is the ULID of the newest relationship or
 // node behind it (for a like group, its newest like), so ids sort by time and are the cursors.
+// Suspended: `b` only takes blocked people out of a count; a suspended account's share of it stays (docs/moderation.md)
 /* :params {viewer_id: "01hzy0000000000000000000aa", muted: [], limit: 21, newer_than: "", older_than: "~", after: "", before: ""} */
 MATCH (me:User {id: $viewer_id})
 CALL (me) {
@@ -22,7 +23,7 @@ CALL (me) {
   CALL (me, p) {
     MATCH (u:User)-[l:LIKES]->() USING INDEX SEEK l:LIKES(post, id) WHERE l.post = p.id AND l.id < "~"
     WITH u, l ORDER BY l.post DESC, l.id DESC
-    WHERE u <> me AND NOT EXISTS { (me)-[:BLOCKS]-(u) } AND NOT (u.id IN $muted)
+    WHERE u <> me AND NOT EXISTS { (me)-[:BLOCKS]-(u) } AND u.suspended_at IS NULL AND NOT (u.id IN $muted)
     WITH u LIMIT 3
     RETURN collect(u {.id, .username, .display_name}) AS accounts
   }
@@ -36,7 +37,7 @@ CALL (me) {
   CALL (me, p) {
     MATCH (u:User)-[l:LIKES]->() USING INDEX SEEK l:LIKES(post, id) WHERE l.post = p.id AND l.id < "~"
     WITH u, l ORDER BY l.post DESC, l.id DESC
-    WHERE u <> me AND NOT EXISTS { (me)-[:BLOCKS]-(u) } AND NOT (u.id IN $muted)
+    WHERE u <> me AND NOT EXISTS { (me)-[:BLOCKS]-(u) } AND u.suspended_at IS NULL AND NOT (u.id IN $muted)
     WITH u LIMIT 3
     RETURN collect(u {.id, .username, .display_name}) AS accounts
   }
@@ -48,7 +49,7 @@ CALL (me) {
   MATCH (u:User)-[:WROTE]->(c:Comment) USING INDEX SEEK c:Comment(post_owner, id)
   WHERE c.post_owner = $viewer_id AND c.id > $newer_than AND c.id < $older_than
   WITH * ORDER BY c.post_owner DESC, c.id DESC
-  WHERE u <> me AND NOT EXISTS { (me)-[:BLOCKS]-(u) } AND NOT (u.id IN $muted)
+  WHERE u <> me AND NOT EXISTS { (me)-[:BLOCKS]-(u) } AND u.suspended_at IS NULL AND NOT (u.id IN $muted)
   RETURN c.id AS id, "comment" AS type, [u {.id, .username, .display_name}] AS accounts,
          null AS liked, c.post AS post_id, c.id AS comment_id, c.created_at AS at
   LIMIT $limit
@@ -56,7 +57,7 @@ CALL (me) {
   MATCH (u:User)-[:WROTE]->(c:Comment) USING INDEX SEEK c:Comment(post_owner, id)
   WHERE c.post_owner = $viewer_id AND c.id > $after AND c.id < $before
   WITH * ORDER BY c.post_owner ASC, c.id ASC
-  WHERE u <> me AND NOT EXISTS { (me)-[:BLOCKS]-(u) } AND NOT (u.id IN $muted)
+  WHERE u <> me AND NOT EXISTS { (me)-[:BLOCKS]-(u) } AND u.suspended_at IS NULL AND NOT (u.id IN $muted)
   RETURN c.id AS id, "comment" AS type, [u {.id, .username, .display_name}] AS accounts,
          null AS liked, c.post AS post_id, c.id AS comment_id, c.created_at AS at
   LIMIT $limit
@@ -64,7 +65,7 @@ CALL (me) {
   MATCH (u:User)-[:WROTE]->(c:Comment) USING INDEX SEEK c:Comment(reply_owner, id)
   WHERE c.reply_owner = $viewer_id AND c.id > $newer_than AND c.id < $older_than
   WITH * ORDER BY c.reply_owner DESC, c.id DESC
-  WHERE u <> me AND NOT EXISTS { (me)-[:BLOCKS]-(u) } AND NOT (u.id IN $muted)
+  WHERE u <> me AND NOT EXISTS { (me)-[:BLOCKS]-(u) } AND u.suspended_at IS NULL AND NOT (u.id IN $muted)
   RETURN c.id AS id, "comment" AS type, [u {.id, .username, .display_name}] AS accounts,
          null AS liked, c.post AS post_id, c.id AS comment_id, c.created_at AS at
   LIMIT $limit
@@ -72,7 +73,7 @@ CALL (me) {
   MATCH (u:User)-[:WROTE]->(c:Comment) USING INDEX SEEK c:Comment(reply_owner, id)
   WHERE c.reply_owner = $viewer_id AND c.id > $after AND c.id < $before
   WITH * ORDER BY c.reply_owner ASC, c.id ASC
-  WHERE u <> me AND NOT EXISTS { (me)-[:BLOCKS]-(u) } AND NOT (u.id IN $muted)
+  WHERE u <> me AND NOT EXISTS { (me)-[:BLOCKS]-(u) } AND u.suspended_at IS NULL AND NOT (u.id IN $muted)
   RETURN c.id AS id, "comment" AS type, [u {.id, .username, .display_name}] AS accounts,
          null AS liked, c.post AS post_id, c.id AS comment_id, c.created_at AS at
   LIMIT $limit
@@ -80,7 +81,7 @@ CALL (me) {
   MATCH (u:User)-[f:FOLLOWS]->() USING INDEX SEEK f:FOLLOWS(followee, id)
   WHERE f.followee = $viewer_id AND f.id > $newer_than AND f.id < $older_than
   WITH * ORDER BY f.followee DESC, f.id DESC
-  WHERE NOT EXISTS { (me)-[:BLOCKS]-(u) } AND NOT (u.id IN $muted)
+  WHERE NOT EXISTS { (me)-[:BLOCKS]-(u) } AND u.suspended_at IS NULL AND NOT (u.id IN $muted)
   RETURN f.id AS id, "follow" AS type, [u {.id, .username, .display_name}] AS accounts,
          null AS liked, null AS post_id, null AS comment_id, f.since AS at
   LIMIT $limit
@@ -88,7 +89,7 @@ CALL (me) {
   MATCH (u:User)-[f:FOLLOWS]->() USING INDEX SEEK f:FOLLOWS(followee, id)
   WHERE f.followee = $viewer_id AND f.id > $after AND f.id < $before
   WITH * ORDER BY f.followee ASC, f.id ASC
-  WHERE NOT EXISTS { (me)-[:BLOCKS]-(u) } AND NOT (u.id IN $muted)
+  WHERE NOT EXISTS { (me)-[:BLOCKS]-(u) } AND u.suspended_at IS NULL AND NOT (u.id IN $muted)
   RETURN f.id AS id, "follow" AS type, [u {.id, .username, .display_name}] AS accounts,
          null AS liked, null AS post_id, null AS comment_id, f.since AS at
   LIMIT $limit
@@ -96,7 +97,7 @@ CALL (me) {
   MATCH (u:User)-[q:REQUESTED]->() USING INDEX SEEK q:REQUESTED(target, id)
   WHERE q.target = $viewer_id AND q.id > $newer_than AND q.id < $older_than
   WITH * ORDER BY q.target DESC, q.id DESC
-  WHERE NOT EXISTS { (me)-[:BLOCKS]-(u) } AND NOT (u.id IN $muted)
+  WHERE NOT EXISTS { (me)-[:BLOCKS]-(u) } AND u.suspended_at IS NULL AND NOT (u.id IN $muted)
   RETURN q.id AS id, "follow_request" AS type, [u {.id, .username, .display_name}] AS accounts,
          null AS liked, null AS post_id, null AS comment_id, q.at AS at
   LIMIT $limit
@@ -104,7 +105,7 @@ CALL (me) {
   MATCH (u:User)-[q:REQUESTED]->() USING INDEX SEEK q:REQUESTED(target, id)
   WHERE q.target = $viewer_id AND q.id > $after AND q.id < $before
   WITH * ORDER BY q.target ASC, q.id ASC
-  WHERE NOT EXISTS { (me)-[:BLOCKS]-(u) } AND NOT (u.id IN $muted)
+  WHERE NOT EXISTS { (me)-[:BLOCKS]-(u) } AND u.suspended_at IS NULL AND NOT (u.id IN $muted)
   RETURN q.id AS id, "follow_request" AS type, [u {.id, .username, .display_name}] AS accounts,
          null AS liked, null AS post_id, null AS comment_id, q.at AS at
   LIMIT $limit
@@ -112,7 +113,7 @@ CALL (me) {
   MATCH (u:User)-[:POSTED]->(p:Post)-[m:MENTIONS]->() USING INDEX SEEK m:MENTIONS(user, post)
   WHERE m.user = $viewer_id AND m.post > $newer_than AND m.post < $older_than
   WITH * ORDER BY m.user DESC, m.post DESC
-  WHERE NOT EXISTS { (me)-[:BLOCKS]-(u) } AND NOT (u.id IN $muted)
+  WHERE NOT EXISTS { (me)-[:BLOCKS]-(u) } AND u.suspended_at IS NULL AND NOT (u.id IN $muted)
   RETURN m.post AS id, "mention" AS type, [u {.id, .username, .display_name}] AS accounts,
          null AS liked, m.post AS post_id, null AS comment_id, m.at AS at
   LIMIT $limit
@@ -120,7 +121,7 @@ CALL (me) {
   MATCH (u:User)-[:POSTED]->(p:Post)-[m:MENTIONS]->() USING INDEX SEEK m:MENTIONS(user, post)
   WHERE m.user = $viewer_id AND m.post > $after AND m.post < $before
   WITH * ORDER BY m.user ASC, m.post ASC
-  WHERE NOT EXISTS { (me)-[:BLOCKS]-(u) } AND NOT (u.id IN $muted)
+  WHERE NOT EXISTS { (me)-[:BLOCKS]-(u) } AND u.suspended_at IS NULL AND NOT (u.id IN $muted)
   RETURN m.post AS id, "mention" AS type, [u {.id, .username, .display_name}] AS accounts,
          null AS liked, m.post AS post_id, null AS comment_id, m.at AS at
   LIMIT $limit

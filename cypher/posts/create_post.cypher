@@ -24,7 +24,7 @@ CALL (v, p) {
 CALL (v, p) {
   UNWIND $mentions AS name
   MATCH (m:User {username: name})
-  WHERE m <> v AND NOT EXISTS { (v)-[:BLOCKS]-(m) }
+  WHERE m <> v AND NOT EXISTS { (v)-[:BLOCKS]-(m) } AND m.suspended_at IS NULL
   MERGE (p)-[r:MENTIONS]->(m)
     ON CREATE SET r.at = p.created_at, r.user = m.id, r.post = p.id
 }

@@ -58,7 +58,7 @@ CALL (v, p, media, changed) {
   CALL (v, p) {
     UNWIND coalesce($mentions, []) AS name
     MATCH (m:User {username: name})
-    WHERE m <> v AND NOT EXISTS { (v)-[:BLOCKS]-(m) }
+    WHERE m <> v AND NOT EXISTS { (v)-[:BLOCKS]-(m) } AND m.suspended_at IS NULL
     MERGE (p)-[r:MENTIONS]->(m)
       ON CREATE SET r.at = p.edited_at, r.user = m.id, r.post = p.id
   }

@@ -3,5 +3,5 @@
 MATCH (v:User {id: $viewer_id}),
       (w:User)-[:WROTE]->(c:Comment {id: $comment_id})-[:ON]->(p:Post)<-[:POSTED]-(a:User)
 RETURN p.id AS post_id, w = v AS own, a = v AS post_owner,
-       NOT EXISTS { (v)-[:BLOCKS]-(w) } AND NOT EXISTS { (v)-[:BLOCKS]-(a) }
+       NOT EXISTS { (v)-[:BLOCKS]-(w) } AND w.suspended_at IS NULL AND NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL
          AND (NOT a.private OR a = v OR EXISTS { (v)-[:FOLLOWS]->(a) }) AS visible

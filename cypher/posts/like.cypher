@@ -4,7 +4,7 @@
 // like only sets `liked_by_author`, so a group's count can leave it out in O(1).
 /* :params {viewer_id: "01hzy0000000000000000000aa", post_id: "01hzy0000000000000000000pp", rel_id: "01hzy0000000000000000000ll"} */
 MATCH (v:User {id: $viewer_id}), (a:User)-[:POSTED]->(p:Post {id: $post_id})
-WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) }
+WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL
   AND (NOT a.private OR a = v OR EXISTS { (v)-[:FOLLOWS]->(a) })
 SET p.lock_ = true
 REMOVE p.lock_

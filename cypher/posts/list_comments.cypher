@@ -8,12 +8,12 @@ MATCH (v:User {id: $viewer_id})
 CALL (v) {
   MATCH (c:Comment) USING INDEX SEEK c:Comment(post, id) WHERE c.post = $post_id AND c.id > $newer_than AND c.id < $older_than
   WITH * ORDER BY c.post DESC, c.id DESC
-  MATCH (w:User)-[:WROTE]->(c) WHERE NOT EXISTS { (v)-[:BLOCKS]-(w) }
+  MATCH (w:User)-[:WROTE]->(c) WHERE NOT EXISTS { (v)-[:BLOCKS]-(w) } AND w.suspended_at IS NULL
   RETURN c, w LIMIT $limit
   UNION ALL
   MATCH (c:Comment) USING INDEX SEEK c:Comment(post, id) WHERE c.post = $post_id AND c.id > $after AND c.id < $before
   WITH * ORDER BY c.post ASC, c.id ASC
-  MATCH (w:User)-[:WROTE]->(c) WHERE NOT EXISTS { (v)-[:BLOCKS]-(w) }
+  MATCH (w:User)-[:WROTE]->(c) WHERE NOT EXISTS { (v)-[:BLOCKS]-(w) } AND w.suspended_at IS NULL
   RETURN c, w LIMIT $limit
 }
 OPTIONAL MATCH (c)-[:REPLY_TO]->(parent:Comment)

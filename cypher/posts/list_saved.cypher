@@ -10,14 +10,14 @@ CALL (v) {
   MATCH ()-[s:SAVED]->(p:Post) USING INDEX SEEK s:SAVED(saver, id) WHERE s.saver = $viewer_id AND s.id > $newer_than AND s.id < $older_than
   WITH * ORDER BY s.saver DESC, s.id DESC
   MATCH (a:User)-[:POSTED]->(p)
-  WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) }
+  WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL
     AND (NOT a.private OR a = v OR EXISTS { (v)-[:FOLLOWS]->(a) })
   RETURN s, p LIMIT $limit
   UNION ALL
   MATCH ()-[s:SAVED]->(p:Post) USING INDEX SEEK s:SAVED(saver, id) WHERE s.saver = $viewer_id AND s.id > $after AND s.id < $before
   WITH * ORDER BY s.saver ASC, s.id ASC
   MATCH (a:User)-[:POSTED]->(p)
-  WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) }
+  WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL
     AND (NOT a.private OR a = v OR EXISTS { (v)-[:FOLLOWS]->(a) })
   RETURN s, p LIMIT $limit
 }

@@ -2,7 +2,7 @@
 // `saver` and `id` (a ULID minted now) make the viewer's saved list an ordered seek (saved_saver).
 /* :params {viewer_id: "01hzy0000000000000000000aa", post_id: "01hzy0000000000000000000pp", rel_id: "01hzy0000000000000000000ss"} */
 MATCH (v:User {id: $viewer_id}), (a:User)-[:POSTED]->(p:Post {id: $post_id})
-WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) }
+WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL
   AND (NOT a.private OR a = v OR EXISTS { (v)-[:FOLLOWS]->(a) })
 SET p.lock_ = true
 REMOVE p.lock_

@@ -1,5 +1,6 @@
 // Title: the per-viewer part of post views: may the viewer see each post, do they follow its author, did they like it, and how many of its likes and comments come from people in a block with them
 // Blocked contributors are found by expanding from the viewer's (small) block set, never from every liker or commenter, so the cost does not grow with a post's likes (issue 10).
+// Suspended: posts/views, which hydrates every post, leaves out a suspended author's posts
 /* :params {viewer_id: "01hzy0000000000000000000aa", ids: ["01hzy0000000000000000000pp"]} */
 MATCH (v:User {id: $viewer_id})
 WITH v, COLLECT { MATCH (v)-[:BLOCKS]-(b:User) RETURN DISTINCT b } AS blocked

@@ -4,6 +4,8 @@
 /* :params {ids: ["01hzy0000000000000000000pp"]} */
 UNWIND $ids AS post_id
 MATCH (a:User)-[:POSTED]->(p:Post {id: post_id})
+// A suspended author's posts are missing here, so every page and feed hydrated from it drops them.
+WHERE a.suspended_at IS NULL
 RETURN p.id AS id, p.caption AS caption, toString(p.created_at) AS created_at,
   toString(p.edited_at) AS edited_at,
   {id: a.id, username: a.username, display_name: a.display_name,

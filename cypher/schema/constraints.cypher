@@ -16,3 +16,7 @@ CREATE CONSTRAINT oauth_code_id IF NOT EXISTS FOR (c:OAuthCode) REQUIRE c.id IS 
 CREATE CONSTRAINT app_token_id IF NOT EXISTS FOR (t:AppToken) REQUIRE t.id IS UNIQUE;
 CREATE CONSTRAINT timeline_repair_namespace IF NOT EXISTS FOR (r:TimelineRepair) REQUIRE r.namespace IS UNIQUE;
 CREATE CONSTRAINT upload_id IF NOT EXISTS FOR (up:Upload) REQUIRE up.id IS UNIQUE;
+CREATE CONSTRAINT report_id IF NOT EXISTS FOR (r:Report) REQUIRE r.id IS UNIQUE;
+// A reporter's account and items, digested: the same things reported twice are one report.
+CREATE CONSTRAINT report_key IF NOT EXISTS FOR (r:Report) REQUIRE r.key IS UNIQUE;
+CREATE CONSTRAINT moderation_action_id IF NOT EXISTS FOR (a:ModerationAction) REQUIRE a.id IS UNIQUE;

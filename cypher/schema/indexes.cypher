@@ -38,3 +38,5 @@ CREATE INDEX upload_expires_at IF NOT EXISTS FOR (up:Upload) ON (up.expires_at);
 
 // A viewer's saved posts (bookmarks), newest saved first: an ordered seek on the saver's id.
 CREATE INDEX saved_saver IF NOT EXISTS FOR ()-[r:SAVED]-() ON (r.saver, r.id);
+// The moderation queue, by status (open reports first).
+CREATE INDEX report_status IF NOT EXISTS FOR (r:Report) ON (r.status);

@@ -5,6 +5,7 @@
 // each author's share is its USES_TAG count, found between the author and the tag by
 // Expand(Into). The work is the viewer's blocks and follows, whatever the tag's size.
 // A tag used only on a private account's posts is unknown to everyone else.
+// Suspended: `b` only takes blocked people out of a count; a suspended account's share of it stays (docs/moderation.md)
 /* :params {viewer_id: "01hzy0000000000000000000aa", tag: "sunset"} */
 MATCH (v:User {id: $viewer_id}), (h:Hashtag {name: $tag})
 WITH v, h,
@@ -12,7 +13,7 @@ WITH v, h,
        MATCH (v)-[:BLOCKS]-(b:User) WHERE b.private IS NULL OR NOT b.private RETURN DISTINCT b
      } AS blocked_public,
      COLLECT {
-       MATCH (v)-[:FOLLOWS]->(a:User) WHERE a.private AND NOT EXISTS { (v)-[:BLOCKS]-(a) }
+       MATCH (v)-[:FOLLOWS]->(a:User) WHERE a.private AND NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL
        RETURN a
        UNION
        WITH v WHERE v.private

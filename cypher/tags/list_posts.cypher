@@ -8,14 +8,14 @@ CALL (v) {
   MATCH (p:Post)-[t:TAGGED]->() USING INDEX SEEK t:TAGGED(tag, post) WHERE t.tag = $tag AND t.post > $newer_than AND t.post < $older_than
   WITH * ORDER BY t.tag DESC, t.post DESC
   MATCH (a:User)-[:POSTED]->(p)
-  WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) }
+  WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL
     AND (NOT a.private OR a = v OR EXISTS { (v)-[:FOLLOWS]->(a) })
   RETURN p LIMIT $limit
   UNION ALL
   MATCH (p:Post)-[t:TAGGED]->() USING INDEX SEEK t:TAGGED(tag, post) WHERE t.tag = $tag AND t.post > $after AND t.post < $before
   WITH * ORDER BY t.tag ASC, t.post ASC
   MATCH (a:User)-[:POSTED]->(p)
-  WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) }
+  WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL
     AND (NOT a.private OR a = v OR EXISTS { (v)-[:FOLLOWS]->(a) })
   RETURN p LIMIT $limit
 }

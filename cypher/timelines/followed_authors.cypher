@@ -3,6 +3,6 @@
 MATCH (v:User {id: $viewer_id})
 UNWIND $author_ids AS author_id
 MATCH (a:User {id: author_id})
-WHERE (a = v OR EXISTS { (v)-[:FOLLOWS]->(a) }) AND NOT EXISTS { (v)-[:BLOCKS]-(a) }
+WHERE (a = v OR EXISTS { (v)-[:FOLLOWS]->(a) }) AND NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL
   AND NOT EXISTS { (v)-[m:MUTES]->(a) WHERE m.until IS NULL OR m.until > datetime() }
 RETURN a.id AS id

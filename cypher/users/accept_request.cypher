@@ -10,7 +10,7 @@ CALL (v, u) {
 }
 WITH v AS me, u AS r
 MATCH (me)<-[q:REQUESTED]-(r)
-WHERE NOT EXISTS { (me)-[:BLOCKS]-(r) }
+WHERE NOT EXISTS { (me)-[:BLOCKS]-(r) } AND r.suspended_at IS NULL
 MERGE (r)-[f:FOLLOWS]->(me)
   ON CREATE SET f.since = datetime(), f.id = q.id, f.follower = r.id, f.followee = me.id
 DELETE q

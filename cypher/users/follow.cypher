@@ -11,7 +11,7 @@ CALL (v, u) {
   REMOVE n.lock_
 }
 WITH v, u
-WHERE NOT EXISTS { (v)-[:BLOCKS]-(u) }
+WHERE NOT EXISTS { (v)-[:BLOCKS]-(u) } AND u.suspended_at IS NULL
 WITH v, u, EXISTS { (v)-[:FOLLOWS]->(u) } AS already
 FOREACH (_ IN CASE WHEN NOT u.private OR already THEN [1] ELSE [] END |
   MERGE (v)-[f:FOLLOWS]->(u)

@@ -2,7 +2,7 @@
 // Counts read the degree store (no label on the far node plans as GetDegree): O(1) per count.
 /* :params {viewer_id: "01hzy0000000000000000000aa", username: "bob"} */
 MATCH (v:User {id: $viewer_id}), (u:User {username: $username})
-WHERE NOT EXISTS { (v)-[:BLOCKS]-(u) }
+WHERE NOT EXISTS { (v)-[:BLOCKS]-(u) } AND u.suspended_at IS NULL
 RETURN u.id AS id, u.username AS username, u.display_name AS display_name, u.bio AS bio,
        u.private AS private, toString(u.created_at) AS created_at,
        COLLECT { MATCH (u)-[:PICTURE]->(pic:Media) RETURN pic {.kind, .key, .profile_key, .thumb_key, .blurhash} } AS pictures,

@@ -8,12 +8,12 @@ MATCH (v:User {id: $viewer_id})
 CALL (v) {
   MATCH (f:User)-[r:REQUESTED]->() USING INDEX SEEK r:REQUESTED(target, id) WHERE r.target = $viewer_id AND r.id > $newer_than AND r.id < $older_than
   WITH * ORDER BY r.target DESC, r.id DESC
-  WHERE NOT EXISTS { (v)-[:BLOCKS]-(f) }
+  WHERE NOT EXISTS { (v)-[:BLOCKS]-(f) } AND f.suspended_at IS NULL
   RETURN r, f LIMIT $limit
   UNION ALL
   MATCH (f:User)-[r:REQUESTED]->() USING INDEX SEEK r:REQUESTED(target, id) WHERE r.target = $viewer_id AND r.id > $after AND r.id < $before
   WITH * ORDER BY r.target ASC, r.id ASC
-  WHERE NOT EXISTS { (v)-[:BLOCKS]-(f) }
+  WHERE NOT EXISTS { (v)-[:BLOCKS]-(f) } AND f.suspended_at IS NULL
   RETURN r, f LIMIT $limit
 }
 RETURN r.id AS cursor, f.id AS id, f.username AS username, f.display_name AS display_name,

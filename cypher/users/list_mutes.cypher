@@ -3,7 +3,7 @@
 /* :params {viewer_id: "01hzy0000000000000000000aa", limit: 21, max_id: null, since_id: null, min_id: null} */
 MATCH (me:User {id: $viewer_id})-[m:MUTES]->(u:User)
 WHERE (m.until IS NULL OR m.until > datetime())
-  AND NOT EXISTS { (me)-[:BLOCKS]-(u) }
+  AND NOT EXISTS { (me)-[:BLOCKS]-(u) } AND u.suspended_at IS NULL
   AND ($max_id IS NULL OR m.id < $max_id)
   AND ($since_id IS NULL OR m.id > $since_id)
   AND ($min_id IS NULL OR m.id > $min_id)

@@ -124,6 +124,29 @@ export interface FollowState {
 }
 
 /** One page of a list and the path of the next (older) page from the `Link` header, if any. */
+export interface ReportItem {
+  type: "post" | "comment";
+  id: string;
+  author: string;
+  text: string | null;
+  post_id?: string | null;
+  media: string[];
+}
+
+export interface AdminReport {
+  id: string;
+  status: string;
+  category: string;
+  comment: string;
+  reporter: string;
+  account: string;
+  account_suspended: boolean;
+  created_at: string;
+  items: ReportItem[];
+}
+
+export const REPORT_CATEGORIES = ["spam", "harassment", "nudity", "violence", "illegal", "other"] as const;
+
 export interface Page<T> {
   items: T[];
   next: string | null;
@@ -344,4 +367,17 @@ export const api = {
   explore: (limit = 20) => json<ExploreItem[]>(`/explore?limit=${limit}`),
   trendingTags: (limit = 10) => json<TrendingTag[]>(`/explore/tags?limit=${limit}`),
   markNotificationsRead: () => send("/notifications/read", { method: "POST" }),
+  report: (post_id: string, category: string) =>
+    json<{ id: string; created: boolean }>("/reports", { method: "POST", body: { post_ids: [post_id], category } }),
+  // Moderation (404 to anyone without the moderator or admin role).
+  reports: () => json<AdminReport[]>("/admin/reports?status=open&limit=100"),
+  closeReport: (id: string, action: "resolve" | "dismiss", note: string) =>
+    send(`/admin/reports/${encodeURIComponent(id)}/${action}`, { method: "POST", body: { note } }),
+  removeItem: (item: ReportItem, reason: string) =>
+    send(`/admin/${item.type === "post" ? "posts" : "comments"}/${encodeURIComponent(item.id)}/remove`, {
+      method: "POST",
+      body: { reason },
+    }),
+  suspend: (username: string, reason: string) =>
+    send(`/admin/accounts/${encodeURIComponent(username)}/suspend`, { method: "POST", body: { reason } }),
 };

@@ -6,6 +6,7 @@ import { announce, describe, h, link, replace } from "./dom";
 import { NAVIGATE, navigate } from "./nav";
 import { authView } from "./views/auth";
 import { feedView } from "./views/feed";
+import { moderationView } from "./views/moderation";
 import { notificationsView } from "./views/notifications";
 import { postView } from "./views/post";
 import { followListView, profileView, settingsView } from "./views/profile";
@@ -33,6 +34,7 @@ const routes: [RegExp, View, string][] = [
   [/^\/suggestions$/, suggestionsView, "Suggestions"],
   [/^\/tags\/([^/]+)$/, tagView, "Hashtag"],
   [/^\/settings$/, settingsView, "Settings"],
+  [/^\/moderation$/, moderationView, "Moderation"],
 ];
 
 let me: Account | null = null;
@@ -99,7 +101,8 @@ function nav(account: Account): HTMLElement {
       item("/explore", "Explore", "✦"),
       item("/upload", "New post", "+"),
       item("/notifications", "Notifications", "♡"),
-      item(`/u/${account.username}`, "Profile", "☺")),
+      item(`/u/${account.username}`, "Profile", "☺"),
+      account.role === "moderator" || account.role === "admin" ? item("/moderation", "Moderation", "⚑") : null),
     logout);
 }
 

@@ -1,7 +1,7 @@
 // A post as the feed, the post page and the hashtag page show it.
 
 import { decode } from "blurhash";
-import { api, type Author, type Media, type Post } from "./api";
+import { api, REPORT_CATEGORIES, type Author, type Media, type Post } from "./api";
 import { ago, announce, describe, h, link, plural } from "./dom";
 
 /** Caption text with #hashtags and @mentions turned into links. */
@@ -171,6 +171,34 @@ export function avatar(user: Author, big = false): HTMLElement {
   return h("img", attrs);
 }
 
+/** "Report": a reason to pick, then the report goes to the moderators (the author is not told). */
+export function reportControl(post: Post): HTMLElement {
+  const wrap = h("div", { class: "report" });
+  const open = h("button", { type: "button", class: "link-button" }, "Report");
+  open.addEventListener("click", () => {
+    const select = h("select", { id: `report-${post.id}` },
+      ...REPORT_CATEGORIES.map((c) => h("option", { value: c }, c.charAt(0).toUpperCase() + c.slice(1))));
+    const send = h("button", { type: "button" }, "Send report");
+    const form = h("div", { class: "report-form", role: "group", "aria-label": "Report this post" },
+      h("label", { for: `report-${post.id}` }, "Reason"), select, send);
+    send.addEventListener("click", async () => {
+      send.disabled = true;
+      try {
+        await api.report(post.id, select.value);
+        const thanks = h("p", { class: "reported", role: "status" }, "Thanks: the moderators will look at this post.");
+        form.replaceWith(thanks);
+      } catch (error) {
+        send.disabled = false;
+        announce(describe(error));
+      }
+    });
+    open.replaceWith(form);
+    select.focus();
+  });
+  wrap.append(open);
+  return wrap;
+}
+
 export function authorLine(post: Post): HTMLElement {
   return h("header", { class: "post-head" },
     link(`/u/${post.author.username}`, { class: "author" },
@@ -191,7 +219,8 @@ export function postCard(post: Post, eager = false): HTMLElement {
     h("div", { class: "post-body" },
       likeBar(post),
       post.caption ? h("p", { class: "caption" }, caption(post.caption)) : null,
-      comments),
+      comments,
+      reportControl(post)),
   );
 }
 
