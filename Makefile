@@ -36,7 +36,8 @@ up: $(STAMP) web
 	$(BIN)/graphgram stack up
 
 ## The cluster topology: 4 MinIO processes as one erasure set, 3 API processes behind an nginx
-## balancer (http://127.0.0.1:8081), Neo4j through neo4j:// (docs/scaling.md). `make down` stops it.
+## balancer on the API's usual address (http://127.0.0.1:8000), Redis Cluster (3 masters + 3
+## replicas), Neo4j through neo4j:// (docs/scaling.md). `make down` stops it.
 up-cluster: $(STAMP) web
 	$(BIN)/graphgram stack up --topology cluster
 
