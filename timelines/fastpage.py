@@ -22,8 +22,8 @@ rendered fragment cached. For those this module merges and renders the page with
 A viewer's second page in a process is thus one round trip. A hint never decides an answer: the
 session is read in the same batch and a revoked one declines at once.
 
-Batches go through `backends.batching` (one write with the other requests' commands of the same
-loop turn, replies left as bytes) on one server, and as a pipeline split by node on a cluster.
+Batches go through `backends.batching`: one write with the other requests' commands of the same
+loop turn, replies left as bytes, on one server; on a cluster one such write per node.
 The page's JSON is the fragments joined with their liked flags: no post is parsed or rendered.
 Whenever anything is not plain the answer is "no", and the full path (which also fills the
 fragments) serves the request; the answers are the same either way
@@ -376,7 +376,7 @@ async def _page(
     parts = [b"["]
     for i, post_id in enumerate(ids):
         fragment, liked = known[post_id]
-        if isinstance(fragment, str):  # a cluster pipeline's replies are decoded
+        if isinstance(fragment, str):  # replies are bytes; a str is taken as well
             fragment = fragment.encode()
         if not fragment or fragment[:1] != b"{":
             raise _Decline("fragment")  # the extra id's too: the full path caches it
