@@ -36,7 +36,8 @@ up: $(STAMP) web
 	$(BIN)/graphgram stack up
 
 ## The cluster topology: 4 MinIO processes as one erasure set, 3 API processes behind an nginx
-## balancer (http://127.0.0.1:8081), Neo4j through neo4j:// (docs/scaling.md). `make down` stops it.
+## balancer on the API's usual address (http://127.0.0.1:8000), Redis Cluster (3 masters + 3
+## replicas), Neo4j through neo4j:// (docs/scaling.md). `make down` stops it.
 up-cluster: $(STAMP) web
 	$(BIN)/graphgram stack up --topology cluster
 
@@ -59,7 +60,8 @@ test-fast: $(STAMP) web
 ## other servers, ops/redis_cluster.py): the same tests, the same assertions.
 CLUSTER_TESTS = tests/test_timelines.py tests/test_timelines_churn.py tests/test_ratelimit.py \
 	tests/test_idempotency.py tests/test_idempotency_mastodon.py tests/test_media_jobs.py \
-	tests/test_repair.py tests/test_lua_catalog.py tests/test_sessions.py tests/test_redis_failover.py
+	tests/test_repair.py tests/test_lua_catalog.py tests/test_sessions.py tests/test_redis_failover.py \
+	tests/test_redis_batching_cluster.py
 test-cluster: $(STAMP) web
 	GRAPHGRAM_TEST_REDIS=cluster $(BIN)/pytest --durations=10 $(CLUSTER_TESTS)
 

@@ -8,8 +8,14 @@ turn schedules one flush at the end of that turn, which writes every queued comm
 connection in one syscall and reads the replies in order. Redis, too, then reads the batch in one
 read and answers it in one write. A request alone in its turn is sent at once, as before.
 
-On a Redis Cluster (`RedisCluster`, which has no one connection pool) each command goes alone
-through the cluster client, which routes it by its key and follows MOVED after a failover.
+On a Redis Cluster (`RedisCluster`) the commands of a turn are grouped by the node that holds
+each one's key (its slot in the client's slot map), and each node gets one write on one of its
+pooled connections, all nodes at once. A command the node answers with a redirection (MOVED or
+ASK after a failover or a resharding, TRYAGAIN, CLUSTERDOWN), and every command of a node whose
+connection failed, goes again alone through the cluster client, which follows the redirection,
+reloads its slot map and retries as it does for any command. A command whose connection failed
+may thus reach Redis twice: only commands safe to repeat go through here (the fast feed page's
+reads, its timeline touch and its kept merge, `timelines/fastpage.py`).
 
 This is auto-pipelining as ioredis and coredis offer it; redis-py has no such mode, so this uses
 its connection pool, packer and reply parser directly. Replies come back as bytes (never
@@ -22,17 +28,18 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from typing import Any
+from typing import Any, TypeAlias
 
 from redis.asyncio import Redis
-from redis.asyncio.cluster import RedisCluster
+from redis.asyncio.cluster import ClusterNode, RedisCluster
 from redis.client import NEVER_DECODE
-from redis.exceptions import ResponseError
+from redis.exceptions import AskError, ClusterDownError, ResponseError, TryAgainError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.typing import EncodableT
 
 from graphgram.metrics import observe_backend
 
+_Future: TypeAlias = "asyncio.Future[Any]"
 _Pending = tuple[tuple[EncodableT, ...], "asyncio.Future[Any]"]
 
 
@@ -45,8 +52,6 @@ class CommandBatcher:
 
     async def execute(self, *args: EncodableT) -> Any:
         """Send one command with the others of this turn; its reply, undecoded."""
-        if isinstance(self._redis, RedisCluster):
-            return await self._redis.execute_command(*args, **{NEVER_DECODE: True})
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         if not self._pending:
@@ -56,16 +61,9 @@ class CommandBatcher:
 
     async def execute_many(self, commands: list[tuple[EncodableT, ...]]) -> list[Any]:
         """Send several commands at once, with the others of this turn; their replies in order
-        (undecoded on one server), or the first error reply raised. On a cluster, one pipeline
-        that redis-py splits by node (its replies decoded)."""
+        (undecoded), or the first error reply raised."""
         if not commands:
             return []
-        if isinstance(self._redis, RedisCluster):
-            async with self._redis.pipeline(transaction=False) as pipe:
-                for args in commands:
-                    pipe.execute_command(*args)
-                replies: list[Any] = await pipe.execute()
-                return replies
         loop = asyncio.get_running_loop()
         if not self._pending:
             loop.call_soon(self._flush)
@@ -87,6 +85,9 @@ class CommandBatcher:
         task.add_done_callback(self._sending.discard)
 
     async def _send(self, batch: list[_Pending]) -> None:
+        if isinstance(self._redis, RedisCluster):
+            await self._send_cluster(self._redis, batch)
+            return
         started = time.perf_counter()
         pool = self._redis.connection_pool
         try:
@@ -117,6 +118,81 @@ class CommandBatcher:
             _fail(batch, exc, started)
         finally:
             await pool.release(connection)
+
+    async def _send_cluster(self, cluster: RedisCluster, batch: list[_Pending]) -> None:
+        started = time.perf_counter()
+        by_node: dict[str, tuple[ClusterNode, list[_Pending]]] = {}
+        alone: list[_Pending] = []
+        for args, future in batch:
+            key = _key(args)
+            node = None
+            if key is not None:
+                try:
+                    node = cluster.nodes_manager.get_node_from_slot(cluster.keyslot(key))
+                except Exception:  # noqa: BLE001 - no slot map entry: the client finds it
+                    node = None
+            if node is None:
+                alone.append((args, future))
+            else:
+                by_node.setdefault(node.name, (node, []))[1].append((args, future))
+        await asyncio.gather(
+            *(self._send_node(cluster, node, items, started) for node, items in by_node.values()),
+            *(self._alone(cluster, args, future, started) for args, future in alone),
+        )
+
+    async def _send_node(
+        self, cluster: RedisCluster, node: ClusterNode, items: list[_Pending], started: float
+    ) -> None:
+        """One node's commands in one write; redirected ones, or all of them when the
+        connection fails, again alone through the cluster client."""
+        again: list[_Pending] = []
+        answered = 0
+        try:
+            connection = node.acquire_connection()
+        except Exception:  # noqa: BLE001 - no connection to spare: the client queues them
+            await asyncio.gather(*(self._alone(cluster, a, f, started) for a, f in items))
+            return
+        try:
+            async with asyncio.timeout(self._timeout_s):
+                await connection.send_packed_command(
+                    connection.pack_commands([args for args, _ in items])
+                )
+                for args, future in items:
+                    try:
+                        reply = await connection.read_response(
+                            disable_decoding=True, timeout=math.inf
+                        )
+                    except (AskError, TryAgainError, ClusterDownError):
+                        again.append((args, future))
+                    except ResponseError as exc:
+                        _settle(future, args, started, error=exc)
+                    else:
+                        _settle(future, args, started, reply=reply)
+                    answered += 1
+        except Exception:  # noqa: BLE001 - the node is away or slow: the client decides
+            await connection.disconnect(nowait=True)
+            again.extend(items[answered:])
+        finally:
+            node.release(connection)
+        await asyncio.gather(*(self._alone(cluster, a, f, started) for a, f in again))
+
+    async def _alone(
+        self, cluster: RedisCluster, args: tuple[EncodableT, ...], future: _Future, started: float
+    ) -> None:
+        try:
+            reply = await cluster.execute_command(*args, **{NEVER_DECODE: True})
+        except Exception as exc:  # noqa: BLE001 - the command's own error, as the caller's
+            _settle(future, args, started, error=exc)
+        else:
+            _settle(future, args, started, reply=reply)
+
+
+def _key(args: tuple[EncodableT, ...]) -> EncodableT | None:
+    """The key a command is routed by: EVALSHA's first key, else its first argument."""
+    name = str(args[0]).upper()
+    if name in ("EVALSHA", "EVAL"):
+        return args[3] if len(args) > 3 and int(args[2]) > 0 else None
+    return args[1] if len(args) > 1 else None
 
 
 def _settle(

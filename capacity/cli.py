@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import tomllib
 from pathlib import Path
@@ -14,6 +15,8 @@ from rich.table import Table
 
 from capacity import units
 from capacity.model import Profile, Row, as_dict, estimate
+from capacity.plan import Need, Rate, measured_rates, plan
+from graphgram.settings import PROJECT_ROOT
 
 console = Console(stderr=True)
 
@@ -53,6 +56,24 @@ def markdown(profile: Profile, rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def _need(need: Need) -> str:
+    if need.kind == "bytes":
+        return units.size(need.value)
+    if need.kind == "rate":
+        return f"{units.count(need.value)}/s"
+    return units.count(need.value)
+
+
+def plan_markdown(rates: dict[str, Rate], needs: list[Need]) -> str:
+    lines = ["| per-unit rate | value | source |", "|---|---|---|"]
+    lines += [
+        f"| {r.name} | {units.count(r.value)} {r.unit} | {r.source} |" for r in rates.values()
+    ]
+    lines += ["", "| need at peak | value | formula |", "|---|---|---|"]
+    lines += [f"| {n.name} | {_need(n)} | {n.formula} |" for n in needs]
+    return "\n".join(lines)
+
+
 def estimate_command(
     dau: Annotated[float | None, typer.Option(help="Daily active users")] = None,
     posts_per_user: Annotated[float | None, typer.Option(help="Posts per DAU per day")] = None,
@@ -83,6 +104,10 @@ def estimate_command(
     from_bench: Annotated[
         Path | None, typer.Option(help="bench/results/api.json: measured requests/s per process")
     ] = None,
+    results: Annotated[
+        Path,
+        typer.Option(help="Benchmark result files the scaling plan's per-unit rates come from"),
+    ] = PROJECT_ROOT / "bench" / "results",
     fmt: Annotated[Literal["table", "json", "markdown"], typer.Option("--format")] = "table",
 ) -> None:
     """Estimate requests/s, bandwidth, storage, cache memory and machines at peak."""
@@ -116,6 +141,8 @@ def estimate_command(
 
         notes["api_rps_per_process"] = calibrate_bench(profile, from_bench)
     rows = estimate(profile)
+    rates = measured_rates(results, profile)
+    needs = plan(profile, rates)
     if fmt == "json":
         profile_out = {k: getattr(profile, k) for k in Profile.field_names()}
         print(
@@ -125,6 +152,10 @@ def estimate_command(
                     "measured": sorted(profile.measured),
                     "rows": as_dict(rows),
                     "units": units.CONVERSIONS,
+                    "plan": {
+                        "rates": {k: dataclasses.asdict(r) for k, r in rates.items()},
+                        "needs": [dataclasses.asdict(n) for n in needs],
+                    },
                     **notes,
                 },
                 indent=2,
@@ -134,6 +165,8 @@ def estimate_command(
         return
     if fmt == "markdown":
         print(markdown(profile, rows))
+        print()
+        print(plan_markdown(rates, needs))
         return
     table = Table(title=f"Graphgram capacity for {units.count(profile.dau)} DAU")
     for column in ("section", "estimate", "value", "inputs"):
@@ -142,6 +175,18 @@ def estimate_command(
         table.add_row(row.section, row.name, formatted(row), row.source)
     Console().print(table)
     console.print(f"units: {units.CONVERSIONS}")
+    rate_table = Table(title="Per-unit rates of the scaling plan (docs/scaling.md)")
+    for column in ("rate", "value", "source"):
+        rate_table.add_column(column, justify="right" if column == "value" else "left")
+    for rate in rates.values():
+        rate_table.add_row(rate.name, f"{units.count(rate.value)} {rate.unit}", rate.source)
+    Console().print(rate_table)
+    need_table = Table(title=f"The plan for {units.count(profile.dau)} DAU at peak")
+    for column in ("need", "value", "formula"):
+        need_table.add_column(column, justify="right" if column == "value" else "left")
+    for need in needs:
+        need_table.add_row(need.name, _need(need), need.formula)
+    Console().print(need_table)
 
 
 def _measure(profile: Profile) -> dict[str, Any]:

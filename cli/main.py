@@ -50,7 +50,7 @@ def stack_up(
 ) -> None:
     """Install what is missing and start every service; a no-op when all already answer."""
     from graph.driver import make_driver
-    from ops.cluster import TOPOLOGIES, balancer_port, up
+    from ops.cluster import TOPOLOGIES, balancer_port, cluster_settings, up
     from ops.stack import StackError
     from seed.cli import print_report, run_seed
     from seed.loader import user_count
@@ -72,6 +72,8 @@ def stack_up(
             raise typer.Exit(1) from exc
     if seed:
         settings = get_settings()
+        if topology == "cluster":
+            settings = cluster_settings(settings)
         with make_driver(settings) as driver:
             empty = user_count(driver, settings) == 0
         if empty:

@@ -8,12 +8,12 @@ the same user's next request, on any API process, hands it to its sessions: a po
 through one process is in the author's profile and feed when read through another at once,
 even where reads go to a secondary that has not caught up yet.
 
-One small key per user, `bm:{u:<user id>}` (the hash tag puts it with the user's other keys on
-Redis Cluster), a JSON list of bookmark strings, kept `ttl_s` seconds (a secondary lags by
-milliseconds to seconds; after that the bookmark says nothing the member does not know). It is
-read only when the request runs a Neo4j statement: requests answered from Redis alone (the
-fast feed page) never read it. Losing it (Redis away, TTL) costs consistency for that user's
-next read, never a write.
+One small key per user, `bm:{u:<user id>}` (`graphgram.redis_keys.bookmark`; the hash tag
+puts it with the user's other keys on Redis Cluster), a JSON list of bookmark strings, kept
+`ttl_s` seconds (a secondary lags by milliseconds to seconds; after that the bookmark says
+nothing the member does not know). It is read only when the request runs a Neo4j statement:
+requests answered from Redis alone (the fast feed page) never read it. Losing it (Redis away,
+TTL) costs consistency for that user's next read, never a write.
 """
 
 from __future__ import annotations
@@ -25,11 +25,13 @@ from typing import Protocol
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from graphgram import redis_keys
+
 log = logging.getLogger(__name__)
 
 
 def bookmark_key(user_id: str) -> str:
-    return f"bm:{{u:{user_id}}}"
+    return redis_keys.bookmark(user_id)
 
 
 class BookmarkStore(Protocol):

@@ -154,6 +154,11 @@ def explore_tags(viewer_id: str) -> str:
     return f"explore-tags:{user_tag(viewer_id)}"
 
 
+def bookmark(user_id: str) -> str:
+    """A user's last Neo4j write bookmarks (graph/bookmarks.py), in the user's slot."""
+    return f"bm:{user_tag(user_id)}"
+
+
 def repair_run_id(namespace: str) -> str:
     return f"repair:{namespace}:run-id"
 

@@ -8,11 +8,16 @@
 - the object store: MinIO as one erasure set of 4 server processes, each with its own port and
   drive directory (`minio-1..4`), standard storage class EC:2 (2 data + 2 parity shards per
   object: reads survive 2 lost drives, writes 1);
-- Redis: `redis_services()`, the one place the topology takes its Redis from;
+- Redis: `redis_services()`, the one place the topology takes its Redis from: a Redis Cluster
+  of 3 masters and 3 replicas (ops/redis_cluster.py, on `redis_port + 1..6`); every process of
+  the topology is configured with `redis_topology = "cluster"` (`cluster_settings()`, and
+  `GRAPHGRAM_REDIS_TOPOLOGY=cluster` for the API processes);
 - nginx, one process, three servers: the media edge (`edge_port`, its upstream all 4 MinIO
   processes), the S3 endpoint the API uses (`s3_port`: the same 4, so the API keeps one S3
-  address) and the API balancer (`balancer_port`);
-- 3 uvicorn API processes (`api-1..3`, one worker each) behind that balancer.
+  address) and the API balancer on the API's own address (`api_port`, as `make up`'s API, so
+  the README's URLs and curl session work unchanged);
+- 3 uvicorn API processes (`api-1..3`, one worker each, on `api_port + 1..3`) behind that
+  balancer.
 
 The balancer is open-source nginx: health checks are passive (`max_fails`/`fail_timeout`: a
 process that refused a connection or timed out is skipped for `fail_timeout`), there are no
@@ -33,13 +38,12 @@ from pathlib import Path
 from typing import Literal
 
 from graphgram.settings import PROJECT_ROOT, Settings
-from ops import stack
+from ops import redis_cluster, stack
 from ops.stack import (
     ApiService,
     MinioService,
     NginxService,
     Progress,
-    RedisService,
     Service,
     ServiceStatus,
     StackError,
@@ -75,7 +79,19 @@ def current_topology(settings: Settings) -> Topology:
 
 
 def balancer_port(settings: Settings) -> int:
-    return settings.edge_port + 1
+    """The API's one address in this topology: the single topology's API port."""
+    return settings.api_port
+
+
+def cluster_settings(settings: Settings) -> Settings:
+    """`settings` for an instance of this topology: Redis is the cluster (a Redis URL derived
+    from the instance's ports follows it; one set explicitly is kept)."""
+    if settings.redis_topology == "cluster":
+        return settings
+    update: dict[str, object] = {"redis_topology": "cluster"}
+    if settings.redis_url == f"redis://127.0.0.1:{settings.redis_port}/0":
+        update["redis_url"] = f"redis://127.0.0.1:{redis_cluster.node_ports(settings)[0]}/0"
+    return settings.model_copy(update=update)
 
 
 def minio_port(settings: Settings, node: int) -> int:
@@ -89,9 +105,8 @@ def api_port(settings: Settings, process: int) -> int:
 
 
 def redis_services(settings: Settings) -> list[Service]:
-    """Where the cluster topology's Redis comes from: today the single server. Redis Cluster
-    (3 masters + 3 replicas) replaces this list, and nothing else here changes."""
-    return [RedisService(settings)]
+    """Where the cluster topology's Redis comes from: Redis Cluster, 3 masters + 3 replicas."""
+    return [redis_cluster.RedisClusterService(settings)]
 
 
 class MinioNode(MinioService):
@@ -282,17 +297,23 @@ class ApiProcess(ApiService):
     def address(self) -> str:
         return f"http://{self.s.api_host}:{self.port}"
 
-    def launch(self) -> None:
-        env = {
+    def environment(self) -> dict[str, str]:
+        """The process's environment: this instance, behind the balancer, on the Redis Cluster."""
+        return {
             **os.environ,
             "GRAPHGRAM_STACK_NAME": self.s.stack_name,
             "GRAPHGRAM_PORT_OFFSET": str(self.s.port_offset),
             "GRAPHGRAM_STACK_ROOT": str(self.s.stack_root),
             "GRAPHGRAM_TRUSTED_PROXIES": '["127.0.0.1"]',
             "GRAPHGRAM_CDN_BASE_URL": self.s.cdn_base_url,
+            "GRAPHGRAM_REDIS_TOPOLOGY": "cluster",
+            "GRAPHGRAM_REDIS_URL": cluster_settings(self.s).redis_url,
             "PYTHONPATH": str(PROJECT_ROOT),
             **self.extra_env,
         }
+
+    def launch(self) -> None:
+        env = self.environment()
         _spawn(
             [
                 sys.executable,
@@ -348,6 +369,8 @@ def up(
     first (they share ports). Returns the names of the processes that had to be started."""
     if current_topology(settings) != topology:
         down(settings, progress=progress)
+    if topology == "cluster":
+        settings = cluster_settings(settings)
     settings.instance_dir.mkdir(parents=True, exist_ok=True)
     topology_file(settings).write_text(topology)
     if topology == "single":

@@ -126,7 +126,9 @@ async def _timeline_keys(drill_app: FastAPI) -> list[str]:
     """Derived keys of the timeline namespace (the fan-out stream, queued work, is kept)."""
     backends = drill_app.state.backends
     k = Keys(backends.settings.timeline_namespace)
-    return [key async for key in backends.redis.scan_iter(match=f"{k.ns}:*") if not k.is_stream(key)]
+    return [
+        key async for key in backends.redis.scan_iter(match=f"{k.ns}:*") if not k.is_stream(key)
+    ]
 
 
 async def test_restore_drill_brings_back_graph_media_and_feed(

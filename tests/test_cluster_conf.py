@@ -9,6 +9,7 @@ from pathlib import Path
 
 from graphgram.settings import Settings
 from ops import cluster, edge
+from ops.redis_cluster import RedisClusterService, node_ports
 from tests.test_edge_conf import nginx_binary
 
 
@@ -86,6 +87,25 @@ def test_topology_is_remembered_per_instance(tmp_path: Path) -> None:
     assert cluster.current_topology(settings) == "cluster"
     names = [s.name for s in cluster.cluster_services(settings)]
     assert names == [
-        "neo4j", "minio-1", "minio-2", "minio-3", "minio-4", "redis", "nginx",
+        "neo4j", "minio-1", "minio-2", "minio-3", "minio-4", "redis-cluster", "nginx",
         "api-1", "api-2", "api-3",
     ]  # fmt: skip
+
+
+def test_the_balancer_is_the_api_address_and_redis_is_the_cluster(tmp_path: Path) -> None:
+    """`make up-cluster` answers where `make up` does (the README's URLs and curl session work
+    unchanged), its API processes sit just above, and every process of it uses the Redis
+    Cluster (ops/redis_cluster.py) with a client of the cluster kind."""
+    settings, conf = render(tmp_path)
+    assert cluster.balancer_port(settings) == settings.api_port
+    assert f"listen 127.0.0.1:{settings.api_port};" in conf
+    processes = [cluster.api_port(settings, n) for n in range(1, cluster.API_PROCESSES + 1)]
+    assert all(settings.api_port < port <= settings.api_port + 5 for port in processes)
+    [redis] = cluster.redis_services(settings)
+    assert isinstance(redis, RedisClusterService)
+    configured = cluster.cluster_settings(settings)
+    assert configured.redis_topology == "cluster"
+    assert configured.redis_url == f"redis://127.0.0.1:{node_ports(settings)[0]}/0"
+    env = cluster.ApiProcess(settings, 1).environment()
+    assert env["GRAPHGRAM_REDIS_TOPOLOGY"] == "cluster"
+    assert env["GRAPHGRAM_REDIS_URL"] == configured.redis_url

@@ -33,7 +33,7 @@ import httpx
 import pytest
 from minio import Minio
 from neo4j import GraphDatabase
-from redis import Redis
+from redis.cluster import RedisCluster
 
 from backends import object_store
 from graph.admin import wipe
@@ -66,8 +66,8 @@ def cluster_settings(cluster_stack: Settings) -> Settings:
     ) as driver:
         wipe(driver, settings)
     empty_bucket(object_store(settings, timed=False), settings.media_bucket)
-    redis = Redis.from_url(settings.redis_url)
-    redis.flushdb()
+    redis = RedisCluster.from_url(settings.redis_url)  # the topology's Redis is a cluster
+    redis.flushdb(target_nodes=RedisCluster.PRIMARIES)
     redis.close()
     return settings
 

@@ -689,3 +689,53 @@ async def test_both_merges_take_in_flight_posts_only_from_followed_authors(
             await worker
             assert await pages(ann) == ([held["id"]], [held["id"]])
             assert await pages(cid) == ([older["id"]], [older["id"]])
+
+
+async def test_a_page_of_a_session_seen_before_is_one_round_trip_and_revocation_still_holds(
+    tl: httpx.AsyncClient, tl_app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second fast page of a session in a process sends its reads in one batch (the session,
+    the viewer's script, the celebrities' versions, the last page's fragments and flags, from the
+    process's hints); the session is read in that same batch, so a session ended since is
+    declined at once, hint or not, and the route refuses it."""
+    backends = backends_of(tl_app)
+    ann, bob = await register(tl, "ann"), await register(tl, "bob")
+    await follow(tl, ann, bob)
+    await feed(tl, ann)
+    await post(tl, bob, "one")
+    await drain(tl_app)
+    for _ in range(2):
+        await feed(tl, ann)  # the full path caches the views, then the fragments
+    key = cache_key(session_id(ann["token"]))
+    batches: list[int] = []
+    batcher = backends.redis_batched
+    one, many = batcher.execute, batcher.execute_many
+
+    async def counted_one(*args: Any) -> Any:
+        batches.append(1)
+        return await one(*args)
+
+    async def counted_many(commands: list[tuple[Any, ...]]) -> list[Any]:
+        batches.append(len(commands))
+        return await many(commands)
+
+    monkeypatch.setattr(batcher, "execute", counted_one)
+    monkeypatch.setattr(batcher, "execute_many", counted_many)
+    fastpage.HINTS.forget_viewer(key)
+    first = await fastpage.home_page(backends, session_key=key, limit=20, max_id=None)
+    assert first is not None
+    assert first[0] == ann["id"]
+    assert len(batches) >= 2  # the session first, then the page
+    batches.clear()
+    second = await fastpage.home_page(backends, session_key=key, limit=20, max_id=None)
+    assert second == first
+    assert len(batches) == 1, batches
+    want = (await cypher_feed(backends, ann["id"])).items
+    assert json.loads(second[2]) == want
+
+    assert (await tl.post("/auth/logout", headers=ann["headers"])).status_code == 204
+    assert fastpage.HINTS.viewer(key) == ann["id"]  # another process would still hold it
+    assert await fastpage.home_page(backends, session_key=key, limit=20, max_id=None) is None
+    assert fastpage.HINTS.viewer(key) == ""
+    refused = await tl.get("/feed", headers=ann["headers"])
+    assert refused.status_code == 401, refused.text

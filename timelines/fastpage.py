@@ -6,21 +6,26 @@ celebrity set that exist, a viewer in no block and with no mute that has ended, 
 page still in flight, every post's rendered fragment cached. For those this module merges and
 renders the page with the least work:
 
-1. (only when the viewer comes from a token) `GET` of the cached session;
-2. `timelines/fast_page` on the viewer's slot: the timeline's range and coverage, the celebrity
-   and block sets, the mute set (a mute that has ended sends the page to the full path), the
-   liked window's coverage and the kept celebrity merge, all keys tagged by the viewer
-   (`graphgram.redis_keys`);
-3. one batch: each followed celebrity's list version (`timelines/author_version`; for an older
-   page each list's range, `timelines/window_range`), the in-flight set's range, and the rendered
-   fragments (`<ns>:{p:<post>}:pf`: the `Post` JSON without `liked` and its closing brace) and
-   liked flags of the ids the page most likely shows: the newest of the timeline and of the kept
-   merge;
-4. only when the kept merge no longer holds or the page needs posts step 3 did not guess: one
-   more batch (the celebrities' lists, the missing fragments and flags, the merge kept again).
+1. one batch: the in-flight set's newest ids, then `timelines/fast_page` on the viewer's slot
+   (the timeline's range and coverage, the celebrity and block sets, the mute set (a mute that
+   has ended sends the page to the full path), the liked window's coverage and the kept
+   celebrity merge, all keys tagged by the viewer, `graphgram.redis_keys`), and with
+   them what this process's hints of the viewer's last page name (`_Hints`): the cached session
+   (checked against the hinted viewer), each followed celebrity's list version
+   (`timelines/author_version`), and the fragments (`<ns>:{p:<post>}:pf`: the `Post` JSON
+   without `liked` and its closing brace) and liked flags of the last page's posts;
+2. only for what the hints did not cover: the session first when this process has not seen it,
+   the versions of newly followed celebrities (for an older page each list's range,
+   `timelines/window_range`), and the fragments and flags of the ids the page most likely shows
+   (the newest of the timeline and of the kept merge);
+3. only when the kept merge no longer holds or the page needs posts not read yet: one more batch
+   (the celebrities' lists, the missing fragments and flags, the merge kept again).
 
-Batches go through `backends.batching` (one write with the other requests' commands of the same
-loop turn, replies left as bytes) on one server, and as a pipeline split by node on a cluster.
+A viewer's second page in a process is thus one round trip. A hint never decides an answer: the
+session is read in the same batch and a revoked one declines at once.
+
+Batches go through `backends.batching`: one write with the other requests' commands of the same
+loop turn, replies left as bytes, on one server; on a cluster one such write per node.
 The page's JSON is the fragments joined with their liked flags: no post is parsed or rendered.
 Whenever anything is not plain the answer is "no", and the full path (which also fills the
 fragments) serves the request; the answers are the same either way
@@ -171,14 +176,59 @@ async def home_page(
     return None  # pragma: no cover - the loop returns or raises
 
 
+class _Hints:
+    """What this process saw of recent pages, to send a page's reads in one round trip: a
+    session's viewer, and a viewer's followed celebrities and newest page. A hint never decides
+    an answer: the session is read in the same batch as the viewer's script and checked against
+    the hint (a revoked or unknown session declines as before), and whatever the hints missed is
+    read in a second round trip. Each map keeps its newest `size` entries."""
+
+    def __init__(self, size: int = 8192) -> None:
+        self.size = size
+        self.viewers: dict[str, str] = {}
+        self.pages: dict[str, tuple[list[str], list[str]]] = {}
+
+    def _put(self, found: dict[str, Any], key: str, value: Any) -> None:
+        found.pop(key, None)
+        found[key] = value
+        if len(found) > self.size:
+            del found[next(iter(found))]
+
+    def viewer(self, session_key: str) -> str:
+        return self.viewers.get(session_key, "")
+
+    def saw_viewer(self, session_key: str, viewer_id: str) -> None:
+        if self.viewers.get(session_key) != viewer_id:
+            self._put(self.viewers, session_key, viewer_id)
+
+    def forget_viewer(self, session_key: str) -> None:
+        self.viewers.pop(session_key, None)
+
+    def page(self, viewer_id: str) -> tuple[list[str], list[str]]:
+        return self.pages.get(viewer_id, ([], []))
+
+    def saw_page(self, viewer_id: str, authors: list[str], ids: list[str]) -> None:
+        self._put(self.pages, viewer_id, (authors, ids))
+
+
+HINTS = _Hints()
+
+
 async def _page(
     backends: Backends, *, limit: int, max_id: str | None, viewer_id: str, session_key: str
 ) -> tuple[str, list[str], bytes]:
     settings = backends.settings
     batched = backends.redis_batched
     k = Keys(settings.timeline_namespace)
+    # The viewer: given, or the hint of an earlier page with this session (checked against the
+    # session read in the same batch below), or the session read first.
+    check_session = False
     if not viewer_id:
-        viewer_id = _session_viewer(await backends.redis_batched.execute("GET", session_key))
+        viewer_id = HINTS.viewer(session_key)
+        check_session = bool(viewer_id)
+        if not viewer_id:
+            viewer_id = _session_viewer(await batched.execute("GET", session_key))
+            HINTS.saw_viewer(session_key, viewer_id)
     ttl = settings.timeline_inactive_days * 86400 if random.random() < TOUCH_SHARE else 0
     want = limit + 1
     # `want` per source: the page filters nothing out (it gives up instead), so no source needs
@@ -186,21 +236,55 @@ async def _page(
     n = want
     hi = max_id or ""
     merge_key = k.celebrity_merge(viewer_id)
-    head = await backends.redis_batched.execute(
-        "EVALSHA",
-        SHA,
-        6,
-        k.home(viewer_id),
-        k.celebs(viewer_id),
-        k.blocks(viewer_id),
-        k.liked(viewer_id),
-        merge_key,
-        k.mutes(viewer_id),
-        hi,
-        n,
-        ttl,
-        int(time.time() * 1000),
+    high = f"({hi}" if hi else "+"
+    # The newest page's reads besides the viewer's script go in the same batch, from the hints
+    # of this viewer's last page: its celebrities' list versions and its posts' fragments and
+    # liked flags. The in-flight set is read whole (its newest n) before the timeline, so a post
+    # acknowledged before this request is in one or the other.
+    hinted_authors, hinted_ids = HINTS.page(viewer_id) if not hi else ([], [])
+    hinted_ids = hinted_ids[:want]
+    commands: list[tuple[Any, ...]] = []
+    if check_session:
+        commands.append(("GET", session_key))
+    commands.append(("ZREVRANGEBYLEX", k.inflight, high, AFTER_SENTINELS, "LIMIT", 0, n))
+    commands.append(
+        (
+            "EVALSHA",
+            SHA,
+            6,
+            k.home(viewer_id),
+            k.celebs(viewer_id),
+            k.blocks(viewer_id),
+            k.liked(viewer_id),
+            merge_key,
+            k.mutes(viewer_id),
+            hi,
+            n,
+            ttl,
+            int(time.time() * 1000),
+        )
     )
+    commands.extend(_versions(k, hinted_authors))
+    commands.extend(_gets(backends, [k.fragment(post_id) for post_id in hinted_ids]))
+    if hinted_ids:
+        commands.append(("ZMSCORE", k.liked(viewer_id), *hinted_ids))
+    replies = await batched.execute_many(commands)
+    if check_session:
+        session, *replies = replies
+        try:
+            if _session_viewer(session) != viewer_id:
+                raise _Decline("session")
+        except _Decline:
+            HINTS.forget_viewer(session_key)
+            raise
+    inflight, head, *replies = replies
+    versions: dict[str, Any] = dict(zip(hinted_authors, replies, strict=False))
+    replies = replies[len(hinted_authors) :]
+    known: dict[str, tuple[bytes | str | None, bool]] = {}
+    if hinted_ids:
+        fragments, (flags, *_) = _took(backends, replies, len(hinted_ids))
+        for i, post_id in enumerate(hinted_ids):
+            known[post_id] = (fragments[i], flags[i] is not None)
     if int(head[0]) != 1:
         raise _Decline(_text(head[1]))
     floor = _text(head[1]) or None
@@ -210,32 +294,37 @@ async def _page(
     authors = sorted(_text(a) for a in head[5 : 5 + count])
     sources = _Sources(n)
     sources.add([_text(i) for i in head[5 + count :]], True)
-    high = f"({hi}" if hi else "+"
     low = f"[{sources.safe}" if sources.safe is not None else AFTER_SENTINELS
 
-    # The page is most often the newest of the timeline and the kept merge: their fragments and
-    # liked flags are read in the same round trip as the versions that say whether the merge
-    # still holds, and only what the page turns out to need besides is read after.
-    guessed = _guess(sources.lists, kept if not hi and authors else "", want)
+    # The page is most often the newest of the timeline and the kept merge: what the hints did
+    # not cover of their fragments and liked flags is read in the same round trip as the
+    # versions (or, for an older page, the lists) still needed, and only what the page turns
+    # out to need besides is read after.
+    guessed = [
+        post_id
+        for post_id in _guess(sources.lists, kept if not hi and authors else "", want)
+        if post_id not in known
+    ]
     commands = _gets(backends, [k.fragment(post_id) for post_id in guessed])
     if guessed:
         commands.append(("ZMSCORE", k.liked(viewer_id), *guessed))
-    commands.append(("ZREVRANGEBYLEX", k.inflight, high, low, "LIMIT", 0, n))
-    for author in authors:
-        if hi:
+    unversioned = [a for a in authors if a not in versions]
+    if hi:
+        for author in authors:
             commands.append(_script(WINDOW_RANGE, k.author(author), high, low, n))
-        else:
-            commands.append(
-                _script(AUTHOR_VERSION, k.author_version(author), CELEBRITY_MERGE_TTL_S * 2)
-            )
-    replies = await batched.execute_many(commands)
-    known: dict[str, tuple[bytes | str | None, bool]] = {}
+    else:
+        commands.extend(_versions(k, unversioned))
+    replies = await batched.execute_many(commands) if commands else []
     if guessed:
         fragments, replies = _took(backends, replies, len(guessed))
         flags, *replies = replies
         for i, post_id in enumerate(guessed):
             known[post_id] = (fragments[i], flags[i] is not None)
-    inflight, *per_author = replies
+    if not hi:
+        versions.update(zip(unversioned, replies, strict=True))
+        per_author = [versions[a] for a in authors]
+    else:
+        per_author = replies
 
     remade: str | None = None
     if hi:
@@ -285,12 +374,14 @@ async def _page(
             fragments, (flags, *_) = _took(backends, replies, len(missing))
             for i, post_id in enumerate(missing):
                 known[post_id] = (fragments[i], flags[i] is not None)
+    if not hi:
+        HINTS.saw_page(viewer_id, authors, ids)
     if not ids:
         return viewer_id, [], b"[]"
     parts = [b"["]
     for i, post_id in enumerate(ids):
         fragment, liked = known[post_id]
-        if isinstance(fragment, str):  # a cluster pipeline's replies are decoded
+        if isinstance(fragment, str):  # replies are bytes; a str is taken as well
             fragment = fragment.encode()
         if not fragment or fragment[:1] != b"{":
             raise _Decline("fragment")  # the extra id's too: the full path caches it
@@ -302,6 +393,13 @@ async def _page(
         parts.append(_LIKED if liked else _NOT_LIKED)
     parts.append(b"]")
     return viewer_id, ids, b"".join(parts)
+
+
+def _versions(k: Keys, authors: list[str]) -> list[tuple[Any, ...]]:
+    return [
+        _script(AUTHOR_VERSION, k.author_version(author), CELEBRITY_MERGE_TTL_S * 2)
+        for author in authors
+    ]
 
 
 def _gets(backends: Backends, keys: list[str]) -> list[tuple[Any, ...]]:
