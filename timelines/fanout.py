@@ -109,7 +109,8 @@ async def _mark_celebrity(backends: Backends, author_id: str) -> None:
     if not await redis.sadd(k.celebrities, author_id):
         return
     followers = await tl_graph.follower_ids(backends.graph, author_id)
-    for chunk in _chunks([k.celebs(f) for f in followers], BATCH_KEYS):
+    muters = await tl_graph.muter_ids(backends.graph, author_id)  # they do not merge it
+    for chunk in _chunks([k.celebs(f) for f in followers if f not in muters], BATCH_KEYS):
         await store.run_per_slot(redis, SADD_IF_EXISTS, chunk, [author_id])
 
 

@@ -64,6 +64,10 @@ async def followed(backends: Backends, follower_id: str, followed_id: str) -> No
     """`follower_id` now follows `followed_id`: their recent posts join the timeline."""
     if follower_id == followed_id:
         return
+    if followed_id not in await tl_graph.followed_authors(
+        backends.graph, follower_id, [followed_id]
+    ):
+        return  # muted (their posts stay out until the mute ends), or no longer followed
     k = keys(backends)
     redis = backends.redis
     settings = backends.settings
