@@ -99,7 +99,14 @@ async def _post_with_picture(
 
 
 async def _feed(http: httpx.AsyncClient, user: dict[str, Any]) -> list[str]:
-    response = await http.get("/feed", params={"limit": 50}, headers=user["headers"])
+    """The user's feed. A restore restarts Neo4j: until the app's routing driver has its routing
+    table again the app answers 503 with Retry-After (as in any outage), so a 503 is retried for a
+    bounded time; any other answer counts at once."""
+    for _ in range(60):
+        response = await http.get("/feed", params={"limit": 50}, headers=user["headers"])
+        if response.status_code != 503:
+            break
+        await asyncio.sleep(0.5)
     assert response.status_code == 200, response.text
     return [item["id"] for item in response.json()]
 

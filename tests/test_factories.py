@@ -59,6 +59,19 @@ async def test_factory_user_logs_in_and_its_token_authenticates(
         "private": True,
         "role": "user",
         "created_at": "",
+        # No pictures: the generated defaults.
+        "avatar": {
+            "url": "/avatars/default/carol.png",
+            "urls": dict.fromkeys(("48", "150", "300"), "/avatars/default/carol.png"),
+            "blurhash": None,
+            "default": True,
+        },
+        "header": {
+            "url": "/headers/default/carol.png",
+            "urls": dict.fromkeys(("600", "1500"), "/headers/default/carol.png"),
+            "blurhash": None,
+            "default": True,
+        },
     }
     login = await client.post("/auth/login", json={"username": "carol", "password": PASSWORD})
     assert login.status_code == 200
