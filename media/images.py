@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import warnings
 from dataclasses import dataclass
@@ -38,6 +39,28 @@ class ProcessedImage:
     display: Variant
     thumb: Variant
     blurhash: str
+
+    @property
+    def objects(self) -> dict[str, Variant]:
+        """The variants by their content-addressed object keys (display first)."""
+        return {
+            f"img/{hashlib.sha256(self.display.data).hexdigest()}.webp": self.display,
+            f"thumb/{hashlib.sha256(self.thumb.data).hexdigest()}.webp": self.thumb,
+        }
+
+    def media_fields(self) -> dict[str, object]:
+        """What a ready picture's Media node holds about these variants."""
+        display_key, thumb_key = self.objects
+        return {
+            "status": "ready",
+            "content_type": "image/webp",
+            "width": self.display.width,
+            "height": self.display.height,
+            "blurhash": self.blurhash,
+            "bytes": len(self.display.data) + len(self.thumb.data),
+            "key": display_key,
+            "thumb_key": thumb_key,
+        }
 
 
 def _webp(image: Image.Image, long_side: int) -> Variant:

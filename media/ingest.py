@@ -133,20 +133,9 @@ async def process(backends: Backends, node: dict[str, Any]) -> str:
                 )
             except ImageRejected as exc:
                 return await _fail(backends, media_id, source, str(exc))
-            display_key = f"img/{hashlib.sha256(image.display.data).hexdigest()}.webp"
-            thumb_key = f"thumb/{hashlib.sha256(image.thumb.data).hexdigest()}.webp"
-            for key, variant in ((display_key, image.display), (thumb_key, image.thumb)):
+            for key, variant in image.objects.items():
                 puts[key] = partial(put_bytes, backends.s3, bucket, key, variant.data, "image/webp")
-            changes |= {
-                "status": "ready",
-                "content_type": "image/webp",
-                "width": image.display.width,
-                "height": image.display.height,
-                "blurhash": image.blurhash,
-                "bytes": len(image.display.data) + len(image.thumb.data),
-                "key": display_key,
-                "thumb_key": thumb_key,
-            }
+            changes |= image.media_fields()
         else:
             try:
                 probed = await anyio.to_thread.run_sync(probe_video, local)
