@@ -11,11 +11,12 @@ renders the page with the least work:
    has ended sends the page to the full path), the liked window's coverage and the kept
    celebrity merge, all keys tagged by the viewer, `graphgram.redis_keys`), and with
    them what this process's hints of the viewer's last page name (`_Hints`): the cached session
-   (checked against the hinted viewer), each followed celebrity's list version
-   (`timelines/author_version`), and the fragments (`<ns>:{p:<post>}:pf`: the `Post` JSON
+   (checked against the hinted viewer), each followed celebrity's list version (plain reads:
+   one MGET on one server), and the fragments (`<ns>:{p:<post>}:pf`: the `Post` JSON
    without `liked` and its closing brace) and liked flags of the last page's posts;
 2. only for what the hints did not cover: the session first when this process has not seen it,
-   the versions of newly followed celebrities (for an older page each list's range,
+   the versions of newly followed celebrities and of versions gone missing (minted by
+   `timelines/author_version`) (for an older page each list's range,
    `timelines/window_range`), and the fragments and flags of the ids the page most likely shows
    (the newest of the timeline and of the kept merge);
 3. only when the kept merge no longer holds or the page needs posts not read yet: one more batch
@@ -34,6 +35,7 @@ fragments) serves the request; the answers are the same either way
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import random
@@ -74,7 +76,35 @@ def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
+def _texts(values: list[Any]) -> list[str]:
+    """Replies' ids as text, decoded in one call (ids hold no newline)."""
+    if not values:
+        return []
+    if all(type(v) is bytes for v in values):
+        return b"\n".join(values).decode().split("\n")
+    return [_text(v) for v in values]
+
+
 def _session_viewer(raw: Any) -> str:
+    """The viewer of a cached session, or _Decline; parsed once per distinct cached value."""
+    if raw is None:
+        raise _Decline("session")
+    viewer = _session_viewer_cached(raw.encode() if isinstance(raw, str) else bytes(raw))
+    if viewer.startswith("!"):
+        raise _Decline(viewer[1:])
+    return viewer
+
+
+@functools.lru_cache(maxsize=4096)
+def _session_viewer_cached(raw: bytes) -> str:
+    """`_parse_session` with a decline as "!why" (lru_cache keeps values, not exceptions)."""
+    try:
+        return _parse_session(raw)
+    except _Decline as why:
+        return f"!{why}"
+
+
+def _parse_session(raw: Any) -> str:
     """The viewer of a cached session (wire/sessions.py) the page may serve: first-party (null
     scopes) or an app's token with `read` or `read:statuses` (api/auth/scopes.py); anything
     else (missing, revoked, unreadable, no read scope) is for the full path, which
@@ -99,23 +129,14 @@ def _session_viewer(raw: Any) -> str:
 def _merge(lists: list[list[str]], regular: list[bool], count: int) -> tuple[list[str], set[str]]:
     """Merge newest-first lists as far as `count` distinct ids; the ids, and those a regular
     list (a timeline or an author list, not the in-flight set) had."""
-    ids: list[str] = []
+    # Every list is newest first, so the merge is the newest `count` of their union (sorting
+    # the union in C costs less than stepping through the lists in Python).
     seen: set[str] = set()
-    pos = [0] * len(lists)
-    while len(ids) < count:
-        best: str | None = None
-        for i, items in enumerate(lists):
-            if pos[i] < len(items) and (best is None or items[pos[i]] > best):
-                best = items[pos[i]]
-        if best is None:
-            break
-        for i, items in enumerate(lists):
-            if pos[i] < len(items) and items[pos[i]] == best:
-                pos[i] += 1
-                if regular[i]:
-                    seen.add(best)
-        ids.append(best)
-    return ids, seen
+    for items, is_regular in zip(lists, regular, strict=True):
+        if is_regular:
+            seen.update(items)
+    every = seen.union(*(items for items, r in zip(lists, regular, strict=True) if not r))
+    return sorted(every, reverse=True)[:count], seen
 
 
 class _Sources:
@@ -264,7 +285,9 @@ async def _page(
             int(time.time() * 1000),
         )
     )
-    commands.extend(_versions(k, hinted_authors))
+    # Hinted versions are plain reads (one MGET on one server); one that is missing is minted
+    # with the versions still needed below.
+    commands.extend(_gets(backends, [k.author_version(author) for author in hinted_authors]))
     commands.extend(_gets(backends, [k.fragment(post_id) for post_id in hinted_ids]))
     if hinted_ids:
         commands.append(("ZMSCORE", k.liked(viewer_id), *hinted_ids))
@@ -278,8 +301,14 @@ async def _page(
             HINTS.forget_viewer(session_key)
             raise
     inflight, head, *replies = replies
-    versions: dict[str, Any] = dict(zip(hinted_authors, replies, strict=False))
-    replies = replies[len(hinted_authors) :]
+    versions: dict[str, Any] = {}
+    if hinted_authors:
+        hinted_versions, replies = _took(backends, replies, len(hinted_authors))
+        versions = {
+            author: version
+            for author, version in zip(hinted_authors, hinted_versions, strict=True)
+            if version is not None
+        }
     known: dict[str, tuple[bytes | str | None, bool]] = {}
     if hinted_ids:
         fragments, (flags, *_) = _took(backends, replies, len(hinted_ids))
@@ -289,11 +318,11 @@ async def _page(
         raise _Decline(_text(head[1]))
     floor = _text(head[1]) or None
     liked_floor = _text(head[2]) or None
-    kept = _text(head[3])
+    kept = _parse_kept(_text(head[3]) if not hi else "")
     count = int(head[4])
-    authors = sorted(_text(a) for a in head[5 : 5 + count])
+    authors = sorted(_texts(head[5 : 5 + count]))
     sources = _Sources(n)
-    sources.add([_text(i) for i in head[5 + count :]], True)
+    sources.add(_texts(head[5 + count :]), True)
     low = f"[{sources.safe}" if sources.safe is not None else AFTER_SENTINELS
 
     # The page is most often the newest of the timeline and the kept merge: what the hints did
@@ -302,7 +331,7 @@ async def _page(
     # out to need besides is read after.
     guessed = [
         post_id
-        for post_id in _guess(sources.lists, kept if not hi and authors else "", want)
+        for post_id in _guess(sources.lists, kept if authors else None, want)
         if post_id not in known
     ]
     commands = _gets(backends, [k.fragment(post_id) for post_id in guessed])
@@ -334,7 +363,7 @@ async def _page(
             afloor = _text(reply[1]) or None
             if afloor and (floor is None or afloor > floor):
                 floor = afloor
-            sources.add([_text(i) for i in reply[2:]], True)
+            sources.add(_texts(reply[2:]), True)
     elif authors:
         signature = ",".join(f"{a}={_text(v)}" for a, v in zip(authors, per_author, strict=True))
         merged, mfloor = _kept_merge(kept, signature, n)
@@ -349,7 +378,7 @@ async def _page(
         # A kept merge may hold more than n ids (made for a longer page): a page of n never
         # reads past its n-th.
         sources.add(merged, True)
-    sources.add([_text(i) for i in inflight], False)
+    sources.add(_texts(inflight), False)
 
     ids, seen = _merge(sources.lists, sources.regular, want)
     safe = sources.safe
@@ -423,35 +452,36 @@ def _script(found: Script, key: str, *args: Any) -> tuple[Any, ...]:
     return ("EVALSHA", found.sha, 1, key, *args)
 
 
-def _guess(lists: list[list[str]], kept: str, want: int) -> list[str]:
-    """The ids the page most likely shows: the newest `want` of the timeline's range and of the
-    kept celebrity merge (whether it still holds is not known yet)."""
-    candidates = {i for items in lists for i in items[:want]}
-    if kept:
-        try:
-            m = json.loads(kept)
-            ids = m.get("ids") if isinstance(m, dict) else None
-        except ValueError:
-            ids = None
-        if isinstance(ids, list):
-            candidates.update(str(i) for i in ids[:want])
-    return sorted(candidates, reverse=True)[:want]
-
-
-def _kept_merge(kept: str, signature: str, n: int) -> tuple[list[str] | None, str | None]:
-    """The kept merge's ids and floor when it was made from these versions for n ids or more."""
+def _parse_kept(kept: str) -> dict[str, Any] | None:
+    """The kept celebrity merge (`{"sig", "n", "floor", "ids"}`), or None when there is none or
+    it is unreadable."""
     if not kept:
-        return None, None
+        return None
     try:
         m = json.loads(kept)
     except ValueError:
+        return None
+    if not isinstance(m, dict) or not isinstance(m.get("ids"), list):
+        return None
+    return m
+
+
+def _guess(lists: list[list[str]], kept: dict[str, Any] | None, want: int) -> list[str]:
+    """The ids the page most likely shows: the newest `want` of the timeline's range and of the
+    kept celebrity merge (whether it still holds is not known yet)."""
+    candidates = {i for items in lists for i in items[:want]}
+    if kept is not None:
+        candidates.update(str(i) for i in kept["ids"][:want])
+    return sorted(candidates, reverse=True)[:want]
+
+
+def _kept_merge(
+    kept: dict[str, Any] | None, signature: str, n: int
+) -> tuple[list[str] | None, str | None]:
+    """The kept merge's ids and floor when it was made from these versions for n ids or more."""
+    if kept is None or kept.get("sig") != signature or int(kept.get("n", 0)) < n:
         return None, None
-    if not isinstance(m, dict) or m.get("sig") != signature or int(m.get("n", 0)) < n:
-        return None, None
-    ids = m.get("ids")
-    if not isinstance(ids, list):
-        return None, None
-    return [str(i) for i in ids], (str(m.get("floor") or "") or None)
+    return [str(i) for i in kept["ids"]], (str(kept.get("floor") or "") or None)
 
 
 async def _celebrity_merge(
@@ -470,6 +500,6 @@ async def _celebrity_merge(
         if afloor and (mfloor is None or afloor > mfloor):
             mfloor = afloor
         if len(reply) > 2:
-            lists.append([_text(i) for i in reply[2:]])
+            lists.append(_texts(reply[2:]))
     ids, _ = _merge(lists, [True] * len(lists), n)
     return ids, mfloor
