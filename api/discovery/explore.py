@@ -11,8 +11,9 @@ shown ("liked by ada and 3 others you follow", "commented on by bob, whom you fo
   A request re-checks only a window of the list (follows, privacy, blocks, mutes, suspensions
   and limits change at any moment).
 - **No list yet** (a new viewer, one away for an hour): the request samples with small bounds
-  (`SAMPLE`: 10 followees × 10 likes and 10 comments, 3 hashtags × 10 posts, each read stopping
-  at its bound, so the page costs the same whatever the degrees) and starts the computation.
+  (`SAMPLE`: 10 followees × 10 likes and 10 comments among the first 20 of each, 3 hashtags × 10
+  posts, each read stopping at its bound, so the page costs the same whatever the degrees) and
+  starts the computation.
 - **Trending hashtags** in the viewer's network: the tags on the posts of the last day by the
   viewer and their 200 newest followees (50 posts each), counted by posts and accounts; kept
   and refreshed like the list (small bounds, 20 × 20, when missing). Only posts the viewer may
@@ -38,7 +39,7 @@ from graphgram.ids import new_id
 # A list is kept this long, and computed again when a read finds it older than REFRESH_S.
 LIST_TTL_S = 3600
 REFRESH_S = 300
-SAMPLE = Bounds(followees=10, scan=10, per_followee=10, tags=3, per_tag=10)
+SAMPLE = Bounds(followees=10, scan=20, per_followee=10, tags=3, per_tag=10)
 LIST = Bounds(followees=50, scan=200, per_followee=20, tags=5, per_tag=20)
 HALF_LIFE_H = 72.0
 LIST_SIZE = 200

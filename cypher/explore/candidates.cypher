@@ -1,8 +1,8 @@
 // Title: Explore for a viewer: public posts from accounts the viewer does not follow that the viewer's newest followees liked or commented on, or in the hashtags the viewer engages with, ranked by those signals decayed by the post's age, with who and which tag
 // Bounded whatever the degrees, by the parameters: the viewer's newest $followees follows (an
 // ordered seek on follows_follower); of each, the first $scan likes and $scan comments the store
-// yields (an expand that stops there; the store keeps a node's newest relationships first), of
-// which the newest $per_followee each; the viewer's $tags hashtags (the first $scan USES_TAG and
+// yields (an expand that stops there: there is no index on the liker or the commenter; the store
+// yields mostly the newest first, not strictly), of which the newest $per_followee by id; the viewer's $tags hashtags (the first $scan USES_TAG and
 // the tags of the viewer's newest $per_followee likes among their first $scan, by weight); of each
 // tag its newest $scan posts (an ordered seek on tagged_tag), $per_tag kept. Left out: the
 // viewer's own posts and those they liked, accounts the viewer follows (follows_pair), private,
