@@ -24,6 +24,15 @@ WHERE 200 <= following <= 400
 RETURN u.username AS username ORDER BY u.username LIMIT 1
 """
 
+# On a graph too small for one (the `demo` preset follows ~25 each): the public account that
+# follows the most, not a named hard case.
+TYPICAL_ANY = """
+MATCH (u:User) WHERE NOT u.private AND NOT u.username IN $named
+WITH u, COUNT { (u)-[:FOLLOWS]->() } AS following
+RETURN u.username AS username ORDER BY following DESC, u.username LIMIT 1
+"""
+EXISTS = "MATCH (u:User {username: $u}) RETURN u.username AS username"
+
 
 def bench_settings() -> Settings:
     """A stack instance of its own (ports +17700), so benchmarks never touch dev or test data."""

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+
 from graph.driver import Graph, Row
 
 
+@dataclass(frozen=True)
+class Bounds:
+    """How much of the viewer's graph one computation of Explore reads (explore/candidates)."""
+
+    followees: int  # the viewer's newest follows read
+    scan: int  # likes and comments read per followee, posts per tag, tags of the viewer
+    per_followee: int  # of those, the newest kept per followee (and of the viewer's own likes)
+    tags: int  # hashtags the viewer engages with, most used first
+    per_tag: int  # newest posts kept per hashtag
+
+
 async def candidates(
-    graph: Graph, viewer_id: str, *, followees: int, per_followee: int, limit: int
+    graph: Graph, viewer_id: str, bounds: Bounds, *, half_life_h: float, limit: int
 ) -> list[Row]:
-    """{id, liked_by, names}: posts liked by the viewer's newest followees, best first, from a
-    sample of at most `followees` × `per_followee` likes."""
+    """{id, liked_by, names, commented_by, commenter_names, tag, score}: posts from outside the
+    viewer's follows that their followees liked or commented on or in hashtags they use, best
+    first, from a sample bounded by `bounds` whatever the degrees."""
     return await graph.read(
         "explore/candidates",
         {
             "viewer_id": viewer_id,
-            "followees": followees,
-            "per_followee": per_followee,
+            **asdict(bounds),
+            "half_life_h": half_life_h,
             "limit": limit,
         },
     )

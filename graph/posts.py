@@ -137,7 +137,8 @@ async def views(graph: Graph, ids: list[str]) -> dict[str, Row]:
 
 
 async def viewer_state(graph: Graph, viewer_id: str, ids: list[str]) -> dict[str, Row]:
-    """What one viewer may see of each post, and their share of it (liked, hidden counts)."""
+    """What one viewer may see of each post, and their share of it (liked, saved, hidden
+    counts)."""
     rows = await graph.read("posts/viewer_state", {"viewer_id": viewer_id, "ids": ids})
     return {row["id"]: row for row in rows}
 
@@ -158,6 +159,7 @@ def compose(view: Row, state: Row) -> Row | None:
         "mentions": [m["username"] for m in view["mentions"] if m["id"] not in blocked],
         "like_count": view["like_count"] - state["hidden_likes"],
         "liked": state["liked"],
+        "saved": state["saved"],
         "comment_count": view["comment_count"] - state["hidden_comments"],
     }
 

@@ -67,6 +67,11 @@ async def liked_ids(graph: Graph, viewer_id: str, since: str) -> list[str]:
     return [row["id"] for row in rows]
 
 
+async def saved_ids(graph: Graph, viewer_id: str, since: str) -> list[str]:
+    rows = await graph.read("timelines/saved_ids", {"viewer_id": viewer_id, "since": since})
+    return [row["id"] for row in rows]
+
+
 async def followed_authors(graph: Graph, viewer_id: str, author_ids: list[str]) -> set[str]:
     rows = await graph.read(
         "timelines/followed_authors", {"viewer_id": viewer_id, "author_ids": author_ids}

@@ -3,9 +3,10 @@
 A cluster puts each key in one of 16384 slots by a hash of its name, or of the part of its name
 inside the first `{...}` (its hash tag), and a script or a multi-key command may only touch keys
 of one slot. So every key that belongs to a user carries that user as its tag, `{u:<id>}`: a
-viewer's home timeline, celebrity set, block and mute sets, liked window, kept celebrity merge
-and their generation keys share one slot, and one script may handle them together; an author's
-list and its version share the author's. A post's cached view and fragment carry `{p:<post>}`.
+viewer's home timeline, celebrity set, block and mute sets, liked and saved windows, kept
+celebrity merge and their generation keys share one slot, and one script may handle them
+together; an author's list and its version share the author's. A post's cached view and
+fragment carry `{p:<post>}`.
 Keys that belong to nobody (the in-flight set, the celebrity set, the fan-out shards, queues)
 are single keys, each touched alone. On one Redis server the tags change nothing but the names.
 
@@ -72,6 +73,13 @@ class Keys:
 
     def liked_generation(self, user_id: str) -> str:
         return self._user(user_id, "gen-liked")
+
+    def saved(self, user_id: str) -> str:
+        """The viewer's saved posts, as a window of post ids like the liked window."""
+        return self._user(user_id, "saved")
+
+    def saved_generation(self, user_id: str) -> str:
+        return self._user(user_id, "gen-saved")
 
     def blocks(self, user_id: str) -> str:
         """Everyone in a block with the user, either direction (a set + sentinel)."""

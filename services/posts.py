@@ -150,12 +150,14 @@ async def save(backends: Backends, viewer_id: str, post_id: str) -> None:
     """Save a post the viewer may see, for later; idempotent. Private to the viewer."""
     if not await posts.save(backends.graph, viewer_id, post_id, new_id()):
         raise _no_post(post_id)
+    await timeline_hooks.saved(backends, viewer_id, post_id)
 
 
 async def unsave(backends: Backends, viewer_id: str, post_id: str) -> None:
     """Take a post out of the viewer's saved posts; idempotent."""
     await _visible(backends, viewer_id, post_id)
     await posts.unsave(backends.graph, viewer_id, post_id)
+    await timeline_hooks.unsaved(backends, viewer_id, post_id)
 
 
 async def comment(

@@ -1,14 +1,20 @@
-"""Explore: public posts from outside the viewer's follows that people they follow liked, each
-with a reason the viewer can check, never from a private account, one in a block with the viewer
-or one they mute; served from a list computed off the request path and re-checked per read."""
+"""Explore: public posts from outside the viewer's follows that people they follow liked or
+commented on, or in hashtags the viewer uses, each with a reason the viewer can check, never from
+a private account, one in a block with the viewer, one they mute, a suspended or a limited one;
+served from a list computed off the request path, re-checked per read, refreshed within minutes."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
+from redis import Redis
 
+from api.discovery import explore as explore_service
 from api.discovery import suggestions
+from graphgram import redis_keys
+from tests.fixtures.factories import Factory
 from tests.helpers import block, follow, post, register
 
 
@@ -111,3 +117,87 @@ async def test_trending_tags_count_only_what_the_viewer_may_see(
     await follow(client, dan, bob)
     await client.put("/users/tbob/mute", headers=dan["headers"])
     assert (await client.get("/explore/tags", headers=dan["headers"])).json() == []
+
+
+def shown(items: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return [(item["post"]["caption"], item["reason"]) for item in items]
+
+
+async def test_comments_and_hashtags_you_use_bring_posts_in_with_their_reason(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    ada, bob, cy, dee = (factory.user(n) for n in ("ada", "bob", "cy", "dee"))
+    eve, fay, gus = (factory.user(n) for n in ("eve", "fay", "gus"))
+    for friend in (bob, cy, dee):
+        factory.follow(ada, friend)
+    factory.post(ada, "my #sun")  # a hashtag ada posts with
+    seaside = factory.post(gus, "the #sea")
+    factory.like(ada, seaside)  # and one she likes posts with
+    commented = factory.post(eve, "commented on")
+    factory.comment(bob, commented, "nice")
+    factory.comment(bob, commented, "really")  # one person, however many comments
+    both = factory.post(eve, "liked and commented on")
+    for friend in (bob, cy, dee):
+        factory.like(friend, both)
+    factory.comment(cy, both, "wow")
+    sunny = factory.post(fay, "at the #sun")
+    sea = factory.post(fay, "by the #sea")
+    factory.post(bob, "bob's own #sun")  # ada follows bob: not Explore
+    for _ in range(2):  # sampled on the request path, then from the kept list
+        assert shown(await explore(client, ada)) == [
+            (
+                "liked and commented on",
+                "liked by bob and 2 others you follow; commented on by cy, whom you follow",
+            ),
+            ("commented on", "commented on by bob, whom you follow"),
+            (sea["caption"], "in #sea, a hashtag you use"),
+            (sunny["caption"], "in #sun, a hashtag you use"),
+        ]
+
+
+async def test_blocked_muted_suspended_and_limited_authors_never_appear(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    ada, bob = factory.user("ada"), factory.user("bob")
+    mod = factory.user("mod", role="moderator")
+    factory.follow(ada, bob)
+    authors = {n: factory.user(n) for n in ("ok", "blocker", "blocked", "muted", "susp", "lim")}
+    for name, author in authors.items():
+        liked = factory.post(author, f"by {name}")
+        factory.like(bob, liked)
+        factory.comment(bob, liked, "seen")
+    factory.block(authors["blocker"], ada)
+    factory.block(ada, authors["blocked"])
+    muted = await client.put("/users/muted/mute", headers=ada["headers"])
+    assert muted.status_code == 200, muted.text
+    for action, name in (("suspend", "susp"), ("limit", "lim")):
+        done = await client.post(
+            f"/admin/accounts/{name}/{action}", json={"reason": "spam"}, headers=mod["headers"]
+        )
+        assert done.status_code == 200, done.text
+    for _ in range(2):  # the bounded sample, then the list computed off the request path
+        assert [item["post"]["caption"] for item in await explore(client, ada)] == ["by ok"]
+    # And on the kept list, a change shows at the next read: the re-check on every read.
+    await client.post("/admin/accounts/ok/suspend", json={"reason": "x"}, headers=mod["headers"])
+    assert await explore(client, ada) == []
+
+
+async def test_a_list_older_than_five_minutes_is_served_once_and_computed_again(
+    client: httpx.AsyncClient, factory: Factory, redis_client: Redis
+) -> None:
+    ada, bob, eve = factory.user("ada"), factory.user("bob"), factory.user("eve")
+    factory.follow(ada, bob)
+    first = factory.post(eve, "first")
+    factory.like(bob, first)
+    assert shown(await explore(client, ada)) == [("first", "liked by bob, whom you follow")]
+    second = factory.post(eve, "second")
+    factory.like(bob, second)
+    # The kept list is younger than five minutes: served as it is.
+    assert shown(await explore(client, ada)) == [("first", "liked by bob, whom you follow")]
+    key = redis_keys.explore(ada["id"])
+    kept = json.loads(redis_client.get(key) or "{}")
+    kept["at"] -= explore_service.REFRESH_S + 1
+    redis_client.set(key, json.dumps(kept), keepttl=True)
+    # Older: served once more while the new one is computed, then the new one.
+    assert [item["post"]["caption"] for item in await explore(client, ada)] == ["first"]
+    assert [item["post"]["caption"] for item in await explore(client, ada)] == ["second", "first"]

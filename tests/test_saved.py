@@ -96,3 +96,47 @@ async def test_save_a_post_one_may_not_see_is_404_and_writes_nothing(
         "MATCH ()-[s:SAVED]->() RETURN count(s)", database_=settings.neo4j_database
     )
     assert records[0][0] == 0
+
+
+async def test_saved_flag_in_every_post_the_saver_reads_and_only_theirs(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    """`saved` is in the native Post wherever `liked` is: a post, a profile's posts, a hashtag's
+    posts, the feed, the saved list; from the viewer's saved window (kept current by save and
+    unsave) or, for a viewer in a block with someone, from the graph. Nobody else sees it."""
+    alice, bob, eve = factory.user("alice"), factory.user("bob"), factory.user("eve")
+    await client.post("/users/alice/follow", headers=bob["headers"])
+    first = factory.post(alice, "first #sun")
+    second = factory.post(alice, "second #sun")
+
+    async def flags(user: dict[str, Any], path: str) -> list[tuple[str, bool]]:
+        response = await client.get(path, headers=user["headers"])
+        assert response.status_code == 200, response.text
+        return [(p["id"], p["saved"]) for p in response.json()]
+
+    async def single(user: dict[str, Any], post_id: str) -> bool:
+        response = await client.get(f"/posts/{post_id}", headers=user["headers"])
+        assert response.status_code == 200, response.text
+        saved: bool = response.json()["saved"]
+        return saved
+
+    everywhere = ("/users/alice/posts", "/tags/sun/posts", "/feed")
+    for path in everywhere:  # the windows exist before the save: the hook keeps them current
+        assert await flags(bob, path) == [(second["id"], False), (first["id"], False)]
+    assert (await save(client, bob, first["id"])).status_code == 200
+    for _ in range(2):  # the full path, then the fast page for the feed
+        for path in everywhere:
+            assert await flags(bob, path) == [(second["id"], False), (first["id"], True)]
+    assert await single(bob, first["id"]) is True
+    assert await flags(bob, "/me/saved") == [(first["id"], True)]
+    # Private to the saver.
+    assert await flags(eve, "/users/alice/posts") == [(second["id"], False), (first["id"], False)]
+    assert await single(alice, first["id"]) is False
+    # A viewer in a block with someone reads per-viewer state from the graph: the same flags.
+    await client.post("/users/bob/block", headers=eve["headers"])
+    for path in everywhere:
+        assert await flags(bob, path) == [(second["id"], False), (first["id"], True)]
+    await client.delete(f"/posts/{first['id']}/save", headers=bob["headers"])
+    for path in everywhere:
+        assert await flags(bob, path) == [(second["id"], False), (first["id"], False)]
+    assert await single(bob, first["id"]) is False

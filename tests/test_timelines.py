@@ -559,9 +559,9 @@ async def test_the_fast_page_is_the_post_model_and_equals_the_full_path(
     tl: httpx.AsyncClient, tl_app: FastAPI, settings: Settings
 ) -> None:
     """The script's page joins fragments made from the `Post` model (wire.posts.open_json) with
-    the viewer's `liked`: every item validates against the model and the page equals what the
-    full path (`timelines.feed.home` behind the route) and the graph answer, with text that JSON
-    escapes, hashtags, mentions, a picture with signed URLs, likes and comments."""
+    the viewer's `liked` and `saved`: every item validates against the model and the page equals
+    what the full path (`timelines.feed.home` behind the route) and the graph answer, with text
+    that JSON escapes, hashtags, mentions, a picture with signed URLs, likes, comments, saves."""
     ann, bob = await register(tl, "ann"), await register(tl, "bob")
     await follow(tl, ann, bob)
     await feed(tl, ann)  # ann is active: her timeline exists and takes fan-out
@@ -581,6 +581,8 @@ async def test_the_fast_page_is_the_post_model_and_equals_the_full_path(
     plain = await post(tl, bob, "plain")
     await tl.post(f"/posts/{pictured.json()['id']}/like", headers=ann["headers"])
     await tl.post(f"/posts/{plain['id']}/comments", json={"text": "hi"}, headers=ann["headers"])
+    saved = await tl.put(f"/posts/{plain['id']}/save", headers=ann["headers"])
+    assert saved.status_code == 200, saved.text
     await drain(tl_app)
     for _ in range(2):  # the full path caches the views, then their fragments
         await feed(tl, ann)
@@ -591,11 +593,11 @@ async def test_the_fast_page_is_the_post_model_and_equals_the_full_path(
     page = TypeAdapter(list[Post]).validate_json(hot.content)
     assert [p.id for p in page] == [plain["id"], pictured.json()["id"]]
     shown = page[1]
-    assert (shown.caption, shown.liked, shown.like_count) == (caption, True, 1)
+    assert (shown.caption, shown.liked, shown.saved, shown.like_count) == (caption, True, False, 1)
     assert (shown.hashtags, shown.mentions) == (["morning"], ["ann"])
     assert shown.media[0].status == "ready"
     assert shown.media[0].url
-    assert (page[0].liked, page[0].comment_count) == (False, 1)
+    assert (page[0].liked, page[0].saved, page[0].comment_count) == (False, True, 1)
     # The same request through the full path (an app with the fast page off), and the graph.
     full_app = create_app(policy(settings, timeline_fast_page=False))
     async with full_app.router.lifespan_context(full_app):
@@ -607,6 +609,16 @@ async def test_the_fast_page_is_the_post_model_and_equals_the_full_path(
     assert slow.status_code == 200, slow.text
     assert hot.json() == slow.json()
     assert hot.json() == (await cypher_feed(backends_of(tl_app), ann["id"])).items
+    # Saving and unsaving show on the next fast page at once (the saved window is kept current).
+    await tl.delete(f"/posts/{plain['id']}/save", headers=ann["headers"])
+    await tl.put(f"/posts/{pictured.json()['id']}/save", headers=ann["headers"])
+    before = fast_pages()
+    again = await tl.get("/feed", headers=ann["headers"])
+    assert fast_pages() == before + 1
+    assert [(p["id"], p["saved"]) for p in again.json()] == [
+        (plain["id"], False),
+        (pictured.json()["id"], True),
+    ]
 
 
 async def test_the_fast_page_reads_the_session_format_the_api_writes(

@@ -8,12 +8,13 @@ renders the page with the least work:
 
 1. one batch: the in-flight set's newest ids, then `timelines/fast_page` on the viewer's slot
    (the timeline's range and coverage, the celebrity and block sets, the mute set (a mute that
-   has ended sends the page to the full path), the liked window's coverage and the kept
+   has ended sends the page to the full path), the liked and saved windows' coverage and the kept
    celebrity merge, all keys tagged by the viewer, `graphgram.redis_keys`), and with
    them what this process's hints of the viewer's last page name (`_Hints`): the cached session
    (checked against the hinted viewer), each followed celebrity's list version (plain reads:
    one MGET on one server), and the fragments (`<ns>:{p:<post>}:pf`: the `Post` JSON
-   without `liked` and its closing brace) and liked flags of the last page's posts;
+   without `liked`, `saved` and its closing brace) and liked and saved flags of the last page's
+   posts;
 2. only for what the hints did not cover: the session first when this process has not seen it,
    the versions of newly followed celebrities and of versions gone missing (minted by
    `timelines/author_version`) (for an older page each list's range,
@@ -27,7 +28,8 @@ session is read in the same batch and a revoked one declines at once.
 
 Batches go through `backends.batching`: one write with the other requests' commands of the same
 loop turn, replies left as bytes, on one server; on a cluster one such write per node.
-The page's JSON is the fragments joined with their liked flags: no post is parsed or rendered.
+The page's JSON is the fragments joined with their liked and saved flags: no post is parsed or
+rendered.
 Whenever anything is not plain the answer is "no", and the full path (which also fills the
 fragments) serves the request; the answers are the same either way
 (`tests/test_timelines_churn.py` compares them with the Cypher feed).
@@ -65,7 +67,12 @@ TOUCH_SHARE = 0.125
 CELEBRITY_MERGE_TTL_S = 300
 
 SHA = FAST_PAGE.sha
-_LIKED, _NOT_LIKED = b',"liked":true}', b',"liked":false}'
+# The viewer's part of a post's JSON, by (liked, saved): closes the cached fragment.
+_FLAGS = {
+    (liked, saved): f',"liked":{str(liked).lower()},"saved":{str(saved).lower()}}}'.encode()
+    for liked in (False, True)
+    for saved in (False, True)
+}
 
 
 class _Decline(Exception):
@@ -272,13 +279,14 @@ async def _page(
         (
             "EVALSHA",
             SHA,
-            6,
+            7,
             k.home(viewer_id),
             k.celebs(viewer_id),
             k.blocks(viewer_id),
             k.liked(viewer_id),
             merge_key,
             k.mutes(viewer_id),
+            k.saved(viewer_id),
             hi,
             n,
             ttl,
@@ -289,8 +297,7 @@ async def _page(
     # with the versions still needed below.
     commands.extend(_gets(backends, [k.author_version(author) for author in hinted_authors]))
     commands.extend(_gets(backends, [k.fragment(post_id) for post_id in hinted_ids]))
-    if hinted_ids:
-        commands.append(("ZMSCORE", k.liked(viewer_id), *hinted_ids))
+    commands.extend(_flags(k, viewer_id, hinted_ids))
     replies = await batched.execute_many(commands)
     if check_session:
         session, *replies = replies
@@ -309,24 +316,25 @@ async def _page(
             for author, version in zip(hinted_authors, hinted_versions, strict=True)
             if version is not None
         }
-    known: dict[str, tuple[bytes | str | None, bool]] = {}
+    known: dict[str, tuple[bytes | str | None, bool, bool]] = {}
     if hinted_ids:
-        fragments, (flags, *_) = _took(backends, replies, len(hinted_ids))
+        fragments, (liked, saved, *_) = _took(backends, replies, len(hinted_ids))
         for i, post_id in enumerate(hinted_ids):
-            known[post_id] = (fragments[i], flags[i] is not None)
+            known[post_id] = (fragments[i], liked[i] is not None, saved[i] is not None)
     if int(head[0]) != 1:
         raise _Decline(_text(head[1]))
     floor = _text(head[1]) or None
     liked_floor = _text(head[2]) or None
-    kept = _parse_kept(_text(head[3]) if not hi else "")
-    count = int(head[4])
-    authors = sorted(_texts(head[5 : 5 + count]))
+    saved_floor = _text(head[3]) or None
+    kept = _parse_kept(_text(head[4]) if not hi else "")
+    count = int(head[5])
+    authors = sorted(_texts(head[6 : 6 + count]))
     sources = _Sources(n)
-    sources.add(_texts(head[5 + count :]), True)
+    sources.add(_texts(head[6 + count :]), True)
     low = f"[{sources.safe}" if sources.safe is not None else AFTER_SENTINELS
 
     # The page is most often the newest of the timeline and the kept merge: what the hints did
-    # not cover of their fragments and liked flags is read in the same round trip as the
+    # not cover of their fragments and liked and saved flags is read in the same round trip as the
     # versions (or, for an older page, the lists) still needed, and only what the page turns
     # out to need besides is read after.
     guessed = [
@@ -335,8 +343,7 @@ async def _page(
         if post_id not in known
     ]
     commands = _gets(backends, [k.fragment(post_id) for post_id in guessed])
-    if guessed:
-        commands.append(("ZMSCORE", k.liked(viewer_id), *guessed))
+    commands.extend(_flags(k, viewer_id, guessed))
     unversioned = [a for a in authors if a not in versions]
     if hi:
         for author in authors:
@@ -346,9 +353,9 @@ async def _page(
     replies = await batched.execute_many(commands) if commands else []
     if guessed:
         fragments, replies = _took(backends, replies, len(guessed))
-        flags, *replies = replies
+        liked, saved, *replies = replies
         for i, post_id in enumerate(guessed):
-            known[post_id] = (fragments[i], flags[i] is not None)
+            known[post_id] = (fragments[i], liked[i] is not None, saved[i] is not None)
     if not hi:
         versions.update(zip(unversioned, replies, strict=True))
         per_author = [versions[a] for a in authors]
@@ -389,27 +396,28 @@ async def _page(
             raise _Decline("inflight")
         if liked_floor and post_id < liked_floor:
             raise _Decline("liked")
+        if saved_floor and post_id < saved_floor:
+            raise _Decline("saved")
     if len(ids) < want and (safe or floor):
         raise _Decline("floor")
     missing = [post_id for post_id in ids if post_id not in known]
     if missing or remade is not None:
         commands = _gets(backends, [k.fragment(post_id) for post_id in missing])
-        if missing:
-            commands.append(("ZMSCORE", k.liked(viewer_id), *missing))
+        commands.extend(_flags(k, viewer_id, missing))
         if remade is not None:
             commands.append(("SET", merge_key, remade, "EX", CELEBRITY_MERGE_TTL_S))
         replies = await batched.execute_many(commands)
         if missing:
-            fragments, (flags, *_) = _took(backends, replies, len(missing))
+            fragments, (liked, saved, *_) = _took(backends, replies, len(missing))
             for i, post_id in enumerate(missing):
-                known[post_id] = (fragments[i], flags[i] is not None)
+                known[post_id] = (fragments[i], liked[i] is not None, saved[i] is not None)
     if not hi:
         HINTS.saw_page(viewer_id, authors, ids)
     if not ids:
         return viewer_id, [], b"[]"
     parts = [b"["]
     for i, post_id in enumerate(ids):
-        fragment, liked = known[post_id]
+        fragment, is_liked, is_saved = known[post_id]
         if isinstance(fragment, str):  # replies are bytes; a str is taken as well
             fragment = fragment.encode()
         if not fragment or fragment[:1] != b"{":
@@ -419,9 +427,17 @@ async def _page(
         if i:
             parts.append(b",")
         parts.append(fragment)
-        parts.append(_LIKED if liked else _NOT_LIKED)
+        parts.append(_FLAGS[is_liked, is_saved])
     parts.append(b"]")
     return viewer_id, ids, b"".join(parts)
+
+
+def _flags(k: Keys, viewer_id: str, ids: list[str]) -> list[tuple[Any, ...]]:
+    """Commands that read the viewer's liked and saved flags of `ids` (two replies; none for no
+    ids)."""
+    if not ids:
+        return []
+    return [("ZMSCORE", k.liked(viewer_id), *ids), ("ZMSCORE", k.saved(viewer_id), *ids)]
 
 
 def _versions(k: Keys, authors: list[str]) -> list[tuple[Any, ...]]:

@@ -254,9 +254,10 @@ async def _visible(
     async with backends.redis.pipeline(transaction=False) as pipe:
         pipe.execute_command("TIME")  # the cluster pipeline refuses its `time` method
         store.pipe_gets(pipe, [k.view(i) for i in ids])
-        pipe.zrange(k.liked(viewer_id), 0, 0)
-        pipe.zmscore(k.liked(viewer_id), ids)
-        now, *raw, liked_sentinel, liked_scores = await pipe.execute()
+        views.pipe_windows(pipe, k, viewer_id, ids)
+        replies = await pipe.execute()
+    now, *raw = replies[:-4]
+    windows = views.Windows.of(ids, replies[-4:])
     found = await views.cached_views(backends, ids, raw=raw)
     if plan.blocked is None:
         plan.blocked = await views.blocked_set(backends, viewer_id)
@@ -281,7 +282,7 @@ async def _visible(
         keep,
         found,
         blocked=bool(blocked),
-        liked_window=(liked_sentinel, ids, liked_scores),
+        windows=windows,
     )
     if backends.settings.timeline_fast_page and not blocked:
         # Views that were in the cache (media ready, not just invalidated) get their fragment.

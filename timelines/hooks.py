@@ -170,6 +170,20 @@ async def unliked(backends: Backends, viewer_id: str, post_id: str) -> None:
 
 
 @tolerant
+async def saved(backends: Backends, viewer_id: str, post_id: str) -> None:
+    """The viewer saved a post: into their saved window (`saved` in their pages), if it exists."""
+    k = keys(backends)
+    await store.add(backends.redis, [k.saved(viewer_id)], [post_id], views.SAVED_CAP)
+
+
+@tolerant
+async def unsaved(backends: Backends, viewer_id: str, post_id: str) -> None:
+    k = keys(backends)
+    await backends.redis.incr(k.saved_generation(viewer_id))
+    await backends.redis.zrem(k.saved(viewer_id), post_id)
+
+
+@tolerant
 async def commented(backends: Backends, post_id: str) -> None:
     """A comment was added or deleted: the post's comment count changed."""
     await views.invalidate_posts(backends, [post_id])
@@ -202,6 +216,7 @@ async def account_deleted(backends: Backends, user_id: str, footprint: set[str])
         k.home(user_id),
         k.celebs(user_id),
         k.liked(user_id),
+        k.saved(user_id),
         k.blocks(user_id),
         k.mutes(user_id),
         k.author(user_id),

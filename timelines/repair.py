@@ -22,7 +22,7 @@ transaction) and repairs:
    the repair is marked complete after it;
 2. drops every key of the timeline namespace but the fan-out stream (home timelines, celebrity
    sets and kept merges, author lists and versions, generations, the in-flight set, cached post
-   and user views, block caches, liked windows) and the session cache (`session:*`, whose
+   and user views, block caches, liked and saved windows) and the session cache (`session:*`, whose
    revocation tombstones may be what was lost), with SCAN and UNLINK in batches. Each is rebuilt
    from the graph when next read, so posts whose fan-out never ran (their stream entry or
    in-flight mark lost) are in every timeline rebuilt after this;

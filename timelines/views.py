@@ -11,8 +11,9 @@ composed from small cached sets.
   post with media still processing is never cached.
 - Per viewer: the block set (`<ns>:blocks:<user>`) drops blocked authors; when it is non-empty,
   `posts/viewer_state` takes blocked likers, commenters and mentions out (expanding from the
-  block set). `liked` comes from the viewer's liked window (`<ns>:liked:<user>`), exact from its
-  floor up; anything older asks the graph. Media URLs are signed here, never cached.
+  block set). `liked` comes from the viewer's liked window (`<ns>:liked:<user>`) and `saved` from
+  their saved window (`<ns>:saved:<user>`), each exact from its floor up; anything older asks
+  the graph. Media URLs are signed here, never cached.
 - Per viewer: the mute set (`<ns>:{u:<user>}:mutes`, scored by when each mute ends) drops muted
   authors from the home feed (`mute_set`).
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -39,6 +41,7 @@ VIEW_TTL_S = 24 * 3600
 TOMBSTONE = "-"  # the prefix of a tombstone (store.TOMBSTONE); cached JSON starts with "{"
 TOMBSTONE_TTL_S = 5
 LIKED_CAP = 5_000
+SAVED_CAP = 5_000
 # What media/views.py reads of a Media node (the rest, datetimes included, is not cached).
 MEDIA_FIELDS = (
     "id", "kind", "status", "width", "height", "duration", "blurhash", "key", "thumb_key",
@@ -173,21 +176,24 @@ async def mute_set(backends: Backends, viewer_id: str, now_ms: int) -> Mutes:
     )
 
 
-async def liked_among(
+async def _among(
     backends: Backends,
-    viewer_id: str,
+    key: str,
+    generation_key: str,
+    load: Callable[[str], Awaitable[list[str]]],
     ids: list[str],
-    *,
-    prefetched: tuple[list[Any], list[Any]] | None = None,
+    prefetched: tuple[list[Any], list[Any]] | None,
+    cap: int,
 ) -> set[str]:
-    """Which of `ids` the viewer liked: from the liked window, the graph for anything older.
+    """Which of `ids` a viewer's window of post ids (liked, saved) holds: from the window, the
+    graph (`load(since)`: the ids from `since` on) for anything older than its floor, or for
+    all of them while the window is built.
 
     `prefetched`: the window's sentinel and the ZMSCORE of `ids`, when the caller pipelined them."""
     if not ids:
         return set()
     k = keys(backends)
     redis = backends.redis
-    key = k.liked(viewer_id)
     if prefetched is None:
         async with redis.pipeline(transaction=False) as pipe:
             pipe.zrange(key, 0, 0)
@@ -198,45 +204,111 @@ async def liked_among(
     coverage = store.Coverage.of(sentinel)
     if not coverage.usable:
         lowest = min(ids)
-        generation = await store.start_build(
-            redis, key, k.liked_generation(viewer_id), epoch_key=k.epoch
-        )
-        liked = await tl_graph.liked_ids(backends.graph, viewer_id, lowest)
+        generation = await store.start_build(redis, key, generation_key, epoch_key=k.epoch)
+        found = await load(lowest)
         if generation is not None:
             await store.finish_build(
                 redis,
                 key,
-                k.liked_generation(viewer_id),
+                generation_key,
                 generation,
-                liked,
+                found,
                 floor=lowest,
-                cap=LIKED_CAP,
+                cap=cap,
                 ttl_s=backends.settings.timeline_inactive_days * 86400,
                 epoch_key=k.epoch,
             )
-        return set(ids) & set(liked)
+        return set(ids) & set(found)
     floor = coverage.floor
-    liked_ids = {i for i, s in zip(ids, scores or [], strict=False) if s is not None}
+    held = {i for i, s in zip(ids, scores or [], strict=False) if s is not None}
     older = [i for i in ids if floor is not None and i < floor]
     if older:
-        # Older than the window: read the viewer's likes from the oldest asked on (the viewer's
+        # Older than the window: read the viewer's ids from the oldest asked on (the viewer's
         # own set) and lower the window's floor to it, so the next page of these is from Redis.
         oldest = min(older)
-        seen = await store.generation(redis, k.liked_generation(viewer_id), epoch_key=k.epoch)
-        since = set(await tl_graph.liked_ids(backends.graph, viewer_id, oldest))
+        seen = await store.generation(redis, generation_key, epoch_key=k.epoch)
+        since = set(await load(oldest))
         await store.extend_down(
-            redis,
-            key,
-            k.liked_generation(viewer_id),
-            seen,
-            sorted(since),
-            floor=oldest,
-            cap=LIKED_CAP,
+            redis, key, generation_key, seen, sorted(since), floor=oldest, cap=cap,
             epoch_key=k.epoch,
+        )  # fmt: skip
+        held -= set(older)
+        held |= set(older) & since
+    return held
+
+
+async def liked_among(
+    backends: Backends,
+    viewer_id: str,
+    ids: list[str],
+    *,
+    prefetched: tuple[list[Any], list[Any]] | None = None,
+) -> set[str]:
+    """Which of `ids` the viewer liked: from the liked window, the graph for anything older.
+
+    `prefetched`: the window's sentinel and the ZMSCORE of `ids`, when the caller pipelined them."""
+    k = keys(backends)
+
+    async def load(since: str) -> list[str]:
+        return await tl_graph.liked_ids(backends.graph, viewer_id, since)
+
+    return await _among(
+        backends, k.liked(viewer_id), k.liked_generation(viewer_id), load, ids, prefetched,
+        LIKED_CAP,
+    )  # fmt: skip
+
+
+async def saved_among(
+    backends: Backends,
+    viewer_id: str,
+    ids: list[str],
+    *,
+    prefetched: tuple[list[Any], list[Any]] | None = None,
+) -> set[str]:
+    """Which of `ids` the viewer saved: from the saved window, the graph for anything older."""
+    k = keys(backends)
+
+    async def load(since: str) -> list[str]:
+        return await tl_graph.saved_ids(backends.graph, viewer_id, since)
+
+    return await _among(
+        backends, k.saved(viewer_id), k.saved_generation(viewer_id), load, ids, prefetched,
+        SAVED_CAP,
+    )  # fmt: skip
+
+
+def pipe_windows(pipe: Any, k: Keys, viewer_id: str, ids: list[str]) -> None:
+    """Queue the reads of the viewer's liked and saved windows for `ids` (four replies, which
+    `Windows.of` takes)."""
+    for key in (k.liked(viewer_id), k.saved(viewer_id)):
+        pipe.zrange(key, 0, 0)
+        pipe.zmscore(key, ids)
+
+
+@dataclass(frozen=True)
+class Windows:
+    """What a pipeline read of the viewer's liked and saved windows for `read` (the ids asked
+    about) answered: each window's sentinel and the ids' scores (None: none)."""
+
+    read: list[str]
+    liked_sentinel: list[Any]
+    liked_scores: list[Any] | None
+    saved_sentinel: list[Any]
+    saved_scores: list[Any] | None
+
+    @classmethod
+    def of(cls, read: list[str], replies: list[Any]) -> Windows:
+        liked_sentinel, liked_scores, saved_sentinel, saved_scores = replies
+        return cls(read, liked_sentinel, liked_scores, saved_sentinel, saved_scores)
+
+    def prefetched(self, ids: list[str]) -> tuple[tuple[Any, list[Any]], tuple[Any, list[Any]]]:
+        """The (sentinel, scores of `ids`) of each window, for `liked_among` and `saved_among`."""
+        liked = dict(zip(self.read, self.liked_scores or [None] * len(self.read), strict=True))
+        saved = dict(zip(self.read, self.saved_scores or [None] * len(self.read), strict=True))
+        return (
+            (self.liked_sentinel, [liked[i] for i in ids]),
+            (self.saved_sentinel, [saved[i] for i in ids]),
         )
-        liked_ids -= set(older)
-        liked_ids |= set(older) & since
-    return liked_ids
 
 
 def author(settings: Settings, row: Row) -> Author:
@@ -251,7 +323,9 @@ def author(settings: Settings, row: Row) -> Author:
     )
 
 
-def post(backends: Backends, view: Row, *, liked: bool, state: Row | None = None) -> Post:
+def post(
+    backends: Backends, view: Row, *, liked: bool, saved: bool = False, state: Row | None = None
+) -> Post:
     """A cached view as the `Post` a viewer gets (signed media URLs). `state`: the graph's
     per-viewer state (`posts/viewer_state`) for a viewer in a block with someone."""
     settings = backends.settings
@@ -265,23 +339,26 @@ def post(backends: Backends, view: Row, *, liked: bool, state: Row | None = None
         mentions=[m["username"] for m in view["mentions"] if m["id"] not in blocked],
         like_count=view["like_count"] - (state["hidden_likes"] if state else 0),
         liked=state["liked"] if state else liked,
+        saved=state["saved"] if state else saved,
         comment_count=view["comment_count"] - (state["hidden_comments"] if state else 0),
         created_at=view["created_at"],
         edited_at=view.get("edited_at"),
     )
 
 
-def render(backends: Backends, view: Row, *, liked: bool, state: Row | None = None) -> Row:
+def render(
+    backends: Backends, view: Row, *, liked: bool, saved: bool = False, state: Row | None = None
+) -> Row:
     """The `Post` as a plain dict, ready for JSON."""
-    return post(backends, view, liked=liked, state=state).model_dump()
+    return post(backends, view, liked=liked, saved=saved, state=state).model_dump()
 
 
 async def compose_page(backends: Backends, viewer_id: str, ids: list[str]) -> list[Row]:
     """Rendered views of `ids` (in order) for a viewer who may see every one of them (the ids
     query already left out private and blocked authors): a user's posts, a hashtag's posts.
 
-    One Redis round trip in the common case (cached views, the viewer's block set and liked
-    window); the graph only for views not cached yet, a liked window to build or older than its
+    One Redis round trip in the common case (cached views, the viewer's block set, liked and
+    saved windows); the graph only for views not cached yet, a window to build or older than its
     floor, or a viewer in a block with someone (hidden likes and comments)."""
     if not ids:
         return []
@@ -289,9 +366,10 @@ async def compose_page(backends: Backends, viewer_id: str, ids: list[str]) -> li
     async with backends.redis.pipeline(transaction=False) as pipe:
         store.pipe_gets(pipe, [k.view(i) for i in ids])
         pipe.smembers(k.blocks(viewer_id))
-        pipe.zrange(k.liked(viewer_id), 0, 0)
-        pipe.zmscore(k.liked(viewer_id), ids)
-        *raw, blocks, liked_sentinel, liked_scores = await pipe.execute()
+        pipe_windows(pipe, k, viewer_id, ids)
+        replies = await pipe.execute()
+    *raw, blocks = replies[:-4]
+    windows = Windows.of(ids, replies[-4:])
     found = await cached_views(backends, ids, raw=raw)
     keep = [i for i in ids if i in found]
     if not keep:
@@ -307,7 +385,7 @@ async def compose_page(backends: Backends, viewer_id: str, ids: list[str]) -> li
         keep,
         found,
         blocked=bool(blocked),
-        liked_window=(liked_sentinel, ids, liked_scores),
+        windows=windows,
     )
     return [p.model_dump() for p in posts]
 
@@ -319,12 +397,12 @@ async def render_for(
     found: dict[str, Row],
     *,
     blocked: bool,
-    liked_window: tuple[list[Any], list[str], list[Any] | None],
+    windows: Windows,
 ) -> list[Post]:
     """Render the cached views of `ids` (in order) for one viewer: with anyone in a block with
     them, from the graph's per-viewer state (hidden likes, comments, mentions; posts they may no
-    longer see left out); otherwise with `liked` from their liked window: its sentinel, and the
-    scores the caller pipelined for the ids it read (those of `ids` among them; None: none)."""
+    longer see left out); otherwise with `liked` and `saved` from their windows, as the caller's
+    pipeline read them (`windows`)."""
     if blocked:
         states = await posts_graph.viewer_state(backends.graph, viewer_id, ids)
         return [
@@ -332,12 +410,10 @@ async def render_for(
             for i in ids
             if i in states and states[i]["visible"]
         ]
-    sentinel, read, scores = liked_window
-    by_id = dict(zip(read, scores or [None] * len(read), strict=True))
-    liked = await liked_among(
-        backends, viewer_id, ids, prefetched=(sentinel, [by_id[i] for i in ids])
-    )
-    return [post(backends, found[i], liked=i in liked) for i in ids]
+    liked_window, saved_window = windows.prefetched(ids)
+    liked = await liked_among(backends, viewer_id, ids, prefetched=liked_window)
+    saved = await saved_among(backends, viewer_id, ids, prefetched=saved_window)
+    return [post(backends, found[i], liked=i in liked, saved=i in saved) for i in ids]
 
 
 async def fill_fragments(backends: Backends, posts: list[Post], *, started_us: str) -> None:

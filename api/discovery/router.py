@@ -128,17 +128,17 @@ async def explore_page(
     backends: Backend,
     limit: Annotated[int, Query(ge=1, le=40)] = 20,
 ) -> list[ExploreItem]:
-    """Posts from public accounts you do not follow, liked by people you follow, each with the
-    reason it is shown; never from an account in a block with you or one you mute."""
+    """Posts from public accounts you do not follow that people you follow liked or commented
+    on, or in hashtags you use, recent first, each with the reason it is shown; never from an
+    account in a block with you, one you mute, or a suspended or limited one. Served from a list
+    computed off the request path and re-checked on every request."""
     rows = await explore_service.page(backends, viewer.id, limit)
     shown = await compose_page(backends, viewer.id, [row["id"] for row in rows])
     by_id = {row["id"]: row for row in rows}
     return [
         ExploreItem(
             post=Post.model_validate(post),
-            reason=explore_service.reason(
-                by_id[post["id"]]["names"], by_id[post["id"]]["liked_by"]
-            ),
+            reason=explore_service.reason(by_id[post["id"]]),
         )
         for post in shown
     ]

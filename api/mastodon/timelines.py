@@ -67,7 +67,8 @@ async def trending_statuses(
     backends: Backend,
     limit: Annotated[int, Query(ge=1, le=40)] = 20,
 ) -> list[Json]:
-    """Explore's posts: public posts from outside your follows that people you follow liked."""
+    """Explore's posts: public posts from outside your follows that people you follow liked or
+    commented on, or in hashtags you use, best first."""
     rows = await explore_service.page(backends, caller.id, limit)
     found = await posts.hydrate(ctx.backends.graph, caller.id, [row["id"] for row in rows])
     return await loaders.post_statuses(ctx, caller.id, found)

@@ -23,6 +23,7 @@ def post_view(settings: Settings, row: Row) -> Post:
         mentions=row["mentions"],
         like_count=row["like_count"],
         liked=row["liked"],
+        saved=row.get("saved", False),
         comment_count=row["comment_count"],
         created_at=row["created_at"],
         edited_at=row.get("edited_at"),

@@ -1,29 +1,72 @@
-// Title: Explore for a viewer, sampled: public posts the viewer's newest followees liked, from accounts the viewer does not follow, ranked by how many of those followees liked each, then newest first, with up to 3 of them by name
-// Off the request path (api/discovery/explore.py keeps the list in Redis): the viewer's newest
-// $followees follows (an ordered seek on follows_follower), each one's newest $per_followee likes,
-// so at most followees × per_followee candidates are ranked. Nothing by the viewer, an account
-// the viewer follows, a private account, one in a block with the viewer or one the viewer mutes.
-/* :params {viewer_id: "01hzy0000000000000000000aa", followees: 50, per_followee: 20, limit: 200} */
+// Title: Explore for a viewer: public posts from accounts the viewer does not follow that the viewer's newest followees liked or commented on, or in the hashtags the viewer engages with, ranked by those signals decayed by the post's age, with who and which tag
+// Bounded whatever the degrees, by the parameters: the viewer's newest $followees follows (an
+// ordered seek on follows_follower); of each, the first $scan likes and $scan comments the store
+// yields (an expand that stops there: there is no index on the liker or the commenter; the store
+// yields mostly the newest first, not strictly), of which the newest $per_followee by id; the viewer's $tags hashtags (the first $scan USES_TAG and
+// the tags of the viewer's newest $per_followee likes among their first $scan, by weight); of each
+// tag its newest $scan posts (an ordered seek on tagged_tag), $per_tag kept. Left out: the
+// viewer's own posts and those they liked, accounts the viewer follows (follows_pair), private,
+// suspended or limited accounts, accounts in a block with the viewer or muted by them; a followee
+// in a block with the viewer, suspended or muted gives no signal. Score: likers + 2 × commenters + 1 for a tag the
+// viewer uses, halved every $half_life_h hours of the post's age. Computed off the request path
+// (api/discovery/explore.py) with generous bounds; a viewer with no list yet gets small ones.
+/* :params {viewer_id: "01hzy0000000000000000000aa", followees: 50, scan: 200, per_followee: 20, tags: 5, per_tag: 20, half_life_h: 72.0, limit: 200} */
 MATCH (v:User {id: $viewer_id})
 CALL (v) {
   MATCH ()-[r:FOLLOWS]->(f:User) USING INDEX SEEK r:FOLLOWS(follower, id)
   WHERE r.follower = $viewer_id AND r.id < "~"
   WITH r, f ORDER BY r.follower DESC, r.id DESC
   WHERE NOT EXISTS { (v)-[:BLOCKS]-(f) } AND f.suspended_at IS NULL
-  RETURN f LIMIT $followees
-}
-CALL (f) {
-  MATCH (f)-[l:LIKES]->(p:Post)
-  WITH l, p ORDER BY l.id DESC
-  RETURN p LIMIT $per_followee
+    AND NOT EXISTS { (v)-[m:MUTES]->(f) WHERE m.until IS NULL OR m.until > datetime() }
+  WITH f LIMIT $followees
+  CALL (f) {
+    MATCH (f)-[l:LIKES]->(p:Post)
+    WITH l, p LIMIT $scan
+    WITH l, p ORDER BY l.id DESC LIMIT $per_followee
+    RETURN p, 'like' AS kind
+    UNION
+    MATCH (f)-[:WROTE]->(c:Comment)
+    WITH c LIMIT $scan
+    WITH c ORDER BY c.id DESC LIMIT $per_followee
+    MATCH (c)-[:ON]->(p:Post)
+    RETURN p, 'comment' AS kind
+  }
+  RETURN p, kind, f.username AS who
+  UNION
+  CALL (v) {
+    MATCH (v)-[u:USES_TAG]->(h:Hashtag)
+    WITH u, h LIMIT $scan
+    RETURN h, u.posts AS weight
+    UNION ALL
+    MATCH (v)-[l:LIKES]->(liked:Post)
+    WITH l, liked LIMIT $scan
+    WITH l, liked ORDER BY l.id DESC LIMIT $per_followee
+    MATCH (liked)-[:TAGGED]->(h:Hashtag)
+    RETURN h, 1 AS weight
+  }
+  WITH v, h, sum(weight) AS weight ORDER BY weight DESC, h.name LIMIT $tags
+  CALL (v, h) {
+    MATCH (p:Post)-[t:TAGGED]->() USING INDEX SEEK t:TAGGED(tag, post) WHERE t.tag = h.name AND t.post < "~"
+    WITH p, t ORDER BY t.tag DESC, t.post DESC LIMIT $scan
+    WHERE p.author <> v.id
+    RETURN p LIMIT $per_tag
+  }
+  RETURN p, 'tag' AS kind, h.name AS who
 }
 MATCH (a:User)-[:POSTED]->(p)
-WHERE a <> v AND a.private = false
-  AND NOT EXISTS { (v)-[:FOLLOWS]->(a) }
-  AND NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL
+WHERE a <> v AND a.private = false AND NOT EXISTS { (v)-[:LIKES]->(p) }
+  AND NOT EXISTS { MATCH ()-[r:FOLLOWS]->() USING INDEX SEEK r:FOLLOWS(follower, followee) WHERE r.follower = $viewer_id AND r.followee = a.id }
+  AND NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL AND a.limited_at IS NULL
   AND NOT EXISTS { (v)-[m:MUTES]->(a) WHERE m.until IS NULL OR m.until > datetime() }
-WITH p, f ORDER BY f.username
-WITH p, collect(f.username) AS likers
-ORDER BY size(likers) DESC, p.id DESC
+WITH p, kind, who ORDER BY who
+WITH p,
+  collect(CASE kind WHEN 'like' THEN who END) AS likers,
+  collect(CASE kind WHEN 'comment' THEN who END) AS commenters,
+  collect(CASE kind WHEN 'tag' THEN who END) AS tags
+WITH p, likers, commenters, tags,
+  (size(likers) + 2 * size(commenters) + CASE WHEN size(tags) > 0 THEN 1 ELSE 0 END)
+    * 0.5 ^ (coalesce(duration.inSeconds(p.created_at, datetime()).seconds, 0) / 3600.0 / $half_life_h) AS score
+ORDER BY score DESC, p.id DESC
 LIMIT $limit
-RETURN p.id AS id, size(likers) AS liked_by, likers[0..3] AS names
+RETURN p.id AS id, size(likers) AS liked_by, likers[0..3] AS names,
+  size(commenters) AS commented_by, commenters[0..3] AS commenter_names, tags[0] AS tag, score

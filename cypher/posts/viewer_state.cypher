@@ -1,4 +1,4 @@
-// Title: the per-viewer part of post views: may the viewer see each post, do they follow its author, did they like it, and how many of its likes and comments come from people in a block with them
+// Title: the per-viewer part of post views: may the viewer see each post, do they follow its author, did they like or save it, and how many of its likes and comments come from people in a block with them
 // Blocked contributors are found by expanding from the viewer's (small) block set, never from every liker or commenter, so the cost does not grow with a post's likes (issue 10).
 // Suspended: posts/views, which hydrates every post, leaves out a suspended author's posts
 /* :params {viewer_id: "01hzy0000000000000000000aa", ids: ["01hzy0000000000000000000pp"]} */
@@ -11,6 +11,7 @@ RETURN p.id AS id, a.id AS author_id,
   NOT a IN blocked AND (NOT a.private OR followed) AS visible,
   followed AND NOT a IN blocked AS followed,
   EXISTS { (v)-[:LIKES]->(p) } AS liked,
+  EXISTS { (v)-[:SAVED]->(p) } AS saved,
   size([b IN blocked WHERE EXISTS { (b)-[:LIKES]->(p) }]) AS hidden_likes,
   COUNT { UNWIND blocked AS b MATCH (b)-[:WROTE]->(:Comment)-[:ON]->(p) RETURN b } AS hidden_comments,
   [b IN blocked | b.id] AS blocked_ids

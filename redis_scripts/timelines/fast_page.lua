@@ -5,13 +5,14 @@
 -- KEYS[4]: the viewer's liked window
 -- KEYS[5]: the viewer's kept celebrity merge (JSON, made by timelines/fastpage.py)
 -- KEYS[6]: the viewer's mute set (author ids scored by when each mute ends, epoch ms)
+-- KEYS[7]: the viewer's saved window
 -- ARGV[1]: max_id ("" for none: the newest page)
 -- ARGV[2]: n: how many ids to read from the timeline
 -- ARGV[3]: the timeline's inactivity TTL to refresh, seconds (0: no touch)
 -- ARGV[4]: now, epoch ms
 -- Returns: {0, why} when the full path must answer, else {1, timeline floor or "",
---   liked window floor or "", kept merge or "", number of celebrities, celebrity ids...,
---   timeline ids...} with up to n timeline ids, newest first
+--   liked window floor or "", saved window floor or "", kept merge or "", number of
+--   celebrities, celebrity ids..., timeline ids...} with up to n timeline ids, newest first
 --
 -- Called by timelines/fastpage.py. Every key is the viewer's (hash tag {u:<viewer>}), so on a
 -- Redis Cluster this runs on the viewer's slot; the celebrities' lists and versions, the
@@ -33,6 +34,8 @@ if #redis.call('ZRANGEBYSCORE', KEYS[6], 0, ARGV[4], 'LIMIT', 0, 1) > 0 then
 end
 local liked_ok, liked_floor = coverage(KEYS[4])
 if not liked_ok then return {0, 'liked'} end
+local saved_ok, saved_floor = coverage(KEYS[7])
+if not saved_ok then return {0, 'saved'} end
 if ttl > 0 then
   redis.call('EXPIRE', KEYS[1], ttl)
   redis.call('EXPIRE', KEYS[2], ttl)
@@ -45,11 +48,11 @@ if hi ~= '' then
 end
 local kept = ''
 if hi == '' then kept = redis.call('GET', KEYS[5]) or '' end
-local out = {1, floor or '', liked_floor or '', kept, 0}
+local out = {1, floor or '', liked_floor or '', saved_floor or '', kept, 0}
 for _, author in ipairs(celebs) do
   if author ~= '!' then
     out[#out + 1] = author
-    out[5] = out[5] + 1
+    out[6] = out[6] + 1
   end
 end
 local ids = redis.call('ZREVRANGEBYLEX', KEYS[1], high, '(!~', 'LIMIT', 0, n)

@@ -79,6 +79,8 @@ export interface Post {
   mentions: string[];
   like_count: number;
   liked: boolean;
+  /** In your saved posts (only you see it). */
+  saved: boolean;
   comment_count: number;
   created_at: string;
   /** When the caption or an alt text was last edited; null when never. */

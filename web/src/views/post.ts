@@ -155,14 +155,14 @@ export async function postView({ main, me, params }: Context): Promise<void> {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();
   });
 
-  // Save for later: private to you, so the state is asked for, not part of the post.
+  // Save for later: private to you; the post says whether you saved it.
   const save = h("button", { type: "button", class: "save", "aria-pressed": "false" }, "Save");
   const showSaved = (saved: boolean) => {
     save.textContent = saved ? "Saved" : "Save";
     save.setAttribute("aria-pressed", String(saved));
     save.setAttribute("aria-label", saved ? "Remove from saved" : "Save for later");
   };
-  showSaved(false);
+  showSaved(post.saved);
   let saving = false;
   save.addEventListener("click", async () => {
     if (saving) return;
@@ -180,7 +180,6 @@ export async function postView({ main, me, params }: Context): Promise<void> {
       save.removeAttribute("aria-busy");
     }
   });
-  void api.saved(post.id).then((state) => showSaved(state.saved), () => undefined);
 
   // The caption, edited in place by its author.
   const captionBox = h("div", { class: "caption-box" });
