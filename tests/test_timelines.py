@@ -751,3 +751,55 @@ async def test_a_page_of_a_session_seen_before_is_one_round_trip_and_revocation_
     assert fastpage.HINTS.viewer(key) == ""
     refused = await tl.get("/feed", headers=ann["headers"])
     assert refused.status_code == 401, refused.text
+
+
+async def test_on_one_server_a_hinted_page_is_one_script_and_a_changed_page_falls_back(
+    tl: httpx.AsyncClient, tl_app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On one Redis server the newest page of a viewer seen before is one call of
+    `timelines/hinted_page` (the hints name every key it reads); when the page changed since (a
+    new post) the script declines and the pipelines answer. Either way the page is the Cypher
+    feed's. On a Redis Cluster the script is never called: the pipelines answer every page."""
+    backends = backends_of(tl_app)
+    single = backends.settings.redis_topology != "cluster"
+    ann, bob = await register(tl, "ann"), await register(tl, "bob")
+    await follow(tl, ann, bob)
+    await feed(tl, ann)
+    for text in ("one", "two"):
+        await post(tl, bob, text)
+    await drain(tl_app)
+    for _ in range(2):
+        await feed(tl, ann)
+    key = cache_key(session_id(ann["token"]))
+    answers: list[int] = []
+    batcher = backends.redis_batched
+    one = batcher.execute
+
+    async def watched(*args: Any) -> Any:
+        reply = await one(*args)
+        if args[:2] == ("EVALSHA", fastpage.HINTED_PAGE.sha):
+            answers.append(int(reply[0]))
+        return reply
+
+    monkeypatch.setattr(batcher, "execute", watched)
+    first = await fastpage.home_page(backends, session_key=key, limit=20, max_id=None)
+    assert first is not None
+    del answers[:]
+    second = await fastpage.home_page(backends, session_key=key, limit=20, max_id=None)
+    assert answers == ([1] if single else []), answers  # served by the script
+    assert second == first
+    assert json.loads(second[2]) == (await cypher_feed(backends, ann["id"])).items
+
+    await post(tl, bob, "three")
+    await drain(tl_app)
+    del answers[:]
+    for _ in range(2):  # the new post is not in the hints: declined, then the pipelines or the
+        await feed(tl, ann)  # full path (which caches the new post's fragment) answer
+    assert answers[:1] == ([0] if single else [])
+    del answers[:]
+    third = await fastpage.home_page(backends, session_key=key, limit=20, max_id=None)
+    assert answers == ([1] if single else [])
+    assert third is not None
+    want = (await cypher_feed(backends, ann["id"])).items
+    assert json.loads(third[2]) == want
+    assert len(want) == 3

@@ -54,7 +54,8 @@ from timelines.store import AFTER_SENTINELS, Keys
 FAST_PAGE = script("timelines/fast_page")
 WINDOW_RANGE = script("timelines/window_range")
 AUTHOR_VERSION = script("timelines/author_version")
-SCRIPTS = (FAST_PAGE, WINDOW_RANGE, AUTHOR_VERSION)
+HINTED_PAGE = script("timelines/hinted_page")
+SCRIPTS = (FAST_PAGE, WINDOW_RANGE, AUTHOR_VERSION, HINTED_PAGE)
 
 log = logging.getLogger(__name__)
 
@@ -214,7 +215,8 @@ class _Hints:
     def __init__(self, size: int = 8192) -> None:
         self.size = size
         self.viewers: dict[str, str] = {}
-        self.pages: dict[str, tuple[list[str], list[str]]] = {}
+        # viewer -> (celebrities, the page's ids, how many ids the page asked for)
+        self.pages: dict[str, tuple[list[str], list[str], int]] = {}
 
     def _put(self, found: dict[str, Any], key: str, value: Any) -> None:
         found.pop(key, None)
@@ -232,11 +234,11 @@ class _Hints:
     def forget_viewer(self, session_key: str) -> None:
         self.viewers.pop(session_key, None)
 
-    def page(self, viewer_id: str) -> tuple[list[str], list[str]]:
-        return self.pages.get(viewer_id, ([], []))
+    def page(self, viewer_id: str) -> tuple[list[str], list[str], int]:
+        return self.pages.get(viewer_id, ([], [], 0))
 
-    def saw_page(self, viewer_id: str, authors: list[str], ids: list[str]) -> None:
-        self._put(self.pages, viewer_id, (authors, ids))
+    def saw_page(self, viewer_id: str, authors: list[str], ids: list[str], want: int) -> None:
+        self._put(self.pages, viewer_id, (authors, ids, want))
 
 
 HINTS = _Hints()
@@ -269,8 +271,23 @@ async def _page(
     # of this viewer's last page: its celebrities' list versions and its posts' fragments and
     # liked flags. The in-flight set is read whole (its newest n) before the timeline, so a post
     # acknowledged before this request is in one or the other.
-    hinted_authors, hinted_ids = HINTS.page(viewer_id) if not hi else ([], [])
+    hinted_authors, hinted_ids, hinted_want = HINTS.page(viewer_id) if not hi else ([], [], 0)
     hinted_ids = hinted_ids[:want]
+    # The script only when the hinted page was at least as long (a shorter one cannot name
+    # every post of this one).
+    if hinted_ids and hinted_want >= want and settings.redis_topology != "cluster":
+        found = await _hinted_page(
+            backends,
+            k,
+            viewer_id,
+            session_key if check_session else "",
+            hinted_authors,
+            hinted_ids,
+            limit=limit,
+            ttl=ttl,
+        )
+        if found is not None:
+            return found
     commands: list[tuple[Any, ...]] = []
     if check_session:
         commands.append(("GET", session_key))
@@ -412,7 +429,7 @@ async def _page(
             for i, post_id in enumerate(missing):
                 known[post_id] = (fragments[i], liked[i] is not None, saved[i] is not None)
     if not hi:
-        HINTS.saw_page(viewer_id, authors, ids)
+        HINTS.saw_page(viewer_id, authors, ids, want)
     if not ids:
         return viewer_id, [], b"[]"
     parts = [b"["]
@@ -438,6 +455,56 @@ def _flags(k: Keys, viewer_id: str, ids: list[str]) -> list[tuple[Any, ...]]:
     if not ids:
         return []
     return [("ZMSCORE", k.liked(viewer_id), *ids), ("ZMSCORE", k.saved(viewer_id), *ids)]
+
+
+async def _hinted_page(
+    backends: Backends,
+    k: Keys,
+    viewer_id: str,
+    session_key: str,
+    authors: list[str],
+    post_ids: list[str],
+    *,
+    limit: int,
+    ttl: int,
+) -> tuple[str, list[str], bytes] | None:
+    """The newest page in one script on one Redis server (`timelines/hinted_page`), when the
+    hints of this viewer's last page (its celebrities, its posts) still make it: the same
+    checks, merge and floors as the pipelines below, with every key passed in. None when they
+    do not (a new post, a changed celebrity list...): the pipelines then read the page. A
+    session to check (`session_key`) is read in the same call and checked here."""
+    want = limit + 1
+    keys = [
+        k.home(viewer_id),
+        k.celebs(viewer_id),
+        k.blocks(viewer_id),
+        k.liked(viewer_id),
+        k.celebrity_merge(viewer_id),
+        k.mutes(viewer_id),
+        k.saved(viewer_id),
+        k.inflight,
+        session_key or k.home(viewer_id),  # not read when there is no session to check
+        *(k.author_version(author) for author in authors),
+        *(k.fragment(post_id) for post_id in post_ids),
+    ]
+    args = [want, want, limit, ttl, int(time.time() * 1000), "1" if session_key else "0"]
+    reply = await backends.redis_batched.execute(
+        "EVALSHA", HINTED_PAGE.sha, len(keys), *keys, *args, len(authors), *authors, *post_ids
+    )
+    if int(reply[0]) != 1:
+        log.debug("hinted page declined: %s", _text(reply[1]))
+        return None
+    if session_key:
+        try:
+            if _session_viewer(reply[2]) != viewer_id:
+                raise _Decline("session")
+        except _Decline:
+            HINTS.forget_viewer(session_key)
+            raise
+    ids = _texts(reply[3:])
+    HINTS.saw_page(viewer_id, authors, ids, want)
+    body = reply[1]
+    return viewer_id, ids, body.encode() if isinstance(body, str) else bytes(body)
 
 
 def _versions(k: Keys, authors: list[str]) -> list[tuple[Any, ...]]:
