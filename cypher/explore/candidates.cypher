@@ -2,7 +2,8 @@
 // Off the request path (api/discovery/explore.py keeps the list in Redis): the viewer's newest
 // $followees follows (an ordered seek on follows_follower), each one's newest $per_followee likes,
 // so at most followees × per_followee candidates are ranked. Nothing by the viewer, an account
-// the viewer follows, a private account, one in a block with the viewer or one the viewer mutes.
+// the viewer follows, a private account, one in a block with the viewer or one the viewer mutes,
+// nor a post for an audience the viewer is outside of.
 /* :params {viewer_id: "01hzy0000000000000000000aa", followees: 50, per_followee: 20, limit: 200} */
 MATCH (v:User {id: $viewer_id})
 CALL (v) {
@@ -22,6 +23,11 @@ WHERE a <> v AND a.private = false
   AND NOT EXISTS { (v)-[:FOLLOWS]->(a) }
   AND NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL
   AND NOT EXISTS { (v)-[m:MUTES]->(a) WHERE m.until IS NULL OR m.until > datetime() }
+  AND (p.audience IS NULL OR p.audience = 'everyone' OR a = v
+   OR (p.audience = 'close_friends' AND EXISTS { (a)-[:CLOSE_FRIEND]->(v) })
+   OR (p.audience = 'mutuals' AND EXISTS { (a)-[:FOLLOWS]->(v) } AND EXISTS { (v)-[:FOLLOWS]->(a) })
+   OR (p.audience = 'followers_for_days'
+       AND EXISTS { (v)-[fl:FOLLOWS]->(a) WHERE fl.since <= datetime() - duration({days: p.audience_days}) }))
 WITH p, f ORDER BY f.username
 WITH p, collect(f.username) AS likers
 ORDER BY size(likers) DESC, p.id DESC
