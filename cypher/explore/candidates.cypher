@@ -27,7 +27,7 @@ WHERE a <> v AND a.private = false
    OR (p.audience = 'close_friends' AND EXISTS { (a)-[:CLOSE_FRIEND]->(v) })
    OR (p.audience = 'mutuals' AND EXISTS { (a)-[:FOLLOWS]->(v) } AND EXISTS { (v)-[:FOLLOWS]->(a) })
    OR (p.audience = 'followers_for_days'
-       AND EXISTS { (v)-[fl:FOLLOWS]->(a) WHERE fl.since <= datetime() - duration({days: p.audience_days}) }))
+       AND EXISTS { (v)-[fl:FOLLOWS]->(a) WHERE fl.since <= datetime() - duration({days: coalesce(p.audience_days, 0)}) }))
 WITH p, f ORDER BY f.username
 WITH p, collect(f.username) AS likers
 ORDER BY size(likers) DESC, p.id DESC

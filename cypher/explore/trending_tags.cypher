@@ -27,7 +27,7 @@ WHERE (p.audience IS NULL OR p.audience = 'everyone' OR f = v
  OR (p.audience = 'close_friends' AND EXISTS { (f)-[:CLOSE_FRIEND]->(v) })
  OR (p.audience = 'mutuals' AND EXISTS { (f)-[:FOLLOWS]->(v) } AND EXISTS { (v)-[:FOLLOWS]->(f) })
  OR (p.audience = 'followers_for_days'
-     AND EXISTS { (v)-[fl:FOLLOWS]->(f) WHERE fl.since <= datetime() - duration({days: p.audience_days}) }))
+     AND EXISTS { (v)-[fl:FOLLOWS]->(f) WHERE fl.since <= datetime() - duration({days: coalesce(p.audience_days, 0)}) }))
 MATCH (p)-[:TAGGED]->(h:Hashtag)
 WITH h, count(DISTINCT p) AS uses, count(DISTINCT f) AS accounts
 ORDER BY uses DESC, accounts DESC, h.name

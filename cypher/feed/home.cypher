@@ -23,9 +23,9 @@ WHERE ($max_id IS NULL OR p.id < $max_id)
    OR (p.audience = 'close_friends' AND EXISTS { (a)-[:CLOSE_FRIEND]->(v) })
    OR (p.audience = 'mutuals' AND EXISTS { (a)-[:FOLLOWS]->(v) } AND EXISTS { (v)-[:FOLLOWS]->(a) })
    OR (p.audience = 'followers_for_days'
-       AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: p.audience_days}) }))
+       AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: coalesce(p.audience_days, 0)}) }))
   AND (a = v OR p.audience IS NULL OR p.audience <> 'followers_for_days'
-       OR followed_since <= p.created_at - duration({days: p.audience_days}))
+       OR followed_since <= p.created_at - duration({days: coalesce(p.audience_days, 0)}))
 RETURN p.id AS id
 ORDER BY CASE WHEN $min_id IS NULL THEN p.id END DESC, p.id ASC
 LIMIT $limit

@@ -12,7 +12,7 @@ WHERE NOT EXISTS { (v)-[:BLOCKS]-(w) } AND w.suspended_at IS NULL AND NOT EXISTS
    OR (p.audience = 'close_friends' AND EXISTS { (a)-[:CLOSE_FRIEND]->(v) })
    OR (p.audience = 'mutuals' AND EXISTS { (a)-[:FOLLOWS]->(v) } AND EXISTS { (v)-[:FOLLOWS]->(a) })
    OR (p.audience = 'followers_for_days'
-       AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: p.audience_days}) }))
+       AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: coalesce(p.audience_days, 0)}) }))
 OPTIONAL MATCH (c)-[:REPLY_TO]->(parent:Comment)<-[:WROTE]-(pw:User)
 RETURN c.id AS id, c.text AS text, toString(c.created_at) AS created_at, p.id AS post_id,
        a.private AS private, coalesce(parent.id, p.id) AS in_reply_to_id,

@@ -73,7 +73,7 @@ CALL (me) {
        OR (rp.audience = 'close_friends' AND EXISTS { (pa)-[:CLOSE_FRIEND]->(me) })
        OR (rp.audience = 'mutuals' AND EXISTS { (pa)-[:FOLLOWS]->(me) } AND EXISTS { (me)-[:FOLLOWS]->(pa) })
        OR (rp.audience = 'followers_for_days'
-           AND EXISTS { (me)-[f:FOLLOWS]->(pa) WHERE f.since <= datetime() - duration({days: rp.audience_days}) }))
+           AND EXISTS { (me)-[f:FOLLOWS]->(pa) WHERE f.since <= datetime() - duration({days: coalesce(rp.audience_days, 0)}) }))
     }
   RETURN c.id AS id, "comment" AS type, [u {.id, .username, .display_name}] AS accounts,
          null AS liked, c.post AS post_id, c.id AS comment_id, c.created_at AS at
@@ -89,7 +89,7 @@ CALL (me) {
        OR (rp.audience = 'close_friends' AND EXISTS { (pa)-[:CLOSE_FRIEND]->(me) })
        OR (rp.audience = 'mutuals' AND EXISTS { (pa)-[:FOLLOWS]->(me) } AND EXISTS { (me)-[:FOLLOWS]->(pa) })
        OR (rp.audience = 'followers_for_days'
-           AND EXISTS { (me)-[f:FOLLOWS]->(pa) WHERE f.since <= datetime() - duration({days: rp.audience_days}) }))
+           AND EXISTS { (me)-[f:FOLLOWS]->(pa) WHERE f.since <= datetime() - duration({days: coalesce(rp.audience_days, 0)}) }))
     }
   RETURN c.id AS id, "comment" AS type, [u {.id, .username, .display_name}] AS accounts,
          null AS liked, c.post AS post_id, c.id AS comment_id, c.created_at AS at
@@ -135,7 +135,7 @@ CALL (me) {
      OR (p.audience = 'close_friends' AND EXISTS { (u)-[:CLOSE_FRIEND]->(me) })
      OR (p.audience = 'mutuals' AND EXISTS { (u)-[:FOLLOWS]->(me) } AND EXISTS { (me)-[:FOLLOWS]->(u) })
      OR (p.audience = 'followers_for_days'
-         AND EXISTS { (me)-[f:FOLLOWS]->(u) WHERE f.since <= datetime() - duration({days: p.audience_days}) }))
+         AND EXISTS { (me)-[f:FOLLOWS]->(u) WHERE f.since <= datetime() - duration({days: coalesce(p.audience_days, 0)}) }))
   RETURN m.post AS id, "mention" AS type, [u {.id, .username, .display_name}] AS accounts,
          null AS liked, m.post AS post_id, null AS comment_id, m.at AS at
   LIMIT $limit
@@ -148,7 +148,7 @@ CALL (me) {
      OR (p.audience = 'close_friends' AND EXISTS { (u)-[:CLOSE_FRIEND]->(me) })
      OR (p.audience = 'mutuals' AND EXISTS { (u)-[:FOLLOWS]->(me) } AND EXISTS { (me)-[:FOLLOWS]->(u) })
      OR (p.audience = 'followers_for_days'
-         AND EXISTS { (me)-[f:FOLLOWS]->(u) WHERE f.since <= datetime() - duration({days: p.audience_days}) }))
+         AND EXISTS { (me)-[f:FOLLOWS]->(u) WHERE f.since <= datetime() - duration({days: coalesce(p.audience_days, 0)}) }))
   RETURN m.post AS id, "mention" AS type, [u {.id, .username, .display_name}] AS accounts,
          null AS liked, m.post AS post_id, null AS comment_id, m.at AS at
   LIMIT $limit

@@ -17,7 +17,7 @@ CALL (v) {
      OR (p.audience = 'close_friends' AND EXISTS { (a)-[:CLOSE_FRIEND]->(v) })
      OR (p.audience = 'mutuals' AND EXISTS { (a)-[:FOLLOWS]->(v) } AND EXISTS { (v)-[:FOLLOWS]->(a) })
      OR (p.audience = 'followers_for_days'
-         AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: p.audience_days}) }))
+         AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: coalesce(p.audience_days, 0)}) }))
   RETURN s, p LIMIT $limit
   UNION ALL
   MATCH ()-[s:SAVED]->(p:Post) USING INDEX SEEK s:SAVED(saver, id) WHERE s.saver = $viewer_id AND s.id > $after AND s.id < $before
@@ -29,7 +29,7 @@ CALL (v) {
      OR (p.audience = 'close_friends' AND EXISTS { (a)-[:CLOSE_FRIEND]->(v) })
      OR (p.audience = 'mutuals' AND EXISTS { (a)-[:FOLLOWS]->(v) } AND EXISTS { (v)-[:FOLLOWS]->(a) })
      OR (p.audience = 'followers_for_days'
-         AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: p.audience_days}) }))
+         AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: coalesce(p.audience_days, 0)}) }))
   RETURN s, p LIMIT $limit
 }
 RETURN s.id AS cursor, p.id AS id

@@ -13,7 +13,7 @@ RETURN p.id AS id, a.id AS author_id,
      OR (p.audience = 'close_friends' AND EXISTS { (a)-[:CLOSE_FRIEND]->(v) })
      OR (p.audience = 'mutuals' AND EXISTS { (a)-[:FOLLOWS]->(v) } AND EXISTS { (v)-[:FOLLOWS]->(a) })
      OR (p.audience = 'followers_for_days'
-         AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: p.audience_days}) })) AS visible,
+         AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: coalesce(p.audience_days, 0)}) })) AS visible,
   followed AND NOT a IN blocked AS followed,
   EXISTS { (v)-[:LIKES]->(p) } AS liked,
   size([b IN blocked WHERE EXISTS { (b)-[:LIKES]->(p) }]) AS hidden_likes,

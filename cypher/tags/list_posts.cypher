@@ -15,7 +15,7 @@ CALL (v) {
      OR (p.audience = 'close_friends' AND EXISTS { (a)-[:CLOSE_FRIEND]->(v) })
      OR (p.audience = 'mutuals' AND EXISTS { (a)-[:FOLLOWS]->(v) } AND EXISTS { (v)-[:FOLLOWS]->(a) })
      OR (p.audience = 'followers_for_days'
-         AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: p.audience_days}) }))
+         AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: coalesce(p.audience_days, 0)}) }))
   RETURN p LIMIT $limit
   UNION ALL
   MATCH (p:Post)-[t:TAGGED]->() USING INDEX SEEK t:TAGGED(tag, post) WHERE t.tag = $tag AND t.post > $after AND t.post < $before
@@ -27,7 +27,7 @@ CALL (v) {
      OR (p.audience = 'close_friends' AND EXISTS { (a)-[:CLOSE_FRIEND]->(v) })
      OR (p.audience = 'mutuals' AND EXISTS { (a)-[:FOLLOWS]->(v) } AND EXISTS { (v)-[:FOLLOWS]->(a) })
      OR (p.audience = 'followers_for_days'
-         AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: p.audience_days}) }))
+         AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: coalesce(p.audience_days, 0)}) }))
   RETURN p LIMIT $limit
 }
 RETURN p.id AS id

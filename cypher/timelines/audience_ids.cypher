@@ -13,7 +13,7 @@ RETURN CASE p.audience
   WHEN 'followers_for_days' THEN
     COLLECT {
       MATCH (u:User)-[fw:FOLLOWS]->(a)
-      WHERE fw.since <= p.created_at - duration({days: p.audience_days})
+      WHERE fw.since <= p.created_at - duration({days: coalesce(p.audience_days, 0)})
       RETURN u.id
     }
   ELSE []
