@@ -287,6 +287,30 @@ class World:
         ("unblock", 1, 3),
     ]
 )
+# Each audience, joined and left: close friends added and removed, a mutual follow undone from
+# each side and made again, and a clock that makes follows old enough for a followers-of-a-day
+# post (which a follow made after it never brings back).
+@example(
+    sequence=[
+        ("close_friend", 0, 1),
+        ("post_for", 0, 0),
+        ("read", 1),
+        ("read", 2),
+        ("unclose_friend", 0, 1),
+        ("read", 1),
+        ("post_for", 1, 1),
+        ("unfollow", 0, 1),
+        ("read", 1),
+        ("tick", 0),
+        ("post_for", 2, 2),
+        ("read", 3),
+        ("unfollow", 3, 2),
+        ("follow", 3, 2),
+        ("follow", 0, 1),
+        ("close_friend", 0, 1),
+        ("read", 0),
+    ]
+)
 async def test_redis_feed_equals_cypher_feed_under_churn(
     flush: bool,
     sequence: list[tuple[Any, ...]],
