@@ -152,7 +152,7 @@ async def add_close_friend(backends: Backends, viewer_id: str, username: str) ->
     timeline if they follow the viewer. The friend's id."""
     friend_id = await users.add_close_friend(backends.graph, viewer_id, username.lower(), new_id())
     if friend_id is None:
-        raise await _refused(backends, viewer_id, username, "add to your close friends")
+        raise await _refused(backends, viewer_id, username, "be a close friend of")
     await timeline_hooks.audience_joined(backends, friend_id, viewer_id)
     return friend_id
 
