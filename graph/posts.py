@@ -32,6 +32,8 @@ async def create(
     mentions: list[str],
     media_ids: list[str],
     request: str | None = None,
+    audience: str = "everyone",
+    audience_days: int | None = None,
 ) -> str:
     """One transaction: check every media id, then write the post; nothing is written on error.
     Returns the post's id: `post_id`, or the post this author's `request` (an Idempotency-Key
@@ -63,6 +65,8 @@ async def create(
                 "mentions": mentions,
                 "media_ids": media_ids,
                 "request": request,
+                "audience": audience,
+                "audience_days": audience_days,
             },
         )
         return post_id
@@ -161,6 +165,8 @@ def compose(view: Row, state: Row) -> Row | None:
         "liked": state["liked"],
         "saved": state["saved"],
         "comment_count": view["comment_count"] - state["hidden_comments"],
+        "audience": view.get("audience"),
+        "audience_days": view.get("audience_days"),
     }
 
 
@@ -195,8 +201,11 @@ async def delete(graph: Graph, viewer_id: str, post_id: str) -> list[str] | None
     return list(row["released_media"]) if row else None
 
 
-async def user_post_ids(graph: Graph, user_id: str, page: Params) -> list[str]:
-    rows = await graph.read("posts/list_user_posts", {"user_id": user_id, **page})
+async def user_post_ids(graph: Graph, viewer_id: str, user_id: str, page: Params) -> list[str]:
+    """One page of the user's post ids the viewer may see (the caller checked the account)."""
+    rows = await graph.read(
+        "posts/list_user_posts", {"viewer_id": viewer_id, "user_id": user_id, **page}
+    )
     return [row["id"] for row in rows]
 
 

@@ -12,13 +12,25 @@ from graph.driver import Graph
 class FanoutTarget:
     followers: int
     posted: bool
+    everyone: bool = True  # the post is for everyone (not for a narrower audience)
 
 
 async def fanout_target(graph: Graph, author_id: str, post_id: str) -> FanoutTarget | None:
     row = await graph.read_one(
         "timelines/fanout_target", {"author_id": author_id, "post_id": post_id}
     )
-    return FanoutTarget(row["followers"], row["posted"]) if row else None
+    if row is None:
+        return None
+    return FanoutTarget(row["followers"], row["posted"], row["audience"] == "everyone")
+
+
+async def audience_ids(graph: Graph, author_id: str, post_id: str) -> list[str]:
+    """The followers in the audience of a post for a narrower audience than everyone, as the
+    home feed has it (`feed/home`): whose timelines it is pushed into."""
+    row = await graph.read_one(
+        "timelines/audience_ids", {"author_id": author_id, "post_id": post_id}
+    )
+    return list(row["ids"]) if row else []
 
 
 async def follower_ids(graph: Graph, author_id: str) -> list[str]:
@@ -29,10 +41,41 @@ async def follower_ids(graph: Graph, author_id: str) -> list[str]:
 async def author_post_ids(
     graph: Graph, author_id: str, *, limit: int, since: str | None = None
 ) -> list[str]:
+    """The author's newest post ids for everyone: the per-author list every follower merges."""
     rows = await graph.read(
         "timelines/author_posts", {"author_id": author_id, "since": since, "limit": limit}
     )
     return [row["id"] for row in rows]
+
+
+async def author_post_ids_for(
+    graph: Graph, viewer_id: str, author_id: str, *, limit: int, since: str | None = None
+) -> list[str]:
+    """The author's newest post ids the viewer's home feed shows (audiences applied)."""
+    rows = await graph.read(
+        "timelines/author_posts_for",
+        {"viewer_id": viewer_id, "author_id": author_id, "since": since, "limit": limit},
+    )
+    return [row["id"] for row in rows]
+
+
+async def feed_hidden(graph: Graph, viewer_id: str, author_id: str, ids: list[str]) -> list[str]:
+    """Which of `ids` the author wrote for an audience the viewer's feed no longer reaches."""
+    if not ids:
+        return []
+    rows = await graph.read(
+        "timelines/feed_hidden", {"viewer_id": viewer_id, "author_id": author_id, "ids": ids}
+    )
+    return [row["id"] for row in rows]
+
+
+async def audience_visible(graph: Graph, viewer_id: str, ids: list[str]) -> set[str]:
+    """Which of `ids` (posts still in flight) the viewer's home feed may show: by the viewer or
+    an account they follow and do not mute, and in the post's audience."""
+    if not ids:
+        return set()
+    rows = await graph.read("timelines/audience_visible", {"viewer_id": viewer_id, "ids": ids})
+    return {row["id"] for row in rows}
 
 
 async def followed_celebrities(

@@ -123,3 +123,23 @@ async def unmute(graph: Graph, viewer_id: str, username: str) -> str | None:
 
 async def mutes(graph: Graph, viewer_id: str, page: Params) -> list[Row]:
     return await graph.read("users/list_mutes", {"viewer_id": viewer_id, **page})
+
+
+async def add_close_friend(graph: Graph, viewer_id: str, username: str, rel_id: str) -> str | None:
+    """The friend's id; None for an unknown user, oneself, or across a block."""
+    row = await graph.write_one(
+        "users/add_close_friend", {"viewer_id": viewer_id, "username": username, "rel_id": rel_id}
+    )
+    return str(row["id"]) if row else None
+
+
+async def remove_close_friend(graph: Graph, viewer_id: str, username: str) -> str | None:
+    """The user's id (whether or not they were a close friend); None for an unknown user."""
+    row = await graph.write_one(
+        "users/remove_close_friend", {"viewer_id": viewer_id, "username": username}
+    )
+    return str(row["id"]) if row else None
+
+
+async def close_friends(graph: Graph, viewer_id: str, page: Params) -> list[Row]:
+    return await graph.read("users/list_close_friends", {"viewer_id": viewer_id, **page})

@@ -15,6 +15,7 @@ from graphgram.errors import FieldError, Forbidden, NotFound, Unprocessable
 from graphgram.ids import new_id
 from media.lifecycle import release_media
 from timelines import hooks as timeline_hooks
+from wire.posts import AUDIENCE_DAYS_MAX, AUDIENCES
 
 HASHTAG = re.compile(r"(?<![\w#])#(\w{1,100})")
 MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{3,30})\b")
@@ -26,6 +27,32 @@ def hashtags(text: str) -> list[str]:
 
 def mentions(text: str) -> list[str]:
     return sorted({name.lower() for name in MENTION.findall(text)})
+
+
+def check_audience(audience: str, days: int | None) -> None:
+    """A post's audience (cypher/README.md, "Audiences"): `days` (1..3650) goes with
+    `followers_for_days` only."""
+    if audience not in AUDIENCES:
+        raise Unprocessable(
+            f"audience: one of {', '.join(AUDIENCES)}",
+            fields=[FieldError(field="audience", message=f"one of {', '.join(AUDIENCES)}")],
+        )
+    if audience == "followers_for_days":
+        if days is None or not 1 <= days <= AUDIENCE_DAYS_MAX:
+            raise Unprocessable(
+                f"audience: followers_for_days takes 1 to {AUDIENCE_DAYS_MAX} days",
+                fields=[
+                    FieldError(
+                        field="audience.followers_for_days",
+                        message=f"days from 1 to {AUDIENCE_DAYS_MAX}",
+                    )
+                ],
+            )
+    elif days is not None:
+        raise Unprocessable(
+            "audience: days go with followers_for_days only",
+            fields=[FieldError(field="audience", message="days go with followers_for_days")],
+        )
 
 
 def _no_post(post_id: str) -> NotFound:
@@ -47,6 +74,8 @@ async def create_post(
     media_ids: list[str],
     idempotency_key: str | None = None,
     idempotency_scope: str = "posts",
+    audience: str = "everyone",
+    audience_days: int | None = None,
 ) -> str:
     """Publish a post with the viewer's ready media attached, in order; the new post's id.
     Readers see it at once and the fan-out worker takes it to followers' timelines.
@@ -56,7 +85,12 @@ async def create_post(
     `api.middleware.Idempotency`) answers that post instead of posting twice. Its timeline
     hooks run again, which the first run may not have reached; they are idempotent. A key is
     the account's own and the surface's (`idempotency_scope`): as the middleware has it, a key
-    of `POST /posts` and the same key of Mastodon's statuses are two requests."""
+    of `POST /posts` and the same key of Mastodon's statuses are two requests.
+
+    `audience` (with `audience_days` for `followers_for_days`) narrows who may see the post below
+    everyone who may see the account: it is kept on the post and every read checks it, and the
+    fan-out pushes the post only to followers in it."""
+    check_audience(audience, audience_days)
     if len(set(media_ids)) != len(media_ids):
         raise Unprocessable(
             "media_ids: each media item may appear once",
@@ -76,13 +110,15 @@ async def create_post(
             hashtags=hashtags(caption),
             mentions=mentions(caption),
             media_ids=media_ids,
+            audience=audience,
+            audience_days=audience_days,
         )
     except posts.MediaNotAttachable as exc:
         raise Unprocessable(
             f"media_ids: not yours, unknown or failed: {', '.join(exc.media_ids)}",
             fields=[FieldError(field="media_ids", message="unknown, not yours, or failed")],
         ) from None
-    await timeline_hooks.post_created(backends, post_id, viewer_id)
+    await timeline_hooks.post_created(backends, post_id, viewer_id, everyone=audience == "everyone")
     return post_id
 
 

@@ -1,5 +1,8 @@
-"""Follows, follow requests, blocks and mutes: follow, unfollow, accept or reject a request,
-block, unblock, mute, unmute.
+"""Follows, follow requests, blocks, mutes and close friends: follow, unfollow, accept or reject a
+request, block, unblock, mute, unmute, add or remove a close friend.
+
+A follow or unfollow can make or undo a mutual follow, and with it the other account's place in
+the audience of the viewer's posts for mutual follows: the timeline hooks follow it both ways.
 
 Users are named by username, as the graph addresses them; the Mastodon API, which names them by
 id, resolves the id first (a read it needs anyway to answer 404 for someone out of sight)."""
@@ -39,6 +42,9 @@ async def follow(backends: Backends, viewer_id: str, username: str) -> FollowSta
         raise await _refused(backends, viewer_id, username, "follow")
     if row["following"]:
         await timeline_hooks.followed(backends, viewer_id, row["id"])
+        # If they follow the viewer, the follow is now mutual: the viewer's posts for mutual
+        # follows reach them.
+        await timeline_hooks.audience_joined(backends, row["id"], viewer_id)
     return FollowState(user_id=row["id"], following=row["following"], requested=row["requested"])
 
 
@@ -49,6 +55,9 @@ async def unfollow(backends: Backends, viewer_id: str, username: str) -> None:
         raise NotFound(f"no user {username!r}")
     await users.unfollow(backends.graph, viewer_id, found.user_id)
     await timeline_hooks.unfollowed(backends, viewer_id, found.user_id)
+    # A mutual follow, if there was one, is undone: the viewer's posts for mutual follows leave
+    # their timeline.
+    await timeline_hooks.audience_left(backends, found.user_id, viewer_id)
 
 
 async def accept_request(backends: Backends, viewer_id: str, username: str) -> None:
@@ -57,6 +66,7 @@ async def accept_request(backends: Backends, viewer_id: str, username: str) -> N
     if requester_id is None:
         raise NotFound(f"no pending follow request from {username!r}")
     await timeline_hooks.followed(backends, requester_id, viewer_id)
+    await timeline_hooks.audience_joined(backends, viewer_id, requester_id)
 
 
 async def reject_request(backends: Backends, viewer_id: str, username: str) -> None:
@@ -134,3 +144,23 @@ async def unmute(backends: Backends, viewer_id: str, username: str) -> None:
     if user_id is None:
         raise await _refused(backends, viewer_id, username, "unmute")
     await timeline_hooks.unmuted(backends, viewer_id, user_id)
+
+
+async def add_close_friend(backends: Backends, viewer_id: str, username: str) -> str:
+    """Put `username` on the viewer's close friends (idempotent); they are not told. The
+    viewer's posts for close friends reach them from now on, and the recent ones join their
+    timeline if they follow the viewer. The friend's id."""
+    friend_id = await users.add_close_friend(backends.graph, viewer_id, username.lower(), new_id())
+    if friend_id is None:
+        raise await _refused(backends, viewer_id, username, "be a close friend of")
+    await timeline_hooks.audience_joined(backends, friend_id, viewer_id)
+    return friend_id
+
+
+async def remove_close_friend(backends: Backends, viewer_id: str, username: str) -> None:
+    """Take `username` off the viewer's close friends (idempotent): the viewer's posts for close
+    friends leave their timeline and every read path at once."""
+    friend_id = await users.remove_close_friend(backends.graph, viewer_id, username.lower())
+    if friend_id is None:
+        raise NotFound(f"no user {username!r}")
+    await timeline_hooks.audience_left(backends, friend_id, viewer_id)

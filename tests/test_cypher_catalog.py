@@ -5,6 +5,9 @@
 - Every block check comes with the suspension check: each account the statement checks for a
   block (`(viewer)-[:BLOCKS]-(author)`) is also checked for `author.suspended_at`, or a
   `// Suspended: <reason>` header says why not (docs/moderation.md).
+- Every read statement that matches a post or a story (`(p:Post)`, `(:Story)`) checks its
+  audience (`p.audience IS NULL OR p.audience = ...`: the audience guard, cypher/README.md) for
+  every content node it names, or says in an `// Audience: <reason>` header line why not.
 - Every statement is used: some Python module outside the tests names it (`"posts/hydrate"`),
   or loads its whole folder by prefix (`"analytics/"`). A statement only the tests load is dead.
 - Every catalog-looking name in the code exists (transaction labels of `in_read`/`in_write`
@@ -115,6 +118,40 @@ def test_block_checks_come_with_the_suspension_check(name: str) -> None:
             f"they are suspended: add `AND {unchecked[0]}.suspended_at IS NULL` beside the "
             "block check, or a `// Suspended: <why not>` header"
         )
+
+
+# Each content node a statement matches: `(p:Post ...)` names `p`, `(:Story ...)` names nothing.
+CONTENT_NODE = re.compile(r"\(\s*(\w*)\s*:\s*(?:Post|Story)\b")
+
+
+@pytest.mark.parametrize("name", sorted(catalog()))
+def test_read_of_content_checks_its_audience_or_says_why_not(name: str) -> None:
+    text = body(catalog()[name])
+    nodes = CONTENT_NODE.findall(text)
+    unchecked = sorted(
+        {
+            node or "(anonymous)"
+            for node in nodes
+            if not node or not re.search(rf"\b{node}\.audience\s*(IS\b|=|<>)", text)
+        }
+    )
+    reason = header(name, "Audience")
+    if reason is not None:
+        assert reason, f"cypher/{name}.cypher: the `// Audience:` header needs a reason"
+        assert unchecked, f"cypher/{name}.cypher checks every audience: drop `// Audience:`"
+    elif is_read(name):
+        assert not unchecked, (
+            f"cypher/{name}.cypher reads posts or stories ({', '.join(unchecked)}) without the "
+            "audience guard (cypher/README.md): add it beside the block check, or an "
+            "`// Audience: <why not>` header"
+        )
+
+
+def test_audience_lint_sees_content_nodes() -> None:
+    # Guards the lint above against a pattern that matches nothing.
+    assert CONTENT_NODE.findall("MATCH (a)-[:POSTED]->(p:Post {id: 1}), (:Story)") == ["p", ""]
+    assert header("feed/home", "Audience") is None
+    assert "p.audience" in body(catalog()["feed/home"])
 
 
 @pytest.mark.parametrize("name", sorted(catalog()))

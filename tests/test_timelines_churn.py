@@ -1,7 +1,9 @@
 """The Redis-backed home feed equals the pure Cypher feed, page by page, under random churn.
 
 Random sequences of follow, unfollow, block, unblock, mute, unmute, post, delete, like, privacy
-switches and accepted requests over four users, with a tiny policy (timelines capped at 3,
+switches, accepted requests, posts for an audience (close friends, mutual follows, followers of at
+least a day), close friends added and removed, and a clock that moves two days on, over four
+users, with a tiny policy (timelines capped at 3,
 celebrities above one follower) so that trimming, deep pages from the graph and celebrity merges
 all happen.
 Every feed read in the sequence must already match the graph (removals are immediate, new posts
@@ -43,13 +45,14 @@ from graphgram.ids import new_id
 from graphgram.settings import Settings
 from tests.fixtures.feeds import cypher_feed
 from tests.helpers import auth
-from timelines import fanout, fastpage, feed
+from timelines import fanout, fastpage, feed, views
 
 pytestmark = pytest.mark.slow
 
 USERS = 4
 NAMES = [f"user{i}" for i in range(USERS)]
 user = st.integers(0, USERS - 1)
+AUDIENCES: list[Any] = ["close_friends", "mutuals", {"followers_for_days": 1}]
 ops = st.lists(
     st.one_of(
         st.tuples(st.just("follow"), user, user),
@@ -65,6 +68,10 @@ ops = st.lists(
         st.tuples(st.just("private"), user, st.booleans()),
         st.tuples(st.just("accept"), user, user),
         st.tuples(st.just("read"), user),
+        st.tuples(st.just("post_for"), user, st.integers(0, len(AUDIENCES) - 1)),
+        st.tuples(st.just("close_friend"), user, user),
+        st.tuples(st.just("unclose_friend"), user, user),
+        st.tuples(st.just("tick"), user),
     ),
     min_size=4,
     max_size=28,
@@ -101,6 +108,7 @@ class World:
         self.backends: Backends = app.state.backends
         self.users: list[dict[str, Any]] = []
         self.posts: list[tuple[int, str]] = []  # (author, post id), oldest first
+        self.driver: Driver | None = None  # for the clock (`tick`)
 
     async def create_users(self, digest: str) -> None:
         graph = self.backends.graph
@@ -122,7 +130,10 @@ class World:
 
     async def apply(self, op: tuple[Any, ...]) -> None:
         kind, who = op[0], op[1]
-        named = {"follow", "unfollow", "block", "unblock", "mute", "unmute", "accept"}
+        named = {
+            "follow", "unfollow", "block", "unblock", "mute", "unmute", "accept", "close_friend",
+            "unclose_friend",
+        }  # fmt: skip
         name = NAMES[op[2]] if kind in named else ""
         if kind == "follow":
             await self.call("POST", f"/users/{name}/follow", who)
@@ -141,6 +152,18 @@ class World:
         elif kind == "post":
             created = await self.call("POST", "/posts", who, json={"caption": f"by {who}"})
             self.posts.append((who, created.json()["id"]))
+        elif kind == "post_for":
+            audience = AUDIENCES[op[2]]
+            body = {"caption": f"by {who} for {audience}", "audience": audience}
+            created = await self.call("POST", "/posts", who, json=body)
+            assert created.json()["audience"] == audience
+            self.posts.append((who, created.json()["id"]))
+        elif kind == "close_friend":
+            await self.call("PUT", f"/me/close-friends/{name}", who)
+        elif kind == "unclose_friend":
+            await self.call("DELETE", f"/me/close-friends/{name}", who)
+        elif kind == "tick":
+            await self.tick()
         elif kind == "delete":
             own = [p for a, p in self.posts if a == who]
             if own:
@@ -156,6 +179,19 @@ class World:
             await self.call("PATCH", "/me", who, json={"private": op[2]})
         elif kind == "read":
             await self.compare(who, limit=20)
+
+    async def tick(self) -> None:
+        """Two days pass: every follow and post is two days older (the clock a followers-of-N-
+        days audience reads: a follow's `since` against the time and a post's `created_at`).
+        The posts' cached views carry `created_at`: they are invalidated, as an edit does."""
+        assert self.driver is not None
+        self.driver.execute_query(
+            "MATCH ()-[f:FOLLOWS]->() SET f.since = f.since - duration({days: 2}) "
+            "WITH count(*) AS follows MATCH (p:Post) "
+            "SET p.created_at = p.created_at - duration({days: 2})",
+            database_=self.backends.settings.neo4j_database,
+        )
+        await views.invalidate_posts(self.backends, [p for _, p in self.posts])
 
     async def drain(self) -> None:
         """Until every queued fan-out is done: by the app's worker, or one run here while the
@@ -251,6 +287,30 @@ class World:
         ("unblock", 1, 3),
     ]
 )
+# Each audience, joined and left: close friends added and removed, a mutual follow undone from
+# each side and made again, and a clock that makes follows old enough for a followers-of-a-day
+# post (which a follow made after it never brings back).
+@example(
+    sequence=[
+        ("close_friend", 0, 1),
+        ("post_for", 0, 0),
+        ("read", 1),
+        ("read", 2),
+        ("unclose_friend", 0, 1),
+        ("read", 1),
+        ("post_for", 1, 1),
+        ("unfollow", 0, 1),
+        ("read", 1),
+        ("tick", 0),
+        ("post_for", 2, 2),
+        ("read", 3),
+        ("unfollow", 3, 2),
+        ("follow", 3, 2),
+        ("follow", 0, 1),
+        ("close_friend", 0, 1),
+        ("read", 0),
+    ]
+)
 async def test_redis_feed_equals_cypher_feed_under_churn(
     flush: bool,
     sequence: list[tuple[Any, ...]],
@@ -265,6 +325,7 @@ async def test_redis_feed_equals_cypher_feed_under_churn(
     transport = httpx.ASGITransport(app=churn_app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         world = World(churn_app, client)
+        world.driver = neo4j_driver
         await world.create_users(password_digest)
         for who in range(USERS):  # start connected: everyone follows everyone, a post each
             for other in range(USERS):

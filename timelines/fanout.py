@@ -12,6 +12,10 @@ an id twice is a no-op), so a crash loses nothing.
 Authors with more than `timeline_celebrity_followers` followers are not fanned out: the first
 time one posts above the threshold it joins the celebrity set and its id is added to each active
 follower's celebrity set, and readers merge its recent posts from its per-author list.
+
+A post for a narrower audience than everyone (close friends, mutual follows, followers of at
+least N days) is pushed only into the timelines of the followers in its audience when it is
+fanned out (`timelines/audience_ids`), celebrity or not, and never enters the per-author list.
 """
 
 from __future__ import annotations
@@ -121,6 +125,14 @@ async def fan_out_post(backends: Backends, post_id: str, author_id: str) -> int:
     if target is None or not target.posted:
         return 0  # deleted before its fan-out: nothing to push
     own = await _push(backends, [k.home(author_id)], post_id)
+    if not target.everyone:
+        # For a narrower audience: pushed to the followers in it only, celebrity or not (it is
+        # never in the author's list that followers merge).
+        audience = await tl_graph.audience_ids(backends.graph, author_id, post_id)
+        muters = await tl_graph.muter_ids(backends.graph, author_id)
+        return own + await _push(
+            backends, [k.home(f) for f in audience if f not in muters], post_id
+        )
     if target.followers > backends.settings.timeline_celebrity_followers:
         await _mark_celebrity(backends, author_id)
         return own

@@ -5,7 +5,8 @@ A page merges three id sources, newest first (or oldest first from `min_id`):
 2. the per-author lists of the celebrities they follow (merge on read),
 3. the in-flight set: posts whose fan-out has not finished, kept for authors the viewer follows.
 Candidates are filtered per viewer (deleted posts, blocked and muted authors, in-flight posts of
-authors they do not follow or mute) and over-fetched until the page is full. Each source is
+authors they do not follow or mute, or for an audience they are outside of) and over-fetched
+until the page is full. Each source is
 exact from its floor up; below the highest floor (a timeline trimmed at the cap, a capped author
 list) the page goes on with the Cypher fan-in (`feed/home`), so deep pages are right, only
 slower.
@@ -242,6 +243,11 @@ async def _plan(
     return Plan(sources, first, blocked, mutes.active)
 
 
+def _limited(view: Row) -> bool:
+    """Whether a cached view is of a post for a narrower audience than everyone."""
+    return view.get("audience") not in (None, "everyone")
+
+
 async def _visible(
     backends: Backends,
     viewer_id: str,
@@ -270,10 +276,20 @@ async def _visible(
     if gone:  # deleted, by someone in a block or muted: heal the timeline while we are here
         await backends.redis.zrem(plan.sources[0].key, *gone)
     keep = [i for i in ids if i not in gone]
-    pending = {found[i]["author_id"] for i in keep if i in inflight_only}
+    # In flight: a post for everyone is shown to its author's followers, one for a narrower
+    # audience only to the followers in it (asked of the graph, as fan-out will push it).
+    limited = {i for i in keep if i in inflight_only and _limited(found[i])}
+    pending = {found[i]["author_id"] for i in keep if i in inflight_only and i not in limited}
     if pending:
         followed = await tl_graph.followed_authors(backends.graph, viewer_id, sorted(pending))
-        keep = [i for i in keep if i not in inflight_only or found[i]["author_id"] in followed]
+        keep = [
+            i
+            for i in keep
+            if i not in inflight_only or i in limited or found[i]["author_id"] in followed
+        ]
+    if limited:
+        shown = await tl_graph.audience_visible(backends.graph, viewer_id, sorted(limited))
+        keep = [i for i in keep if i not in limited or i in shown]
     if not keep:
         return []
     posts = await views.render_for(

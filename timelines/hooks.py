@@ -2,7 +2,8 @@
 
 Removals are done before the response, so the viewer sees them at once: unfollow and block take
 the other account's posts out of the timeline (both ways for a block; a mute takes the muted
-account's out of the muter's only), a deleted post leaves its
+account's out of the muter's only), leaving an audience (taken off someone's close friends, a
+mutual follow undone) takes the posts for it out, a deleted post leaves its
 author's lists and the in-flight set, and its cached view is invalidated. A follow adds the
 followed account's recent posts. Turning private changes nothing here: a timeline only holds
 accounts one follows, and followers keep seeing a private account. The read path filters
@@ -28,14 +29,21 @@ def keys(backends: Backends) -> Keys:
 
 
 @tolerant
-async def post_created(backends: Backends, post_id: str, author_id: str) -> None:
+async def post_created(
+    backends: Backends, post_id: str, author_id: str, *, everyone: bool = True
+) -> None:
     """Readers see the post at once (in-flight), the author's lists take it, the worker fans
-    it out to followers."""
+    it out to followers. A post for a narrower audience than everyone (`everyone` false) stays
+    out of the author's list, which every follower merges: fan-out pushes it to the followers
+    in its audience, and readers take it from the in-flight set only when they are in it."""
     k = keys(backends)
     cap = backends.settings.timeline_cap
     await backends.redis.zadd(k.inflight, {post_id: 0})
-    await store.add(backends.redis, [k.home(author_id), k.author(author_id)], [post_id], cap)
-    await author_changed(backends, author_id, f"+{post_id}")
+    if everyone:
+        await store.add(backends.redis, [k.home(author_id), k.author(author_id)], [post_id], cap)
+        await author_changed(backends, author_id, f"+{post_id}")
+    else:
+        await store.add(backends.redis, [k.home(author_id)], [post_id], cap)
     await fanout.enqueue(backends, "post", post_id, author_id)
 
 
@@ -76,9 +84,10 @@ async def followed(backends: Backends, follower_id: str, followed_id: str) -> No
     coverage = store.Coverage.of(await redis.zrange(k.home(follower_id), 0, 0))
     if not coverage.exists:
         return  # rebuilt from the graph when next read
-    # Everything from the timeline's floor up must be there: the account's posts since then.
-    ids = await tl_graph.author_post_ids(
-        backends.graph, followed_id, limit=cap, since=coverage.floor
+    # Everything from the timeline's floor up must be there: the account's posts since then
+    # that the follower's feed shows (a post for a narrower audience only if they are in it).
+    ids = await tl_graph.author_post_ids_for(
+        backends.graph, follower_id, followed_id, limit=cap, since=coverage.floor
     )
     exact_from = ids[-1] if len(ids) >= cap else ""
     await store.add(redis, [k.home(follower_id)], ids, cap, exact_from=exact_from)
@@ -102,6 +111,28 @@ async def unfollowed(backends: Backends, follower_id: str, followed_id: str) -> 
     held = [str(m) for m in await redis.zrange(k.home(follower_id), 1, -1)]
     theirs = await tl_graph.posts_by_author(backends.graph, followed_id, held)
     await store.remove(redis, [k.home(follower_id)], theirs)
+
+
+@tolerant
+async def audience_joined(backends: Backends, viewer_id: str, author_id: str) -> None:
+    """The viewer joined an audience of the author's (made a close friend, or a mutual follow
+    when the author followed them back): if the viewer follows the author, the posts for it
+    join the timeline, as after a follow."""
+    await followed(backends, viewer_id, author_id)
+
+
+@tolerant
+async def audience_left(backends: Backends, viewer_id: str, author_id: str) -> None:
+    """The viewer left an audience of the author's (taken off the close friends, or no longer a
+    mutual follow): the author's posts for it leave the viewer's timeline at once."""
+    if viewer_id == author_id:
+        return
+    k = keys(backends)
+    redis = backends.redis
+    await redis.incr(k.generation(viewer_id))
+    held = [str(m) for m in await redis.zrange(k.home(viewer_id), 1, -1)]
+    hidden = await tl_graph.feed_hidden(backends.graph, viewer_id, author_id, held)
+    await store.remove(redis, [k.home(viewer_id)], hidden)
 
 
 @tolerant
@@ -149,9 +180,11 @@ async def requesters(backends: Backends, user_id: str) -> list[str]:
 
 @tolerant
 async def became_public(backends: Backends, user_id: str, requester_ids: list[str]) -> None:
-    """Pending requests were accepted: each requester now follows."""
+    """Pending requests were accepted: each requester now follows (and the account, if it
+    follows a requester back, now has a mutual follow with them)."""
     for requester_id in requester_ids:
         await followed(backends, requester_id, user_id)
+        await audience_joined(backends, user_id, requester_id)
 
 
 @tolerant

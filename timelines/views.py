@@ -35,7 +35,7 @@ from media.signing import url_window_s
 from media.views import media_view, picture_view
 from timelines import store
 from timelines.store import Keys
-from wire.posts import Author, Post, open_json
+from wire.posts import Author, Post, audience_of, open_json
 
 VIEW_TTL_S = 24 * 3600
 TOMBSTONE = "-"  # the prefix of a tombstone (store.TOMBSTONE); cached JSON starts with "{"
@@ -343,6 +343,7 @@ def post(
         comment_count=view["comment_count"] - (state["hidden_comments"] if state else 0),
         created_at=view["created_at"],
         edited_at=view.get("edited_at"),
+        audience=audience_of(view),
     )
 
 

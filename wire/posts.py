@@ -9,9 +9,38 @@ and without its closing brace, and the page appends the viewer's `,"liked":…,"
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from pydantic import BaseModel
 
 from media.views import MediaOut, Picture
+
+# Whom a post is for (cypher/README.md, "Audiences"): stored on the Post as `audience` and, for
+# followers of at least N days, `audience_days`; a post without one is for everyone.
+AUDIENCES = ("everyone", "close_friends", "mutuals", "followers_for_days")
+AUDIENCE_DAYS_MAX = 3650
+
+
+class FollowersForDays(BaseModel):
+    """Followers who have followed the author for at least this many days."""
+
+    followers_for_days: int
+
+
+# The API's shape of an audience: a name, or `{"followers_for_days": N}`.
+Audience = Literal["everyone", "close_friends", "mutuals"] | FollowersForDays
+
+
+def audience_of(row: dict[str, Any]) -> Audience:
+    """A post row's (`posts/views`) audience in the API's shape."""
+    kind = row.get("audience") or "everyone"
+    if kind == "followers_for_days":
+        return FollowersForDays(followers_for_days=int(row.get("audience_days") or 0))
+    if kind == "close_friends":
+        return "close_friends"
+    if kind == "mutuals":
+        return "mutuals"
+    return "everyone"
 
 
 class Author(BaseModel):
@@ -34,6 +63,7 @@ class Post(BaseModel):
     created_at: str
     edited_at: str | None = None
     saved: bool = False  # in the viewer's saved posts (only the viewer sees it)
+    audience: Audience = "everyone"
 
 
 # What depends on who is looking (the fast page adds it per viewer); the rest of a post is the

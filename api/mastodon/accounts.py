@@ -153,7 +153,7 @@ async def account_statuses(
     # nothing is pinned here.
     if not row["content_visible"] or pinned:
         return []
-    ids = await posts.user_post_ids(ctx.backends.graph, account_id, page.params())
+    ids = await posts.user_post_ids(ctx.backends.graph, caller.id, account_id, page.params())
     found = await loaders.post_ids_page(ctx, caller.id, ids, page)
     if only_media:
         found = [s for s in found if s["media_attachments"]]

@@ -205,7 +205,11 @@ def status(
         "in_reply_to_account_id": None,
         "sensitive": False,
         "spoiler_text": "",
-        "visibility": "private" if author.get("private") else "public",
+        # A post for a narrower audience than everyone reads as `private` to those in it (no one
+        # else gets it at all).
+        "visibility": "private"
+        if author.get("private") or post.get("audience") not in (None, "everyone")
+        else "public",
         "language": None,
         "uri": post_url(base, post["id"]),
         "url": post_url(base, post["id"]),

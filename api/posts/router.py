@@ -60,12 +60,15 @@ async def create_post(
     backends: Backend,
     request: Request,
 ) -> Post:
+    audience, audience_days = body.audience_parts()
     post_id = await post_service.create_post(
         backends,
         viewer.id,
         caption=body.caption,
         media_ids=body.media_ids,
         idempotency_key=request.headers.get("idempotency-key"),
+        audience=audience,
+        audience_days=audience_days,
     )
     return await _view(graph, settings, viewer.id, post_id)
 
@@ -131,7 +134,7 @@ async def list_user_posts(
     found = await users.access(graph, viewer.id, username.lower())
     if found is None or not found.content_visible:
         raise NotFound(f"no user {username!r}")
-    ids = await posts.user_post_ids(graph, found.user_id, page.params())
+    ids = await posts.user_post_ids(graph, viewer.id, found.user_id, page.params())
     return await cached_post_page(backends, viewer.id, ids, page)
 
 

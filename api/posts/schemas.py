@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -11,6 +11,7 @@ from services.posts import hashtags as hashtags
 from services.posts import mentions as mentions
 
 # The post every route answers with: one model, which the feed's cache renders from too.
+from wire.posts import AUDIENCE_DAYS_MAX
 from wire.posts import Post as Post
 
 CAPTION_MAX = 2200
@@ -19,9 +20,27 @@ MEDIA_MAX = 10
 ALT_MAX = 1500
 
 
+class FollowersForDaysIn(StrictBody):
+    followers_for_days: Annotated[int, Field(ge=1, le=AUDIENCE_DAYS_MAX)]
+
+
 class NewPost(StrictBody):
     caption: Annotated[str, Field(max_length=CAPTION_MAX)] = ""
     media_ids: Annotated[list[str], Field(max_length=MEDIA_MAX)] = []
+    audience: Annotated[
+        Literal["everyone", "close_friends", "mutuals"] | FollowersForDaysIn,
+        Field(
+            description="who may see the post, among those who may see your account: everyone "
+            "(the default), your close friends (`GET /me/close-friends`), mutual follows, or "
+            "followers of at least N days"
+        ),
+    ] = "everyone"
+
+    def audience_parts(self) -> tuple[str, int | None]:
+        """The audience as stored: its name, and N for followers of at least N days."""
+        if isinstance(self.audience, FollowersForDaysIn):
+            return "followers_for_days", self.audience.followers_for_days
+        return self.audience, None
 
 
 class MediaAlt(StrictBody):

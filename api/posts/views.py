@@ -11,6 +11,7 @@ from graph.driver import Row
 from graphgram.settings import Settings
 from media.views import media_view
 from timelines.views import author, compose_page
+from wire.posts import audience_of
 
 
 def post_view(settings: Settings, row: Row) -> Post:
@@ -27,6 +28,7 @@ def post_view(settings: Settings, row: Row) -> Post:
         comment_count=row["comment_count"],
         created_at=row["created_at"],
         edited_at=row.get("edited_at"),
+        audience=audience_of(row),
     )
 
 

@@ -1,4 +1,5 @@
-"""Profiles, follower lists, follows, follow requests, blocks and mutes; users go by username."""
+"""Profiles, follower lists, follows, follow requests, blocks, mutes and close friends; users go by
+username."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from api.auth.scopes import (
     ReadAccounts,
     ReadBlocks,
     ReadFollows,
+    ReadLists,
     ReadMutes,
     WriteBlocks,
     WriteFollows,
+    WriteLists,
     WriteMutes,
 )
 from api.deps import Backend, Config, Graph
@@ -218,3 +221,36 @@ async def list_mutes(
         )
         for row in page.items(rows, key="cursor")
     ]
+
+
+class CloseFriendState(BaseModel):
+    close_friend: bool
+
+
+@router.put("/me/close-friends/{username}", response_model=CloseFriendState)
+async def add_close_friend(
+    username: str, viewer: WriteLists, backends: Backend
+) -> CloseFriendState:
+    """Put an account on your close friends (idempotent): your posts for close friends reach
+    it. It is told nothing."""
+    await relationship_service.add_close_friend(backends, viewer.id, username)
+    return CloseFriendState(close_friend=True)
+
+
+@router.delete("/me/close-friends/{username}", response_model=CloseFriendState)
+async def remove_close_friend(
+    username: str, viewer: WriteLists, backends: Backend
+) -> CloseFriendState:
+    """Take an account off your close friends (idempotent): your posts for close friends leave
+    its feed and every page at once."""
+    await relationship_service.remove_close_friend(backends, viewer.id, username)
+    return CloseFriendState(close_friend=False)
+
+
+@router.get("/me/close-friends", response_model=list[UserSummary])
+async def list_close_friends(
+    viewer: ReadLists, graph: Graph, settings: Config, page: Pagination
+) -> list[UserSummary]:
+    """Your close friends, newest added first (only you see this list)."""
+    rows = await users.close_friends(graph, viewer.id, page.params())
+    return [summary(settings, row) for row in page.items(rows, key="cursor")]

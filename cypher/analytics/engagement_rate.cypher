@@ -1,4 +1,5 @@
 // Title: engagement rate per user: likes and comments received per post per follower
+// Audience: the analysts' whole-graph aggregates on the read-only copy, no viewer
 // Description: (likes + comments on the user's posts) / posts / max(followers, 1), for users with at least $min_posts posts.
 // Blocks: analysts' whole-graph aggregates (analyst role), no viewer
 // Plan: counts of FOLLOWS and POSTED read the degree store (each only ever joins a user to a

@@ -1,5 +1,6 @@
 // Title: hashtag trends: posts per hashtag per week since a date, the top tags of each week
 // Blocks: analysts' whole-graph aggregates (analyst role), no viewer
+// Audience: the analysts' whole-graph aggregates on the read-only copy, no viewer
 /* :params {since: "2026-01-01", top: 3} */
 MATCH (p:Post)-[:TAGGED]->(h:Hashtag)
 WHERE p.created_at >= datetime($since)

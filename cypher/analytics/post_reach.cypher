@@ -1,4 +1,5 @@
 // Title: reach of a post: its likers and the distinct followers of its likers
+// Audience: the analysts' whole-graph aggregates on the read-only copy, no viewer
 // Description: reach counts everyone who follows at least one liker, plus the likers, minus the author.
 // Blocks: analysts' whole-graph aggregates (analyst role), no viewer
 /* :params {post_id: "01hzy0000000000000000000pp"} */

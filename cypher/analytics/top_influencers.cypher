@@ -1,4 +1,5 @@
 // Title: top influencers by followers, with the engagement their posts receive
+// Audience: the analysts' whole-graph aggregates on the read-only copy, no viewer
 // Description: Accounts ranked by follower count, then by likes and comments received on their posts.
 // Blocks: analysts' whole-graph aggregates (analyst role), no viewer
 // Plan: followers come from the degree store (FOLLOWS only ever joins two users, so no label on

@@ -1,4 +1,5 @@
 // Title: the live graph's activity, for `graphgram estimate --from-graph`
+// Audience: whole-graph statistics for the capacity model, no viewer and no content
 // Description: totals and the time span of posts, so rates per user per day can be derived.
 // Blocks: whole-graph totals for capacity planning, no viewer
 MATCH (u:User)

@@ -7,7 +7,8 @@
 // tag its newest $scan posts (an ordered seek on tagged_tag), $per_tag kept. Left out: the
 // viewer's own posts and those they liked, accounts the viewer follows (follows_pair), private,
 // suspended or limited accounts, accounts in a block with the viewer or muted by them; a followee
-// in a block with the viewer, suspended or muted gives no signal. Score: likers + 2 × commenters + 1 for a tag the
+// in a block with the viewer, suspended or muted gives no signal, and a post for an audience the
+// viewer is outside of is left out. Score: likers + 2 × commenters + 1 for a tag the
 // viewer uses, halved every $half_life_h hours of the post's age. Computed off the request path
 // (api/discovery/explore.py) with generous bounds; a viewer with no list yet gets small ones.
 /* :params {viewer_id: "01hzy0000000000000000000aa", followees: 50, scan: 200, per_followee: 20, tags: 5, per_tag: 20, half_life_h: 72.0, limit: 200} */
@@ -58,6 +59,11 @@ WHERE a <> v AND a.private = false AND NOT EXISTS { (v)-[:LIKES]->(p) }
   AND NOT EXISTS { MATCH ()-[r:FOLLOWS]->() USING INDEX SEEK r:FOLLOWS(follower, followee) WHERE r.follower = $viewer_id AND r.followee = a.id }
   AND NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL AND a.limited_at IS NULL
   AND NOT EXISTS { (v)-[m:MUTES]->(a) WHERE m.until IS NULL OR m.until > datetime() }
+  AND (p.audience IS NULL OR p.audience = 'everyone' OR a = v
+   OR (p.audience = 'close_friends' AND EXISTS { (a)-[:CLOSE_FRIEND]->(v) })
+   OR (p.audience = 'mutuals' AND EXISTS { (a)-[:FOLLOWS]->(v) } AND EXISTS { (v)-[:FOLLOWS]->(a) })
+   OR (p.audience = 'followers_for_days'
+       AND EXISTS { (v)-[fl:FOLLOWS]->(a) WHERE fl.since <= datetime() - duration({days: coalesce(p.audience_days, 0)}) }))
 WITH p, kind, who ORDER BY who
 WITH p,
   collect(CASE kind WHEN 'like' THEN who END) AS likers,

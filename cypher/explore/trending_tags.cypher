@@ -3,7 +3,8 @@
 // follows_follower) and the viewer, each one's posts since $since (an ordered seek on
 // post_author, at most $per_author each). Only posts the viewer may see are counted (their own,
 // and those of accounts they follow, private or not), none by an account in a block with the
-// viewer or muted by them. Computed off the request path (api/discovery/explore.py).
+// viewer or muted by them, nor any the viewer is outside the audience of. Computed off the
+// request path (api/discovery/explore.py).
 /* :params {viewer_id: "01hzy0000000000000000000aa", since: "01hzy0000000000000000000aa", followees: 200, per_author: 50, limit: 10} */
 MATCH (v:User {id: $viewer_id})
 CALL (v) {
@@ -21,6 +22,12 @@ CALL (f) {
   WITH p ORDER BY p.author DESC, p.id DESC
   RETURN p LIMIT $per_author
 }
+WITH v, f, p
+WHERE (p.audience IS NULL OR p.audience = 'everyone' OR f = v
+ OR (p.audience = 'close_friends' AND EXISTS { (f)-[:CLOSE_FRIEND]->(v) })
+ OR (p.audience = 'mutuals' AND EXISTS { (f)-[:FOLLOWS]->(v) } AND EXISTS { (v)-[:FOLLOWS]->(f) })
+ OR (p.audience = 'followers_for_days'
+     AND EXISTS { (v)-[fl:FOLLOWS]->(f) WHERE fl.since <= datetime() - duration({days: coalesce(p.audience_days, 0)}) }))
 MATCH (p)-[:TAGGED]->(h:Hashtag)
 WITH h, count(DISTINCT p) AS uses, count(DISTINCT f) AS accounts
 ORDER BY uses DESC, accounts DESC, h.name

@@ -1,4 +1,5 @@
 // Title: what a report names, as the reporter sees it now: the account, and each post and comment with its author, text and media keys (the report's snapshot)
+// Audience: moderators see reported content whatever its audience
 /* :params {reporter_id: "01hzy0000000000000000000aa", username: "bob", post_ids: ["01hzy0000000000000000000pp"], comment_ids: []} */
 MATCH (r:User {id: $reporter_id})
 OPTIONAL MATCH (t:User {username: $username})

@@ -12,7 +12,8 @@
 // Newest first between newer_than and older_than, or oldest first from `after` (min_id):
 // api/pagination.py gives the unused direction an empty range. Nothing from anyone in a block
 // with the viewer, either direction, nor from anyone whose notifications the viewer mutes ($muted,
-// read first by graph/notifications.py). The id of an item is the ULID of the newest relationship or
+// read first by graph/notifications.py), and no mention in, or reply on, a post for an audience the
+// viewer is outside of. The id of an item is the ULID of the newest relationship or
 // node behind it (for a like group, its newest like), so ids sort by time and are the cursors.
 // Suspended: `b` only takes blocked people out of a count; a suspended account's share of it stays (docs/moderation.md)
 /* :params {viewer_id: "01hzy0000000000000000000aa", muted: [], limit: 21, newer_than: "", older_than: "~", after: "", before: ""} */
@@ -66,6 +67,14 @@ CALL (me) {
   WHERE c.reply_owner = $viewer_id AND c.id > $newer_than AND c.id < $older_than
   WITH * ORDER BY c.reply_owner DESC, c.id DESC
   WHERE u <> me AND NOT EXISTS { (me)-[:BLOCKS]-(u) } AND u.suspended_at IS NULL AND NOT (u.id IN $muted)
+    AND EXISTS {
+      MATCH (pa:User)-[:POSTED]->(rp:Post {id: c.post})
+      WHERE (rp.audience IS NULL OR rp.audience = 'everyone' OR pa = me
+       OR (rp.audience = 'close_friends' AND EXISTS { (pa)-[:CLOSE_FRIEND]->(me) })
+       OR (rp.audience = 'mutuals' AND EXISTS { (pa)-[:FOLLOWS]->(me) } AND EXISTS { (me)-[:FOLLOWS]->(pa) })
+       OR (rp.audience = 'followers_for_days'
+           AND EXISTS { (me)-[f:FOLLOWS]->(pa) WHERE f.since <= datetime() - duration({days: coalesce(rp.audience_days, 0)}) }))
+    }
   RETURN c.id AS id, "comment" AS type, [u {.id, .username, .display_name}] AS accounts,
          null AS liked, c.post AS post_id, c.id AS comment_id, c.created_at AS at
   LIMIT $limit
@@ -74,6 +83,14 @@ CALL (me) {
   WHERE c.reply_owner = $viewer_id AND c.id > $after AND c.id < $before
   WITH * ORDER BY c.reply_owner ASC, c.id ASC
   WHERE u <> me AND NOT EXISTS { (me)-[:BLOCKS]-(u) } AND u.suspended_at IS NULL AND NOT (u.id IN $muted)
+    AND EXISTS {
+      MATCH (pa:User)-[:POSTED]->(rp:Post {id: c.post})
+      WHERE (rp.audience IS NULL OR rp.audience = 'everyone' OR pa = me
+       OR (rp.audience = 'close_friends' AND EXISTS { (pa)-[:CLOSE_FRIEND]->(me) })
+       OR (rp.audience = 'mutuals' AND EXISTS { (pa)-[:FOLLOWS]->(me) } AND EXISTS { (me)-[:FOLLOWS]->(pa) })
+       OR (rp.audience = 'followers_for_days'
+           AND EXISTS { (me)-[f:FOLLOWS]->(pa) WHERE f.since <= datetime() - duration({days: coalesce(rp.audience_days, 0)}) }))
+    }
   RETURN c.id AS id, "comment" AS type, [u {.id, .username, .display_name}] AS accounts,
          null AS liked, c.post AS post_id, c.id AS comment_id, c.created_at AS at
   LIMIT $limit
@@ -114,6 +131,11 @@ CALL (me) {
   WHERE m.user = $viewer_id AND m.post > $newer_than AND m.post < $older_than
   WITH * ORDER BY m.user DESC, m.post DESC
   WHERE NOT EXISTS { (me)-[:BLOCKS]-(u) } AND u.suspended_at IS NULL AND NOT (u.id IN $muted)
+    AND (p.audience IS NULL OR p.audience = 'everyone' OR u = me
+     OR (p.audience = 'close_friends' AND EXISTS { (u)-[:CLOSE_FRIEND]->(me) })
+     OR (p.audience = 'mutuals' AND EXISTS { (u)-[:FOLLOWS]->(me) } AND EXISTS { (me)-[:FOLLOWS]->(u) })
+     OR (p.audience = 'followers_for_days'
+         AND EXISTS { (me)-[f:FOLLOWS]->(u) WHERE f.since <= datetime() - duration({days: coalesce(p.audience_days, 0)}) }))
   RETURN m.post AS id, "mention" AS type, [u {.id, .username, .display_name}] AS accounts,
          null AS liked, m.post AS post_id, null AS comment_id, m.at AS at
   LIMIT $limit
@@ -122,6 +144,11 @@ CALL (me) {
   WHERE m.user = $viewer_id AND m.post > $after AND m.post < $before
   WITH * ORDER BY m.user ASC, m.post ASC
   WHERE NOT EXISTS { (me)-[:BLOCKS]-(u) } AND u.suspended_at IS NULL AND NOT (u.id IN $muted)
+    AND (p.audience IS NULL OR p.audience = 'everyone' OR u = me
+     OR (p.audience = 'close_friends' AND EXISTS { (u)-[:CLOSE_FRIEND]->(me) })
+     OR (p.audience = 'mutuals' AND EXISTS { (u)-[:FOLLOWS]->(me) } AND EXISTS { (me)-[:FOLLOWS]->(u) })
+     OR (p.audience = 'followers_for_days'
+         AND EXISTS { (me)-[f:FOLLOWS]->(u) WHERE f.since <= datetime() - duration({days: coalesce(p.audience_days, 0)}) }))
   RETURN m.post AS id, "mention" AS type, [u {.id, .username, .display_name}] AS accounts,
          null AS liked, m.post AS post_id, null AS comment_id, m.at AS at
   LIMIT $limit

@@ -3,7 +3,7 @@
 // Lock the post before reading what hangs on it: a comment or like being written waits, and
 // is then seen and removed here (or fails because the post is gone).
 // The author is locked before the post, as posts/edit_post does (per-tag public post counts and
-// the author's USES_TAG counts).
+// the author's USES_TAG counts, which leave out posts for a narrower audience than everyone).
 MATCH (a:User {id: $viewer_id})-[:POSTED]->(p:Post {id: $post_id})
 SET a.lock_ = true
 REMOVE a.lock_
@@ -20,8 +20,8 @@ CALL (p) {
 }
 CALL (a, p) {
   MATCH (p)-[:TAGGED]->(h:Hashtag)
-  SET h.public_posts = coalesce(h.public_posts, 0) - CASE WHEN a.private THEN 0 ELSE 1 END
-  WITH a, h
+  SET h.public_posts = coalesce(h.public_posts, 0) - CASE WHEN a.private OR NOT coalesce(p.audience, "everyone") = "everyone" THEN 0 ELSE 1 END
+  WITH a, p, h WHERE coalesce(p.audience, "everyone") = "everyone"
   MATCH (a)-[u:USES_TAG]->(h)
   SET u.posts = u.posts - 1
   WITH u WHERE u.posts <= 0

@@ -5,7 +5,8 @@
 // stamped with the real clock after the lock (datetime() is the time the transaction began).
 // A null caption (with null hashtags and mentions) keeps the caption and its links.
 // A removed hashtag leaves the tag's list and its counts (the degree, the public post count and
-// the author's USES_TAG count); a new mention notifies (r.at).
+// the author's USES_TAG count; a post for a narrower audience than everyone is in neither:
+// posts/create_post); a new mention notifies (r.at).
 /* :params {viewer_id: "01hzy0000000000000000000aa", post_id: "01hzy0000000000000000000pp", edit_id: "01hzy0000000000000000000ee", caption: "hi #graph @bob", hashtags: ["graph"], mentions: ["bob"], alts: {}} */
 MATCH (v:User {id: $viewer_id})-[:POSTED]->(p:Post {id: $post_id})
 SET v.lock_ = true
@@ -34,9 +35,9 @@ CALL (v, p, media, changed) {
   }
   CALL (v, p) {
     MATCH (p)-[t:TAGGED]->(h:Hashtag) WHERE $hashtags IS NOT NULL AND NOT h.name IN $hashtags
-    SET h.public_posts = coalesce(h.public_posts, 0) - CASE WHEN v.private THEN 0 ELSE 1 END
+    SET h.public_posts = coalesce(h.public_posts, 0) - CASE WHEN v.private OR NOT coalesce(p.audience, "everyone") = "everyone" THEN 0 ELSE 1 END
     DELETE t
-    WITH v, h
+    WITH v, p, h WHERE coalesce(p.audience, "everyone") = "everyone"
     MATCH (v)-[u:USES_TAG]->(h)
     SET u.posts = u.posts - 1
     WITH u WHERE u.posts <= 0
@@ -47,7 +48,8 @@ CALL (v, p, media, changed) {
     MERGE (h:Hashtag {name: tag})
     WITH h WHERE NOT EXISTS { (p)-[:TAGGED]->(h) }
     CREATE (p)-[:TAGGED {tag: h.name, post: p.id}]->(h)
-    SET h.public_posts = coalesce(h.public_posts, 0) + CASE WHEN v.private THEN 0 ELSE 1 END
+    SET h.public_posts = coalesce(h.public_posts, 0) + CASE WHEN v.private OR NOT coalesce(p.audience, "everyone") = "everyone" THEN 0 ELSE 1 END
+    WITH v, p, h WHERE coalesce(p.audience, "everyone") = "everyone"
     MERGE (v)-[u:USES_TAG]->(h)
     SET u.posts = coalesce(u.posts, 0) + 1
   }

@@ -1,5 +1,6 @@
 // Title: a post's versions, newest first: the current one, then each earlier one it replaced (PostEdit)
 // Blocks: the caller checked the viewer may see the post (graph.posts.access)
+// Audience: the caller checked the viewer may see the post (graph.posts.access)
 // The media items stay those of the post (an edit changes their alt texts, not the set).
 /* :params {post_id: "01hzy0000000000000000000pp"} */
 MATCH (p:Post {id: $post_id})

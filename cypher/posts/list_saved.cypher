@@ -1,6 +1,7 @@
 // Title: one page of the viewer's saved posts, newest saved first, leaving out posts the viewer may no longer see
 // Seeks the saved_saver index (saver, id): the work is the page plus the saved posts skipped
-// because their author is now in a block with the viewer, or private and not followed, never the
+// because their author is now in a block with the viewer, or private and not followed, or the
+// viewer has left the post's audience, never the
 // number saved. A deleted post took its SAVED relationship with it. One ordered seek per
 // direction; api/pagination.py gives the unused direction an empty range. The cursor is the
 // SAVED relationship's id (when it was saved), not the post's.
@@ -12,6 +13,11 @@ CALL (v) {
   MATCH (a:User)-[:POSTED]->(p)
   WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL
     AND (NOT a.private OR a = v OR EXISTS { (v)-[:FOLLOWS]->(a) })
+    AND (p.audience IS NULL OR p.audience = 'everyone' OR a = v
+     OR (p.audience = 'close_friends' AND EXISTS { (a)-[:CLOSE_FRIEND]->(v) })
+     OR (p.audience = 'mutuals' AND EXISTS { (a)-[:FOLLOWS]->(v) } AND EXISTS { (v)-[:FOLLOWS]->(a) })
+     OR (p.audience = 'followers_for_days'
+         AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: coalesce(p.audience_days, 0)}) }))
   RETURN s, p LIMIT $limit
   UNION ALL
   MATCH ()-[s:SAVED]->(p:Post) USING INDEX SEEK s:SAVED(saver, id) WHERE s.saver = $viewer_id AND s.id > $after AND s.id < $before
@@ -19,6 +25,11 @@ CALL (v) {
   MATCH (a:User)-[:POSTED]->(p)
   WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL
     AND (NOT a.private OR a = v OR EXISTS { (v)-[:FOLLOWS]->(a) })
+    AND (p.audience IS NULL OR p.audience = 'everyone' OR a = v
+     OR (p.audience = 'close_friends' AND EXISTS { (a)-[:CLOSE_FRIEND]->(v) })
+     OR (p.audience = 'mutuals' AND EXISTS { (a)-[:FOLLOWS]->(v) } AND EXISTS { (v)-[:FOLLOWS]->(a) })
+     OR (p.audience = 'followers_for_days'
+         AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: coalesce(p.audience_days, 0)}) }))
   RETURN s, p LIMIT $limit
 }
 RETURN s.id AS cursor, p.id AS id

@@ -1,15 +1,27 @@
-// Title: one page of a user's post ids, newest first
+// Title: one page of a user's post ids, newest first, leaving out posts for an audience the viewer is outside of
 // Blocks: the caller checked the viewer may see this user's content (graph.users.access)
-// Seeks the post_author index (author, id): the work is the page, whatever the post count. One
-// ordered seek per direction; api/pagination.py gives the unused direction an empty range.
-/* :params {user_id: "01hzy0000000000000000000bb", limit: 21, newer_than: "", older_than: "~", after: "", before: ""} */
-CALL () {
+// Seeks the post_author index (author, id): the work is the page plus the posts skipped for their
+// audience, whatever the post count. One ordered seek per direction; api/pagination.py gives the
+// unused direction an empty range.
+/* :params {viewer_id: "01hzy0000000000000000000aa", user_id: "01hzy0000000000000000000bb", limit: 21, newer_than: "", older_than: "~", after: "", before: ""} */
+MATCH (v:User {id: $viewer_id}), (a:User {id: $user_id})
+CALL (v, a) {
   MATCH (p:Post) USING INDEX SEEK p:Post(author, id) WHERE p.author = $user_id AND p.id > $newer_than AND p.id < $older_than
-  WITH p ORDER BY p.author DESC, p.id DESC
+  WITH * ORDER BY p.author DESC, p.id DESC
+  WHERE (p.audience IS NULL OR p.audience = 'everyone' OR a = v
+   OR (p.audience = 'close_friends' AND EXISTS { (a)-[:CLOSE_FRIEND]->(v) })
+   OR (p.audience = 'mutuals' AND EXISTS { (a)-[:FOLLOWS]->(v) } AND EXISTS { (v)-[:FOLLOWS]->(a) })
+   OR (p.audience = 'followers_for_days'
+       AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: coalesce(p.audience_days, 0)}) }))
   RETURN p LIMIT $limit
   UNION ALL
   MATCH (p:Post) USING INDEX SEEK p:Post(author, id) WHERE p.author = $user_id AND p.id > $after AND p.id < $before
-  WITH p ORDER BY p.author ASC, p.id ASC
+  WITH * ORDER BY p.author ASC, p.id ASC
+  WHERE (p.audience IS NULL OR p.audience = 'everyone' OR a = v
+   OR (p.audience = 'close_friends' AND EXISTS { (a)-[:CLOSE_FRIEND]->(v) })
+   OR (p.audience = 'mutuals' AND EXISTS { (a)-[:FOLLOWS]->(v) } AND EXISTS { (v)-[:FOLLOWS]->(a) })
+   OR (p.audience = 'followers_for_days'
+       AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: coalesce(p.audience_days, 0)}) }))
   RETURN p LIMIT $limit
 }
 RETURN p.id AS id

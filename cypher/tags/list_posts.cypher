@@ -1,6 +1,7 @@
 // Title: one page of a hashtag's post ids, newest first, that the viewer may see
 // Seeks the tagged_tag index (tag, post): the work is the page plus the posts skipped because
-// their author is in a block with the viewer or private and not followed, never the tag's size.
+// their author is in a block with the viewer or private and not followed, or the viewer is
+// outside their audience, never the tag's size.
 // One ordered seek per direction; api/pagination.py gives the unused direction an empty range.
 /* :params {viewer_id: "01hzy0000000000000000000aa", tag: "sunset", limit: 21, newer_than: "", older_than: "~", after: "", before: ""} */
 MATCH (v:User {id: $viewer_id})
@@ -10,6 +11,11 @@ CALL (v) {
   MATCH (a:User)-[:POSTED]->(p)
   WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL
     AND (NOT a.private OR a = v OR EXISTS { (v)-[:FOLLOWS]->(a) })
+    AND (p.audience IS NULL OR p.audience = 'everyone' OR a = v
+     OR (p.audience = 'close_friends' AND EXISTS { (a)-[:CLOSE_FRIEND]->(v) })
+     OR (p.audience = 'mutuals' AND EXISTS { (a)-[:FOLLOWS]->(v) } AND EXISTS { (v)-[:FOLLOWS]->(a) })
+     OR (p.audience = 'followers_for_days'
+         AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: coalesce(p.audience_days, 0)}) }))
   RETURN p LIMIT $limit
   UNION ALL
   MATCH (p:Post)-[t:TAGGED]->() USING INDEX SEEK t:TAGGED(tag, post) WHERE t.tag = $tag AND t.post > $after AND t.post < $before
@@ -17,6 +23,11 @@ CALL (v) {
   MATCH (a:User)-[:POSTED]->(p)
   WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL
     AND (NOT a.private OR a = v OR EXISTS { (v)-[:FOLLOWS]->(a) })
+    AND (p.audience IS NULL OR p.audience = 'everyone' OR a = v
+     OR (p.audience = 'close_friends' AND EXISTS { (a)-[:CLOSE_FRIEND]->(v) })
+     OR (p.audience = 'mutuals' AND EXISTS { (a)-[:FOLLOWS]->(v) } AND EXISTS { (v)-[:FOLLOWS]->(a) })
+     OR (p.audience = 'followers_for_days'
+         AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: coalesce(p.audience_days, 0)}) }))
   RETURN p LIMIT $limit
 }
 RETURN p.id AS id

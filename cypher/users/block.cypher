@@ -1,4 +1,4 @@
-// Title: block a user, removing follows and pending requests in both directions; idempotent
+// Title: block a user, removing follows, pending requests and close friends in both directions; idempotent
 /* :params {viewer_id: "01hzy0000000000000000000aa", username: "bob", rel_id: "01hzy0000000000000000000cc"} */
 MATCH (v:User {id: $viewer_id}), (u:User {username: $username})
 WHERE v <> u
@@ -11,7 +11,7 @@ CALL (v, u) {
 MERGE (v)-[b:BLOCKS]->(u)
   ON CREATE SET b.since = datetime(), b.id = $rel_id
 WITH v, u
-OPTIONAL MATCH (v)-[r:FOLLOWS|REQUESTED]-(u)
+OPTIONAL MATCH (v)-[r:FOLLOWS|REQUESTED|CLOSE_FRIEND]-(u)
 DELETE r
 // Grouped by the pair, so an unknown username returns no row at all (404), not a count of 0.
 RETURN u.id AS blocked, count(r) AS removed

@@ -70,6 +70,9 @@ export interface TrendingTag {
   accounts: number;
 }
 
+/** Whom a post is for: everyone who may see the account, or a narrower audience. */
+export type Audience = "everyone" | "close_friends" | "mutuals" | { followers_for_days: number };
+
 export interface Post {
   id: string;
   author: Author;
@@ -85,6 +88,8 @@ export interface Post {
   created_at: string;
   /** When the caption or an alt text was last edited; null when never. */
   edited_at?: string | null;
+  /** Absent on older APIs: everyone. */
+  audience?: Audience;
 }
 
 export interface Comment {
@@ -343,8 +348,13 @@ export const api = {
   reject: (username: string) =>
     send(`/me/follow-requests/${encodeURIComponent(username)}/reject`, { method: "POST" }),
   post: (id: string) => json<Post>(`/posts/${encodeURIComponent(id)}`),
-  createPost: (caption: string, media_ids: string[]) =>
-    json<Post>("/posts", { method: "POST", body: { caption, media_ids } }),
+  createPost: (caption: string, media_ids: string[], audience: Audience = "everyone") =>
+    json<Post>("/posts", { method: "POST", body: { caption, media_ids, audience } }),
+  closeFriends: () => page<UserSummary>("/me/close-friends?limit=100"),
+  addCloseFriend: (username: string) =>
+    send(`/me/close-friends/${encodeURIComponent(username)}`, { method: "PUT" }),
+  removeCloseFriend: (username: string) =>
+    send(`/me/close-friends/${encodeURIComponent(username)}`, { method: "DELETE" }),
   deletePost: (id: string) => send(`/posts/${encodeURIComponent(id)}`, { method: "DELETE" }),
   editPost: (id: string, caption: string) =>
     json<Post>(`/posts/${encodeURIComponent(id)}`, { method: "PATCH", body: { caption } }),

@@ -5,6 +5,7 @@ import { api, page, session, setUnauthorizedHandler, type Account, type Notifica
 import { announce, describe, h, link, replace } from "./dom";
 import { NAVIGATE, navigate } from "./nav";
 import { authView } from "./views/auth";
+import { closeFriendsView } from "./views/closefriends";
 import { feedView } from "./views/feed";
 import { moderationView } from "./views/moderation";
 import { notificationsView } from "./views/notifications";
@@ -34,6 +35,7 @@ const routes: [RegExp, View, string][] = [
   [/^\/suggestions$/, suggestionsView, "Suggestions"],
   [/^\/tags\/([^/]+)$/, tagView, "Hashtag"],
   [/^\/settings$/, settingsView, "Settings"],
+  [/^\/close-friends$/, closeFriendsView, "Close friends"],
   [/^\/moderation$/, moderationView, "Moderation"],
 ];
 

@@ -1,7 +1,7 @@
 // A post as the feed, the post page and the hashtag page show it.
 
 import { decode } from "blurhash";
-import { api, REPORT_CATEGORIES, type Author, type Media, type Post } from "./api";
+import { api, REPORT_CATEGORIES, type Audience, type Author, type Media, type Post } from "./api";
 import { ago, announce, describe, h, link, plural } from "./dom";
 
 /** Caption text with #hashtags and @mentions turned into links. */
@@ -199,12 +199,22 @@ export function reportControl(post: Post): HTMLElement {
   return wrap;
 }
 
+/** Who a post is for, in words; null for everyone. */
+export function audienceLabel(audience: Audience | undefined): string | null {
+  if (!audience || audience === "everyone") return null;
+  if (audience === "close_friends") return "Close friends";
+  if (audience === "mutuals") return "Mutual follows";
+  return `Followers of ${plural(audience.followers_for_days, "day")}`;
+}
+
 export function authorLine(post: Post): HTMLElement {
+  const audience = audienceLabel(post.audience);
   return h("header", { class: "post-head" },
     link(`/u/${post.author.username}`, { class: "author" },
       avatar(post.author),
       h("span", { class: "name" }, post.author.display_name),
       h("span", { class: "handle" }, `@${post.author.username}`)),
+    audience ? h("span", { class: "audience-badge", title: `Shared with: ${audience}` }, audience) : null,
     link(`/p/${post.id}`, { class: "time" }, h("time", { datetime: post.created_at, title: post.created_at }, ago(post.created_at))),
   );
 }

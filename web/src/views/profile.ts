@@ -271,6 +271,7 @@ export function settingsView({ main, me }: Context): void {
   });
   replace(main, h("section", { class: "card" },
     h("p", {}, link(`/u/${me.username}`, {}, `← @${me.username}`)),
-    h("h1", {}, "Edit profile"), form));
+    h("h1", {}, "Edit profile"), form,
+    h("p", {}, link("/close-friends", {}, "Close friends"))));
 }
 

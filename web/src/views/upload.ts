@@ -1,8 +1,8 @@
 // New post: pick pictures or a video, watch the bytes go up, wait for processing, caption, post.
 
-import { api, uploadMedia, type Media } from "../api";
+import { api, uploadMedia, type Audience, type Media } from "../api";
 import { DIRECT_THRESHOLD, uploadDirect } from "../direct";
-import { describe, h, replace } from "../dom";
+import { describe, h, link, replace } from "../dom";
 import type { Context } from "../main";
 import { navigate } from "../nav";
 
@@ -31,6 +31,7 @@ export function uploadView({ main }: Context): void {
   const list = h("ul", { class: "uploads", "aria-label": "Files" });
   const captionField = h("textarea", { id: "caption", name: "caption", rows: 3, maxlength: 2200 });
   const postButton = h("button", { type: "submit", class: "primary" }, "Post");
+  const audience = audienceChooser();
   const status = h("div", { class: "form-status", "aria-live": "assertive" });
   let items: Item[] = [];
   let busy = false;
@@ -152,6 +153,7 @@ export function uploadView({ main }: Context): void {
     h("label", { for: "caption" }, "Caption"),
     captionField,
     h("p", { class: "hint" }, "Use #hashtags and @mentions."),
+    audience.element,
     postButton,
     status);
   form.addEventListener("submit", async (event) => {
@@ -160,7 +162,7 @@ export function uploadView({ main }: Context): void {
     refresh();
     try {
       const ids = items.filter((i) => i.media?.status === "ready").map((i) => i.media?.id ?? "");
-      const post = await api.createPost(captionField.value, ids);
+      const post = await api.createPost(captionField.value, ids, audience.value());
       navigate(`/p/${post.id}`);
     } catch (error) {
       replace(status, h("p", { class: "error", role: "alert" }, `Couldn't post: ${describe(error)}`));
@@ -171,4 +173,43 @@ export function uploadView({ main }: Context): void {
   });
   replace(main, h("section", { class: "card" }, h("h1", {}, "New post"), form));
   refresh();
+}
+
+/** Who sees the post: a radio group, with the number of days for long-time followers. */
+function audienceChooser(): { element: HTMLElement; value: () => Audience } {
+  const choices: [string, string, string][] = [
+    ["everyone", "Everyone", "Everyone who can see your account."],
+    ["close_friends", "Close friends", "Only the people on your close friends list."],
+    ["mutuals", "Mutual follows", "Only people you follow who follow you back."],
+    ["followers_for_days", "Long-time followers", "Only people who have followed you for at least the days below."],
+  ];
+  const days = h("input", {
+    id: "audience-days", type: "number", min: 1, max: 3650, value: 30, inputmode: "numeric",
+  });
+  const radios = choices.map(([value, label, hint]) => {
+    const radio = h("input", {
+      type: "radio", name: "audience", id: `audience-${value}`, value, checked: value === "everyone",
+      "aria-describedby": `audience-${value}-hint`,
+    });
+    return { radio, row: h("div", { class: "check" }, radio,
+      h("label", { for: `audience-${value}` }, label),
+      h("span", { class: "hint", id: `audience-${value}-hint` }, ` ${hint}`)) };
+  });
+  const daysRow = h("div", { class: "audience-days" },
+    h("label", { for: "audience-days" }, "Days of following"), days);
+  const chosen = () => radios.find((r) => r.radio.checked)?.radio.value ?? "everyone";
+  const sync = () => { daysRow.hidden = chosen() !== "followers_for_days"; };
+  radios.forEach((r) => r.radio.addEventListener("change", sync));
+  sync();
+  const element = h("fieldset", { class: "audience" },
+    h("legend", {}, "Audience"),
+    ...radios.map((r) => r.row),
+    daysRow,
+    h("p", { class: "hint" }, link("/close-friends", {}, "Manage your close friends")));
+  const value = (): Audience => {
+    const which = chosen();
+    if (which === "followers_for_days") return { followers_for_days: Number(days.value) || 1 };
+    return which as Audience;
+  };
+  return { element, value };
 }
