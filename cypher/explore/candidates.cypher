@@ -1,4 +1,5 @@
 // Title: Explore for a viewer: public posts from accounts the viewer does not follow that the viewer's newest followees liked or commented on, or in the hashtags the viewer engages with, ranked by those signals decayed by the post's age, with who and which tag
+// Audience: `liked` is the viewer's own liked posts, read only for the names of their hashtags; every post it returns (`p`) has the guard
 // Bounded whatever the degrees, by the parameters: the viewer's newest $followees follows (an
 // ordered seek on follows_follower); of each, the first $scan likes and $scan comments the store
 // yields (an expand that stops there: there is no index on the liker or the commenter; the store
