@@ -10,5 +10,5 @@ WHERE s.expires_at <= $now AND NOT EXISTS { (s)<-[:INCLUDES]-(:Highlight) }
 WITH s, COLLECT { MATCH (s)-[:HAS_MEDIA]->(m:Media) RETURN m } AS media
 DETACH DELETE s
 WITH collect(media) AS lists
-WITH reduce(all = [], l IN lists | all + l) AS media
+WITH reduce(acc = [], l IN lists | acc + l) AS media
 RETURN [m IN media WHERE NOT EXISTS { ()-[:HAS_MEDIA]->(m) } | m.id] AS released_media

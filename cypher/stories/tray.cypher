@@ -38,11 +38,11 @@ RETURN cursor, unseen = 0 AS seen,
            OR (s.audience = 'mutuals' AND EXISTS { (a)-[:FOLLOWS]->(v) } AND EXISTS { (v)-[:FOLLOWS]->(a) })
            OR (s.audience = 'followers_for_days'
                AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: s.audience_days}) }))
-    WITH s ORDER BY s.id LIMIT $per_ring
     RETURN s {.id, .audience, .audience_days, created_at: toString(s.created_at),
               expires_at: toString(s.expires_at), expires_epoch: s.expires_at.epochSeconds,
               highlighted: EXISTS { (s)<-[:INCLUDES]-(:Highlight) },
               seen: EXISTS { (v)-[:SAW]->(s) },
               media: COLLECT { MATCH (s)-[:HAS_MEDIA]->(m:Media) RETURN properties(m) }}
+    ORDER BY s.id LIMIT $per_ring
   } AS stories
 ORDER BY cursor
