@@ -10,7 +10,7 @@ WHERE (s.expires_at > $now OR EXISTS { (s)<-[:INCLUDES]-(:Highlight) })
        OR (s.audience = 'close_friends' AND EXISTS { (a)-[:CLOSE_FRIEND]->(r) })
        OR (s.audience = 'mutuals' AND EXISTS { (a)-[:FOLLOWS]->(r) } AND EXISTS { (r)-[:FOLLOWS]->(a) })
        OR (s.audience = 'followers_for_days'
-           AND EXISTS { (r)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: s.audience_days}) }))
+           AND EXISTS { (r)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: coalesce(s.audience_days, 0)}) }))
 RETURN {type: 'story', id: s.id, author_id: a.id, author: a.username, text: null,
         created_at: toString(s.created_at),
         media: COLLECT { MATCH (s)-[:HAS_MEDIA]->(m:Media) RETURN m.key }} AS item

@@ -24,6 +24,7 @@ CREATE (v)-[:WROTE]->(c:Comment {
   // who it notifies: nobody when you comment on your own post or reply to yourself
   post_owner: CASE WHEN a <> v THEN a.id END, reply_owner: CASE WHEN w <> v THEN w.id END
 })-[:ON]->(p)
+WITH v, a, c, parent
 // A comment on a followed author's post counts toward the commenter's interactions with them:
 // the story tray orders rings by it (stories/tray).
 CALL (v, a) {

@@ -14,7 +14,7 @@ WITH v, a, h, COLLECT {
         OR (s.audience = 'close_friends' AND EXISTS { (a)-[:CLOSE_FRIEND]->(v) })
         OR (s.audience = 'mutuals' AND EXISTS { (a)-[:FOLLOWS]->(v) } AND EXISTS { (v)-[:FOLLOWS]->(a) })
         OR (s.audience = 'followers_for_days'
-            AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: s.audience_days}) })
+            AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: coalesce(s.audience_days, 0)}) })
   RETURN s {.id, .audience, .audience_days, created_at: toString(s.created_at),
             expires_at: toString(s.expires_at), expires_epoch: s.expires_at.epochSeconds,
             highlighted: true, seen: EXISTS { (v)-[:SAW]->(s) },

@@ -9,7 +9,7 @@ MATCH (s:Story) USING INDEX SEEK s:Story(author, expires_at) WHERE s.author = a.
        OR (s.audience = 'close_friends' AND EXISTS { (a)-[:CLOSE_FRIEND]->(v) })
        OR (s.audience = 'mutuals' AND EXISTS { (a)-[:FOLLOWS]->(v) } AND EXISTS { (v)-[:FOLLOWS]->(a) })
        OR (s.audience = 'followers_for_days'
-           AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: s.audience_days}) }))
+           AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: coalesce(s.audience_days, 0)}) }))
 WITH v, s ORDER BY s.id LIMIT $limit
 RETURN s {.id, .audience, .audience_days, created_at: toString(s.created_at),
           expires_at: toString(s.expires_at), expires_epoch: s.expires_at.epochSeconds,

@@ -10,7 +10,7 @@ WHERE a <> v AND s.expires_at > $now
        OR (s.audience = 'close_friends' AND EXISTS { (a)-[:CLOSE_FRIEND]->(v) })
        OR (s.audience = 'mutuals' AND EXISTS { (a)-[:FOLLOWS]->(v) } AND EXISTS { (v)-[:FOLLOWS]->(a) })
        OR (s.audience = 'followers_for_days'
-           AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: s.audience_days}) }))
+           AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: coalesce(s.audience_days, 0)}) }))
 SET v.lock_ = true
 REMOVE v.lock_
 MERGE (v)-[r:SAW]->(s)

@@ -17,7 +17,7 @@ CALL (v, a) {
          OR (s.audience = 'close_friends' AND EXISTS { (a)-[:CLOSE_FRIEND]->(v) })
          OR (s.audience = 'mutuals' AND EXISTS { (a)-[:FOLLOWS]->(v) } AND EXISTS { (v)-[:FOLLOWS]->(a) })
          OR (s.audience = 'followers_for_days'
-             AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: s.audience_days}) }))
+             AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: coalesce(s.audience_days, 0)}) }))
   RETURN count(s) AS live, count(CASE WHEN NOT EXISTS { (v)-[:SAW]->(s) } THEN s END) AS unseen
 }
 WITH v, a, fo, live, unseen
@@ -37,7 +37,7 @@ RETURN cursor, unseen = 0 AS seen,
            OR (s.audience = 'close_friends' AND EXISTS { (a)-[:CLOSE_FRIEND]->(v) })
            OR (s.audience = 'mutuals' AND EXISTS { (a)-[:FOLLOWS]->(v) } AND EXISTS { (v)-[:FOLLOWS]->(a) })
            OR (s.audience = 'followers_for_days'
-               AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: s.audience_days}) }))
+               AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: coalesce(s.audience_days, 0)}) }))
     RETURN s {.id, .audience, .audience_days, created_at: toString(s.created_at),
               expires_at: toString(s.expires_at), expires_epoch: s.expires_at.epochSeconds,
               highlighted: EXISTS { (s)<-[:INCLUDES]-(:Highlight) },
