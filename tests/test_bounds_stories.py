@@ -57,9 +57,12 @@ CREATE (u)-[:SAW {id: 'r' + key, at: datetime(), story: s.id, viewer: u.id}]->(s
 def graph(neo4j_driver: Driver, settings: Settings) -> Iterator[None]:
     wipe(neo4j_driver, settings)
     shapes = {
-        "few": {"follows": 40, "rings": 25, "expired": 1},
-        "many": {"follows": 40, "rings": 25, "expired": 60},
-        "wide": {"follows": 2000, "rings": 25, "expired": 1},
+        # Both with dense authors (over 50 relationships): Neo4j stores a dense node's
+        # relationships by type, which changes what the block check's Expand(Into) reads, so
+        # the two differ in expired stories only.
+        "few": {"follows": 40, "rings": 25, "expired": 60},
+        "many": {"follows": 40, "rings": 25, "expired": 600},
+        "wide": {"follows": 2000, "rings": 25, "expired": 60},
     }
     for viewer, shape in shapes.items():
         neo4j_driver.execute_query(
@@ -86,7 +89,7 @@ def test_the_tray_reads_no_expired_story(
     many, many_rows = tray(neo4j_driver, settings, "many")
     assert len(few_rows) == len(many_rows) == 11
     assert all(len(row["stories"]) == 1 for row in many_rows)
-    assert many <= few * FACTOR, f"tray: {many} db hits with 60 expired stories each vs {few}"
+    assert many <= few * FACTOR, f"tray: {many} db hits with 600 expired stories each vs {few}"
 
 
 @pytest.mark.no_clean

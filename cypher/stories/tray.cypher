@@ -5,9 +5,10 @@
 // the page's rings only. The order: `cursor` = unseen (0) or seen (1), then 999999999 minus
 // FOLLOWS.interactions (the viewer's likes and comments on the account's posts since following
 // it, kept by posts/like and posts/create_comment), then the account's id; `after` pages by it.
-// Muted accounts have no ring (as they have no posts in the home feed).
+// Muted accounts have no ring (as they have no posts in the home feed). `a` has no label: a
+// FOLLOWS relationship ends at a User, and checking the label would cost a read per follow.
 /* :params {viewer_id: "01hzy0000000000000000000aa", now: datetime("2026-01-01T00:00:00Z"), after: "", limit: 21, per_ring: 100} */
-MATCH (v:User {id: $viewer_id})-[fo:FOLLOWS]->(a:User)
+MATCH (v:User {id: $viewer_id})-[fo:FOLLOWS]->(a)
 WHERE a.story_until > $now
   AND NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL
   AND NOT EXISTS { (v)-[m:MUTES]->(a) WHERE m.until IS NULL OR m.until > datetime() }
