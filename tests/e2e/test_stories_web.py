@@ -17,8 +17,8 @@ def test_a_story_is_posted_watched_from_the_tray_and_its_viewers_listed(
     open_context: OpenContext, api: httpx.Client, tmp_path: Path
 ) -> None:
     ada = account(api, "ada")
-    bo = account(api, "bo")
-    assert api.post("/users/ada/follow", headers=bo["headers"]).status_code == 200
+    boris = account(api, "boris")
+    assert api.post("/users/ada/follow", headers=boris["headers"]).status_code == 200
 
     # Ada shares a picture to her story from the upload page, then a second one over the API.
     page = open_context(DESKTOP).new_page()
@@ -36,11 +36,11 @@ def test_a_story_is_posted_watched_from_the_tray_and_its_viewers_listed(
     made = api.post("/stories", json={"media_id": second}, headers=ada["headers"])
     assert made.status_code == 201, made.text
 
-    # Bo finds Ada's ring above his feed. The page's clock is Playwright's: a picture's 5 s pass
+    # Boris finds Ada's ring above his feed. The page's clock is Playwright's: a picture's 5 s pass
     # when the test says so, however slow the machine.
     watcher = open_context(PHONE).new_page()
     watcher.clock.install()
-    log_in(watcher, "bo")
+    log_in(watcher, "boris")
     tray = watcher.get_by_role("navigation", name="Stories")
     tray.get_by_role("button", name="Stories of @ada, new").click()
     viewer = watcher.get_by_role("dialog", name="Stories")
@@ -74,11 +74,11 @@ def test_a_story_is_posted_watched_from_the_tray_and_its_viewers_listed(
         )
     ).to_be_visible()
 
-    # Ada opens her own ring on her profile and sees that Bo watched.
+    # Ada opens her own ring on her profile and sees that Boris watched.
     page.goto("/web/u/ada")
     page.get_by_role("button", name="Stories of @ada", exact=True).click()
     own = page.get_by_role("dialog", name="Stories")
     own.get_by_role("button", name="Viewers").click()
-    expect(own.get_by_role("list", name="Viewers").get_by_text("@bo")).to_be_visible()
+    expect(own.get_by_role("list", name="Viewers").get_by_text("@boris")).to_be_visible()
     page.keyboard.press("Escape")
     expect(own).to_have_count(0)
