@@ -31,6 +31,7 @@ from api.notifications.router import router as notifications_router
 from api.posts.router import router as posts_router
 from api.ratelimit import UPLOAD_LIMITS, WRITE_LIMITS
 from api.reports.router import router as reports_router
+from api.stories.router import router as stories_router
 from api.tags.router import router as tags_router
 from api.uploads.router import router as uploads_router
 from api.users.router import router as users_router
@@ -126,6 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Rate limits on every write (POST, PUT, PATCH, DELETE) of these routers: api/ratelimit.py.
     app.include_router(users_router, dependencies=WRITE_LIMITS)
     app.include_router(posts_router, dependencies=WRITE_LIMITS)
+    app.include_router(stories_router, dependencies=WRITE_LIMITS)
     app.include_router(notifications_router, dependencies=WRITE_LIMITS)
     app.include_router(discovery_router)
     app.include_router(tags_router)

@@ -3,10 +3,13 @@
 p50/p99 at concurrency 1 and requests/s at concurrency 16 (wrk), each as a ratio to GET /health
 measured in the same run against the same single API process.
 
-    python -m bench.reads [--seconds 4] [--reseed]
+    python -m bench.reads [--seconds 4] [--reseed] [--preset large]
 
-Runs on the `bench` stack instance; seeds the `large` preset there when it is not already
-loaded (several minutes). Writes bench/results/reads.json.
+Runs on the `bench` stack instance; seeds the preset there when it is not already loaded
+(`large`: several minutes). The story tray gets its own setup: 200 of the heavy viewer's 2,000
+followed accounts post a live story (half of them seen by the viewer, with interaction counts
+spread over them), replaced on each run. Writes bench/results/reads.json (`--preset` other than
+`large`: reads-<preset>.json, a check that the bench runs, not a figure).
 """
 
 from __future__ import annotations
@@ -24,10 +27,11 @@ from rich.table import Table
 
 from bench.common import TYPICAL, bench_settings, write_result
 from bench.wrk import Load, run
+from graphgram.ids import new_id
 from graphgram.settings import Settings
 from ops.stack import ApiService, up
 from seed.cli import run_seed
-from seed.generator import HardCases
+from seed.generator import PRESETS, HardCases
 from seed.loader import DEMO_PASSWORD
 
 console = Console()
@@ -39,6 +43,41 @@ MATCH (p:Post) WHERE p.author = $author
 RETURN p.id AS id ORDER BY p.author, p.id LIMIT 1
 """
 USERS = "MATCH (u:User) RETURN count(u) AS n"
+# The user following the most accounts, for presets without the hard cases (a check run).
+MOST_FOLLOWING = """
+MATCH (u:User) WHERE NOT u.private
+RETURN u.username AS username ORDER BY COUNT { (u)-[:FOLLOWS]->() } DESC, u.username LIMIT 1
+"""
+
+# The tray's setup: live rings among the viewer's follows, made again on each run.
+TRAY_RINGS = 200
+DROP_BENCH_STORIES = """
+MATCH (s:Story {bench: true})
+OPTIONAL MATCH (s)-[:HAS_MEDIA]->(m:Media)
+DETACH DELETE s, m
+"""
+SEED_STORIES = """
+MATCH (v:User {username: $viewer})-[fo:FOLLOWS]->(a:User)
+WITH v, fo, a ORDER BY a.id LIMIT $rings
+WITH v, collect([fo, a]) AS pairs
+UNWIND range(0, size(pairs) - 1) AS i
+WITH v, pairs[i][0] AS fo, pairs[i][1] AS a, i, $ids[i] AS ids
+CREATE (a)-[:OWNS]->(m:Media {id: ids.media, owner_id: a.id, kind: 'image', status: 'ready',
+                              created_at: datetime()})
+SET m += $picture
+CREATE (a)-[:POSTED_STORY]->(s:Story {id: ids.story, author: a.id, created_at: datetime(),
+                                      expires_at: datetime() + duration({hours: 23}),
+                                      audience: 'everyone', bench: true})
+CREATE (s)-[:HAS_MEDIA {position: 0}]->(m)
+SET a.story_until = s.expires_at, fo.interactions = i % 7
+FOREACH (_ IN CASE WHEN i % 2 = 0 THEN [1] ELSE [] END |
+  CREATE (v)-[:SAW {id: ids.saw, at: datetime(), story: s.id, viewer: v.id}]->(s))
+RETURN count(s) AS rings
+"""
+PICTURE = """
+MATCH (m:Media {id: $id})
+RETURN m {.key, .thumb_key, .width, .height, .blurhash, .content_type, .bytes} AS picture
+"""
 
 
 def _graph_facts(settings: Settings) -> dict[str, str]:
@@ -62,12 +101,47 @@ def _graph_facts(settings: Settings) -> dict[str, str]:
         }
 
 
-def _seeded(settings: Settings) -> bool:
+def _seeded(settings: Settings, preset: str) -> bool:
     with GraphDatabase.driver(
         settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password)
     ) as driver:
         records, _, _ = driver.execute_query(USERS)
-        return int(records[0]["n"]) >= 100_000
+        return int(records[0]["n"]) >= PRESETS[preset].users
+
+
+def _most_following(settings: Settings) -> str:
+    with GraphDatabase.driver(
+        settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password)
+    ) as driver:
+        records, _, _ = driver.execute_query(MOST_FOLLOWING)
+        return str(records[0]["username"])
+
+
+def _seed_tray(settings: Settings, client: httpx.Client, viewer: str) -> int:
+    """`TRAY_RINGS` accounts the viewer follows post a story of one picture (uploaded once by
+    the viewer, its objects shared as content-addressed objects are); every other ring is seen
+    by the viewer, and FOLLOWS.interactions varies, so the tray sorts both ways."""
+    login = client.post("/auth/login", json={"username": viewer, "password": DEMO_PASSWORD})
+    login.raise_for_status()
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    picture = io.BytesIO()
+    Image.new("RGB", (360, 640), (40, 120, 200)).save(picture, format="JPEG")
+    uploaded = client.post(
+        "/media", files={"file": ("s.jpg", picture.getvalue(), "image/jpeg")}, headers=headers
+    )
+    uploaded.raise_for_status()
+    client.post("/auth/logout", headers=headers)
+    ids = [{"media": new_id(), "story": new_id(), "saw": new_id()} for _ in range(TRAY_RINGS)]
+    with GraphDatabase.driver(
+        settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password)
+    ) as driver:
+        driver.execute_query(DROP_BENCH_STORIES)
+        records, _, _ = driver.execute_query(PICTURE, {"id": uploaded.json()["id"]})
+        fields = {k: v for k, v in records[0]["picture"].items() if v is not None}
+        records, _, _ = driver.execute_query(
+            SEED_STORIES, {"viewer": viewer, "rings": TRAY_RINGS, "ids": ids, "picture": fields}
+        )
+        return int(records[0]["rings"]) if records else 0
 
 
 def routes(facts: dict[str, str], viewer: str) -> dict[str, str]:
@@ -88,6 +162,7 @@ def routes(facts: dict[str, str], viewer: str) -> dict[str, str]:
         "GET /explore": "/explore",
         "GET /explore/tags": "/explore/tags",
         "GET /feed": "/feed?limit=20",
+        f"GET /stories (tray, {TRAY_RINGS} live rings for the heavy viewer)": "/stories?limit=20",
     }
 
 
@@ -111,6 +186,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--reseed", action="store_true")
+    parser.add_argument("--preset", default="large", choices=sorted(PRESETS))
     args = parser.parse_args()
 
     # One API process, read routes measured, not throttled: the limits are a setting of their own.
@@ -118,20 +194,31 @@ def main() -> None:
     settings = bench_settings().model_copy(update={"api_workers": 1, "rate_limits": False})
     with console.status("starting the bench stack"):
         up(settings, with_api=False)
-    if args.reseed or not _seeded(settings):
-        console.print("seeding the large preset on the bench instance (several minutes)")
-        run_seed(settings, preset="large", wipe=True)
+    if args.reseed or not _seeded(settings, args.preset):
+        console.print(f"seeding the {args.preset} preset on the bench instance")
+        run_seed(settings, preset=args.preset, wipe=True)
     api = ApiService(settings)
     api.stop()  # one fresh process on the current code
     with console.status("starting one API process"):
         api.start(lambda _: None)
     facts = _graph_facts(settings)
     base = api.address()
-    viewers = {"typical": facts["typical"], "heavy": HARD.heavy_viewers[0], "celebrity": CELEBRITY}
-    results: dict[str, Any] = {"seconds": args.seconds, "viewers": viewers, "routes": {}}
+    hard = PRESETS[args.preset].hard is not None
+    heavy = HARD.heavy_viewers[0] if hard else _most_following(settings)
+    # Small presets have neither the hard cases nor a viewer following 200-400: a check run
+    # takes who there is and leaves out the routes about posts it lacks.
+    typical = facts["typical"] if facts["typical"] != "None" else "alice"
+    viewers = {"typical": typical, "heavy": heavy, "celebrity": CELEBRITY}
+    results: dict[str, Any] = {
+        "seconds": args.seconds,
+        "preset": args.preset,
+        "viewers": viewers,
+        "routes": {},
+    }
     try:
         with httpx.Client(base_url=base, timeout=30) as client:
             _give_avatar(client, CELEBRITY)
+            results["tray_rings"] = _seed_tray(settings, client, heavy)
             for kind, username in viewers.items():
                 login = client.post(
                     "/auth/login", json={"username": username, "password": DEMO_PASSWORD}
@@ -139,7 +226,16 @@ def main() -> None:
                 login.raise_for_status()
                 token = login.json()["access_token"]
                 per_route: dict[str, Any] = {}
-                for name, path in routes(facts, username).items():
+                measured = {k: v for k, v in routes(facts, username).items() if "None" not in v}
+                if not hard:  # a check run: leave out what this small graph does not have
+                    auth = {"Authorization": f"Bearer {token}"}
+                    missing = [
+                        k for k, v in measured.items() if client.get(v, headers=auth).is_error
+                    ]
+                    for name in missing:
+                        console.print(f"{kind} viewer: {name} left out (not in this graph)")
+                        del measured[name]
+                for name, path in measured.items():
                     with console.status(f"{kind} viewer ({username}): {name}"):
                         run(base + path, token=token, concurrency=1, seconds=1)  # warm up
                         one = run(base + path, token=token, concurrency=1, seconds=args.seconds)
@@ -152,7 +248,8 @@ def main() -> None:
     finally:
         api.stop()
     _print(results)
-    console.print(f"written to {write_result('reads', results)}")
+    name = "reads" if args.preset == "large" else f"reads-{args.preset}"
+    console.print(f"written to {write_result(name, results)}")
 
 
 def _figures(one: Load, many: Load) -> dict[str, float]:

@@ -206,6 +206,14 @@ class Settings(BaseSettings):
     # Every worker reads every shard. Changing it strands the entries of dropped shards.
     timeline_fanout_shards: int = Field(default=4, ge=1, le=64)
 
+    # Stories (docs/stories.md): how long a story stays up, and at most how many live stories one
+    # account keeps at a time.
+    story_ttl_s: int = Field(default=24 * 3600, ge=60)
+    story_live_max: int = Field(default=100, ge=1, le=1000)
+    # The clock stories are read and swept by (graphgram/clock.py) runs this many seconds ahead of
+    # the machine's (behind, when negative). 0 in production; tests move it instead of sleeping.
+    clock_offset_s: float = 0.0
+
     # Base ports; the instance's real port is base + port_offset.
     neo4j_bolt_base: int = 7687
     neo4j_http_base: int = 7474

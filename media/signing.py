@@ -30,14 +30,22 @@ def url_window_s(ttl_s: int) -> int:
 
 
 def signed_url(
-    settings: Settings, key: str, *, ttl_s: int | None = None, now: float | None = None
+    settings: Settings,
+    key: str,
+    *,
+    ttl_s: int | None = None,
+    now: float | None = None,
+    until: float | None = None,
 ) -> str:
-    """The edge URL of object `key`, valid for `ttl_s` seconds."""
+    """The edge URL of object `key`, valid for `ttl_s` seconds, and never past `until` (epoch
+    seconds, the machine's clock: a story's media dies with the story)."""
     ttl = settings.cdn_url_ttl_s if ttl_s is None else ttl_s
     # Round expiry up to a window so that repeated views share one URL (browser caches stay warm).
     window = url_window_s(ttl)
     base_now = int(now if now is not None else time.time())
     expires = ((base_now + ttl) // window + 1) * window
+    if until is not None:
+        expires = min(expires, int(until))
     uri = EDGE_PREFIX + quote(key)
     token = sign_path(uri, expires, settings.cdn_secret)
     return f"{settings.cdn_base_url}{uri}?e={expires}&s={token}"
