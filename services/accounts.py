@@ -79,7 +79,8 @@ async def update_profile(backends: Backends, viewer_id: str, changes: ProfileCha
 
 
 async def delete_account(backends: Backends, viewer_id: str) -> None:
-    """Delete the account, its posts, comments, likes, follows, sessions and media, for good."""
+    """Delete the account, its posts, comments, likes, follows, stories, highlights, sessions and
+    media, for good."""
     footprint = await timeline_hooks.account_footprint(backends, viewer_id)
     # Direct uploads in progress: their parts are dropped from the store, not left to expire.
     await media_service.discard_uploads(backends, viewer_id)

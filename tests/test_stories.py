@@ -13,6 +13,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from minio import Minio
+from neo4j import Driver
 
 from backends import Backends
 from graphgram.settings import Settings
@@ -433,6 +434,35 @@ async def test_the_author_deletes_a_story_and_its_media_goes(
     assert httpx.get(url).status_code == 404
     again = await client.delete(f"/stories/{posted['id']}", headers=alice["headers"])
     assert again.status_code == 404
+
+
+async def test_deleting_an_account_removes_its_stories_highlights_and_their_media(
+    client: httpx.AsyncClient, factory: Factory, app: FastAPI, s3: Minio, neo4j_driver: Driver
+) -> None:
+    gone, stays = factory.user("gone"), factory.user("stays")
+    factory.follow(stays, gone)
+    factory.follow(gone, stays)
+    await highlighted_story(client, gone)
+    live = await story(client, gone)
+    theirs = await story(client, stays)
+    assert await seen(client, stays, live["id"]) == 204
+    assert await seen(client, gone, theirs["id"]) == 204
+    url = live["media"]["url"]
+    cached(url)
+
+    assert (await client.delete("/me", headers=gone["headers"])).status_code == 204
+    settings = backends_of(app).settings
+    records, _, _ = neo4j_driver.execute_query(
+        "MATCH (n) WHERE n:Story OR n:Highlight RETURN n.id AS id",
+        database_=settings.neo4j_database,
+    )
+    assert [r["id"] for r in records] == [theirs["id"]]
+    assert not object_exists(s3, settings.media_bucket, keys_of(url))
+    assert httpx.get(url).status_code == 404
+    assert "gone" not in [name for name, _ in rings_of(await tray(client, stays))]
+    viewers = await client.get(f"/stories/{theirs['id']}/viewers", headers=stays["headers"])
+    assert viewers.status_code == 200
+    assert viewers.json() == []
 
 
 # Moderation
