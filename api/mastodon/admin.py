@@ -3,7 +3,7 @@
 (`/api/v1/admin/accounts/:id/action`, `/unsuspend`, `/unsilence`).
 
 Every action calls the same `services.moderation` function as the native `/admin/…` routes, so it
-is one graph transaction with its audit entry, then the same derived-state hooks. Mastodon's
+is one graph transaction with its audit entry, then the same derived-state updates. Mastodon's
 `silence` is Graphgram's limit. The routes take an app token with Mastodon's admin scope (or a
 first-party session) of a moderator or admin; anyone else gets `404 Record not found`, as for an
 unknown path, and the routes are left out of the OpenAPI document.
