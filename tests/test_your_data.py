@@ -22,6 +22,7 @@ from graphgram.settings import Settings
 from media.signing import signed_archive_url
 from tests.fixtures import media_files as files
 from tests.fixtures.factories import Factory
+from tests.test_scopes import app_token
 
 User = dict[str, Any]
 
@@ -200,8 +201,12 @@ async def test_the_link_is_the_asking_session_s_alone_and_expires(
         now=time.time() - settings.export_url_ttl_s - 5,
     )  # fmt: skip
     assert httpx.get(expired, headers=alice["headers"]).status_code == 410
-    # Without a session: 401.
+    # Without a session: 401. An app's token, whatever its scopes: 403 (first-party only).
     assert (await client.get("/me/export")).status_code == 401
+    token = await app_token(client, "alice", "read write follow")
+    for method, path in (("GET", "/me/export"), ("POST", "/me/export"), ("POST", "/me/import")):
+        refused = await client.request(method, path, headers={"Authorization": f"Bearer {token}"})
+        assert refused.status_code == 403, (path, refused.text)
 
 
 @pytest.fixture
