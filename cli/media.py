@@ -40,8 +40,9 @@ def sweep_command(
 
 @app.command("worker")
 def worker_command() -> None:
-    """Process queued media (poster frames) until interrupted."""
+    """Process queued media (poster frames) and data exports and imports until interrupted."""
     from media.jobs import worker
+    from services.jobs import HANDLERS
 
     console.print("media worker: waiting for jobs (Ctrl-C to stop)")
-    with_backends(lambda backends: worker(backends))
+    with_backends(lambda backends: worker(backends, handlers=HANDLERS))

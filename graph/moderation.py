@@ -161,3 +161,25 @@ def _action(
 
 async def audit(graph: Graph, before: str | None, limit: int) -> list[Row]:
     return await graph.read("moderation/list_audit", {"before": before, "limit": limit})
+
+
+async def admin_reports(
+    graph: Graph, *, report_id: str | None, resolved: bool, page: dict[str, Any]
+) -> list[Row]:
+    """Mastodon's admin view of reports: one by id, or a page (`api.pagination.Page.params()`)
+    of open or closed ones; each with its items' snapshot parsed."""
+    params = {"newer_than": "", "older_than": "~", "after": "", "before": "", "limit": 1, **page}
+    rows = await graph.read(
+        "moderation/admin_reports",
+        {k: params[k] for k in ("newer_than", "older_than", "after", "before", "limit")}
+        | {"report_id": report_id, "resolved": resolved},
+    )
+    for row in rows:
+        row["items"] = json.loads(row.pop("snapshot") or "[]")
+    return rows
+
+
+async def admin_accounts(graph: Graph, ids: list[str]) -> dict[str, Row]:
+    """Accounts as moderators see them, by id (unknown ids left out)."""
+    rows = await graph.read("moderation/admin_accounts", {"ids": ids})
+    return {row["id"]: row for row in rows}

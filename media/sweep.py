@@ -18,7 +18,7 @@ from graph import uploads as uploads_graph
 from graphgram import clock
 from media import direct, jobs
 from media.lifecycle import release_media, remove_unreferenced
-from media.storage import delete_objects, object_exists
+from media.storage import ARCHIVE_KEY_PREFIX, delete_objects, object_exists
 
 RETRIES = 3  # re-enqueues of an item stuck in processing before the sweep fails it
 
@@ -109,7 +109,12 @@ async def sweep(
         return [
             o.object_name
             for o in backends.s3.list_objects(bucket, recursive=True)
-            if o.object_name and o.last_modified and o.last_modified < cutoff
+            if o.object_name
+            and o.last_modified
+            and o.last_modified < cutoff
+            # Data archives are no Media's: an Archive node holds each, and deleting the
+            # account or its next archive deletes it (services/data_export.py).
+            and not o.object_name.startswith(ARCHIVE_KEY_PREFIX)
         ]
 
     objects = await anyio.to_thread.run_sync(old_objects)
