@@ -8,12 +8,15 @@ from typing import Any
 from graph.driver import Graph, Row
 
 # What an export job reads, page by page: (statement, cursor field). Each statement takes
-# {user_id, after, limit} and returns rows oldest first after `after`.
+# {user_id, after, limit} (stories also `now`, the service's clock) and returns rows oldest first
+# after `after`.
 EXPORT_PAGES = {
     "posts": ("archive/posts", "id"),
     "comments": ("archive/comments", "id"),
     "likes": ("archive/likes", "cursor"),
     "saved": ("archive/saved", "cursor"),
+    "stories": ("archive/stories", "id"),
+    "highlights": ("archive/highlights", "id"),
     "following": ("archive/following", "cursor"),
     "followers": ("archive/followers", "cursor"),
     "blocks": ("archive/blocks", "cursor"),
@@ -64,9 +67,11 @@ async def profile(graph: Graph, user_id: str) -> Row | None:
     return await graph.read_one("archive/profile", {"user_id": user_id})
 
 
-async def export_page(graph: Graph, what: str, user_id: str, after: str, limit: int) -> list[Row]:
+async def export_page(
+    graph: Graph, what: str, user_id: str, after: str, limit: int, **extra: Any
+) -> list[Row]:
     name, _ = EXPORT_PAGES[what]
-    return await graph.read(name, {"user_id": user_id, "after": after, "limit": limit})
+    return await graph.read(name, {"user_id": user_id, "after": after, "limit": limit, **extra})
 
 
 async def start_import(graph: Graph, params: dict[str, Any]) -> Row | None:

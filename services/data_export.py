@@ -30,6 +30,7 @@ from redis.exceptions import RedisError
 from backends import Backends
 from graph import archive as archive_graph
 from graph.driver import Row
+from graphgram import clock
 from graphgram.errors import Conflict, NotFound
 from graphgram.ids import new_id
 from media import jobs
@@ -45,8 +46,8 @@ CHUNK = 1024 * 1024
 FOLLOWING_CSV_HEADER = ["Account address", "Show boosts", "Notify on new posts", "Languages"]
 MUTED_CSV_HEADER = ["Account address", "Hide notifications"]
 # Where each step of the job starts, in percent (media copying fills 15..80).
-STEPS = {"profile": 1, "posts": 5, "media": 15, "comments": 80, "likes": 84, "saved": 87,
-         "relationships": 90, "upload": 95}  # fmt: skip
+STEPS = {"profile": 1, "posts": 5, "media": 15, "comments": 80, "likes": 83, "saved": 85,
+         "stories": 87, "relationships": 90, "upload": 95}  # fmt: skip
 
 
 class NoLongerWanted(Exception):
@@ -167,6 +168,10 @@ def media_name(post_id: str, item: Row) -> str:
     return f"media/{post_id}/{item['position']}-{item['id']}.{_extension(str(item['key']))}"
 
 
+def story_media_name(story_id: str, item: Row) -> str:
+    return f"stories/{story_id}/{item['position']}-{item['id']}.{_extension(str(item['key']))}"
+
+
 def _csv(rows: list[list[str]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -199,10 +204,12 @@ class Job:
     async def pages(self, what: str) -> AsyncIterator[Row]:
         """Every row of one part of the account's data, page by page."""
         _, cursor = archive_graph.EXPORT_PAGES[what]
+        # Which stories are still live is the service's clock's call (graphgram/clock.py).
+        extra = {"now": clock.now(self.backends.settings)} if what == "stories" else {}
         after = ""
         while True:
             rows = await archive_graph.export_page(
-                self.backends.graph, what, self.user_id, after, PAGE
+                self.backends.graph, what, self.user_id, after, PAGE, **extra
             )
             for row in rows:
                 yield row
@@ -210,7 +217,9 @@ class Job:
                 return
             after = str(rows[-1][cursor])
 
-    async def json_list(self, name: str, what: str, shape: Callable[[Row], Row | None]) -> int:
+    async def json_list(
+        self, name: str, what: str, shape: Callable[[Row], Row | None] = lambda r: r
+    ) -> int:
         """A JSON array entry written a page at a time; returns how many items it holds."""
         out = await anyio.to_thread.run_sync(self.archive.open, name)
         count = 0
@@ -293,6 +302,26 @@ class Job:
         await self.note("saved", STEPS["saved"])
         await self.json_list("saved_posts.json", "saved", _without_cursor)
 
+        # Live stories and highlighted ones, their media copied on a second pass as the posts'.
+        await self.note("stories", STEPS["stories"])
+
+        def story(row: Row) -> Row:
+            files = [
+                {k: v for k, v in item.items() if k not in {"key", "position"}}
+                | {"file": story_media_name(row["id"], item) if item.get("key") else None}
+                for item in row["media"]
+            ]
+            return {**row, "media": files}
+
+        if await self.json_list("stories.json", "stories", story):
+            async for row in self.pages("stories"):
+                for item in row["media"]:
+                    if not item.get("key"):
+                        continue
+                    if not await self.copy(str(item["key"]), story_media_name(row["id"], item)):
+                        log.warning("archive %s: media %s is missing", self.archive_id, item["id"])
+        await self.json_list("highlights.json", "highlights")
+
         await self.note("relationships", STEPS["relationships"])
         following: list[list[str]] = [FOLLOWING_CSV_HEADER]
 
@@ -338,9 +367,10 @@ def _readme(names: list[str]) -> str:
     return (
         "Your Graphgram data.\n\n"
         "profile.json, posts.json (each post's media files are under media/<post id>/),\n"
-        "comments.json, likes.json, saved_posts.json, following.json, followers.json,\n"
-        "blocks.json and mutes.json; following_accounts.csv, blocked_accounts.csv and\n"
-        "muted_accounts.csv in Mastodon's import format.\n\n"
+        "comments.json, likes.json, saved_posts.json, stories.json (live stories and those\n"
+        "kept in highlights; their media files are under stories/<story id>/), highlights.json,\n"
+        "following.json, followers.json, blocks.json and mutes.json; following_accounts.csv,\n"
+        "blocked_accounts.csv and muted_accounts.csv in Mastodon's import format.\n\n"
         "Contents: " + ", ".join(top) + "\n"
     )
 

@@ -131,8 +131,9 @@ async def test_the_archive_holds_each_part_of_the_account_file_by_file(
     video_file = f"media/{post_id}/1-{video_id}.mp4"
     assert set(archive.namelist()) == {
         "profile.json", "posts.json", picture_file, video_file, "comments.json", "likes.json",
-        "saved_posts.json", "following.json", "following_accounts.csv", "followers.json",
-        "blocks.json", "blocked_accounts.csv", "mutes.json", "muted_accounts.csv", "README.txt",
+        "saved_posts.json", "stories.json", "highlights.json", "following.json",
+        "following_accounts.csv", "followers.json", "blocks.json", "blocked_accounts.csv",
+        "mutes.json", "muted_accounts.csv", "README.txt",
     }  # fmt: skip
 
     profile = read_json(archive, "profile.json")
@@ -177,7 +178,66 @@ async def test_the_archive_holds_each_part_of_the_account_file_by_file(
     assert archive.read("muted_accounts.csv").decode() == (
         "Account address,Hide notifications\nfrank@testserver,false\n"
     )
+    assert read_json(archive, "stories.json") == []
+    assert read_json(archive, "highlights.json") == []
     assert archive_objects(s3, settings, alice) == [f"export/{alice['id']}/{state['id']}.zip"]
+
+
+async def post_story(client: httpx.AsyncClient, user: User, media_id: str) -> dict[str, Any]:
+    posted = await client.post("/stories", json={"media_id": media_id}, headers=user["headers"])
+    assert posted.status_code == 201, posted.text
+    body: dict[str, Any] = posted.json()
+    return body
+
+
+async def test_the_archive_holds_live_and_highlighted_stories_with_their_media(
+    client: httpx.AsyncClient, factory: Factory, app: FastAPI
+) -> None:
+    alice, bob = factory.user("alice"), factory.user("bob")
+    factory.follow(bob, alice)
+    pictures = [
+        await upload(client, alice, files.picture("PNG", 100 + i, 60), "image/png")
+        for i in range(3)
+    ]
+    kept = await post_story(client, alice, pictures[0])
+    shown = httpx.get(kept["media"]["url"]).content  # what the edge serves for the story
+    gone = await post_story(client, alice, pictures[1])
+    made = await client.post(
+        "/highlights", json={"title": "summer", "story_ids": [kept["id"]]},
+        headers=alice["headers"],
+    )  # fmt: skip
+    assert made.status_code == 201, made.text
+    highlight = made.json()["id"]
+    assert (
+        await client.post(f"/stories/{kept['id']}/seen", headers=bob["headers"])
+    ).status_code == 204
+    # A day later (the service's clock): `gone` expired unkept, `kept` lives on in its highlight.
+    settings: Settings = app.state.backends.settings
+    settings.clock_offset_s = 25 * 3600
+    try:
+        live = await post_story(client, alice, pictures[2])
+        state = await export(client, alice)
+    finally:
+        settings.clock_offset_s = 0.0
+    archive = download(state, alice)
+    kept_file = f"stories/{kept['id']}/0-{pictures[0]}.webp"
+    live_file = f"stories/{live['id']}/0-{pictures[2]}.webp"
+    assert {n for n in archive.namelist() if n.startswith("stories/")} == {kept_file, live_file}
+    stories = read_json(archive, "stories.json")
+    assert [s["id"] for s in stories] == [kept["id"], live["id"]]
+    assert gone["id"] not in archive.read("stories.json").decode()
+    assert [(m["id"], m["kind"], m["file"]) for m in stories[0]["media"]] == [
+        (pictures[0], "image", kept_file)
+    ]
+    assert (stories[0]["highlights"], stories[0]["views"], stories[0]["audience"]) == (
+        [highlight], 1, "everyone"
+    )  # fmt: skip
+    assert (stories[1]["highlights"], stories[1]["views"]) == ([], 0)
+    assert archive.read(kept_file) == shown
+    [kept_highlight] = read_json(archive, "highlights.json")
+    assert (kept_highlight["id"], kept_highlight["title"], kept_highlight["stories"]) == (
+        highlight, "summer", [kept["id"]]
+    )  # fmt: skip
 
 
 async def test_the_link_is_the_asking_session_s_alone_and_expires(
@@ -252,6 +312,13 @@ async def test_deleting_the_account_removes_its_archives(
 ) -> None:
     alice = factory.user("alice")
     factory.post(alice, "hello")
+    kept = await post_story(
+        client, alice, await upload(client, alice, files.picture("PNG"), "image/png")
+    )
+    made = await client.post(
+        "/highlights", json={"title": "kept", "story_ids": [kept["id"]]}, headers=alice["headers"]
+    )
+    assert made.status_code == 201, made.text
     first = await export(client, alice)
     second = await export(client, alice)
     # The newer archive replaces the older one: one object, one node.
@@ -261,6 +328,8 @@ async def test_deleting_the_account_removes_its_archives(
     assert (await client.delete("/me", headers=alice["headers"])).status_code == 204
     assert archive_objects(s3, settings, alice) == []
     assert count(neo4j_driver, settings, "MATCH (a:Archive) RETURN count(a)") == 0
+    stories = "MATCH (n) WHERE n:Story OR n:Highlight RETURN count(n)"
+    assert count(neo4j_driver, settings, stories) == 0
     assert httpx.get(second["download_url"], headers=alice["headers"]).status_code == 404
 
 
