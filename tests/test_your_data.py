@@ -9,7 +9,9 @@ import json
 import time
 import zipfile
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlparse
 
 import httpx
 import pytest
@@ -20,6 +22,8 @@ from neo4j import Driver
 from api.app import create_app
 from graphgram.settings import Settings
 from media.signing import signed_archive_url
+from media.storage import object_exists
+from media.sweep import sweep
 from tests.fixtures import media_files as files
 from tests.fixtures.factories import Factory
 from tests.test_scopes import app_token
@@ -331,6 +335,25 @@ async def test_deleting_the_account_removes_its_archives(
     stories = "MATCH (n) WHERE n:Story OR n:Highlight RETURN count(n)"
     assert count(neo4j_driver, settings, stories) == 0
     assert httpx.get(second["download_url"], headers=alice["headers"]).status_code == 404
+
+
+async def test_the_sweep_deletes_expired_stories_and_keeps_archives(
+    client: httpx.AsyncClient, factory: Factory, app: FastAPI, s3: Minio, settings: Settings
+) -> None:
+    alice = factory.user("alice")
+    media_id = await upload(client, alice, files.picture("PNG", 90, 50), "image/png")
+    posted = await post_story(client, alice, media_id)
+    state = await export(client, alice)
+    assert [s["id"] for s in read_json(download(state, alice), "stories.json")] == [posted["id"]]
+    story_key = urlparse(posted["media"]["url"]).path.removeprefix("/m/")
+
+    # Two days on, everything older than the sweep's grace is looked at: the story is expired
+    # and its media deleted; the archive is no Media's object, yet it stays.
+    report = await sweep(app.state.backends, grace_s=0, now=datetime.now(UTC) + timedelta(days=2))
+    assert report.expired_stories == 1
+    assert not object_exists(s3, settings.media_bucket, story_key)
+    assert archive_objects(s3, settings, alice) == [f"export/{alice['id']}/{state['id']}.zip"]
+    assert [s["id"] for s in read_json(download(state, alice), "stories.json")] == [posted["id"]]
 
 
 # Import
