@@ -31,16 +31,19 @@ from api.notifications.router import router as notifications_router
 from api.posts.router import router as posts_router
 from api.ratelimit import UPLOAD_LIMITS, WRITE_LIMITS
 from api.reports.router import router as reports_router
+from api.stories.router import router as stories_router
 from api.tags.router import router as tags_router
 from api.uploads.router import router as uploads_router
 from api.users.router import router as users_router
 from api.web import install_web
+from api.yourdata.router import router as yourdata_router
 from backends import Backends
 from graph.driver import causal_chain, keep_bookmarks
 from graphgram.settings import Settings, get_settings
 from media import direct as direct_uploads
 from media.jobs import depth as media_queue_depth
 from media.jobs import worker as media_worker
+from services.jobs import HANDLERS as JOB_HANDLERS
 from timelines.fanout import worker as timeline_worker
 from timelines.repair import worker as repair_worker
 
@@ -88,7 +91,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         stop = asyncio.Event()
         workers = []
         if settings.media_worker:
-            workers.append(asyncio.create_task(media_worker(backends, stop=stop)))
+            workers.append(
+                asyncio.create_task(media_worker(backends, stop=stop, handlers=JOB_HANDLERS))
+            )
         if settings.timeline_worker:
             workers.append(asyncio.create_task(timeline_worker(backends, stop=stop)))
         if settings.timeline_repair:
@@ -126,11 +131,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Rate limits on every write (POST, PUT, PATCH, DELETE) of these routers: api/ratelimit.py.
     app.include_router(users_router, dependencies=WRITE_LIMITS)
     app.include_router(posts_router, dependencies=WRITE_LIMITS)
+    app.include_router(stories_router, dependencies=WRITE_LIMITS)
     app.include_router(notifications_router, dependencies=WRITE_LIMITS)
     app.include_router(discovery_router)
     app.include_router(tags_router)
     app.include_router(analytics_router)
     app.include_router(reports_router, dependencies=WRITE_LIMITS)
+    app.include_router(yourdata_router, dependencies=WRITE_LIMITS)
     # No rate-limit dependencies here: they would answer 401 before the role check answers 404.
     app.include_router(admin_router)
     app.include_router(media_router, dependencies=UPLOAD_LIMITS)

@@ -20,7 +20,8 @@ def sweep_command(
         int, typer.Option(help="Leave anything younger than this many seconds")
     ] = 3600,
 ) -> None:
-    """Remove objects no Media node references, media stuck in processing, and broken media."""
+    """Remove objects no Media node references, media stuck in processing, broken media, and
+    stories past their 24 hours that no highlight keeps (with their media)."""
     from media.sweep import sweep
 
     with console.status("sweeping media"):
@@ -33,13 +34,15 @@ def sweep_command(
     table.add_row("media whose objects were missing", str(report.missing_objects_media))
     table.add_row("objects no media references", str(report.orphan_objects))
     table.add_row("direct uploads expired: aborted", str(report.expired_uploads))
+    table.add_row("stories expired: deleted with their media", str(report.expired_stories))
     Console().print(table)
 
 
 @app.command("worker")
 def worker_command() -> None:
-    """Process queued media (poster frames) until interrupted."""
+    """Process queued media (poster frames) and data exports and imports until interrupted."""
     from media.jobs import worker
+    from services.jobs import HANDLERS
 
     console.print("media worker: waiting for jobs (Ctrl-C to stop)")
-    with_backends(lambda backends: worker(backends))
+    with_backends(lambda backends: worker(backends, handlers=HANDLERS))

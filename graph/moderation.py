@@ -105,6 +105,41 @@ async def remove_post(
     return await graph.in_write("moderation/record_action", work)
 
 
+async def find_story(graph: Graph, story_id: str) -> Row | None:
+    return await graph.read_one("moderation/find_story", {"story_id": story_id})
+
+
+async def report_stories(
+    graph: Graph, reporter_id: str, story_ids: list[str], now: Any
+) -> list[Row]:
+    """The reported stories the reporter may see now, as snapshot items (hidden ones left out)."""
+    if not story_ids:
+        return []
+    rows = await graph.read(
+        "moderation/report_stories",
+        {"reporter_id": reporter_id, "story_ids": story_ids, "now": now},
+    )
+    return [row["item"] for row in rows]
+
+
+async def remove_story(
+    graph: Graph, *, author_id: str, story_id: str, moderator_id: str, action_id: str, reason: str
+) -> list[str] | None:
+    """Delete a story as its author would, with the audit entry, in one transaction: the ids of
+    media nothing uses any more, or None when the story is gone."""
+
+    async def work(tx: AsyncManagedTransaction) -> list[str] | None:
+        rows = await run(tx, "stories/delete_story", {"author_id": author_id, "story_id": story_id})
+        if not rows:
+            return None
+        await run(tx, "moderation/record_action", _action(
+            moderator_id, action_id, "remove_story", "story", story_id, reason
+        ))  # fmt: skip
+        return list(rows[0]["released_media"])
+
+    return await graph.in_write("moderation/record_action", work)
+
+
 async def remove_comment(
     graph: Graph, *, comment_id: str, moderator_id: str, action_id: str, reason: str
 ) -> None:
@@ -126,3 +161,25 @@ def _action(
 
 async def audit(graph: Graph, before: str | None, limit: int) -> list[Row]:
     return await graph.read("moderation/list_audit", {"before": before, "limit": limit})
+
+
+async def admin_reports(
+    graph: Graph, *, report_id: str | None, resolved: bool, page: dict[str, Any]
+) -> list[Row]:
+    """Mastodon's admin view of reports: one by id, or a page (`api.pagination.Page.params()`)
+    of open or closed ones; each with its items' snapshot parsed."""
+    params = {"newer_than": "", "older_than": "~", "after": "", "before": "", "limit": 1, **page}
+    rows = await graph.read(
+        "moderation/admin_reports",
+        {k: params[k] for k in ("newer_than", "older_than", "after", "before", "limit")}
+        | {"report_id": report_id, "resolved": resolved},
+    )
+    for row in rows:
+        row["items"] = json.loads(row.pop("snapshot") or "[]")
+    return rows
+
+
+async def admin_accounts(graph: Graph, ids: list[str]) -> dict[str, Row]:
+    """Accounts as moderators see them, by id (unknown ids left out)."""
+    rows = await graph.read("moderation/admin_accounts", {"ids": ids})
+    return {row["id"]: row for row in rows}

@@ -173,6 +173,15 @@ class Settings(BaseSettings):
     upload_url_ttl_s: int = Field(default=900, ge=30, le=7 * 24 * 3600)
     # Part URLs in one answer (POST /uploads, GET /uploads/{id}/parts).
     upload_urls_per_answer: int = Field(default=100, ge=1, le=1000)
+    # A person's data (docs/your-data.md). An archive's download link (bound to the session that
+    # asked for it) is valid this long; an export or import that made no progress for
+    # `data_job_stale_s` (its job lost) no longer blocks a new one.
+    export_url_ttl_s: int = Field(default=900, ge=60, le=24 * 3600)
+    data_job_stale_s: int = Field(default=1800, ge=60)
+    # An import file (a Mastodon following_accounts.csv or blocked_accounts.csv): at most this
+    # many accounts (Mastodon's own importer stops at 20,000 rows) and this many bytes.
+    import_max_rows: int = Field(default=10_000, ge=1)
+    import_max_bytes: int = Field(default=1024 * 1024, ge=1024)
     # Each API process also drains the media queue; set false to run `graphgram media worker`s.
     media_worker: bool = True
     # The media job stream's key (graphgram/redis_keys.py). A test app that must keep its jobs
@@ -205,6 +214,14 @@ class Settings(BaseSettings):
     # (timelines/fanout.py), so no one slot of a Redis Cluster carries every post's fan-out.
     # Every worker reads every shard. Changing it strands the entries of dropped shards.
     timeline_fanout_shards: int = Field(default=4, ge=1, le=64)
+
+    # Stories (docs/stories.md): how long a story stays up, and at most how many live stories one
+    # account keeps at a time.
+    story_ttl_s: int = Field(default=24 * 3600, ge=60)
+    story_live_max: int = Field(default=100, ge=1, le=1000)
+    # The clock stories are read and swept by (graphgram/clock.py) runs this many seconds ahead of
+    # the machine's (behind, when negative). 0 in production; tests move it instead of sleeping.
+    clock_offset_s: float = 0.0
 
     # Base ports; the instance's real port is base + port_offset.
     neo4j_bolt_base: int = 7687

@@ -11,6 +11,13 @@ is never the only record of anything.
 
 Every few seconds each worker also retries the edge purges that are due (`media.edge`): those the
 edge did not confirm when their objects were deleted, and the one recheck of every purge.
+
+The same queue carries other long jobs on a person's data (an archive export, a follow import:
+`services/data_export.py`, `services/data_import.py`): an entry `{"kind", "job_id"}` is run by
+the `JobHandler` of its kind, handed to `worker` by whoever starts it (the API's lifespan,
+`graphgram media worker`), since those jobs call services above this layer. Delivery, claiming
+and the `MAX_DELIVERIES` cap are the same; a worker without the kind's handler leaves the entry
+pending for one that has it.
 """
 
 from __future__ import annotations
@@ -22,6 +29,8 @@ import os
 import tempfile
 import time
 import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +60,24 @@ def stream(backends: Backends) -> str:
 
 async def enqueue(backends: Backends, media_id: str) -> None:
     await backends.redis.xadd(stream(backends), {"media_id": media_id})
+
+
+@dataclass(frozen=True)
+class JobHandler:
+    """How a worker runs one kind of job other than media processing: `run(backends, job_id)`
+    (safe to run twice: it is delivered at least once), and `give_up(backends, job_id, reason)`
+    once it failed `MAX_DELIVERIES` times."""
+
+    run: Callable[[Backends, str], Awaitable[None]]
+    give_up: Callable[[Backends, str, str], Awaitable[None]]
+
+
+Handlers = Mapping[str, JobHandler]
+
+
+async def enqueue_job(backends: Backends, kind: str, job_id: str) -> None:
+    """Queue a job of `kind` (a key of the workers' `Handlers`) on the media job stream."""
+    await backends.redis.xadd(stream(backends), {"kind": kind, "job_id": job_id})
 
 
 async def depth(backends: Backends) -> int:
@@ -116,8 +143,11 @@ async def fail(backends: Backends, media_id: str, reason: str) -> str:
 class Consumer:
     """One worker's membership in the consumer group."""
 
-    def __init__(self, backends: Backends, *, claim_idle_ms: int = 60_000) -> None:
+    def __init__(
+        self, backends: Backends, *, claim_idle_ms: int = 60_000, handlers: Handlers | None = None
+    ) -> None:
         self.backends = backends
+        self.handlers: Handlers = handlers or {}
         self.name = f"{os.uname().nodename}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.claim_idle_ms = claim_idle_ms
 
@@ -144,20 +174,32 @@ class Consumer:
         return entries
 
     async def handle(self, entry_id: str, fields: dict[str, Any]) -> None:
-        media_id = str(fields.get("media_id", ""))
+        kind = str(fields.get("kind", "media"))
+        job_id = str(fields.get("job_id") or fields.get("media_id", ""))
+        handler = self.handlers.get(kind)
+        if kind != "media" and handler is None:
+            # Left pending: a worker that has this kind's handler claims it after claim_idle_ms.
+            log.error("no handler for %s job %s in this worker", kind, job_id)
+            return
         redis = self.backends.redis
         pending = await redis.xpending_range(
             stream(self.backends), GROUP, min=entry_id, max=entry_id, count=1
         )
         deliveries = int(pending[0]["times_delivered"]) if pending else 1
+        gave_up = f"gave up after {MAX_DELIVERIES} attempts"
         try:
-            if deliveries > MAX_DELIVERIES:
-                await fail(self.backends, media_id, f"gave up after {MAX_DELIVERIES} attempts")
+            if handler is not None:
+                if deliveries > MAX_DELIVERIES:
+                    await handler.give_up(self.backends, job_id, gave_up)
+                else:
+                    await handler.run(self.backends, job_id)
+            elif deliveries > MAX_DELIVERIES:
+                await fail(self.backends, job_id, gave_up)
             else:
-                await process(self.backends, media_id)
+                await process(self.backends, job_id)
         except Exception:  # noqa: BLE001 - left pending: delivered again after claim_idle_ms
             log.exception(
-                "media job %s failed (delivery %d); it will be retried", media_id, deliveries
+                "%s job %s failed (delivery %d); it will be retried", kind, job_id, deliveries
             )
             return
         await redis.xack(stream(self.backends), GROUP, entry_id)
@@ -178,9 +220,10 @@ async def worker(
     stop: asyncio.Event | None = None,
     wait_s: float = 1,
     claim_idle_ms: int = 60_000,
+    handlers: Handlers | None = None,
 ) -> None:
     """Process jobs until `stop` is set (or forever); survives Redis and Neo4j outages."""
-    consumer = Consumer(backends, claim_idle_ms=claim_idle_ms)
+    consumer = Consumer(backends, claim_idle_ms=claim_idle_ms, handlers=handlers)
     ready = False
     purges_due = time.monotonic()
     while stop is None or not stop.is_set():

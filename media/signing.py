@@ -30,14 +30,44 @@ def url_window_s(ttl_s: int) -> int:
 
 
 def signed_url(
-    settings: Settings, key: str, *, ttl_s: int | None = None, now: float | None = None
+    settings: Settings,
+    key: str,
+    *,
+    ttl_s: int | None = None,
+    now: float | None = None,
+    until: float | None = None,
 ) -> str:
-    """The edge URL of object `key`, valid for `ttl_s` seconds."""
+    """The edge URL of object `key`, valid for `ttl_s` seconds, and never past `until` (epoch
+    seconds, the machine's clock: a story's media dies with the story)."""
     ttl = settings.cdn_url_ttl_s if ttl_s is None else ttl_s
     # Round expiry up to a window so that repeated views share one URL (browser caches stay warm).
     window = url_window_s(ttl)
     base_now = int(now if now is not None else time.time())
     expires = ((base_now + ttl) // window + 1) * window
+    if until is not None:
+        expires = min(expires, int(until))
     uri = EDGE_PREFIX + quote(key)
     token = sign_path(uri, expires, settings.cdn_secret)
     return f"{settings.cdn_base_url}{uri}?e={expires}&s={token}"
+
+
+ARCHIVE_EDGE_PREFIX = "/x/"
+
+
+def archive_signature(uri: str, expires: int, authorization: str, secret: str) -> str:
+    """What the edge's `/x/` location computes: `secure_link_md5
+    "$secure_link_expires$uri$http_authorization <secret>"`. The request's `Authorization` header
+    is part of what is signed, so the link works only for the session it was handed to."""
+    return sign_path(f"{uri}{authorization}", expires, secret)
+
+
+def signed_archive_url(
+    settings: Settings, name: str, authorization: str, *, now: float | None = None
+) -> tuple[str, int]:
+    """The edge URL of a data archive (`export/<name>` in the bucket) for the holder of
+    `authorization` (the exact `Authorization` header it must send), valid for
+    `export_url_ttl_s`; (url, expires)."""
+    expires = int(now if now is not None else time.time()) + settings.export_url_ttl_s
+    uri = ARCHIVE_EDGE_PREFIX + quote(name)
+    token = archive_signature(uri, expires, authorization, settings.cdn_secret)
+    return f"{settings.cdn_base_url}{uri}?e={expires}&s={token}", expires

@@ -15,6 +15,9 @@ from minio import Minio
 from minio.error import S3Error
 
 PART_SIZE = 16 * 1024 * 1024  # S3 multipart part size for large originals
+# A person's data archives (services/data_export.py): `export/<user id>/<archive id>.zip`, no
+# Media's; served only through the edge's `/x/` location (media.signing.signed_archive_url).
+ARCHIVE_KEY_PREFIX = "export/"
 # The only answers that mean "this object is not there"; any other error is raised, so a store
 # that is down or misconfigured is never mistaken for a missing object.
 _MISSING = {"NoSuchKey", "NoSuchObject", "NotFound", "ResourceNotFound"}

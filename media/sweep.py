@@ -1,20 +1,24 @@
 """Crash leftovers: media stuck in processing (re-enqueued a few times, then failed), failed media,
 media whose objects are missing, objects no Media node references, and direct uploads never
-completed in time (their multipart upload aborted, so the store keeps none of their parts)."""
+completed in time (their multipart upload aborted, so the store keeps none of their parts).
+Also what expires by design: stories past their 24 hours that no highlight keeps, with their
+media (deleted from the store and purged from the edge)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import anyio.to_thread
 
 from backends import Backends
 from graph import media as media_graph
+from graph import stories as stories_graph
 from graph import uploads as uploads_graph
+from graphgram import clock
 from media import direct, jobs
-from media.lifecycle import remove_unreferenced
-from media.storage import delete_objects, object_exists
+from media.lifecycle import release_media, remove_unreferenced
+from media.storage import ARCHIVE_KEY_PREFIX, delete_objects, object_exists
 
 RETRIES = 3  # re-enqueues of an item stuck in processing before the sweep fails it
 
@@ -26,6 +30,26 @@ class SweepReport:
     missing_objects_media: int = 0
     orphan_objects: int = 0
     expired_uploads: int = 0
+    expired_stories: int = 0
+
+
+STORY_BATCH = 500
+
+
+async def expire_stories(backends: Backends, now: datetime) -> int:
+    """Delete the stories past their expiry that no highlight keeps, and release their media:
+    objects nothing else uses are deleted and purged from the edge (URLs signed for a story
+    expired with it already; the purge drops what the edge still caches). `now` is the
+    service's clock (graphgram.clock)."""
+    count = 0
+    while rows := await stories_graph.expired(backends.graph, now, STORY_BATCH):
+        released = await stories_graph.delete_expired(
+            backends.graph, [row["id"] for row in rows], now
+        )
+        if released:
+            await release_media(backends, released)
+        count += len(rows)
+    return count
 
 
 async def expire_uploads(backends: Backends, now: datetime) -> int:
@@ -52,9 +76,10 @@ async def sweep(
     `now` is the sweep's clock (tests move it forward)."""
     report = SweepReport()
     bucket = backends.settings.media_bucket
-    now = now or datetime.now(UTC)
+    now = now or clock.now(backends.settings)
     cutoff = now - timedelta(seconds=grace_s)
     report.expired_uploads = await expire_uploads(backends, now)
+    report.expired_stories = await expire_stories(backends, now)
 
     stale = await media_graph.stale(backends.graph, cutoff.isoformat())
     # A job lost with Redis (or a worker that kept failing) is retried before it is ever failed.
@@ -84,7 +109,12 @@ async def sweep(
         return [
             o.object_name
             for o in backends.s3.list_objects(bucket, recursive=True)
-            if o.object_name and o.last_modified and o.last_modified < cutoff
+            if o.object_name
+            and o.last_modified
+            and o.last_modified < cutoff
+            # Data archives are no Media's: an Archive node holds each, and deleting the
+            # account or its next archive deletes it (services/data_export.py).
+            and not o.object_name.startswith(ARCHIVE_KEY_PREFIX)
         ]
 
     objects = await anyio.to_thread.run_sync(old_objects)

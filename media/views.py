@@ -23,8 +23,9 @@ class MediaOut(BaseModel):
     description: str | None = None
 
 
-def media_view(settings: Settings, node: dict[str, Any]) -> MediaOut:
-    """`node` is a Media node's properties (see cypher/README.md). URLs only once it is ready."""
+def media_view(settings: Settings, node: dict[str, Any], *, until: float | None = None) -> MediaOut:
+    """`node` is a Media node's properties (see cypher/README.md). URLs only once it is ready,
+    signed to expire by `until` (epoch seconds) when given."""
     ready = node.get("status") == "ready"
     key = node.get("key")
     preview = node.get("thumb_key") or node.get("poster_key")
@@ -36,8 +37,8 @@ def media_view(settings: Settings, node: dict[str, Any]) -> MediaOut:
         height=node.get("height"),
         duration=node.get("duration"),
         blurhash=node.get("blurhash"),
-        url=signed_url(settings, key) if ready and key else None,
-        preview_url=signed_url(settings, preview) if ready and preview else None,
+        url=signed_url(settings, key, until=until) if ready and key else None,
+        preview_url=signed_url(settings, preview, until=until) if ready and preview else None,
         description=node.get("description") or None,
     )
 

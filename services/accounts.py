@@ -11,6 +11,7 @@ from graphgram.errors import Conflict, Unauthorized
 from graphgram.ids import new_id
 from media import pictures
 from media.lifecycle import release_media
+from services import data_export
 from services import media as media_service
 from services.media import Readable, chunks_of
 from services.security import hash_password, verify_password
@@ -79,11 +80,17 @@ async def update_profile(backends: Backends, viewer_id: str, changes: ProfileCha
 
 
 async def delete_account(backends: Backends, viewer_id: str) -> None:
-    """Delete the account, its posts, comments, likes, follows, sessions and media, for good."""
+    """Delete the account, its posts, comments, likes, follows, stories, highlights, sessions,
+    media and data archives, for good."""
     footprint = await timeline_hooks.account_footprint(backends, viewer_id)
     # Direct uploads in progress: their parts are dropped from the store, not left to expire.
     await media_service.discard_uploads(backends, viewer_id)
+    # Its archives' objects go first (a store that is away fails the deletion before anything
+    # is gone), again after the graph's Archive nodes: an export job finishing in between finds
+    # its archive gone and deletes its own object.
+    await data_export.remove_archives(backends, viewer_id)
     media, sessions = await accounts.delete_account(backends.graph, viewer_id)
+    await data_export.remove_archives(backends, viewer_id)
     await timeline_hooks.account_deleted(backends, viewer_id, footprint)
     await forget_sessions(backends.redis, backends.settings, sessions, graph=backends.graph)
     if media:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from redis.exceptions import RedisError
 
@@ -17,6 +17,7 @@ from backends import Backends
 from graph import accounts
 from graph import moderation as mod_graph
 from graph.driver import Row
+from graphgram import clock
 from graphgram.errors import FieldError, NotFound, Unprocessable
 from graphgram.ids import new_id
 from media.lifecycle import release_media
@@ -39,6 +40,7 @@ class ReportRequest:
     comment_ids: list[str]
     category: str
     comment: str
+    story_ids: list[str] = field(default_factory=list)
 
 
 def _check_text(field: str, value: str, limit: int) -> None:
@@ -81,13 +83,16 @@ async def report(backends: Backends, reporter_id: str, request: ReportRequest) -
     _check_text("comment", request.comment, MAX_COMMENT)
     post_ids = sorted(set(request.post_ids))
     comment_ids = sorted(set(request.comment_ids))
-    if len(post_ids) + len(comment_ids) > MAX_ITEMS:
-        raise Unprocessable(f"a report names at most {MAX_ITEMS} posts and comments")
+    story_ids = sorted(set(request.story_ids))
+    if len(post_ids) + len(comment_ids) + len(story_ids) > MAX_ITEMS:
+        raise Unprocessable(f"a report names at most {MAX_ITEMS} posts, comments and stories")
     username = request.username.strip().lower() if request.username else None
-    if not username and not post_ids and not comment_ids:
+    if not username and not post_ids and not comment_ids and not story_ids:
         raise Unprocessable(
-            "a report names an account, posts or comments",
-            fields=[FieldError(field="account", message="name an account, posts or comments")],
+            "a report names an account, posts, comments or stories",
+            fields=[
+                FieldError(field="account", message="name an account, posts, comments or stories")
+            ],
         )
     found = await mod_graph.report_items(
         backends.graph, reporter_id, username, post_ids, comment_ids
@@ -95,15 +100,20 @@ async def report(backends: Backends, reporter_id: str, request: ReportRequest) -
     assert found is not None
     if username and found["account_id"] is None:
         raise NotFound(f"no user {request.username!r}")
-    items = [*found["posts"], *found["comments"]]
+    reported_stories = await mod_graph.report_stories(
+        backends.graph, reporter_id, story_ids, clock.now(backends.settings)
+    )
+    items = [*found["posts"], *found["comments"], *reported_stories]
     seen = {item["id"] for item in items}
     # An id may be passed as both a post and a comment (Mastodon's status_ids): one must match.
-    missing = [i for i in (*post_ids, *comment_ids) if i not in seen]
+    missing = [i for i in (*post_ids, *comment_ids, *story_ids) if i not in seen]
     if missing:
-        raise NotFound(f"no post or comment {missing[0]!r}")
+        raise NotFound(f"no post, comment or story {missing[0]!r}")
     target_id = found["account_id"] or items[0]["author_id"]
     if any(item["author_id"] != target_id for item in items):
-        raise Unprocessable("every reported post and comment must be by the reported account")
+        raise Unprocessable(
+            "every reported post, comment and story must be by the reported account"
+        )
     if target_id == reporter_id:
         raise Unprocessable("you cannot report yourself")
     item_ids = sorted(seen)
@@ -150,6 +160,24 @@ async def remove_post(backends: Backends, moderator_id: str, post_id: str, reaso
     if released is None:
         raise NotFound(f"no post {post_id!r}")
     await timeline_hooks.post_deleted(backends, post_id, found["author_id"])
+    if released:
+        await release_media(backends, released)
+
+
+async def remove_story(backends: Backends, moderator_id: str, story_id: str, reason: str) -> None:
+    """Take a story down: gone from every read path (tray, profile, highlights, viewers), its
+    media deleted from the store and purged from the edge (the reports that name it keep their
+    snapshot)."""
+    _check_text("reason", reason, MAX_REASON)
+    found = await mod_graph.find_story(backends.graph, story_id)
+    if found is None:
+        raise NotFound(f"no story {story_id!r}")
+    released = await mod_graph.remove_story(
+        backends.graph, author_id=found["author_id"], story_id=story_id,
+        moderator_id=moderator_id, action_id=new_id(), reason=reason,
+    )  # fmt: skip
+    if released is None:
+        raise NotFound(f"no story {story_id!r}")
     if released:
         await release_media(backends, released)
 

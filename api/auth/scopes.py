@@ -37,11 +37,21 @@ GRANULAR = {
         "lists", "media", "mutes", "notifications", "reports", "statuses",
     ),
 }  # fmt: skip
+# Mastodon's admin scopes, for moderation apps on `/api/v1/admin/…` (api/mastodon/admin.py):
+# `admin:read` covers `admin:read:reports` and `admin:read:accounts`, `admin:write` the writes.
+# `read` and `write` cover none of them, and a token holding them still needs its account's
+# moderator or admin role. The native `/admin/…` routes take no app token at all.
+ADMIN_SCOPES = frozenset(
+    {"admin:read", "admin:write", "admin:read:reports", "admin:read:accounts",
+     "admin:write:reports", "admin:write:accounts"}
+)  # fmt: skip
 # `push` (Web Push) is accepted so that clients asking for Mastodon.py's default scopes can sign
 # in; it grants nothing here, as there are no push subscriptions.
-KNOWN_SCOPES = frozenset((*TOP_SCOPES, "push")) | {
-    f"{top}:{part}" for top, parts in GRANULAR.items() for part in parts
-}
+KNOWN_SCOPES = (
+    frozenset((*TOP_SCOPES, "push"))
+    | {f"{top}:{part}" for top, parts in GRANULAR.items() for part in parts}
+    | ADMIN_SCOPES
+)
 FIRST_PARTY = frozenset(TOP_SCOPES)
 # Not an OAuth scope a token can hold: the marker of routes only a first-party session may call.
 FIRST_PARTY_ONLY = "first-party"
@@ -72,8 +82,9 @@ def parse_scopes(value: object, default: str = "read") -> list[str]:
 
 
 def covers(granted: frozenset[str] | set[str] | list[str], needed: str) -> bool:
-    """Whether scopes granted to a token include `needed` (`read` covers `read:statuses`)."""
-    top = needed.split(":", 1)[0]
+    """Whether scopes granted to a token include `needed` (`read` covers `read:statuses`,
+    `admin:read` covers `admin:read:reports`)."""
+    top = needed.rsplit(":", 1)[0] if needed.startswith("admin:") else needed.split(":", 1)[0]
     return needed in granted or top in granted or ("follow" in granted and needed in FOLLOW_COVERS)
 
 
@@ -175,3 +186,25 @@ async def _admin(request: Request, credentials: BearerCredentials, backends: Bac
 
 ModeratorUser = Annotated[Viewer, Depends(_moderator)]
 AdminUser = Annotated[Viewer, Depends(_admin)]
+
+
+# Mastodon's admin API (api/mastodon/admin.py): moderation apps hold app tokens, so these routes
+# take a token with the admin scope they declare (or a first-party session) of an account with
+# the moderator or admin role. Anyone else gets the unknown path's 404, as on `/admin/…`.
+def _mastodon_staff(scope: str) -> Any:
+    async def staff(request: Request, credentials: BearerCredentials, backends: Backend) -> Viewer:
+        try:
+            viewer = await authorized(SecurityScopes([scope]), request, credentials, backends)
+        except (Unauthorized, Forbidden):
+            raise StarletteHTTPException(status_code=404) from None
+        if viewer.role not in MODERATOR_ROLES:
+            raise StarletteHTTPException(status_code=404)
+        return viewer
+
+    return Depends(staff)
+
+
+AdminReadReports = Annotated[Viewer, _mastodon_staff("admin:read:reports")]
+AdminWriteReports = Annotated[Viewer, _mastodon_staff("admin:write:reports")]
+AdminReadAccounts = Annotated[Viewer, _mastodon_staff("admin:read:accounts")]
+AdminWriteAccounts = Annotated[Viewer, _mastodon_staff("admin:write:accounts")]

@@ -12,6 +12,7 @@ from fastapi import Depends, FastAPI
 
 from api.mastodon import (
     accounts,
+    admin,
     errors,
     instance,
     media,
@@ -36,5 +37,7 @@ def install(app: FastAPI) -> None:
         app.include_router(module.router, dependencies=WRITE_LIMITS)
     app.include_router(media.router, dependencies=UPLOAD_LIMITS)
     app.include_router(search.router, dependencies=SEARCH_LIMITS)
+    # No rate-limit dependencies: they would answer 401 before the role check answers 404.
+    app.include_router(admin.router)
     errors.install(app)
     app.add_middleware(MastodonCORS)

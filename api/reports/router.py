@@ -1,4 +1,4 @@
-"""Reports: anyone may report an account, its posts or its comments to the moderators."""
+"""Reports: anyone may report an account, its posts, comments or stories to the moderators."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ class ReportBody(StrictBody):
     account: str | None = Field(None, description="The reported account's username")
     post_ids: list[str] = Field([], max_length=moderation_service.MAX_ITEMS)
     comment_ids: list[str] = Field([], max_length=moderation_service.MAX_ITEMS)
+    story_ids: list[str] = Field([], max_length=moderation_service.MAX_ITEMS)
     category: Category = "other"
     comment: str = Field("", max_length=moderation_service.MAX_COMMENT)
 
@@ -45,12 +46,20 @@ async def limit_reports(request: Request, viewer_id: str, backends: Backend) -> 
 async def create_report(
     body: ReportBody, request: Request, viewer: WriteReports, backends: Backend
 ) -> Report:
-    """Report an account, its posts or comments. The reported person is not told who reported
-    them; the same reporter reporting the same things again gets the first report back."""
+    """Report an account, its posts, comments or stories. The reported person is not told who
+    reported them; the same reporter reporting the same things again gets the first report
+    back."""
     await limit_reports(request, viewer.id, backends)
     row = await moderation_service.report(
         backends,
         viewer.id,
-        ReportRequest(body.account, body.post_ids, body.comment_ids, body.category, body.comment),
+        ReportRequest(
+            body.account,
+            body.post_ids,
+            body.comment_ids,
+            body.category,
+            body.comment,
+            story_ids=body.story_ids,
+        ),
     )
     return Report(**row)

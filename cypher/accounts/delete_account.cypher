@@ -1,6 +1,7 @@
 // Title: delete an account with its posts (and their comments, likes and earlier versions), its comments (and the
-// replies below them), likes, follows, requests, blocks and sessions; returns the ids of the
-// media it owned and of its sessions, for the object store and the Redis cache
+// replies below them), likes, follows, requests, blocks, stories (with their views), highlights,
+// sessions, data archives and imports; returns the ids of the media it owned and of its
+// sessions, for the object store and the Redis cache
 /* :params {viewer_id: "01hzy0000000000000000000aa"} */
 // Lock the account first: a post, comment or like being written by it waits, then is removed.
 MATCH (u:User {id: $viewer_id})
@@ -28,7 +29,7 @@ CALL (u) {
   DETACH DELETE r
 }
 CALL (u) {
-  MATCH (u)-[:POSTED|HAS_SESSION]->(n)
+  MATCH (u)-[:POSTED|POSTED_STORY|HAS_HIGHLIGHT|HAS_SESSION|REQUESTED_EXPORT|STARTED_IMPORT]->(n)
   DETACH DELETE n
 }
 DETACH DELETE u

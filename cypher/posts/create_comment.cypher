@@ -24,6 +24,14 @@ CREATE (v)-[:WROTE]->(c:Comment {
   // who it notifies: nobody when you comment on your own post or reply to yourself
   post_owner: CASE WHEN a <> v THEN a.id END, reply_owner: CASE WHEN w <> v THEN w.id END
 })-[:ON]->(p)
+WITH v, a, c, parent
+// A comment on a followed author's post counts toward the commenter's interactions with them:
+// the story tray orders rings by it (stories/tray).
+CALL (v, a) {
+  WITH * WHERE v <> a
+  MATCH (v)-[fo:FOLLOWS]->(a)
+  SET fo.interactions = coalesce(fo.interactions, 0) + 1
+}
 WITH v, c, parent
 CALL (c, parent) {
   WITH c, parent WHERE parent IS NOT NULL

@@ -24,4 +24,11 @@ CALL (v, a, p) {
   WITH * WHERE v = a
   SET p.liked_by_author = true
 }
+// A new like counts toward the liker's interactions with a followed author: the story tray
+// orders rings by it (stories/tray).
+CALL (v, a, l) {
+  WITH * WHERE v <> a AND l.id = $rel_id
+  MATCH (v)-[fo:FOLLOWS]->(a)
+  SET fo.interactions = coalesce(fo.interactions, 0) + 1
+}
 RETURN p.id AS id

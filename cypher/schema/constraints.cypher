@@ -20,3 +20,8 @@ CREATE CONSTRAINT report_id IF NOT EXISTS FOR (r:Report) REQUIRE r.id IS UNIQUE;
 // A reporter's account and items, digested: the same things reported twice are one report.
 CREATE CONSTRAINT report_key IF NOT EXISTS FOR (r:Report) REQUIRE r.key IS UNIQUE;
 CREATE CONSTRAINT moderation_action_id IF NOT EXISTS FOR (a:ModerationAction) REQUIRE a.id IS UNIQUE;
+CREATE CONSTRAINT story_id IF NOT EXISTS FOR (s:Story) REQUIRE s.id IS UNIQUE;
+CREATE CONSTRAINT highlight_id IF NOT EXISTS FOR (h:Highlight) REQUIRE h.id IS UNIQUE;
+// A person's data archives and follow/block imports (docs/your-data.md).
+CREATE CONSTRAINT archive_id IF NOT EXISTS FOR (a:Archive) REQUIRE a.id IS UNIQUE;
+CREATE CONSTRAINT import_id IF NOT EXISTS FOR (i:Import) REQUIRE i.id IS UNIQUE;

@@ -40,3 +40,10 @@ CREATE INDEX upload_expires_at IF NOT EXISTS FOR (up:Upload) ON (up.expires_at);
 CREATE INDEX saved_saver IF NOT EXISTS FOR ()-[r:SAVED]-() ON (r.saver, r.id);
 // The moderation queue, by status (open reports first).
 CREATE INDEX report_status IF NOT EXISTS FOR (r:Report) ON (r.status);
+// Stories (docs/stories.md): an account's live stories are a seek on (author, expires_at) that
+// reads only those not yet expired; the sweep finds expired ones by expiry alone; a story's
+// viewers, newest first, are an ordered seek on the story's id.
+CREATE INDEX story_author_expires IF NOT EXISTS FOR (s:Story) ON (s.author, s.expires_at);
+CREATE INDEX story_expires IF NOT EXISTS FOR (s:Story) ON (s.expires_at);
+CREATE INDEX saw_story IF NOT EXISTS FOR ()-[r:SAW]-() ON (r.story, r.id);
+CREATE INDEX highlight_owner IF NOT EXISTS FOR (h:Highlight) ON (h.owner, h.id);

@@ -130,9 +130,41 @@ export interface FollowState {
   requested: boolean;
 }
 
+/** Who a post or story is for. */
+export type Audience = "everyone" | "close_friends" | "mutuals" | { followers_for_days: number };
+
+export interface Story {
+  id: string;
+  media: Media | null;
+  audience: Audience;
+  created_at: string;
+  expires_at: string;
+  seen: boolean;
+  highlighted: boolean;
+}
+
+/** One account's ring in the story tray: its live stories, oldest first. */
+export interface Ring {
+  user: UserSummary;
+  seen: boolean;
+  cursor: string;
+  stories: Story[];
+}
+
+export interface StoryViewer extends UserSummary {
+  seen_at: string;
+}
+
+export interface Highlight {
+  id: string;
+  title: string;
+  created_at: string;
+  stories: Story[];
+}
+
 /** One page of a list and the path of the next (older) page from the `Link` header, if any. */
 export interface ReportItem {
-  type: "post" | "comment";
+  type: "post" | "comment" | "story";
   id: string;
   author: string;
   text: string | null;
@@ -386,10 +418,21 @@ export const api = {
   closeReport: (id: string, action: "resolve" | "dismiss", note: string) =>
     send(`/admin/reports/${encodeURIComponent(id)}/${action}`, { method: "POST", body: { note } }),
   removeItem: (item: ReportItem, reason: string) =>
-    send(`/admin/${item.type === "post" ? "posts" : "comments"}/${encodeURIComponent(item.id)}/remove`, {
+    send(`/admin/${item.type === "post" ? "posts" : item.type === "story" ? "stories" : "comments"}/${encodeURIComponent(item.id)}/remove`, {
       method: "POST",
       body: { reason },
     }),
+  // Stories (docs/stories.md).
+  tray: (limit = 20) => json<Ring[]>(`/stories?limit=${limit}`),
+  userStories: (username: string) => json<Story[]>(`/users/${encodeURIComponent(username)}/stories`),
+  createStory: (media_id: string, audience: Audience) =>
+    json<Story>("/stories", { method: "POST", body: { media_id, audience } }),
+  deleteStory: (id: string) => send(`/stories/${encodeURIComponent(id)}`, { method: "DELETE" }),
+  storySeen: (id: string) => send(`/stories/${encodeURIComponent(id)}/seen`, { method: "POST" }),
+  storyViewers: (id: string) => page<StoryViewer>(`/stories/${encodeURIComponent(id)}/viewers?limit=50`),
+  highlights: (username: string) => json<Highlight[]>(`/users/${encodeURIComponent(username)}/highlights`),
+  createHighlight: (title: string, story_ids: string[]) =>
+    json<Highlight>("/highlights", { method: "POST", body: { title, story_ids } }),
   suspend: (username: string, reason: string) =>
     send(`/admin/accounts/${encodeURIComponent(username)}/suspend`, { method: "POST", body: { reason } }),
 };

@@ -5,6 +5,7 @@ import { endless, errorBox, h, link, replace } from "../dom";
 import { avatar, postCard } from "../post";
 import type { Context } from "../main";
 import { followButton } from "./profile";
+import { storyTray } from "../stories";
 
 export function suggestionItem(s: Suggestion): HTMLElement {
   return h("li", { class: "person" },
@@ -35,9 +36,13 @@ export async function suggestionsPanel(limit: number): Promise<HTMLElement | nul
 export async function feedView({ main }: Context): Promise<void> {
   const list = h("div", { class: "feed", role: "feed", "aria-label": "Home feed" });
   const aside = h("aside", { class: "side" });
+  const traySlot = h("div", { class: "tray-slot" });
   replace(main, h("div", { class: "columns" },
-    h("section", { class: "feed-column" }, h("h1", { class: "visually-hidden-mobile" }, "Home"), list),
+    h("section", { class: "feed-column" }, h("h1", { class: "visually-hidden-mobile" }, "Home"), traySlot, list),
     aside));
+  void storyTray().then((tray) => {
+    if (tray) traySlot.append(tray);
+  });
   let first = true;
   endless<Post>(list, "/feed?limit=10", (post) => {
     const card = postCard(post, first);

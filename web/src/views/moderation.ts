@@ -7,11 +7,11 @@ import { ago, announce, describe, errorBox, h, link, replace } from "../dom";
 import type { Context } from "../main";
 
 function itemView(item: ReportItem, act: (run: (reason: string) => Promise<void>, done: string) => void): HTMLElement {
-  const kind = item.type === "post" ? "post" : "comment";
+  const kind = item.type === "post" ? "post" : item.type === "story" ? "story" : "comment";
   const remove = h("button", { type: "button", class: "danger" }, `Remove ${kind}`);
   remove.addEventListener("click", () => act((reason) => api.removeItem(item, reason), `The ${kind} was removed.`));
   return h("li", { class: "report-item", "aria-label": `Reported ${kind} by @${item.author}` },
-    h("p", { class: "report-kind" }, item.type === "post" ? link(`/p/${item.id}`, {}, "Post") : "Comment",
+    h("p", { class: "report-kind" }, item.type === "post" ? link(`/p/${item.id}`, {}, "Post") : item.type === "story" ? "Story" : "Comment",
       ` by @${item.author}`, item.media.length ? ` · ${item.media.length} media` : ""),
     h("blockquote", {}, item.text || "(no text)"),
     remove);

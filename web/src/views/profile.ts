@@ -4,6 +4,7 @@ import { api, ApiError, type FollowState, type Post, type Profile, type UserSumm
 import { announce, describe, endless, h, link, replace } from "../dom";
 import type { Context } from "../main";
 import { avatar, postTile } from "../post";
+import { highlightsRow, profileRing } from "../stories";
 
 /**
  * Follow, Unfollow, or (for a private account) Follow then "Withdraw request" while pending.
@@ -168,6 +169,12 @@ export async function profileView(ctx: Context): Promise<void> {
         ? "Your follow request is waiting for their answer."
         : "Follow this account to see their photos and videos.")));
   } else {
+    const stories = h("div", { class: "profile-stories" });
+    body.append(stories);
+    void Promise.all([profileRing(profile, own).catch(() => null), highlightsRow(profile, own)]).then(([ring, row]) => {
+      if (ring) stories.append(ring);
+      if (row) stories.append(row);
+    });
     const grid = h("div", { class: "grid", "aria-label": `Posts by @${profile.username}` });
     body.append(h("h2", { class: "visually-hidden" }, "Posts"), grid);
     endless<Post>(grid, `/users/${encodeURIComponent(profile.username)}/posts?limit=18`, postTile, {

@@ -5,6 +5,7 @@ import { DIRECT_THRESHOLD, uploadDirect } from "../direct";
 import { describe, h, link, replace } from "../dom";
 import type { Context } from "../main";
 import { navigate } from "../nav";
+import { storyControls } from "../stories";
 
 interface Item {
   file: File;
@@ -155,6 +156,10 @@ export function uploadView({ main }: Context): void {
     h("p", { class: "hint" }, "Use #hashtags and @mentions."),
     audience.element,
     postButton,
+    storyControls(() => {
+      const ready = items.filter((i) => i.media?.status === "ready");
+      return ready.length === 1 ? ready[0]?.media?.id ?? null : null;
+    }),
     status);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
