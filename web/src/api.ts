@@ -70,7 +70,7 @@ export interface TrendingTag {
   accounts: number;
 }
 
-/** Whom a post is for: everyone who may see the account, or a narrower audience. */
+/** Whom a post or a story is for: everyone who may see the account, or a narrower audience. */
 export type Audience = "everyone" | "close_friends" | "mutuals" | { followers_for_days: number };
 
 export interface Post {
@@ -129,9 +129,6 @@ export interface FollowState {
   following: boolean;
   requested: boolean;
 }
-
-/** Who a post or story is for. */
-export type Audience = "everyone" | "close_friends" | "mutuals" | { followers_for_days: number };
 
 export interface Story {
   id: string;
