@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 from playwright.sync_api import BrowserContext, expect
@@ -11,6 +13,13 @@ from playwright.sync_api import BrowserContext, expect
 from tests.e2e.browser import DESKTOP, PHONE, account, log_in, photo, upload
 
 OpenContext = Callable[..., BrowserContext]
+
+
+def api_ring_seen(api: httpx.Client, viewer: dict[str, Any], username: str) -> bool:
+    rings = api.get("/stories", headers=viewer["headers"]).json()
+    [ring] = [r for r in rings if r["user"]["username"] == username]
+    seen: bool = ring["seen"]
+    return seen
 
 
 def test_a_story_is_posted_watched_from_the_tray_and_its_viewers_listed(
@@ -67,6 +76,12 @@ def test_a_story_is_posted_watched_from_the_tray_and_its_viewers_listed(
     stage.dispatch_event("pointerup")
     watcher.clock.run_for(5100)
     expect(viewer).to_have_count(0)
+    # The client records each view in the background as the story shows; once both are in, a
+    # reload shows the ring seen.
+    deadline = time.monotonic() + 15
+    while not api_ring_seen(api, boris, "ada"):
+        assert time.monotonic() < deadline, "the views were not recorded"
+        time.sleep(0.1)
     watcher.reload()
     expect(
         watcher.get_by_role("navigation", name="Stories").get_by_role(
