@@ -192,8 +192,9 @@ async def user_stories(username: str, viewer: ReadStatuses, backends: Backend) -
 
 
 @router.post("/stories/{story_id}/seen", status_code=status.HTTP_204_NO_CONTENT)
-async def mark_seen(story_id: str, viewer: ReadStatuses, backends: Backend) -> Response:
-    """Mark a story seen (idempotent): it shows in its author's viewers list."""
+async def mark_seen(story_id: str, viewer: WriteStatuses, backends: Backend) -> Response:
+    """Mark a story seen (idempotent): it shows in its author's viewers list. A write (it
+    records the viewer), so an app needs `write:statuses`."""
     await story_service.mark_seen(backends, viewer.id, story_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
