@@ -45,7 +45,7 @@ for i = 8 + hinted_authors, #ARGV do
   fragment_at[ARGV[i]] = 2 + i
 end
 -- Sources newest first: once one holds n ids, the page is among ids >= its n-th (`safe`).
-local lists, regular, seen, safe = {}, {}, {}, nil
+local lists, seen, safe = {}, {}, nil
 local function add(got, is_regular)
   local kept = {}
   for _, id in ipairs(got) do
