@@ -34,10 +34,13 @@ local hinted_authors = tonumber(ARGV[7])
 local authors, floor, liked_floor, saved_floor = home_checks(
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[6], KEYS[7], ARGV[5], ttl)
 if not authors then return {0, floor} end
-table.sort(authors)
+-- The celebrities must be the hinted ones (given sorted: the kept merge's signature is in that
+-- order, each with its version key at the same place in KEYS).
 if #authors ~= hinted_authors then return {0, 'hints'} end
-for i, author in ipairs(authors) do
-  if author ~= ARGV[7 + i] then return {0, 'hints'} end
+local hinted = {}
+for i = 1, hinted_authors do hinted[ARGV[7 + i]] = true end
+for _, author in ipairs(authors) do
+  if not hinted[author] then return {0, 'hints'} end
 end
 -- Where each hinted post's fragment key is in KEYS, by id.
 local fragment_at = {}
@@ -45,7 +48,7 @@ for i = 8 + hinted_authors, #ARGV do
   fragment_at[ARGV[i]] = 2 + i
 end
 -- Sources newest first: once one holds n ids, the page is among ids >= its n-th (`safe`).
-local lists, seen, safe = {}, {}, nil
+local lists, regular, safe = {}, {}, nil
 local function add(got, is_regular)
   local kept = {}
   for _, id in ipairs(got) do
@@ -53,9 +56,9 @@ local function add(got, is_regular)
     if safe == nil or id >= safe then kept[#kept + 1] = id end
   end
   if #kept >= n and (safe == nil or kept[n] > safe) then safe = kept[n] end
-  for _, id in ipairs(kept) do
-    if is_regular then seen[id] = true end
-    lists[#lists + 1] = id
+  if #kept > 0 then
+    lists[#lists + 1] = kept
+    regular[#regular + 1] = is_regular
   end
 end
 add(redis.call('ZREVRANGEBYLEX', KEYS[1], '+', '(!~', 'LIMIT', 0, n), true)
@@ -64,9 +67,9 @@ if #authors > 0 then
   for i = 1, hinted_authors do vkeys[i] = KEYS[9 + i] end
   local versions = redis.call('MGET', unpack(vkeys))
   local parts = {}
-  for i, author in ipairs(authors) do
+  for i = 1, hinted_authors do
     if not versions[i] then return {0, 'version'} end
-    parts[i] = author .. '=' .. versions[i]
+    parts[i] = ARGV[7 + i] .. '=' .. versions[i]
   end
   local kept = redis.call('GET', KEYS[5])
   if not kept then return {0, 'merge'} end
@@ -79,21 +82,33 @@ if #authors > 0 then
   add(m.ids, true)
 end
 add(redis.call('ZREVRANGEBYLEX', KEYS[8], '+', '(!~', 'LIMIT', 0, n), false)
--- The page: the newest `want` ids of every source (each newest first) without repeats.
-table.sort(lists, function(a, b) return a > b end)
+-- The page: the newest `want` ids of every source (each newest first) without repeats, merged
+-- step by step (a few sources: cheaper than sorting them together).
+local pos = {}
+for i = 1, #lists do pos[i] = 1 end
 local ids, fkeys = {}, {}
-for _, id in ipairs(lists) do
-  if #ids >= want then break end
-  if ids[#ids] ~= id then
-    if (safe and id < safe) or (floor and id < floor) then return {0, 'floor'} end
-    if not seen[id] then return {0, 'inflight'} end
-    if liked_floor and id < liked_floor then return {0, 'liked'} end
-    if saved_floor and id < saved_floor then return {0, 'saved'} end
-    local at = fragment_at[id]
-    if not at then return {0, 'hints'} end
-    ids[#ids + 1] = id
-    fkeys[#fkeys + 1] = KEYS[at]
+while #ids < want do
+  local best = nil
+  for i = 1, #lists do
+    local head = lists[i][pos[i]]
+    if head and (best == nil or head > best) then best = head end
   end
+  if best == nil then break end
+  local from_regular = false
+  for i = 1, #lists do
+    if lists[i][pos[i]] == best then
+      pos[i] = pos[i] + 1
+      from_regular = from_regular or regular[i]
+    end
+  end
+  if (safe and best < safe) or (floor and best < floor) then return {0, 'floor'} end
+  if not from_regular then return {0, 'inflight'} end
+  if liked_floor and best < liked_floor then return {0, 'liked'} end
+  if saved_floor and best < saved_floor then return {0, 'saved'} end
+  local at = fragment_at[best]
+  if not at then return {0, 'hints'} end
+  ids[#ids + 1] = best
+  fkeys[#fkeys + 1] = KEYS[at]
 end
 if #ids < want and (safe or floor) then return {0, 'floor'} end
 local session = ''
