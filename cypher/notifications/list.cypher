@@ -68,7 +68,7 @@ CALL (me) {
   WITH * ORDER BY c.reply_owner DESC, c.id DESC
   WHERE u <> me AND NOT EXISTS { (me)-[:BLOCKS]-(u) } AND u.suspended_at IS NULL AND NOT (u.id IN $muted)
     AND EXISTS {
-      MATCH (pa:User)-[:POSTED]->(rp:Post {id: c.post})
+      MATCH (c)-[:ON]->(rp:Post)<-[:POSTED]-(pa:User)
       WHERE (rp.audience IS NULL OR rp.audience = 'everyone' OR pa = me
        OR (rp.audience = 'close_friends' AND EXISTS { (pa)-[:CLOSE_FRIEND]->(me) })
        OR (rp.audience = 'mutuals' AND EXISTS { (pa)-[:FOLLOWS]->(me) } AND EXISTS { (me)-[:FOLLOWS]->(pa) })
@@ -84,7 +84,7 @@ CALL (me) {
   WITH * ORDER BY c.reply_owner ASC, c.id ASC
   WHERE u <> me AND NOT EXISTS { (me)-[:BLOCKS]-(u) } AND u.suspended_at IS NULL AND NOT (u.id IN $muted)
     AND EXISTS {
-      MATCH (pa:User)-[:POSTED]->(rp:Post {id: c.post})
+      MATCH (c)-[:ON]->(rp:Post)<-[:POSTED]-(pa:User)
       WHERE (rp.audience IS NULL OR rp.audience = 'everyone' OR pa = me
        OR (rp.audience = 'close_friends' AND EXISTS { (pa)-[:CLOSE_FRIEND]->(me) })
        OR (rp.audience = 'mutuals' AND EXISTS { (pa)-[:FOLLOWS]->(me) } AND EXISTS { (me)-[:FOLLOWS]->(pa) })
