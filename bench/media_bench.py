@@ -5,10 +5,12 @@ edge-cache hits against direct object-store GETs of the same object, all measure
 
     python -m bench.media_bench [--video-mb 48] [--uploads 4] [--gets 300] [--big-video-mb 2048]
 
-Runs on the `bench` stack instance (ports +17700; GRAPHGRAM_BENCH_STACK_NAME and
-GRAPHGRAM_BENCH_PORT_OFFSET pick another) with one real uvicorn API process whose media worker
-is off: the processing runs in a `graphgram media worker` process of its own, so the API's CPU
-and memory are the request path's alone (the worker's are reported beside them).
+Runs on a stack instance of its own, `bench-media` (ports +17900;
+GRAPHGRAM_BENCH_MEDIA_STACK_NAME and GRAPHGRAM_BENCH_MEDIA_PORT_OFFSET pick another), whose
+graph and bucket it empties first (never the seeded `bench` instance's), with one real uvicorn
+API process whose media worker is off: the processing runs in a `graphgram media worker`
+process of its own, so the API's CPU and memory are the request path's alone (the worker's are
+reported beside them).
 """
 
 from __future__ import annotations
@@ -207,7 +209,14 @@ def main() -> None:
     os.environ["GRAPHGRAM_API_WORKERS"] = "1"
     os.environ["GRAPHGRAM_MEDIA_WORKER"] = "false"
     os.environ["GRAPHGRAM_MAX_VIDEO_BYTES"] = str(4 * 1024**3)
-    settings = bench_settings()
+    # Its own stack instance: it wipes its graph and empties its bucket, which must never be the
+    # seeded `bench` instance's (the feed, reads and analytics benchmarks need that graph).
+    settings = bench_settings().model_copy(
+        update={
+            "stack_name": os.environ.get("GRAPHGRAM_BENCH_MEDIA_STACK_NAME", "bench-media"),
+            "port_offset": int(os.environ.get("GRAPHGRAM_BENCH_MEDIA_PORT_OFFSET", "17900")),
+        }
+    )
     with console.status("starting the bench stack and API"):
         up(settings, with_api=True)
     api_pid = int(ApiService(settings).pid_file.read_text())

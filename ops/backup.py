@@ -148,9 +148,30 @@ def load_copy(settings: Settings, graph_dir: Path, progress: Progress = _quiet) 
     progress("load copy", 1, 1)
 
 
+def _dangling(settings: Settings) -> list[str]:
+    """Object keys the serving graph's media point at that the bucket does not hold: checked
+    before Neo4j is stopped, so a graph that could never be backed up whole costs no downtime."""
+    with make_driver(settings) as driver:
+        referenced = media_keys(driver, settings)
+    if not referenced:
+        return []
+    s3 = object_store(settings, timed=False)
+    present = {str(o.object_name) for o in s3.list_objects(settings.media_bucket, recursive=True)}
+    return sorted(referenced - present)
+
+
 def backup(settings: Settings, progress: Progress = _quiet) -> Manifest:
     """Dump the serving graph (stopping it meanwhile), mirror the bucket, fingerprint the dump on
     the analytics copy, and write the manifest; returns it."""
+    dangling = _dangling(settings)
+    if dangling:
+        raise BackupError(
+            f"the graph points at {len(dangling)} object(s) the bucket does not hold (e.g. "
+            f"{dangling[:3]}), so a backup of it could not be restored whole; nothing was "
+            "stopped. `graphgram media sweep` removes media that are on no post and whose "
+            "objects are missing; for media on posts, put the objects back or delete the posts, "
+            "then back up again"
+        )
     created = datetime.now(UTC)
     name = created.strftime("%Y%m%dT%H%M%S%fZ")
     root = settings.backups_dir

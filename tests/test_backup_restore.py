@@ -198,6 +198,31 @@ def test_restore_refuses_a_backup_whose_media_is_incomplete(drill: Settings) -> 
     assert _graph_fingerprint(drill) == printed  # refused before anything was touched
 
 
+def test_a_graph_pointing_at_missing_objects_is_refused_before_neo4j_stops(
+    drill: Settings,
+) -> None:
+    """Media whose objects are gone (a wiped bucket, a hand-deleted object) would make every
+    backup fail after its downtime; it is refused before anything is stopped instead."""
+    serving = stack.Neo4jService(drill)
+    pid = serving.pid_file.read_text()
+    before = sorted(p.name for p in drill.backups_dir.iterdir())
+    with make_driver(drill) as driver:
+        driver.execute_query(
+            "CREATE (:Media {id: 'dangling-drill', kind: 'picture', status: 'ready', "
+            "key: 'img/never-uploaded.webp'})",
+            database_=drill.neo4j_database,
+        )
+        try:
+            with pytest.raises(BackupError, match=r"img/never-uploaded\.webp.*nothing was stopped"):
+                backup(drill)
+        finally:
+            driver.execute_query(
+                "MATCH (m:Media {id: 'dangling-drill'}) DELETE m", database_=drill.neo4j_database
+            )
+    assert serving.pid_file.read_text() == pid  # the same Neo4j process: never stopped
+    assert sorted(p.name for p in drill.backups_dir.iterdir()) == before
+
+
 # The analytics copy: the drill's backup loaded it (a backup fingerprints its dump there).
 
 
