@@ -3,13 +3,19 @@ runs the data migrations that fill properties those indexes need."""
 
 from __future__ import annotations
 
+import logging
+
 from neo4j import Driver, Query
+from neo4j.exceptions import ClientError
 
 from cypher import names, query, statements
 from graph.driver import make_driver
 from graphgram.settings import Settings
 
+log = logging.getLogger(__name__)
+
 LONG_S = 3600.0
+TIMED_OUT = "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration"
 # Each fills properties that graphs written before them lack; on a graph that has them, a scan.
 MIGRATIONS = (
     "admin/backfill_endpoints",
@@ -47,8 +53,24 @@ def migrate(settings: Settings, names: tuple[str, ...] = MIGRATIONS) -> None:
         _migrate(driver, settings, names)
 
 
+# How often a migration statement is run again after an inner transaction of its batches timed
+# out (`db.transaction.timeout` bounds each inner transaction of CALL { } IN TRANSACTIONS, not the
+# client's timeout; a batch on a hot hashtag of a big graph on a loaded machine can pass it).
+# Every migration skips what it already filled, so a rerun carries on from the batches that
+# committed.
+RERUNS = 5
+
+
 def _migrate(driver: Driver, settings: Settings, names: tuple[str, ...] = MIGRATIONS) -> None:
     with driver.session(database=settings.neo4j_database) as session:
         for name in names:
             for statement in statements(name):
-                session.run(Query(statement, timeout=LONG_S)).consume()
+                for attempt in range(RERUNS + 1):
+                    try:
+                        session.run(Query(statement, timeout=LONG_S)).consume()
+                        break
+                    except ClientError as exc:
+                        timed_out = exc.code == TIMED_OUT
+                        if not timed_out or attempt == RERUNS:
+                            raise
+                        log.warning("%s: a batch timed out; running it again (%s)", name, exc)

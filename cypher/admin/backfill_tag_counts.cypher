@@ -17,4 +17,4 @@ CALL (h) {
     RETURN sum(CASE WHEN a.private THEN 0 ELSE n END) AS public
   }
   SET h.public_posts = coalesce(public, 0)
-} IN TRANSACTIONS OF 20 ROWS
+} IN TRANSACTIONS OF 5 ROWS
