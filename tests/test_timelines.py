@@ -781,21 +781,29 @@ async def test_on_one_server_a_hinted_page_is_one_script_and_a_changed_page_fall
             answers.append(int(reply[0]))
         return reply
 
+    def hints(result: str) -> float:
+        labels = {"cache": "feed_page_hints", "result": result}
+        return REGISTRY.get_sample_value("graphgram_cache_lookups_total", labels) or 0.0
+
     monkeypatch.setattr(batcher, "execute", watched)
     first = await fastpage.home_page(backends, session_key=key, limit=20, max_id=None)
     assert first is not None
     del answers[:]
+    hit, miss = hints("hit"), hints("miss")
     second = await fastpage.home_page(backends, session_key=key, limit=20, max_id=None)
     assert answers == ([1] if single else []), answers  # served by the script
+    assert (hints("hit") - hit, hints("miss") - miss) == ((1, 0) if single else (0, 0))
     assert second == first
     assert json.loads(second[2]) == (await cypher_feed(backends, ann["id"])).items
 
     await post(tl, bob, "three")
     await drain(tl_app)
     del answers[:]
+    miss = hints("miss")
     for _ in range(2):  # the new post is not in the hints: declined, then the pipelines or the
         await feed(tl, ann)  # full path (which caches the new post's fragment) answer
     assert answers[:1] == ([0] if single else [])
+    assert hints("miss") - miss == answers.count(0)  # each decline counted
     del answers[:]
     third = await fastpage.home_page(backends, session_key=key, limit=20, max_id=None)
     assert answers == ([1] if single else [])

@@ -492,8 +492,11 @@ async def _hinted_page(
         "EVALSHA", HINTED_PAGE.sha, len(keys), *keys, *args, len(authors), *authors, *post_ids
     )
     if int(reply[0]) != 1:
+        # A decline costs this call and the pipelines' reads: how often, is this counter's miss.
+        cache_lookup("feed_page_hints", hit=False)
         log.debug("hinted page declined: %s", _text(reply[1]))
         return None
+    cache_lookup("feed_page_hints", hit=True)
     if session_key:
         try:
             if _session_viewer(reply[2]) != viewer_id:
