@@ -445,3 +445,40 @@ async def test_parts_go_through_the_edge_which_passes_part_puts_and_nothing_else
         assert (await http.put(url, content=data)).status_code == 200
     done = await client.post(f"/uploads/{upload['id']}/complete", headers=alice["headers"])
     assert done.status_code == 200, done.text
+
+
+async def test_two_concurrent_completes_of_one_upload_make_one_media_item(
+    client: httpx.AsyncClient,
+    factory: Factory,
+    s3: Minio,
+    neo4j_driver: Driver,
+    settings: Settings,
+) -> None:
+    alice = factory.user("alice")
+    data = padded_jpeg(2 * 8 * MiB + MiB)
+    upload = await start(client, alice, len(data))
+    sender = Sender()
+    for part in upload["part_urls"]:
+        response = await asyncio.to_thread(
+            sender.put, part["url"], part_of(data, upload, part["number"])
+        )
+        assert response.status_code == 200, response.text
+    path = f"/uploads/{upload['id']}/complete"
+    # All at once: the first to lock the upload joins and checks it; the others wait for its
+    # lock and answer the Media item it made.
+    answers = await asyncio.gather(*(client.post(path, headers=alice["headers"]) for _ in range(4)))
+    assert [a.status_code for a in answers] == [200] * 4, [a.text for a in answers]
+    made = {a.json()["id"] for a in answers}
+    assert len(made) == 1
+    assert count(neo4j_driver, settings, "Media") == 1
+    records, _, _ = neo4j_driver.execute_query(
+        "MATCH (up:Upload)-[:BECAME]->(m:Media) RETURN up.status AS status, m.id AS media",
+        database_=settings.neo4j_database,
+    )
+    media_id = made.pop()
+    assert [(r["status"], r["media"]) for r in records] == [("completed", media_id)]
+    assert multipart_uploads(s3, settings) == []
+    assert (await wait_ready(client, alice, media_id))["status"] == "ready"
+    stored = objects(s3, settings)
+    assert len(stored) == 2, stored
+    assert all(k.startswith(("img/", "thumb/")) for k in stored), stored
