@@ -22,6 +22,7 @@ from backends import Backends
 from graphgram.settings import Settings
 from media import direct
 from media.sweep import sweep
+from services import media as media_service
 from tests.fixtures import media_files as files
 from tests.fixtures.factories import Factory
 
@@ -482,3 +483,32 @@ async def test_two_concurrent_completes_of_one_upload_make_one_media_item(
     stored = objects(s3, settings)
     assert len(stored) == 2, stored
     assert all(k.startswith(("img/", "thumb/")) for k in stored), stored
+
+
+async def test_a_start_whose_graph_write_fails_leaves_no_multipart_upload(
+    app: FastAPI,
+    factory: Factory,
+    s3: Minio,
+    neo4j_driver: Driver,
+    settings: Settings,
+) -> None:
+    # The store's multipart upload starts beside the graph's write; when the write fails (here
+    # the account was deleted after its request was let in) the store's upload is aborted.
+    backends: Backends = app.state.backends
+    alice = factory.user("alice")
+    neo4j_driver.execute_query(
+        "MATCH (u:User {id: $id}) DETACH DELETE u",
+        {"id": alice["id"]},
+        database_=settings.neo4j_database,
+    )
+    with pytest.raises(LookupError):
+        await media_service.start_upload(backends, alice["id"], "a.jpg", "image/jpeg", 6 * MiB)
+    assert_nothing_left(s3, neo4j_driver, settings)
+    # The same call for a live account leaves exactly one upload in both places.
+    bob = factory.user("bob")
+    upload, urls = await media_service.start_upload(
+        backends, bob["id"], "b.jpg", "image/jpeg", 6 * MiB
+    )
+    assert multipart_uploads(s3, settings) == [(upload["key"], upload["s3_upload_id"])]
+    assert count(neo4j_driver, settings, "Upload") == 1
+    assert len(urls) == 1
