@@ -3,7 +3,6 @@ it, until it is completed (then it points at its Media item), aborted, refused o
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -14,28 +13,13 @@ from graph.driver import Graph, Row, run
 T = TypeVar("T")
 
 
-async def create(
-    graph: Graph,
-    viewer_id: str,
-    upload: dict[str, Any],
-    ttl_s: int,
-    s3_upload_id: asyncio.Future[str],
-) -> Row:
-    """Record the viewer's new upload. `s3_upload_id` is the store's multipart upload being
-    started meanwhile: it is awaited once the transaction has begun (so starting it overlaps the
-    session's set-up), and again if the driver retries the transaction."""
-
-    async def work(tx: AsyncManagedTransaction) -> Row | None:
-        # Shielded: a cancelled request leaves the start to finish, so its caller can abort it.
-        fields = {**upload, "s3_upload_id": await asyncio.shield(s3_upload_id)}
-        params = {"viewer_id": viewer_id, "upload": fields, "ttl_s": ttl_s}
-        rows = await run(tx, "uploads/create", params)
-        return dict(rows[0]["upload"]) if rows else None
-
-    row = await graph.in_write("uploads/create", work)
+async def create(graph: Graph, viewer_id: str, upload: dict[str, Any], ttl_s: int) -> Row:
+    row = await graph.write_one(
+        "uploads/create", {"viewer_id": viewer_id, "upload": upload, "ttl_s": ttl_s}
+    )
     if row is None:
         raise LookupError("the uploading account no longer exists")
-    return row
+    return dict(row["upload"])
 
 
 async def get(graph: Graph, viewer_id: str, upload_id: str) -> Row | None:

@@ -6,7 +6,6 @@ the last post using it goes (`services.posts.delete_post`, `services.accounts.de
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import suppress
@@ -133,9 +132,13 @@ async def start_upload(
         raise PayloadTooLarge(f"more than {direct.MAX_PARTS} parts of {part_size} bytes")
     upload_id = new_id()
     key = f"{jobs.UPLOAD_PREFIX}{upload_id}"
+    s3_upload_id = await anyio.to_thread.run_sync(
+        direct.create, backends.s3, settings.media_bucket, key, content_type
+    )
     fields = {
         "id": upload_id,
         "key": key,
+        "s3_upload_id": s3_upload_id,
         "filename": filename[:255],
         "content_type": content_type,
         "kind": kind,
@@ -143,33 +146,18 @@ async def start_upload(
         "part_size": part_size,
         "parts": parts,
     }
-    # The store's multipart upload starts while the graph's transaction begins; the Upload node
-    # is written with its id. Should the write fail, the store's upload is aborted.
-    s3_upload_id = asyncio.ensure_future(
-        anyio.to_thread.run_sync(
-            direct.create, backends.s3, settings.media_bucket, key, content_type
-        )
-    )
     try:
         upload = await uploads_graph.create(
-            backends.graph, viewer_id, fields, settings.upload_ttl_s, s3_upload_id
+            backends.graph, viewer_id, fields, settings.upload_ttl_s
         )
     except BaseException:
+        # Shielded: a cancelled request still aborts the store's upload it started.
         with anyio.CancelScope(shield=True):
-            await _abort_started(backends, key, s3_upload_id)
+            await anyio.to_thread.run_sync(
+                direct.abort, backends.s3, settings.media_bucket, key, s3_upload_id
+            )
         raise
     return upload, _part_urls(backends, upload, 1, settings.upload_urls_per_answer)
-
-
-async def _abort_started(backends: Backends, key: str, started: asyncio.Future[str]) -> None:
-    """Wait for a multipart upload being started and abort it (when it did start)."""
-    try:
-        s3_upload_id = await started
-    except Exception:  # it never started: nothing to abort
-        return
-    await anyio.to_thread.run_sync(
-        direct.abort, backends.s3, backends.settings.media_bucket, key, s3_upload_id
-    )
 
 
 async def _own_upload(backends: Backends, viewer_id: str, upload_id: str) -> Row:

@@ -492,7 +492,7 @@ async def test_a_start_whose_graph_write_fails_leaves_no_multipart_upload(
     neo4j_driver: Driver,
     settings: Settings,
 ) -> None:
-    # The store's multipart upload starts beside the graph's write; when the write fails (here
+    # The store's multipart upload starts before the graph's write; when the write fails (here
     # the account was deleted after its request was let in) the store's upload is aborted.
     backends: Backends = app.state.backends
     alice = factory.user("alice")
