@@ -24,6 +24,7 @@ from graph.driver import Row
 from graphgram.errors import (
     AppError,
     Conflict,
+    Gone,
     NotFound,
     PayloadTooLarge,
     Unprocessable,
@@ -299,7 +300,10 @@ async def complete_upload(backends: Backends, viewer_id: str, upload_id: str) ->
             return _Completion(media=locked.media)
         return await _join_and_check(backends, locked, upload)
 
-    outcome = await uploads_graph.under_lock(backends.graph, viewer_id, upload_id, work)
+    try:
+        outcome = await uploads_graph.under_lock(backends.graph, viewer_id, upload_id, work)
+    except Gone:  # forgotten (refused, aborted) by a request that held its lock first
+        raise NotFound(f"no upload {upload_id!r}") from None
     if outcome.refused is not None:
         raise outcome.refused
     node = outcome.media
@@ -334,6 +338,9 @@ async def abort_upload(backends: Backends, viewer_id: str, upload_id: str) -> No
         await _drop_stored(backends, upload)
         await locked.forget()
 
-    await uploads_graph.under_lock(
-        backends.graph, viewer_id, upload_id, work, label="uploads/delete"
-    )
+    try:
+        await uploads_graph.under_lock(
+            backends.graph, viewer_id, upload_id, work, label="uploads/delete"
+        )
+    except Gone:
+        raise NotFound(f"no upload {upload_id!r}") from None

@@ -512,3 +512,23 @@ async def test_a_start_whose_graph_write_fails_leaves_no_multipart_upload(
     assert multipart_uploads(s3, settings) == [(upload["key"], upload["s3_upload_id"])]
     assert count(neo4j_driver, settings, "Upload") == 1
     assert len(urls) == 1
+
+
+async def test_concurrent_completes_of_a_refused_upload_refuse_it_once(
+    client: httpx.AsyncClient,
+    factory: Factory,
+    s3: Minio,
+    neo4j_driver: Driver,
+    settings: Settings,
+) -> None:
+    alice = factory.user("alice")
+    data = os.urandom(6 * MiB)
+    upload = await start(client, alice, len(data), ctype="image/png")
+    part = upload["part_urls"][0]
+    assert (await asyncio.to_thread(Sender().put, part["url"], data)).is_success
+    path = f"/uploads/{upload['id']}/complete"
+    answers = await asyncio.gather(*(client.post(path, headers=alice["headers"]) for _ in range(4)))
+    # One request checks the object and refuses it; the others find the upload gone.
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [404, 404, 404, 415], [a.text for a in answers]
+    assert_nothing_left(s3, neo4j_driver, settings)
