@@ -3,11 +3,14 @@ it, until it is completed (then it points at its Media item), aborted, refused o
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from neo4j import AsyncManagedTransaction
 
 from graph.driver import Graph, Row, run
+
+T = TypeVar("T")
 
 
 async def create(graph: Graph, viewer_id: str, upload: dict[str, Any], ttl_s: int) -> Row:
@@ -25,21 +28,56 @@ async def get(graph: Graph, viewer_id: str, upload_id: str) -> Row | None:
     return dict(row["upload"]) if row else None
 
 
-async def complete(
-    graph: Graph, viewer_id: str, upload_id: str, media: dict[str, Any]
-) -> Row | None:
-    """Lock the upload and, if it is still open, record its Media item and mark it completed
-    (check and write in one transaction); None when it was completed meanwhile or is gone."""
+class LockedUpload:
+    """One of the viewer's uploads, locked for the length of a write transaction: what the lock
+    read (`upload`, None when the viewer has no such unexpired upload; `media`, the Media item a
+    completed upload became) and the writes a check may end in. Handed to the work function of
+    `under_lock`, which may run again if the driver retries the transaction."""
 
-    async def work(tx: AsyncManagedTransaction) -> Row | None:
-        params = {"viewer_id": viewer_id, "upload_id": upload_id}
-        locked = await run(tx, "uploads/lock", params)
-        if not locked or locked[0]["upload"].get("status") != "open":
-            return None
-        rows = await run(tx, "uploads/complete", {**params, "media": media})
-        return dict(rows[0]["media"]) if rows else None
+    def __init__(self, tx: AsyncManagedTransaction, viewer_id: str, row: Row | None) -> None:
+        self._tx = tx
+        self._viewer_id = viewer_id
+        live = row is not None and bool(row["live"])
+        self.upload: Row | None = dict(row["upload"]) if row is not None and live else None
+        self.media: Row | None = (
+            dict(row["media"]) if row is not None and live and row["media"] else None
+        )
 
-    return await graph.in_write("uploads/complete", work)
+    def _id(self) -> str:
+        if self.upload is None:
+            raise LookupError("no upload is locked")
+        return str(self.upload["id"])
+
+    async def record_media(self, media: dict[str, Any]) -> Row:
+        """Record the upload's Media item (owned by the viewer) and mark the upload completed."""
+        params = {"viewer_id": self._viewer_id, "upload_id": self._id(), "media": media}
+        rows = await run(self._tx, "uploads/complete", params)
+        if not rows:
+            raise LookupError("the locked upload is no longer open")
+        return dict(rows[0]["media"])
+
+    async def forget(self) -> None:
+        """Delete the Upload node (a refused or vanished upload)."""
+        await run(self._tx, "uploads/delete", {"upload_ids": [self._id()]})
+
+
+async def under_lock(
+    graph: Graph,
+    viewer_id: str,
+    upload_id: str,
+    work: Callable[[LockedUpload], Awaitable[T]],
+    *,
+    label: str = "uploads/complete",
+) -> T:
+    """Lock the viewer's upload and run `work` on it inside the same write transaction: the
+    upload is read under its lock, so a concurrent caller waits for this one's commit and then
+    reads what it wrote. `work` may be run again if the driver retries the transaction."""
+
+    async def tx_work(tx: AsyncManagedTransaction) -> T:
+        rows = await run(tx, "uploads/lock", {"viewer_id": viewer_id, "upload_id": upload_id})
+        return await work(LockedUpload(tx, viewer_id, rows[0] if rows else None))
+
+    return await graph.in_write(label, tx_work)
 
 
 async def delete(graph: Graph, upload_ids: list[str]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import suppress
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import anyio.to_thread
@@ -23,6 +24,7 @@ from graph.driver import Row
 from graphgram.errors import (
     AppError,
     Conflict,
+    Gone,
     NotFound,
     PayloadTooLarge,
     Unprocessable,
@@ -150,9 +152,11 @@ async def start_upload(
             backends.graph, viewer_id, fields, settings.upload_ttl_s
         )
     except BaseException:
-        await anyio.to_thread.run_sync(
-            direct.abort, backends.s3, settings.media_bucket, key, s3_upload_id
-        )
+        # Shielded: a cancelled request still aborts the store's upload it started.
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(
+                direct.abort, backends.s3, settings.media_bucket, key, s3_upload_id
+            )
         raise
     return upload, _part_urls(backends, upload, 1, settings.upload_urls_per_answer)
 
@@ -193,14 +197,13 @@ async def upload_state(
     return upload, parts
 
 
-async def _discard(backends: Backends, upload: Row) -> None:
-    """Abort the multipart upload, delete any completed object, forget the Upload node."""
+async def _drop_stored(backends: Backends, upload: Row) -> None:
+    """Abort the multipart upload and delete any object it was joined into."""
     bucket = backends.settings.media_bucket
     await anyio.to_thread.run_sync(
         direct.abort, backends.s3, bucket, upload["key"], upload["s3_upload_id"]
     )
     await anyio.to_thread.run_sync(delete_objects, backends.s3, bucket, [upload["key"]])
-    await uploads_graph.delete(backends.graph, [upload["id"]])
 
 
 async def discard_uploads(backends: Backends, viewer_id: str) -> int:
@@ -209,38 +212,38 @@ async def discard_uploads(backends: Backends, viewer_id: str) -> int:
     rows = await uploads_graph.owned(backends.graph, viewer_id)
     for row in rows:
         if row["status"] == "open":
-            await _discard(backends, row)
+            await _drop_stored(backends, row)
     await uploads_graph.delete(backends.graph, [row["id"] for row in rows])
     return len(rows)
 
 
-async def _completed_media(backends: Backends, viewer_id: str, upload: Row) -> Row:
-    node = await media_graph.get_visible(backends.graph, viewer_id, str(upload.get("media_id")))
-    if node is None:
-        raise NotFound(f"no upload {upload['id']!r}")
-    return node
+@dataclass(frozen=True)
+class _Completion:
+    """What a completion's transaction ended in: the Media item (`new` when it made it now), or
+    the refusal to raise once the transaction that forgot the upload has committed."""
+
+    media: Row | None = None
+    new: bool = False
+    refused: AppError | None = None
 
 
-async def complete_upload(backends: Backends, viewer_id: str, upload_id: str) -> Row:
-    """Complete the viewer's upload from the parts the store holds, check the object (size, type
-    from its first bytes, pixel count), record a `processing` Media item and queue its
-    processing; the Media node. A refused object is deleted with its upload. Safe to retry."""
-    settings = backends.settings
-    bucket = settings.media_bucket
-    upload = await _own_upload(backends, viewer_id, upload_id)
-    if upload["status"] != "open":
-        return await _completed_media(backends, viewer_id, upload)
+async def _join_and_check(
+    backends: Backends, locked: uploads_graph.LockedUpload, upload: Row
+) -> _Completion:
+    """The locked, open upload: join its parts (the list the store holds), check the object and
+    record its `processing` Media item. A refused upload is dropped from the store and forgotten,
+    and the refusal is returned (raising would roll its forgetting back); a Conflict (parts
+    still missing) is raised, changing nothing."""
+    bucket = backends.settings.media_bucket
     key, s3_upload_id = upload["key"], upload["s3_upload_id"]
     stored = await anyio.to_thread.run_sync(
         direct.list_parts, backends.s3, bucket, key, s3_upload_id
     )
-    if stored is None:  # completed by a concurrent request, or the store dropped it
-        again = await _own_upload(backends, viewer_id, upload_id)
-        if again["status"] != "open":
-            return await _completed_media(backends, viewer_id, again)
+    refusal: AppError | None = None
+    if stored is None:
+        # Joined by an earlier attempt of this transaction (a retry), or dropped by the store.
         if not await anyio.to_thread.run_sync(object_exists, backends.s3, bucket, key):
-            await _discard(backends, upload)
-            raise NotFound(f"no upload {upload_id!r}")
+            refusal = NotFound(f"no upload {upload['id']!r}")
     else:
         sizes = direct.part_sizes(int(upload["size"]), int(upload["part_size"]))
         have = {p.number: p for p in stored}
@@ -251,24 +254,24 @@ async def complete_upload(backends: Backends, viewer_id: str, upload_id: str) ->
             )
         wrong = [n for n, p in have.items() if n > len(sizes) or p.size != sizes[n - 1]]
         if wrong:
-            await _discard(backends, upload)
-            raise Unprocessable(
+            refusal = Unprocessable(
                 f"part {wrong[0]} is not the size it was signed for", code="size_mismatch"
             )
-        joined = await anyio.to_thread.run_sync(
+        elif not await anyio.to_thread.run_sync(
             direct.complete, backends.s3, bucket, key, s3_upload_id, stored
-        )
-        if not joined:  # a concurrent completion joined it first: answer what it made
-            again = await _own_upload(backends, viewer_id, upload_id)
-            if again["status"] != "open":
-                return await _completed_media(backends, viewer_id, again)
-    try:
-        found = await ingest.check_object(
-            backends, key, str(upload["content_type"]), int(upload["size"])
-        )
-    except AppError:
-        await _discard(backends, upload)
-        raise
+        ) and not await anyio.to_thread.run_sync(object_exists, backends.s3, bucket, key):
+            refusal = NotFound(f"no upload {upload['id']!r}")
+    if refusal is None:
+        try:
+            found = await ingest.check_object(
+                backends, key, str(upload["content_type"]), int(upload["size"])
+            )
+        except AppError as exc:
+            refusal = exc
+    if refusal is not None:
+        await _drop_stored(backends, upload)
+        await locked.forget()
+        return _Completion(refused=refusal)
     media = {
         "id": new_id(),
         "kind": found.kind,
@@ -277,24 +280,67 @@ async def complete_upload(backends: Backends, viewer_id: str, upload_id: str) ->
         "bytes": int(upload["size"]),
         "key": key,
     }
-    node = await uploads_graph.complete(backends.graph, viewer_id, upload_id, media)
+    return _Completion(media=await locked.record_media(media), new=True)
+
+
+async def complete_upload(backends: Backends, viewer_id: str, upload_id: str) -> Row:
+    """Complete the viewer's upload from the parts the store holds, check the object (size, type
+    from its first bytes, pixel count), record a `processing` Media item and queue its
+    processing; the Media node. A refused object is deleted with its upload. Safe to retry.
+
+    One write transaction reads the upload under its lock, joins and checks the object, and
+    records the Media item: a concurrent completion of the same upload waits for the lock and
+    then answers the Media item this one made (or the refusal's 404)."""
+
+    async def work(locked: uploads_graph.LockedUpload) -> _Completion:
+        upload = locked.upload
+        if upload is None or (upload["status"] != "open" and locked.media is None):
+            raise NotFound(f"no upload {upload_id!r}")
+        if upload["status"] != "open":
+            return _Completion(media=locked.media)
+        return await _join_and_check(backends, locked, upload)
+
+    try:
+        outcome = await uploads_graph.under_lock(backends.graph, viewer_id, upload_id, work)
+    except Gone:  # forgotten (refused, aborted) by a request that held its lock first
+        raise NotFound(f"no upload {upload_id!r}") from None
+    if outcome.refused is not None:
+        raise outcome.refused
+    node = outcome.media
     if node is None:
-        return await _completed_media(
-            backends, viewer_id, await _own_upload(backends, viewer_id, upload_id)
-        )
+        raise NotFound(f"no upload {upload_id!r}")
+    if not outcome.new:
+        return node
     try:
         await jobs.enqueue(backends, node["id"])
     except (RedisError, OSError) as exc:
         # Recorded as `processing`: the Redis repair queues the job again (timelines/repair.py).
         log.warning("media job for %s not queued (%r): repair recorded", node["id"], exc)
         with suppress(Exception):
-            await tl_graph.repair_mark(backends.graph, settings.timeline_namespace, ["media-queue"])
+            await tl_graph.repair_mark(
+                backends.graph, backends.settings.timeline_namespace, ["media-queue"]
+            )
     return node
 
 
 async def abort_upload(backends: Backends, viewer_id: str, upload_id: str) -> None:
-    """Abort the viewer's open upload: its parts are dropped and it is forgotten."""
-    upload = await _own_upload(backends, viewer_id, upload_id)
-    if upload["status"] != "open":
-        raise Conflict("the upload is completed: delete its media instead", code="upload_completed")
-    await _discard(backends, upload)
+    """Abort the viewer's open upload: its parts are dropped and it is forgotten (under the
+    upload's lock, so never while a completion of it is joining or checking the object)."""
+
+    async def work(locked: uploads_graph.LockedUpload) -> None:
+        upload = locked.upload
+        if upload is None:
+            raise NotFound(f"no upload {upload_id!r}")
+        if upload["status"] != "open":
+            raise Conflict(
+                "the upload is completed: delete its media instead", code="upload_completed"
+            )
+        await _drop_stored(backends, upload)
+        await locked.forget()
+
+    try:
+        await uploads_graph.under_lock(
+            backends.graph, viewer_id, upload_id, work, label="uploads/delete"
+        )
+    except Gone:
+        raise NotFound(f"no upload {upload_id!r}") from None

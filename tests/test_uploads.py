@@ -22,6 +22,7 @@ from backends import Backends
 from graphgram.settings import Settings
 from media import direct
 from media.sweep import sweep
+from services import media as media_service
 from tests.fixtures import media_files as files
 from tests.fixtures.factories import Factory
 
@@ -445,3 +446,89 @@ async def test_parts_go_through_the_edge_which_passes_part_puts_and_nothing_else
         assert (await http.put(url, content=data)).status_code == 200
     done = await client.post(f"/uploads/{upload['id']}/complete", headers=alice["headers"])
     assert done.status_code == 200, done.text
+
+
+async def test_two_concurrent_completes_of_one_upload_make_one_media_item(
+    client: httpx.AsyncClient,
+    factory: Factory,
+    s3: Minio,
+    neo4j_driver: Driver,
+    settings: Settings,
+) -> None:
+    alice = factory.user("alice")
+    data = padded_jpeg(2 * 8 * MiB + MiB)
+    upload = await start(client, alice, len(data))
+    sender = Sender()
+    for part in upload["part_urls"]:
+        response = await asyncio.to_thread(
+            sender.put, part["url"], part_of(data, upload, part["number"])
+        )
+        assert response.status_code == 200, response.text
+    path = f"/uploads/{upload['id']}/complete"
+    # All at once: the first to lock the upload joins and checks it; the others wait for its
+    # lock and answer the Media item it made.
+    answers = await asyncio.gather(*(client.post(path, headers=alice["headers"]) for _ in range(4)))
+    assert [a.status_code for a in answers] == [200] * 4, [a.text for a in answers]
+    made = {a.json()["id"] for a in answers}
+    assert len(made) == 1
+    assert count(neo4j_driver, settings, "Media") == 1
+    records, _, _ = neo4j_driver.execute_query(
+        "MATCH (up:Upload)-[:BECAME]->(m:Media) RETURN up.status AS status, m.id AS media",
+        database_=settings.neo4j_database,
+    )
+    media_id = made.pop()
+    assert [(r["status"], r["media"]) for r in records] == [("completed", media_id)]
+    assert multipart_uploads(s3, settings) == []
+    assert (await wait_ready(client, alice, media_id))["status"] == "ready"
+    stored = objects(s3, settings)
+    assert len(stored) == 2, stored
+    assert all(k.startswith(("img/", "thumb/")) for k in stored), stored
+
+
+async def test_a_start_whose_graph_write_fails_leaves_no_multipart_upload(
+    app: FastAPI,
+    factory: Factory,
+    s3: Minio,
+    neo4j_driver: Driver,
+    settings: Settings,
+) -> None:
+    # The store's multipart upload starts before the graph's write; when the write fails (here
+    # the account was deleted after its request was let in) the store's upload is aborted.
+    backends: Backends = app.state.backends
+    alice = factory.user("alice")
+    neo4j_driver.execute_query(
+        "MATCH (u:User {id: $id}) DETACH DELETE u",
+        {"id": alice["id"]},
+        database_=settings.neo4j_database,
+    )
+    with pytest.raises(LookupError):
+        await media_service.start_upload(backends, alice["id"], "a.jpg", "image/jpeg", 6 * MiB)
+    assert_nothing_left(s3, neo4j_driver, settings)
+    # The same call for a live account leaves exactly one upload in both places.
+    bob = factory.user("bob")
+    upload, urls = await media_service.start_upload(
+        backends, bob["id"], "b.jpg", "image/jpeg", 6 * MiB
+    )
+    assert multipart_uploads(s3, settings) == [(upload["key"], upload["s3_upload_id"])]
+    assert count(neo4j_driver, settings, "Upload") == 1
+    assert len(urls) == 1
+
+
+async def test_concurrent_completes_of_a_refused_upload_refuse_it_once(
+    client: httpx.AsyncClient,
+    factory: Factory,
+    s3: Minio,
+    neo4j_driver: Driver,
+    settings: Settings,
+) -> None:
+    alice = factory.user("alice")
+    data = os.urandom(6 * MiB)
+    upload = await start(client, alice, len(data), ctype="image/png")
+    part = upload["part_urls"][0]
+    assert (await asyncio.to_thread(Sender().put, part["url"], data)).is_success
+    path = f"/uploads/{upload['id']}/complete"
+    answers = await asyncio.gather(*(client.post(path, headers=alice["headers"]) for _ in range(4)))
+    # One request checks the object and refuses it; the others find the upload gone.
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [404, 404, 404, 415], [a.text for a in answers]
+    assert_nothing_left(s3, neo4j_driver, settings)
