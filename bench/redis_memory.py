@@ -361,7 +361,9 @@ def main() -> None:
     with console.status(f"starting the stack ({topology} topology)"):
         api.up()
     with GraphDatabase.driver(
-        settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password)
+        settings.neo4j_uri,
+        auth=(settings.neo4j_user, settings.neo4j_password),
+        notifications_min_severity="OFF",  # `suspended_at` is absent until someone is suspended
     ) as driver:
         records, _, _ = driver.execute_query(USERS, database_=settings.neo4j_database)
     everyone = [str(record["username"]) for record in records]
