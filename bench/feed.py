@@ -310,6 +310,7 @@ def main() -> None:
     read_threshold = min(row["followers"] for row in top) - 1
     restart_api(read_threshold)
     base = api.address
+    served_before = api.served()
     named = ["alice", "bob", "carol", FAN, *HARD.usernames()]
     results: dict[str, Any] = {
         "preset": args.preset,
@@ -412,6 +413,11 @@ def main() -> None:
                     "username": username,
                     "following": following,
                     "routes": per_route,
+                }
+            served = api.served()
+            if served:  # what each process behind the balancer answered of the runs above
+                results["topology"]["requests_per_process"] = {
+                    name: count - served_before.get(name, 0) for name, count in served.items()
                 }
             # Fan-out with the default policy: 10,000 followers are below the threshold.
             restart_api(settings.timeline_celebrity_followers)

@@ -15,8 +15,10 @@ the Mastodon clients send it): the fan-out pushes each post into the timelines o
 active followers. Once the fan-out has drained, Redis is measured:
 
 - `used_memory` (INFO memory, summed over the masters on Redis Cluster) before and after: the
-  delta ÷ N is `bytes_per_active_user`, the figure `graphgram estimate` reads
-  (capacity/plan.py). It includes Redis's own overhead per key (its dictionary, expiry entries);
+  delta less that of the client connections' buffers (`mem_clients_normal`: they follow the
+  API processes' connection pools, not the users), ÷ N, is `bytes_per_active_user`, the figure
+  `graphgram estimate` reads (capacity/plan.py). It includes Redis's own overhead per key (its
+  dictionary, expiry entries); the raw delta ÷ N is `used_memory_delta_per_active_user`;
 - every key is scanned and put in its family (`family`: ids and hash tags replaced by `*`,
   graphgram/redis_keys.py names every family); each family's bytes are `MEMORY USAGE` of up to
   `--sample` of its keys (all of them when fewer), scaled to its key count, before and after.
@@ -114,12 +116,24 @@ def _nodes(redis: Redis) -> list[Redis]:
     return [redis]
 
 
-def used_memory(redis: Redis) -> int:
-    """INFO memory's used_memory, summed over the servers holding data."""
-    total = 0
+# INFO memory fields recorded before and after, summed over the servers holding data.
+MEMORY_FIELDS = (
+    "used_memory",
+    "used_memory_dataset",
+    "used_memory_overhead",
+    "mem_clients_normal",
+    "mem_total_replication_buffers",
+    "used_memory_scripts",
+)
+
+
+def memory(redis: Redis) -> dict[str, int]:
+    """INFO memory's figures, summed over the servers holding data (the masters on a cluster)."""
+    total = dict.fromkeys(MEMORY_FIELDS, 0)
     for node in _nodes(redis):
         info: dict[str, Any] = node.info("memory")
-        total += int(info["used_memory"])
+        for name in MEMORY_FIELDS:
+            total[name] += int(info.get(name, 0))
     return total
 
 
@@ -391,7 +405,7 @@ def main() -> None:
             api.start({"GRAPHGRAM_TRUSTED_PROXIES": '["127.0.0.1"]'})
         time.sleep(1.0)  # the processes' own start-up writes (stream groups) settle
         with console.status("measuring Redis before"):
-            before_bytes = used_memory(redis)
+            before_memory = memory(redis)
             before = snapshot(redis, args.sample, args.seed)
         started = time.perf_counter()
         with console.status(f"{args.users:,} active users visiting"):
@@ -408,7 +422,7 @@ def main() -> None:
         warm_s = time.perf_counter() - started
         drain_s = _drained(redis, settings)
         with console.status("measuring Redis after"):
-            after_bytes = used_memory(redis)
+            after_memory = memory(redis)
             after = snapshot(redis, args.sample, args.seed)
     finally:
         api.stop()
@@ -416,6 +430,10 @@ def main() -> None:
     if tally.users == 0:
         raise SystemExit(f"no user could sign in: {tally.errors}")
     families = per_user(before, after, tally.users)
+
+    def grew(name: str) -> int:
+        return after_memory[name] - before_memory[name]
+
     sampled_total = sum(row["bytes_added"] for row in families.values())
     results: dict[str, Any] = {
         "preset": args.preset,
@@ -444,9 +462,12 @@ def main() -> None:
             "session_cache_ttl_s": settings.session_cache_ttl_s,
         },
         "keys_dropped_at_start": dropped,
-        "used_memory_before": before_bytes,
-        "used_memory_after": after_bytes,
-        "bytes_per_active_user": round((after_bytes - before_bytes) / tally.users, 1),
+        "memory_before": before_memory,
+        "memory_after": after_memory,
+        "bytes_per_active_user": round(
+            (grew("used_memory") - grew("mem_clients_normal")) / tally.users, 1
+        ),
+        "used_memory_delta_per_active_user": round(grew("used_memory") / tally.users, 1),
         "sampled_bytes_per_active_user": round(sampled_total / tally.users, 1),
         "families": families,
     }
@@ -481,7 +502,20 @@ def _print(results: dict[str, Any]) -> None:
         "",
         "",
     )
-    table.add_row("all (used_memory delta)", "", f"{results['bytes_per_active_user']:,.0f}", "", "")
+    table.add_row(
+        "all (used_memory delta, less client buffers)",
+        "",
+        f"{results['bytes_per_active_user']:,.0f}",
+        "",
+        "",
+    )
+    table.add_row(
+        "all (used_memory delta)",
+        "",
+        f"{results['used_memory_delta_per_active_user']:,.0f}",
+        "",
+        "",
+    )
     console.print(table)
     if results["visit"]["errors"]:
         console.print(f"answers other than 2xx: {results['visit']['errors']}")

@@ -16,6 +16,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import httpx
+from prometheus_client.parser import text_string_to_metric_families
+
 from graphgram.settings import Settings
 from ops import cluster, redis_cluster
 from ops.cluster import TOPOLOGIES, Topology, current_topology
@@ -86,6 +89,26 @@ class BenchApi:
     def workers(self) -> int:
         """uvicorn worker processes in all (each one an OS process serving requests)."""
         return self.processes * self.workers_per_process
+
+    def served(self) -> dict[str, int]:
+        """Requests each API process has answered so far (its own `/metrics`), on the cluster
+        topology: how the balancer spread the load. Empty on the single topology, whose one
+        address is answered by whichever of its workers takes the connection."""
+        if self.topology != "cluster":
+            return {}
+        out: dict[str, int] = {}
+        for process in cluster.api_processes(self.settings):
+            text = httpx.get(f"{process.address()}/metrics", timeout=10).text
+            out[process.name] = int(
+                sum(
+                    sample.value
+                    for metric in text_string_to_metric_families(text)
+                    if metric.name == "graphgram_http_requests"
+                    for sample in metric.samples
+                    if sample.name == "graphgram_http_requests_total"
+                )
+            )
+        return out
 
     def describe(self) -> dict[str, Any]:
         """What the figures were measured on, for the result file."""
