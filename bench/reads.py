@@ -246,6 +246,7 @@ def main() -> None:
         api.start({"GRAPHGRAM_RATE_LIMITS": "false"})  # fresh processes on the current code
     facts = _graph_facts(settings)
     base = api.address
+    served_before = api.served()
     hard = PRESETS[args.preset].hard is not None
     heavy = HARD.heavy_viewers[0] if hard else _most_following(settings)
     # Small presets have neither the hard cases nor a viewer following 200-400: a check run
@@ -290,6 +291,11 @@ def main() -> None:
                 for figures in per_route.values():
                     figures["rps_vs_health"] = round(figures["rps_c16"] / health["rps_c16"], 3)
                 results["routes"][kind] = per_route
+        served = api.served()
+        if served:  # what each process behind the balancer answered
+            results["topology"]["requests_per_process"] = {
+                name: count - served_before.get(name, 0) for name, count in served.items()
+            }
     finally:
         api.stop()
     _print(results)
