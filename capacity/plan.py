@@ -12,9 +12,9 @@ rate no file holds is the profile's assumed figure, printed as `assumed`:
 - fan-out timeline writes/s per Redis master: `feed.json`'s fan-out lag, the most-followed
   author's followers over the median time until every follower had the post (one Redis server);
 - timeline and cache bytes per active user: `redis-memory.json` (`python -m bench.redis_memory`):
-  Redis's `used_memory` growth over the benchmark's active users ÷ their number
-  (`bytes_per_active_user`: timelines, caches, sessions, counters, every key family), else the
-  profile's `feed_cache_kb_per_dau` (assumed);
+  Redis's `used_memory` growth (less its client connections' buffers) while the benchmark's
+  active users visit, ÷ their number (`bytes_per_active_user`: timelines, caches, sessions,
+  counters, every key family), else the profile's `feed_cache_kb_per_dau` (assumed);
 - Neo4j reads/s per member: `reads.json`, the same harmonic mean for the whole machine: every one
   of those reads runs its Cypher statements on the one Neo4j server, which shares the machine with
   the API processes, so this is a lower bound of what a member serves.
