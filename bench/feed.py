@@ -1,9 +1,15 @@
 """The home feed at the `large` preset: Redis timelines against the Cypher fan-in, and fan-out lag.
 
     python -m bench.feed [--seconds 5] [--posts 20] [--rounds 3] [--preset large]
+                         [--topology single|cluster] [--out NAME]
 
-One run, one server (the `tl` stack instance, or GRAPHGRAM_STACK_NAME / GRAPHGRAM_PORT_OFFSET):
-the API runs as `make up` runs it, one uvicorn worker process per core. For a typical viewer, a
+One run, one topology of one stack instance (the `tl` instance, or GRAPHGRAM_STACK_NAME /
+GRAPHGRAM_PORT_OFFSET; `--topology`: the instance's own unless given, bench/topology.py). On the
+single topology the API runs as `make up` runs it, one uvicorn worker process per core; on the
+cluster topology (`make up-cluster`) as 3 uvicorn processes of one worker behind the nginx
+balancer, on Redis Cluster and the 4-process MinIO set, and every request of the benchmark,
+`/health` included, goes through the balancer. The result records the topology and its
+processes (`topology`). For a typical viewer, a
 viewer following 2,000 accounts, one following 20 celebrities and one following what the
 typical viewer follows with 20 of them muted: GET /health and the timeline
 feed, each p50/p99 at concurrency 1 and requests/s at concurrency 16 (wrk), with ratios to
@@ -42,9 +48,9 @@ from rich.table import Table
 
 from bench import wrk
 from bench.common import EXISTS, TYPICAL, TYPICAL_ANY, write_result
+from bench.topology import TOPOLOGIES, BenchApi, Topology, bench_instance, current_topology
 from bench.wrk import Load
 from graphgram.settings import Settings
-from ops.stack import ApiService, up
 from seed.generator import PRESETS, HardCases
 from seed.loader import DEMO_PASSWORD
 from timelines.store import Keys
@@ -76,11 +82,8 @@ FOLLOWER_IDS = "MATCH (:User {id: $id})<-[:FOLLOWS]-(f) RETURN f.id AS id"
 
 
 def stack_settings() -> Settings:
-    return Settings(
-        environment="test",
-        stack_name=os.environ.get("GRAPHGRAM_STACK_NAME", "tl"),
-        port_offset=int(os.environ.get("GRAPHGRAM_PORT_OFFSET", "10190")),
-    )
+    """The instance's settings as its single topology sees them (bench/topology.py)."""
+    return bench_instance()
 
 
 def _query(settings: Settings, statement: str, **params: Any) -> list[dict[str, Any]]:
@@ -261,11 +264,26 @@ def main() -> None:
         "--rounds", type=int, default=3, help="alternating /health and timeline runs at c=16"
     )
     parser.add_argument("--preset", choices=sorted(PRESETS), default="large")
+    parser.add_argument(
+        "--topology",
+        choices=TOPOLOGIES,
+        default=None,
+        help="the instance's own when not given (.stack/<instance>/topology)",
+    )
+    parser.add_argument(
+        "--out",
+        default=None,
+        help="result file name under bench/results, without .json (default: feed, "
+        "feed-topology-cluster on the cluster topology, -<preset> below `large`)",
+    )
     args = parser.parse_args()
 
-    settings = stack_settings()
-    with console.status("starting the stack"):
-        up(settings, with_api=False)
+    instance = stack_settings()
+    topology: Topology = args.topology or current_topology(instance)
+    api = BenchApi(instance, topology)
+    settings = api.settings
+    with console.status(f"starting the stack ({topology} topology)"):
+        api.up()
     users = _query(settings, "MATCH (u:User) RETURN count(u) AS n")[0]["n"]
     if users < PRESETS[args.preset].users:
         raise SystemExit(f"seed the {args.preset} preset first ({users} users found)")
@@ -276,28 +294,29 @@ def main() -> None:
         async with open_backends(settings) as backends:
             return await reset(backends)
 
-    def restart_api(celebrity_followers: int) -> ApiService:
+    def restart_api(celebrity_followers: int) -> None:
         """Fresh API processes on the current code, with this celebrity threshold, and no
         Redis state left from another policy."""
-        os.environ["GRAPHGRAM_TIMELINE_CELEBRITY_FOLLOWERS"] = str(celebrity_followers)
-        api = ApiService(settings)
         api.stop()
         asyncio.run(_reset())
-        with console.status(f"starting the API ({api.workers()} worker processes)"):
-            api.start(lambda _: None)
-        return api
+        with console.status(
+            f"starting the API ({api.processes} process(es), {api.workers} worker processes)"
+        ):
+            api.start({"GRAPHGRAM_TIMELINE_CELEBRITY_FOLLOWERS": str(celebrity_followers)})
 
     # The read path at its worst: every one of the 20 most-followed accounts merged on read (the
     # threshold just under the 20th's followers, whatever the graph's shape).
     top = _query(settings, TOP, n=20)
     read_threshold = min(row["followers"] for row in top) - 1
-    api = restart_api(read_threshold)
-    base = api.address()
+    restart_api(read_threshold)
+    base = api.address
+    served_before = api.served()
     named = ["alice", "bob", "carol", FAN, *HARD.usernames()]
     results: dict[str, Any] = {
         "preset": args.preset,
         "users": users,
-        "api_workers": api.workers(),
+        "topology": api.describe(),
+        "api_workers": api.workers,
         "cpu_cores": os.cpu_count(),
         "seconds": args.seconds,
         "rounds": args.rounds,
@@ -375,7 +394,7 @@ def main() -> None:
                         username,
                         concurrency=16,
                         seconds=args.seconds,
-                        processes=api.workers(),
+                        processes=api.workers,
                     )
                 rounds[CYPHER] = [round(many.rps, 1)]
                 for name, samples in rounds.items():
@@ -395,8 +414,13 @@ def main() -> None:
                     "following": following,
                     "routes": per_route,
                 }
+            served = api.served()
+            if served:  # what each process behind the balancer answered of the runs above
+                results["topology"]["requests_per_process"] = {
+                    name: count - served_before.get(name, 0) for name, count in served.items()
+                }
             # Fan-out with the default policy: 10,000 followers are below the threshold.
-            api = restart_api(settings.timeline_celebrity_followers)
+            restart_api(settings.timeline_celebrity_followers)
             lag: dict[str, Any] = {}
             for target in (100, 10_000):
                 # The public author nearest above the target who is still fanned out (the
@@ -427,13 +451,19 @@ def main() -> None:
         asyncio.run(_reset())
         redis.close()
     _print(results)
-    name = "feed" if args.preset == "large" else f"feed-{args.preset}"
+    name = args.out or "feed" + ("-topology-cluster" if topology == "cluster" else "")
+    if args.out is None and args.preset != "large":
+        name += f"-{args.preset}"
     console.print(f"written to {write_result(name, results)}")
 
 
 def _print(results: dict[str, Any]) -> None:
     table = Table(
-        title=f"home feed, {results['preset']} preset, {results['api_workers']} API processes"
+        title=(
+            f"home feed, {results['preset']} preset, {results['topology']['name']} topology: "
+            f"{results['topology']['measured_through']}, {results['api_workers']} API worker "
+            "processes"
+        )
     )
     for column in ("viewer", "route", "p50 ms (c=1)", "p99 ms (c=1)", "req/s (c=16)", "÷ /health"):
         table.add_column(column)

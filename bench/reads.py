@@ -4,20 +4,24 @@ Explore and its hashtags, the viewer's saved posts (`SAVED` of them, saved by th
 the feed. p50/p99 at concurrency 1 and requests/s at concurrency 16 (wrk), each as a ratio to
 GET /health measured in the same run against the same single API process.
 
-    python -m bench.reads [--seconds 4] [--reseed] [--preset large]
+    python -m bench.reads [--seconds 4] [--reseed] [--preset large] [--topology single|cluster]
 
 Runs on the `bench` stack instance; seeds the preset there when it is not already loaded
 (`large`: several minutes). The story tray gets its own setup: 200 of the heavy viewer's 2,000
 followed accounts post a live story (half of them seen by the viewer, with interaction counts
 spread over them), replaced on each run. Writes bench/results/reads.json (`--preset` other than
 `large`: reads-<preset>.json, a check that the bench runs, not a figure).
+
+`--topology cluster` (the instance's own topology when not given, bench/topology.py) measures
+the cluster topology instead: 3 API processes behind the nginx balancer, Redis Cluster and the
+4-process MinIO set, every route and `/health` through the balancer; the result is
+reads-topology-cluster.json and records the topology.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
-import os
 from typing import Any
 
 import httpx
@@ -27,10 +31,10 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.common import EXISTS, TYPICAL, TYPICAL_ANY, bench_settings, write_result
+from bench.topology import TOPOLOGIES, BenchApi, Topology, current_topology
 from bench.wrk import Load, run
 from graphgram.ids import new_id
 from graphgram.settings import Settings
-from ops.stack import ApiService, up
 from seed.cli import run_seed
 from seed.generator import PRESETS, HardCases
 from seed.loader import DEMO_PASSWORD
@@ -219,22 +223,30 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--preset", default="large", choices=sorted(PRESETS))
+    parser.add_argument(
+        "--topology",
+        choices=TOPOLOGIES,
+        default=None,
+        help="the instance's own when not given (.stack/<instance>/topology)",
+    )
     args = parser.parse_args()
 
-    # One API process, read routes measured, not throttled: the limits are a setting of their own.
-    os.environ["GRAPHGRAM_RATE_LIMITS"] = "false"
-    settings = bench_settings().model_copy(update={"api_workers": 1, "rate_limits": False})
-    with console.status("starting the bench stack"):
-        up(settings, with_api=False)
+    # One API process (one worker) on the single topology, read routes measured, not throttled:
+    # the limits are a setting of their own.
+    instance = bench_settings().model_copy(update={"api_workers": 1, "rate_limits": False})
+    topology: Topology = args.topology or current_topology(instance)
+    api = BenchApi(instance, topology)
+    settings = api.settings
+    with console.status(f"starting the bench stack ({topology} topology)"):
+        api.up()
     if args.reseed or not _seeded(settings, args.preset):
         console.print(f"seeding the {args.preset} preset on the bench instance")
         run_seed(settings, preset=args.preset, wipe=True)
-    api = ApiService(settings)
-    api.stop()  # one fresh process on the current code
-    with console.status("starting one API process"):
-        api.start(lambda _: None)
+    with console.status(f"starting {api.processes} API process(es)"):
+        api.start({"GRAPHGRAM_RATE_LIMITS": "false"})  # fresh processes on the current code
     facts = _graph_facts(settings)
-    base = api.address()
+    base = api.address
+    served_before = api.served()
     hard = PRESETS[args.preset].hard is not None
     heavy = HARD.heavy_viewers[0] if hard else _most_following(settings)
     # Small presets have neither the hard cases nor a viewer following 200-400: a check run
@@ -245,6 +257,7 @@ def main() -> None:
         "seconds": args.seconds,
         "preset": args.preset,
         "viewers": viewers,
+        "topology": api.describe(),
         "routes": {},
     }
     try:
@@ -278,10 +291,17 @@ def main() -> None:
                 for figures in per_route.values():
                     figures["rps_vs_health"] = round(figures["rps_c16"] / health["rps_c16"], 3)
                 results["routes"][kind] = per_route
+        served = api.served()
+        if served:  # what each process behind the balancer answered
+            results["topology"]["requests_per_process"] = {
+                name: count - served_before.get(name, 0) for name, count in served.items()
+            }
     finally:
         api.stop()
     _print(results)
-    name = "reads" if args.preset == "large" else f"reads-{args.preset}"
+    name = "reads" + ("-topology-cluster" if topology == "cluster" else "")
+    if args.preset != "large":
+        name += f"-{args.preset}"
     console.print(f"written to {write_result(name, results)}")
 
 
@@ -292,7 +312,8 @@ def _figures(one: Load, many: Load) -> dict[str, float]:
 def _print(results: dict[str, Any]) -> None:
     for kind, per_route in results["routes"].items():
         viewer = results["viewers"][kind]
-        table = Table(title=f"{kind} viewer ({viewer}): one API process, same run")
+        where = results["topology"]["measured_through"]
+        table = Table(title=f"{kind} viewer ({viewer}): {where}, same run")
         for column in ("route", "p50 ms", "p99 ms", "req/s c=16", "÷ /health"):
             table.add_column(column, justify="right")
         for name, f in per_route.items():

@@ -140,8 +140,14 @@ def estimate_command(
         from capacity.calibrate import from_bench as calibrate_bench
 
         notes["api_rps_per_process"] = calibrate_bench(profile, from_bench)
-    rows = estimate(profile)
     rates = measured_rates(results, profile)
+    memory = rates["timeline_bytes_per_user"]
+    if memory.source != "assumed":
+        # The capacity model's Redis row uses the same measured figure as the plan.
+        profile.feed_cache_kb_per_dau = memory.value / 1000
+        profile.measured.add("feed_cache_kb_per_dau")
+        notes["feed_cache_kb_per_dau"] = {"value": memory.value / 1000, "source": memory.source}
+    rows = estimate(profile)
     needs = plan(profile, rates)
     if fmt == "json":
         profile_out = {k: getattr(profile, k) for k in Profile.field_names()}

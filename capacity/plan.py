@@ -11,8 +11,10 @@ rate no file holds is the profile's assumed figure, printed as `assumed`:
   concurrency 16 over every viewer (an even mix of those reads), divided by the machine's cores;
 - fan-out timeline writes/s per Redis master: `feed.json`'s fan-out lag, the most-followed
   author's followers over the median time until every follower had the post (one Redis server);
-- timeline bytes per active user: `redis-memory.json` (`timeline_bytes_per_user`) when it exists,
-  else the profile's `feed_cache_kb_per_dau` (assumed);
+- timeline and cache bytes per active user: `redis-memory.json` (`python -m bench.redis_memory`):
+  Redis's `used_memory` growth (less its client connections' buffers) while the benchmark's
+  active users visit, ÷ their number (`bytes_per_active_user`: timelines, caches, sessions,
+  counters, every key family), else the profile's `feed_cache_kb_per_dau` (assumed);
 - Neo4j reads/s per member: `reads.json`, the same harmonic mean for the whole machine: every one
   of those reads runs its Cypher statements on the one Neo4j server, which shares the machine with
   the API processes, so this is a lower bound of what a member serves.
@@ -114,10 +116,10 @@ def measured_rates(results: Path, profile: Profile) -> dict[str, Rate]:
         )
     memory_file = results / "redis-memory.json"
     memory = _load(memory_file)
-    if memory is not None and "timeline_bytes_per_user" in memory:
+    if memory is not None and "bytes_per_active_user" in memory:
         rates["timeline_bytes_per_user"] = Rate(
             "timeline and cache bytes per active user",
-            float(memory["timeline_bytes_per_user"]),
+            float(memory["bytes_per_active_user"]),
             "bytes",
             _shown(memory_file),
         )

@@ -96,3 +96,38 @@ def test_estimate_prints_the_plan_with_its_sources(tmp_path: Path) -> None:
         "Redis masters (each with a replica)",
         "Neo4j members serving reads",
     }
+
+
+def test_redis_bytes_per_active_user_come_from_the_memory_benchmark(tmp_path: Path) -> None:
+    found = results(tmp_path)
+    (found / "redis-memory.json").write_text(
+        json.dumps({"active_users": 1000, "bytes_per_active_user": 52_000.0, "families": {}})
+    )
+    rates = measured_rates(found, Profile())
+    assert rates["timeline_bytes_per_user"].value == 52_000
+    assert rates["timeline_bytes_per_user"].source == str(found / "redis-memory.json")
+    profile = Profile(dau=864_000, peak_factor=1)
+    needs = {n.name: n.value for n in plan(profile, measured_rates(found, profile))}
+    assert needs["Redis timeline memory"] == 864_000 * 52_000
+    # A file without the figure (an older format) leaves the rate assumed.
+    (found / "redis-memory.json").write_text(json.dumps({"timeline_bytes_per_user": 1.0}))
+    assert measured_rates(found, Profile())["timeline_bytes_per_user"].source == "assumed"
+
+
+def test_estimate_marks_the_redis_memory_measured_in_the_model_and_the_plan(
+    tmp_path: Path,
+) -> None:
+    found = results(tmp_path)
+    (found / "redis-memory.json").write_text(json.dumps({"bytes_per_active_user": 52_000.0}))
+    ran = CliRunner().invoke(
+        app, ["estimate", "--dau", "1000000", "--results", str(found), "--format", "json"]
+    )
+    assert ran.exit_code == 0, ran.output
+    out = json.loads(ran.stdout)
+    memory = out["plan"]["rates"]["timeline_bytes_per_user"]
+    assert memory["source"] == str(found / "redis-memory.json")
+    assert memory["value"] == 52_000
+    assert "feed_cache_kb_per_dau" in out["measured"]
+    row = next(r for r in out["rows"] if r["name"] == "Redis: hot feeds")
+    assert row["source"] == "measured"
+    assert row["value"] == 1_000_000 * 52_000

@@ -539,6 +539,32 @@ async def test_the_liked_window_extends_down_to_older_pages(
     assert await members(tl_app, window) == [f"!{new['id']}"]
 
 
+async def test_a_window_extended_down_keeps_its_inactivity_ttl(
+    tl: httpx.AsyncClient, tl_app: FastAPI
+) -> None:
+    """A window holding only its sentinel (a viewer who liked or saved nothing) keeps its TTL when
+    its floor is lowered: Redis deletes a sorted set when its last member goes, so swapping the
+    sentinel must not leave a window that never expires."""
+    keys = Keys(NS)
+    redis = backends_of(tl_app).redis
+    ann, bob = await register(tl, "ann"), await register(tl, "bob")
+    await follow(tl, ann, bob)
+    old, middle, new = [await post(tl, bob, text) for text in ("old", "middle", "new")]
+
+    async def page(**params: Any) -> list[str]:
+        response = await tl.get("/users/bob/posts", params=params, headers=ann["headers"])
+        assert response.status_code == 200, response.text
+        return [p["id"] for p in response.json()]
+
+    window = keys.liked(ann["id"])
+    assert await page(limit=1) == [new["id"]]
+    assert await members(tl_app, window) == [f"!{new['id']}"]
+    assert await redis.ttl(window) > 0
+    assert await page(limit=1, max_id=middle["id"]) == [old["id"]]
+    assert await members(tl_app, window) == [f"!{old['id']}"]
+    assert await redis.ttl(window) > 0
+
+
 async def test_a_fill_replaces_only_tombstones_older_than_its_read(tl_app: FastAPI) -> None:
     """store.FILL_AFTER: a reader that began before an invalidation cannot put its (possibly
     stale) value over the tombstone; one that began after it replaces the tombstone at once."""

@@ -22,6 +22,9 @@ end
 if floor_now == nil or ARGV[2] >= floor_now then
   return 1
 end
+-- A window holding nothing but its sentinel is deleted by the sentinel's ZREM below (Redis drops
+-- an empty sorted set, and its TTL with it): the TTL is put back at the end.
+local ttl = redis.call('PTTL', KEYS[1])
 for i = 4, #ARGV do
   redis.call('ZADD', KEYS[1], 0, ARGV[i])
 end
@@ -34,4 +37,7 @@ if size > cap then
   floor = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
 end
 redis.call('ZADD', KEYS[1], 0, '!' .. floor)
+if ttl > 0 then
+  redis.call('PEXPIRE', KEYS[1], ttl)
+end
 return 1
