@@ -28,6 +28,7 @@ from api.mastodon import install as install_mastodon
 from api.media.router import router as media_router
 from api.middleware import install as install_middleware
 from api.notifications.router import router as notifications_router
+from api.observability import Observe
 from api.posts.router import router as posts_router
 from api.ratelimit import UPLOAD_LIMITS, WRITE_LIMITS
 from api.reports.router import router as reports_router
@@ -71,6 +72,17 @@ class CausalChain:
             await self.app(scope, receive, send_after_keeping)
 
 
+class Graphgram(FastAPI):
+    """The API. Outside the framework's middleware stack (its error handling, body limits, our
+    security headers, CORS, body cap, JSON depth, rate-limit headers, idempotency): `Observe`
+    (request id, metrics, log line, for every request) and, inside it, the feed's hot path
+    (api/feed/hotpath.py), which answers the common page without the layers that do nothing
+    for it and hands every other request to the stack."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return Observe(FeedHotPath(super().build_middleware_stack()))
+
+
 def freeze_startup_heap() -> None:
     """Keep the objects made at startup (modules, routes, models, clients: ~120k) out of the
     garbage collector's full collections, which otherwise walk them all every few hundred
@@ -108,7 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await drain_suggestions()  # background work that still uses the clients
             await backends.close()
 
-    app = FastAPI(
+    app = Graphgram(
         title="Graphgram",
         version="0.1.0",
         summary="Graph-native photo and video social API on Neo4j",
@@ -116,8 +128,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.add_middleware(CausalChain)
-    # Inside Observe (request id, metrics, log line), outside the router: api/feed/hotpath.py.
-    app.add_middleware(FeedHotPath)
 
     async def queue_depth() -> int:
         return await media_queue_depth(app.state.backends)

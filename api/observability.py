@@ -120,8 +120,9 @@ class Observe:
 
 
 def install(app: FastAPI, queue_depth: Callable[[], Awaitable[int]] | None = None) -> None:
+    """Logging, and the `/metrics` route. `Observe` itself wraps the app's whole middleware
+    stack (`api.app.Graphgram`), so every request is counted, errors included."""
     configure_logging()
-    app.add_middleware(Observe)
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:

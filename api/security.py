@@ -70,13 +70,17 @@ def _on_web(path: str) -> bool:
     return path == WEB_PREFIX or path.startswith(WEB_PREFIX + "/")
 
 
+# On every response (the feed's hot path, api/feed/hotpath.py, adds them to its own too).
+BASE_HEADERS: list[tuple[bytes, bytes]] = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
 class SecurityHeaders:
     def __init__(self, app: ASGIApp, edge: str | None = None, store: str | None = None) -> None:
         self.app = app
-        base: list[tuple[bytes, bytes]] = [
-            (b"x-content-type-options", b"nosniff"),
-            (b"x-frame-options", b"DENY"),
-        ]
+        base = BASE_HEADERS
         self.base = base
         self.web = [
             *base,

@@ -456,6 +456,9 @@ async def test_the_hot_path_answers_like_the_route_and_leaves_the_rest_to_it(
     assert hot.status_code == 200
     assert hot.headers["content-type"] == "application/json"
     assert hot.headers["x-request-id"] == "hot-1"
+    # The security headers of every response (api/security.py), as the route's answer has them.
+    assert hot.headers["x-content-type-options"] == "nosniff"
+    assert hot.headers["x-frame-options"] == "DENY"
     assert ids(hot.json()) == [posts[2]["id"], posts[1]["id"]]
     graph = await cypher_feed(backends_of(tl_app), ann["id"], limit=2)
     assert hot.json() == graph.items
