@@ -202,7 +202,7 @@ def cases() -> list[Case]:
         ),
         ("GET /notifications", "accounts/pictures", lambda f, v: {"ids": v["fof"]}),
         (
-            "GET /suggestions",
+            "GET /suggestions (no list yet)",
             "discovery/suggestions",
             lambda f, v: {"viewer_id": v["id"], "followees": 50, "per_followee": 20, "limit": 20},
         ),
@@ -217,7 +217,21 @@ def cases() -> list[Case]:
             lambda f, v: {"viewer_id": v["id"], "sample": 1000, "limit": 20},
         ),
         (
-            "GET /explore",
+            "GET /explore (no list yet: the small sample)",
+            "explore/candidates",
+            lambda f, v: {
+                "viewer_id": v["id"],
+                "followees": 10,
+                "scan": 20,
+                "per_followee": 10,
+                "tags": 3,
+                "per_tag": 10,
+                "half_life_h": 72.0,
+                "limit": 40,
+            },
+        ),
+        (
+            "Explore's list, computed off the request",
             "explore/candidates",
             lambda f, v: {
                 "viewer_id": v["id"],
@@ -236,7 +250,7 @@ def cases() -> list[Case]:
             lambda f, v: {"viewer_id": v["id"], "ids": v["page"]},
         ),
         (
-            "GET /explore/tags",
+            "Explore's tags, computed off the request",
             "explore/trending_tags",
             lambda f, v: {
                 "viewer_id": v["id"],
