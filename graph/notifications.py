@@ -13,10 +13,8 @@ from graph.driver import Graph, Params, Row
 
 async def page(graph: Graph, viewer_id: str, page: Params) -> list[Row]:
     """Newest first (oldest first from `min_id`), one extra row past the limit; nothing from an
-    account whose notifications the viewer mutes (a short list, read first)."""
-    mutes = await graph.read("timelines/muted_ids", {"viewer_id": viewer_id})
-    muted = [row["id"] for row in mutes if row["notifications"]]
-    return await graph.read("notifications/list", {"viewer_id": viewer_id, "muted": muted, **page})
+    account whose notifications the viewer mutes; each account with its avatar (`pictures`)."""
+    return await graph.read("notifications/list", {"viewer_id": viewer_id, **page})
 
 
 async def mark_read(graph: Graph, viewer_id: str) -> None:

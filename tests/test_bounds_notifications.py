@@ -166,12 +166,17 @@ def profile(
         driver,
         settings,
         "notifications/list",
-        {"viewer_id": viewer.me, "muted": [], **NEWEST, **page},
+        {"viewer_id": viewer.me, **NEWEST, **page},
     )
 
 
-def account(viewers: dict[int, Viewer], n: int, i: int) -> dict[str, str]:
-    return {"id": viewers[n].users[i], "username": f"n{n}_u{i}", "display_name": f"U{i}"}
+def account(viewers: dict[int, Viewer], n: int, i: int) -> dict[str, Any]:
+    return {
+        "id": viewers[n].users[i],
+        "username": f"n{n}_u{i}",
+        "display_name": f"U{i}",
+        "pictures": [],
+    }
 
 
 def test_first_page_of_like_groups_costs_the_same_for_100_and_10000(

@@ -95,9 +95,11 @@ async def suggestions(
     reason; popular accounts when there are none. Served from a list computed off the request
     path and re-checked against your follows, requests and blocks on every request."""
     rows = await suggestions_service.suggest(backends, viewer.id, limit)
-    # Avatars are read now, not kept with the list computed off the request path: one bounded
-    # read for the page, so a changed avatar shows at once.
-    found = await accounts.pictures(backends.graph, [r["id"] for r in rows])
+    # Avatars are read now, not kept with the list computed off the request path, so a changed
+    # avatar shows at once: the read-time check (and the popular sample) return them with the
+    # page; a list computed on this request (no list yet) gets them in one bounded read.
+    missing = [r["id"] for r in rows if "pictures" not in r]
+    found = await accounts.pictures(backends.graph, missing) if missing else {}
     return [
         Suggestion(
             user=summary(
@@ -107,7 +109,7 @@ async def suggestions(
                     "username": r["username"],
                     "display_name": r["display_name"],
                     "private": r["private"],
-                    "pictures": found.get(r["id"], []),
+                    "pictures": r["pictures"] if "pictures" in r else found.get(r["id"], []),
                 },
             ),
             mutuals=r["mutuals"],

@@ -13,7 +13,7 @@ from api.deps import Backend, Config, Graph
 from api.errors import ERROR_RESPONSES
 from api.pagination import Pagination
 from api.schemas import Author
-from graph import accounts, notifications
+from graph import notifications
 from graph.driver import Row
 from services import notifications as notification_service
 from timelines.views import author
@@ -51,11 +51,9 @@ async def list_notifications(
     """Likes (one item per post), comments, replies, follows, follow requests and mentions
     addressed to you, newest first; nothing from anyone in a block with you."""
     rows = page.items(await notifications.page(graph, viewer.id, page.params()))
-    # The page's people get their avatars in one more read, bounded by the page.
-    found = await accounts.pictures(graph, [a["id"] for row in rows for a in row["accounts"]])
 
     def person(a: Row) -> Author:
-        return author(settings, {**a, "pictures": found.get(a["id"], [])})
+        return author(settings, a)
 
     return [
         Notification(

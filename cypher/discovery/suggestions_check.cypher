@@ -2,7 +2,8 @@
 // Re-checked at read time on a window of the viewer's list (api/discovery/suggestions.py): not
 // the viewer, not followed (one follows_pair lookup) or requested yet, no block either way, and
 // public when $public_only (the popular list). `following` (degree store) tells the caller whether
-// the viewer's follows changed since the list was computed; `followers` ranks the popular list.
+// the viewer's follows changed since the list was computed; `followers` ranks the popular list;
+// `pictures` (avatars) for the page, so the route needs no second read.
 /* :params {viewer_id: "01hzy0000000000000000000aa", ids: ["01hzy0000000000000000000bb"], public_only: false} */
 MATCH (v:User {id: $viewer_id})
 CALL (v) {
@@ -14,6 +15,7 @@ CALL (v) {
     AND NOT EXISTS { (v)-[:BLOCKS]-(c) } AND c.suspended_at IS NULL AND c.limited_at IS NULL
   WITH i, c ORDER BY i
   RETURN collect({id: c.id, username: c.username, display_name: c.display_name,
-                  private: c.private, followers: COUNT { (c)<-[:FOLLOWS]-() }}) AS accounts
+                  private: c.private, followers: COUNT { (c)<-[:FOLLOWS]-() },
+                  pictures: COLLECT { MATCH (c)-[:PICTURE]->(pic:Media {kind: "avatar"}) RETURN pic {.kind, .key, .profile_key, .thumb_key, .blurhash} }}) AS accounts
 }
 RETURN COUNT { (v)-[:FOLLOWS]->() } AS following, accounts

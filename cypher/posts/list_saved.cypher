@@ -5,13 +5,19 @@
 // number saved. A deleted post took its SAVED relationship with it. One ordered seek per
 // direction; api/pagination.py gives the unused direction an empty range. The cursor is the
 // SAVED relationship's id (when it was saved), not the post's.
+// The viewer's blocks (both directions, a short list) are read once and each row is tested
+// against that list: no BLOCKS Expand(Into) per row, which costs ~12 db hits on a busy node.
+// Cost: PROFILE db hits on the `large` graph, first page of 20, 62dc60d (before the guards) -> main -> now:
+//   (the bench viewers' lists empty) 3 -> 3 -> 6: the blocks read
+// Suspended: `b` is the viewer's block list, read once; the rows' accounts (`a`) are checked for suspension beside the test against it
 /* :params {viewer_id: "01hzy0000000000000000000aa", limit: 21, newer_than: "", older_than: "~", after: "", before: ""} */
 MATCH (v:User {id: $viewer_id})
-CALL (v) {
+WITH v, COLLECT { MATCH (v)-[:BLOCKS]-(b:User) RETURN DISTINCT b } AS blocked
+CALL (v, blocked) {
   MATCH ()-[s:SAVED]->(p:Post) USING INDEX SEEK s:SAVED(saver, id) WHERE s.saver = $viewer_id AND s.id > $newer_than AND s.id < $older_than
   WITH * ORDER BY s.saver DESC, s.id DESC
   MATCH (a:User)-[:POSTED]->(p)
-  WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL
+  WHERE NOT a IN blocked AND a.suspended_at IS NULL
     AND (NOT a.private OR a = v OR EXISTS { (v)-[:FOLLOWS]->(a) })
     AND (p.audience IS NULL OR p.audience = 'everyone' OR a = v
      OR (p.audience = 'close_friends' AND EXISTS { (a)-[:CLOSE_FRIEND]->(v) })
@@ -23,7 +29,7 @@ CALL (v) {
   MATCH ()-[s:SAVED]->(p:Post) USING INDEX SEEK s:SAVED(saver, id) WHERE s.saver = $viewer_id AND s.id > $after AND s.id < $before
   WITH * ORDER BY s.saver ASC, s.id ASC
   MATCH (a:User)-[:POSTED]->(p)
-  WHERE NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL
+  WHERE NOT a IN blocked AND a.suspended_at IS NULL
     AND (NOT a.private OR a = v OR EXISTS { (v)-[:FOLLOWS]->(a) })
     AND (p.audience IS NULL OR p.audience = 'everyone' OR a = v
      OR (p.audience = 'close_friends' AND EXISTS { (a)-[:CLOSE_FRIEND]->(v) })

@@ -3,17 +3,23 @@
 // One ordered index seek per direction: newest first between newer_than and older_than, or oldest
 // first from `after` (min_id); api/pagination.py gives the unused direction an empty range. The
 // block filter runs on the rows read in order until the page is full, never on every row.
+// The viewer's blocks (both directions, a short list) are read once and each row is tested
+// against that list: no BLOCKS Expand(Into) per row, which costs ~12 db hits on a busy node.
+// Cost: PROFILE db hits on the `large` graph, first page of 20, 62dc60d (before the guards) -> main -> now:
+//   a viewer's own: typical 290 -> 411 -> 274, heavy 303 -> 439 -> 289, carol 147 -> 195 -> 138
+// Suspended: `b` is the viewer's block list, read once; the rows' accounts (`f`) are checked for suspension beside the test against it
 /* :params {viewer_id: "01hzy0000000000000000000aa", user_id: "01hzy0000000000000000000bb", limit: 21, newer_than: "", older_than: "~", after: "", before: ""} */
 MATCH (v:User {id: $viewer_id})
-CALL (v) {
+WITH v, COLLECT { MATCH (v)-[:BLOCKS]-(b:User) RETURN DISTINCT b } AS blocked
+CALL (v, blocked) {
   MATCH ()-[r:FOLLOWS]->(f:User) USING INDEX SEEK r:FOLLOWS(follower, id) WHERE r.follower = $user_id AND r.id > $newer_than AND r.id < $older_than
   WITH * ORDER BY r.follower DESC, r.id DESC
-  WHERE NOT EXISTS { (v)-[:BLOCKS]-(f) } AND f.suspended_at IS NULL
+  WHERE NOT f IN blocked AND f.suspended_at IS NULL
   RETURN r, f LIMIT $limit
   UNION ALL
   MATCH ()-[r:FOLLOWS]->(f:User) USING INDEX SEEK r:FOLLOWS(follower, id) WHERE r.follower = $user_id AND r.id > $after AND r.id < $before
   WITH * ORDER BY r.follower ASC, r.id ASC
-  WHERE NOT EXISTS { (v)-[:BLOCKS]-(f) } AND f.suspended_at IS NULL
+  WHERE NOT f IN blocked AND f.suspended_at IS NULL
   RETURN r, f LIMIT $limit
 }
 RETURN r.id AS cursor, f.id AS id, f.username AS username, f.display_name AS display_name,
