@@ -83,12 +83,13 @@ async def create_story(
 async def delete_story(backends: Backends, viewer_id: str, story_id: str) -> None:
     """Delete the viewer's own story (live, or kept in a highlight); media nothing else uses is
     deleted and purged from the edge."""
-    found = await stories.access(backends.graph, viewer_id, story_id, clock.now(backends.settings))
+    now = clock.now(backends.settings)
+    found = await stories.access(backends.graph, viewer_id, story_id, now)
     if found is None or not (found.own or found.visible):
         raise _no_story(story_id)
     if not found.own:
         raise Forbidden("only the author can delete a story")
-    released = await stories.delete(backends.graph, viewer_id, story_id)
+    released = await stories.delete(backends.graph, viewer_id, story_id, now)
     if released is None:
         raise _no_story(story_id)
     if released:

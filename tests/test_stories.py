@@ -194,6 +194,100 @@ async def test_the_tray_puts_unseen_rings_first_then_the_accounts_you_interact_w
     assert rings_of(rest) == [("carol", True)]
 
 
+async def test_the_tray_seen_state_keeps_audiences_deletions_and_expiry(
+    client: httpx.AsyncClient, factory: Factory, clock: Clock
+) -> None:
+    """A ring is unseen when its newest story the viewer may see is newer than what they saw:
+    a story for an audience they are not in changes nothing, deleting or outliving the newest
+    story puts the ring back as it was."""
+    viewer, alice, bob = (factory.user(n) for n in ("viewer", "alice", "bob"))
+    for someone in (alice, bob):
+        factory.follow(viewer, someone)
+    first = await story(client, alice)
+    assert await seen(client, viewer, first["id"]) == 204
+    assert rings_of(await tray(client, viewer)) == [("alice", True)]
+
+    # Stories for audiences the viewer is not in: no new ring, no unseen ring.
+    await story(client, bob, "close_friends")
+    await story(client, bob, "mutuals")
+    friends_only = await story(client, alice, "close_friends")
+    await story(client, alice, {"followers_for_days": 7})
+    rings = await tray(client, viewer)
+    assert rings_of(rings) == [("alice", True)]
+    assert [s["id"] for s in rings[0]["stories"]] == [first["id"]]
+    # On alice's close friends: her ring is unseen at once, and seen again once off the list.
+    factory.close_friend(alice, viewer)
+    rings = await tray(client, viewer)
+    assert rings_of(rings) == [("alice", False)]
+    assert [(s["id"], s["seen"]) for s in rings[0]["stories"]] == [
+        (first["id"], True),
+        (friends_only["id"], False),
+    ]
+    removed = await client.delete("/me/close-friends/viewer", headers=alice["headers"])
+    assert removed.status_code == 200, removed.text
+    assert rings_of(await tray(client, viewer)) == [("alice", True)]
+
+    # A new story makes the ring unseen; deleting it makes it seen again.
+    newer = await story(client, alice)
+    assert rings_of(await tray(client, viewer)) == [("alice", False)]
+    deleted = await client.delete(f"/stories/{newer['id']}", headers=alice["headers"])
+    assert deleted.status_code == 204, deleted.text
+    assert rings_of(await tray(client, viewer)) == [("alice", True)]
+    # A moderator's removal too.
+    removed_by_mod = await story(client, alice)
+    assert rings_of(await tray(client, viewer)) == [("alice", False)]
+    mod = factory.user("mod", role="moderator")
+    taken = await client.post(
+        f"/admin/stories/{removed_by_mod['id']}/remove",
+        json={"reason": "spam"},
+        headers=mod["headers"],
+    )
+    assert taken.status_code == 204, taken.text
+    assert rings_of(await tray(client, viewer)) == [("alice", True)]
+
+    # Stories of several ages: once the seen one has expired, the ring is the later unseen one.
+    clock(12 * 3600)
+    later = await story(client, alice)
+    assert rings_of(await tray(client, viewer)) == [("alice", False)]
+    clock(DAY + 3600)
+    rings = await tray(client, viewer)
+    assert rings_of(rings) == [("alice", False)]
+    assert [s["id"] for s in rings[0]["stories"]] == [later["id"]]
+    assert await seen(client, viewer, later["id"]) == 204
+    assert await seen(client, viewer, first["id"]) == 404  # expired: the seen state stays
+    assert rings_of(await tray(client, viewer)) == [("alice", True)]
+    clock(2 * DAY)
+    assert await tray(client, viewer) == []
+
+
+async def test_the_tray_reads_the_stories_of_a_ring_its_stored_values_cannot_decide(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    """followers_for_days stories of 1 and 30 days and a follow 10 days old: the viewer may see
+    the one only, which the author's stored values (fewest and most days) cannot tell."""
+    viewer, alice = factory.user("viewer"), factory.user("alice")
+    factory.follow(viewer, alice)
+    factory.age_follow(viewer, alice, 10)
+    short = await story(client, alice, {"followers_for_days": 1})
+    await story(client, alice, {"followers_for_days": 30})
+    rings = await tray(client, viewer)
+    assert rings_of(rings) == [("alice", False)]
+    assert [s["id"] for s in rings[0]["stories"]] == [short["id"]]
+    assert await seen(client, viewer, short["id"]) == 204
+    assert rings_of(await tray(client, viewer)) == [("alice", True)]
+    # Without any of the values (stories written before they were kept): the same answer.
+    factory.driver.execute_query(
+        "MATCH (a:User {id: $a}) REMOVE a.story_ring_ids",
+        {"a": alice["id"]},
+        database_=factory.settings.neo4j_database,
+    )
+    assert rings_of(await tray(client, viewer)) == [("alice", True)]
+    longer = await story(client, alice)
+    assert rings_of(await tray(client, viewer)) == [("alice", False)]
+    assert await seen(client, viewer, longer["id"]) == 204
+    assert rings_of(await tray(client, viewer)) == [("alice", True)]
+
+
 async def test_viewers_are_listed_newest_first_for_the_author_only(
     client: httpx.AsyncClient, factory: Factory
 ) -> None:
