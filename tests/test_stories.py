@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from minio import Minio
 from neo4j import Driver
 
+from api.mastodon.ids import to_mastodon
 from backends import Backends
 from graphgram.settings import Settings
 from media.storage import object_exists
@@ -428,6 +429,49 @@ async def test_a_followers_for_days_story_waits_for_old_enough_follows(
         database_=factory.settings.neo4j_database,
     )
     assert await story_paths(client, bob, alice, story_id) == ALL
+
+
+async def test_a_close_friends_story_is_for_the_list_only_on_every_read_path(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    alice, friend, other = (factory.user(n) for n in ("alice", "friend", "other"))
+    factory.follow(friend, alice)
+    factory.follow(other, alice)  # a follower, not on the list
+    listed = await client.put("/me/close-friends/friend", headers=alice["headers"])
+    assert listed.status_code == 200, listed.text
+    story_id = await highlighted_story(client, alice, "close_friends")
+    assert await story_paths(client, friend, alice, story_id) == ALL
+    assert await story_paths(client, other, alice, story_id) == NONE
+    # The author always sees it: on the profile, in the highlight, with its viewers.
+    mine = (await stories_of(client, alice, "alice")).json()
+    assert [(s["id"], s["audience"]) for s in mine] == [(story_id, "close_friends")]
+    kept = await client.get("/users/alice/highlights", headers=alice["headers"])
+    assert [s["id"] for h in kept.json() for s in h["stories"]] == [story_id]
+    viewers = await client.get(f"/stories/{story_id}/viewers", headers=alice["headers"])
+    assert [v["username"] for v in viewers.json()] == ["friend"]
+    for someone in (friend, other):
+        hidden = await client.get(f"/stories/{story_id}/viewers", headers=someone["headers"])
+        assert hidden.status_code == 404
+
+    # Stories are not statuses: no Mastodon route shows one, to anyone.
+    status = to_mastodon(story_id)
+    account = to_mastodon(alice["id"])
+    for someone in (friend, other, alice):
+        for path in ("/api/v1/timelines/home", f"/api/v1/accounts/{account}/statuses"):
+            answer = await client.get(path, headers=someone["headers"])
+            assert answer.status_code == 200, answer.text
+            assert status not in [s["id"] for s in answer.json()], path
+        answer = await client.get(f"/api/v1/statuses/{status}", headers=someone["headers"])
+        assert answer.status_code == 404
+
+    # Off the list: gone from every path at once; back on it: back.
+    removed = await client.delete("/me/close-friends/friend", headers=alice["headers"])
+    assert removed.status_code == 200, removed.text
+    assert await story_paths(client, friend, alice, story_id) == NONE
+    assert (await stories_of(client, alice, "alice")).json()[0]["id"] == story_id
+    again = await client.put("/me/close-friends/friend", headers=alice["headers"])
+    assert again.status_code == 200, again.text
+    assert await story_paths(client, friend, alice, story_id) == ALL
 
 
 # Highlights
