@@ -178,6 +178,34 @@ async def create_highlight(
     return await graph.in_write("stories/create_highlight", work)
 
 
+class TooManyInHighlight(Exception):
+    pass
+
+
+async def add_to_highlight(
+    graph: Graph, *, viewer_id: str, highlight_id: str, story_ids: list[str], most: int
+) -> bool:
+    """One transaction: append the stories to the viewer's highlight; False when there is no such
+    highlight of theirs. Every story must be the viewer's and not in it yet, and the highlight
+    hold at most `most`, or nothing is written."""
+
+    async def work(tx: AsyncManagedTransaction) -> bool:
+        rows = await run(
+            tx,
+            "stories/add_to_highlight",
+            {"viewer_id": viewer_id, "highlight_id": highlight_id, "story_ids": story_ids},
+        )
+        if not rows:
+            return False
+        if rows[0]["included"] != len(story_ids):
+            raise NotOwnStories()
+        if rows[0]["size"] > most:
+            raise TooManyInHighlight()
+        return True
+
+    return await graph.in_write("stories/add_to_highlight", work)
+
+
 async def delete_highlight(graph: Graph, viewer_id: str, highlight_id: str) -> bool:
     row = await graph.write_one(
         "stories/delete_highlight", {"viewer_id": viewer_id, "highlight_id": highlight_id}

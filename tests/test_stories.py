@@ -17,9 +17,12 @@ from neo4j import Driver
 
 from api.mastodon.ids import to_mastodon
 from backends import Backends
+from graphgram.errors import Unprocessable
 from graphgram.settings import Settings
 from media.storage import object_exists
 from media.sweep import sweep
+from services import posts as post_service
+from services import stories as story_service
 from tests.fixtures.factories import Factory, User
 from tests.test_edge_purge import cached, unique_picture
 
@@ -514,6 +517,37 @@ async def test_highlights_keep_stories_past_24_hours_and_the_sweep_leaves_them(
     assert [s["id"] for s in again[0]["stories"]] == [kept["id"]]
 
 
+async def test_stories_are_added_to_the_end_of_an_existing_highlight(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    alice, bob = factory.user("alice"), factory.user("bob")
+    first, second, third = [(await story(client, alice))["id"] for _ in range(3)]
+    theirs = (await story(client, bob))["id"]
+    made = await client.post(
+        "/highlights", json={"title": "trip", "story_ids": [first]}, headers=alice["headers"]
+    )
+    assert made.status_code == 201, made.text
+    path = f"/highlights/{made.json()['id']}/stories"
+    added = await client.post(path, json={"story_ids": [third, second]}, headers=alice["headers"])
+    assert added.status_code == 200, added.text
+    assert added.json()["title"] == "trip"
+    assert [s["id"] for s in added.json()["stories"]] == [first, third, second]
+    # In it already, someone else's, or not all of them the author's: nothing is written.
+    fourth = (await story(client, alice))["id"]
+    for ids in ([first], [theirs], [fourth, theirs], [fourth, fourth], []):
+        refused = await client.post(path, json={"story_ids": ids}, headers=alice["headers"])
+        assert refused.status_code == 422, (ids, refused.text)
+    # Someone else's highlight, or none: 404.
+    other = await client.post(path, json={"story_ids": [theirs]}, headers=bob["headers"])
+    assert other.status_code == 404
+    gone = await client.post(
+        "/highlights/nope/stories", json={"story_ids": [fourth]}, headers=alice["headers"]
+    )
+    assert gone.status_code == 404
+    shown = (await client.get("/users/alice/highlights", headers=bob["headers"])).json()
+    assert [[s["id"] for s in h["stories"]] for h in shown] == [[first, third, second]]
+
+
 async def test_a_highlight_takes_only_your_own_stories_and_writes_nothing_otherwise(
     client: httpx.AsyncClient, factory: Factory
 ) -> None:
@@ -552,6 +586,60 @@ async def test_bad_story_input_is_refused_and_writes_nothing(
         assert answer.status_code == 422, (body, answer.text)
         assert "error" in answer.json()
     assert (await stories_of(client, alice, "alice")).json() == []
+
+
+async def test_a_story_takes_a_posts_audience_and_refuses_what_a_post_refuses(
+    client: httpx.AsyncClient, factory: Factory, app: FastAPI
+) -> None:
+    """One audience shape and check for posts and stories (wire/posts.py): each audience a post
+    takes a story takes and shows back alike; each one a post refuses, a story refuses with the
+    same fields, over the API and in the service (which the CLI and imports call)."""
+    alice = factory.user("alice")
+    good: list[Any] = ["everyone", "close_friends", "mutuals", {"followers_for_days": 3650}]
+    for audience in good:
+        posted = await story(client, alice, audience)
+        made = await client.post(
+            "/posts", json={"caption": "x", "audience": audience}, headers=alice["headers"]
+        )
+        assert made.status_code == 201, made.text
+        assert posted["audience"] == made.json()["audience"] == audience
+    mine = await upload(client, alice)
+    bad: list[Any] = [
+        "friends",
+        None,
+        {"followers_for_days": 0},
+        {"followers_for_days": 3651},
+        {"followers_for_days": 7, "other": 1},
+    ]
+    for audience in bad:
+        as_story = await client.post(
+            "/stories",
+            json={"media_id": mine["id"], "audience": audience},
+            headers=alice["headers"],
+        )
+        as_post = await client.post(
+            "/posts", json={"caption": "x", "audience": audience}, headers=alice["headers"]
+        )
+        assert as_story.status_code == as_post.status_code == 422, audience
+        fields = [{f["field"] for f in a.json()["error"]["fields"]} for a in (as_story, as_post)]
+        assert fields[0] == fields[1], audience
+    backends = backends_of(app)
+    for kind, days in (("friends", None), ("followers_for_days", None), ("mutuals", 3)):
+        with pytest.raises(Unprocessable) as refused:
+            await story_service.create_story(
+                backends, alice["id"], media_id=mine["id"], audience=kind, audience_days=days
+            )
+        with pytest.raises(Unprocessable) as refused_post:
+            await post_service.create_post(
+                backends,
+                alice["id"],
+                caption="x",
+                media_ids=[],
+                audience=kind,
+                audience_days=days,
+            )
+        assert refused.value.fields == refused_post.value.fields
+    assert len((await stories_of(client, alice, "alice")).json()) == len(good)
 
 
 async def test_the_author_deletes_a_story_and_its_media_goes(
