@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import io
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -33,6 +34,7 @@ from rich.table import Table
 from bench.common import EXISTS, TYPICAL, TYPICAL_ANY, bench_settings, write_result
 from bench.topology import TOPOLOGIES, BenchApi, Topology, current_topology
 from bench.wrk import Load, run
+from cypher import query
 from graphgram.ids import new_id
 from graphgram.settings import Settings
 from seed.cli import run_seed
@@ -77,8 +79,9 @@ CREATE (a)-[:POSTED_STORY]->(s:Story {id: ids.story, author: a.id, created_at: d
 CREATE (s)-[:HAS_MEDIA {position: 0}]->(m)
 SET a.story_until = s.expires_at, fo.interactions = i % 7
 FOREACH (_ IN CASE WHEN i % 2 = 0 THEN [1] ELSE [] END |
-  CREATE (v)-[:SAW {id: ids.saw, at: datetime(), story: s.id, viewer: v.id}]->(s))
-RETURN count(s) AS rings
+  CREATE (v)-[:SAW {id: ids.saw, at: datetime(), story: s.id, viewer: v.id}]->(s)
+  SET fo.seen_upto = s.id)
+RETURN count(s) AS rings, collect(a.id) AS authors
 """
 PICTURE = """
 MATCH (m:Media {id: $id})
@@ -152,7 +155,14 @@ def _seed_tray(settings: Settings, client: httpx.Client, viewer: str) -> int:
         records, _, _ = driver.execute_query(
             SEED_STORIES, {"viewer": viewer, "rings": TRAY_RINGS, "ids": ids, "picture": fields}
         )
-        return int(records[0]["rings"]) if records else 0
+        if not records:
+            return 0
+        now = datetime.now(UTC)
+        for author in records[0]["authors"]:  # the tray's values, as posting a story stores them
+            driver.execute_query(
+                query("stories/summarize_author"), {"author_id": author, "now": now}
+            )
+        return int(records[0]["rings"])
 
 
 def routes(facts: dict[str, str], viewer: str) -> dict[str, str]:

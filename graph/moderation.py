@@ -7,11 +7,13 @@ its audit entry commit together or not at all.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
 from neo4j.exceptions import ConstraintError
 
+from graph import stories
 from graph.driver import Graph, Row, run
 
 
@@ -123,19 +125,26 @@ async def report_stories(
 
 
 async def remove_story(
-    graph: Graph, *, author_id: str, story_id: str, moderator_id: str, action_id: str, reason: str
+    graph: Graph,
+    *,
+    author_id: str,
+    story_id: str,
+    moderator_id: str,
+    action_id: str,
+    reason: str,
+    now: datetime,
 ) -> list[str] | None:
     """Delete a story as its author would, with the audit entry, in one transaction: the ids of
     media nothing uses any more, or None when the story is gone."""
 
     async def work(tx: AsyncManagedTransaction) -> list[str] | None:
-        rows = await run(tx, "stories/delete_story", {"author_id": author_id, "story_id": story_id})
-        if not rows:
+        released = await stories.delete_in(tx, author_id, story_id, now)
+        if released is None:
             return None
         await run(tx, "moderation/record_action", _action(
             moderator_id, action_id, "remove_story", "story", story_id, reason
         ))  # fmt: skip
-        return list(rows[0]["released_media"])
+        return released
 
     return await graph.in_write("moderation/record_action", work)
 

@@ -21,6 +21,7 @@ MIGRATIONS = (
     "admin/backfill_endpoints",
     "admin/backfill_notifications",
     "admin/backfill_tag_counts",
+    "admin/backfill_audience_counts",
 )
 
 

@@ -68,6 +68,7 @@ async def create(
                 "audience_days": audience_days,
             },
         )
+        await summarize_author(tx, viewer_id, now)
         return story_id
 
     return await graph.in_write("stories/create_story", work)
@@ -82,12 +83,31 @@ async def access(graph: Graph, viewer_id: str, story_id: str, now: datetime) -> 
     return StoryAccess(own=row["own"], live=row["live"], visible=row["visible"])
 
 
-async def delete(graph: Graph, author_id: str, story_id: str) -> list[str] | None:
+async def summarize_author(tx: AsyncManagedTransaction, author_id: str, now: datetime) -> None:
+    """Store on the author what the tray orders by (their newest live story per audience class);
+    run in the transaction that posts or deletes one of their stories."""
+    await run(tx, "stories/summarize_author", {"author_id": author_id, "now": now})
+
+
+async def delete_in(
+    tx: AsyncManagedTransaction, author_id: str, story_id: str, now: datetime
+) -> list[str] | None:
+    """Delete a story and update its author's stored tray values, in the caller's transaction;
+    the media ids no post or story uses any more, or None when it is gone."""
+    rows = await run(tx, "stories/delete_story", {"author_id": author_id, "story_id": story_id})
+    if not rows:
+        return None
+    await summarize_author(tx, author_id, now)
+    return list(rows[0]["released_media"])
+
+
+async def delete(graph: Graph, author_id: str, story_id: str, now: datetime) -> list[str] | None:
     """Delete a story; the media ids no post or story uses any more, or None when it is gone."""
-    row = await graph.write_one(
-        "stories/delete_story", {"author_id": author_id, "story_id": story_id}
-    )
-    return None if row is None else list(row["released_media"])
+
+    async def work(tx: AsyncManagedTransaction) -> list[str] | None:
+        return await delete_in(tx, author_id, story_id, now)
+
+    return await graph.in_write("stories/delete_story", work)
 
 
 async def mark_seen(
@@ -156,6 +176,34 @@ async def create_highlight(
         return highlight_id
 
     return await graph.in_write("stories/create_highlight", work)
+
+
+class TooManyInHighlight(Exception):
+    pass
+
+
+async def add_to_highlight(
+    graph: Graph, *, viewer_id: str, highlight_id: str, story_ids: list[str], most: int
+) -> bool:
+    """One transaction: append the stories to the viewer's highlight; False when there is no such
+    highlight of theirs. Every story must be the viewer's and not in it yet, and the highlight
+    hold at most `most`, or nothing is written."""
+
+    async def work(tx: AsyncManagedTransaction) -> bool:
+        rows = await run(
+            tx,
+            "stories/add_to_highlight",
+            {"viewer_id": viewer_id, "highlight_id": highlight_id, "story_ids": story_ids},
+        )
+        if not rows:
+            return False
+        if rows[0]["included"] != len(story_ids):
+            raise NotOwnStories()
+        if rows[0]["size"] > most:
+            raise TooManyInHighlight()
+        return True
+
+    return await graph.in_write("stories/add_to_highlight", work)
 
 
 async def delete_highlight(graph: Graph, viewer_id: str, highlight_id: str) -> bool:

@@ -175,6 +175,7 @@ async def remove_story(backends: Backends, moderator_id: str, story_id: str, rea
     released = await mod_graph.remove_story(
         backends.graph, author_id=found["author_id"], story_id=story_id,
         moderator_id=moderator_id, action_id=new_id(), reason=reason,
+        now=clock.now(backends.settings),
     )  # fmt: skip
     if released is None:
         raise NotFound(f"no story {story_id!r}")

@@ -15,7 +15,7 @@ from graphgram.errors import FieldError, Forbidden, NotFound, Unprocessable
 from graphgram.ids import new_id
 from media.lifecycle import release_media
 from timelines import hooks as timeline_hooks
-from wire.posts import AUDIENCE_DAYS_MAX, AUDIENCES
+from wire.posts import check_audience
 
 HASHTAG = re.compile(r"(?<![\w#])#(\w{1,100})")
 MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{3,30})\b")
@@ -27,32 +27,6 @@ def hashtags(text: str) -> list[str]:
 
 def mentions(text: str) -> list[str]:
     return sorted({name.lower() for name in MENTION.findall(text)})
-
-
-def check_audience(audience: str, days: int | None) -> None:
-    """A post's audience (cypher/README.md, "Audiences"): `days` (1..3650) goes with
-    `followers_for_days` only."""
-    if audience not in AUDIENCES:
-        raise Unprocessable(
-            f"audience: one of {', '.join(AUDIENCES)}",
-            fields=[FieldError(field="audience", message=f"one of {', '.join(AUDIENCES)}")],
-        )
-    if audience == "followers_for_days":
-        if days is None or not 1 <= days <= AUDIENCE_DAYS_MAX:
-            raise Unprocessable(
-                f"audience: followers_for_days takes 1 to {AUDIENCE_DAYS_MAX} days",
-                fields=[
-                    FieldError(
-                        field="audience.followers_for_days",
-                        message=f"days from 1 to {AUDIENCE_DAYS_MAX}",
-                    )
-                ],
-            )
-    elif days is not None:
-        raise Unprocessable(
-            "audience: days go with followers_for_days only",
-            fields=[FieldError(field="audience", message="days go with followers_for_days")],
-        )
 
 
 def _no_post(post_id: str) -> NotFound:

@@ -6,7 +6,6 @@ moves time by settings instead of sleeping."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from backends import Backends
@@ -15,35 +14,10 @@ from graphgram import clock
 from graphgram.errors import FieldError, Forbidden, NotFound, Unprocessable
 from graphgram.ids import new_id
 from media.lifecycle import release_media
+from wire.posts import check_audience
 
-AUDIENCES = ("everyone", "close_friends", "mutuals", "followers_for_days")
-MAX_AUDIENCE_DAYS = 3650
 TITLE_MAX = 50
 HIGHLIGHT_MAX = 100
-
-
-@dataclass(frozen=True)
-class Audience:
-    """Who a story is for (docs/stories.md): `kind` one of AUDIENCES; `days` only for
-    `followers_for_days`."""
-
-    kind: str = "everyone"
-    days: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.kind not in AUDIENCES:
-            raise Unprocessable(
-                f"unknown audience {self.kind!r}",
-                fields=[FieldError(field="audience", message=f"one of {', '.join(AUDIENCES)}")],
-            )
-        needs_days = self.kind == "followers_for_days"
-        if needs_days != (self.days is not None) or (
-            self.days is not None and not 1 <= self.days <= MAX_AUDIENCE_DAYS
-        ):
-            raise Unprocessable(
-                "audience: followers_for_days takes a number of days from 1 to 3650",
-                fields=[FieldError(field="audience", message="days from 1 to 3650")],
-            )
 
 
 def _no_story(story_id: str) -> NotFound:
@@ -51,10 +25,17 @@ def _no_story(story_id: str) -> NotFound:
 
 
 async def create_story(
-    backends: Backends, viewer_id: str, *, media_id: str, audience: Audience
+    backends: Backends,
+    viewer_id: str,
+    *,
+    media_id: str,
+    audience: str = "everyone",
+    audience_days: int | None = None,
 ) -> str:
     """Post a story of one of the viewer's pictures or videos (not failed); its id. It is live
-    for `story_ttl_s` from now on the service's clock."""
+    for `story_ttl_s` from now on the service's clock. The audience is a post's
+    (`wire.posts.check_audience`): `audience_days` goes with `followers_for_days` only."""
+    check_audience(audience, audience_days)
     settings = backends.settings
     now = clock.now(settings)
     try:
@@ -65,8 +46,8 @@ async def create_story(
             media_id=media_id,
             now=now,
             expires_at=now + timedelta(seconds=settings.story_ttl_s),
-            audience=audience.kind,
-            audience_days=audience.days,
+            audience=audience,
+            audience_days=audience_days,
             live_max=settings.story_live_max,
         )
     except stories.MediaNotStoryable:
@@ -83,12 +64,13 @@ async def create_story(
 async def delete_story(backends: Backends, viewer_id: str, story_id: str) -> None:
     """Delete the viewer's own story (live, or kept in a highlight); media nothing else uses is
     deleted and purged from the edge."""
-    found = await stories.access(backends.graph, viewer_id, story_id, clock.now(backends.settings))
+    now = clock.now(backends.settings)
+    found = await stories.access(backends.graph, viewer_id, story_id, now)
     if found is None or not (found.own or found.visible):
         raise _no_story(story_id)
     if not found.own:
         raise Forbidden("only the author can delete a story")
-    released = await stories.delete(backends.graph, viewer_id, story_id)
+    released = await stories.delete(backends.graph, viewer_id, story_id, now)
     if released is None:
         raise _no_story(story_id)
     if released:
@@ -138,6 +120,38 @@ async def create_highlight(
             "story_ids: a highlight keeps only your own stories",
             fields=[FieldError(field="story_ids", message="not your story, or gone")],
         ) from None
+
+
+async def add_to_highlight(
+    backends: Backends, viewer_id: str, highlight_id: str, *, story_ids: list[str]
+) -> None:
+    """Add some of the viewer's stories to the end of one of their highlights, in the order
+    given. Every story must be the viewer's and not in it yet, or nothing is written."""
+    if not story_ids or len(story_ids) > HIGHLIGHT_MAX or len(set(story_ids)) != len(story_ids):
+        raise Unprocessable(
+            f"story_ids: 1 to {HIGHLIGHT_MAX} different stories",
+            fields=[FieldError(field="story_ids", message="1 to 100 different stories")],
+        )
+    try:
+        added = await stories.add_to_highlight(
+            backends.graph,
+            viewer_id=viewer_id,
+            highlight_id=highlight_id,
+            story_ids=story_ids,
+            most=HIGHLIGHT_MAX,
+        )
+    except stories.NotOwnStories:
+        raise Unprocessable(
+            "story_ids: a highlight keeps only your own stories, each once",
+            fields=[FieldError(field="story_ids", message="not your story, gone, or in it")],
+        ) from None
+    except stories.TooManyInHighlight:
+        raise Unprocessable(
+            f"story_ids: a highlight keeps at most {HIGHLIGHT_MAX} stories",
+            fields=[FieldError(field="story_ids", message=f"at most {HIGHLIGHT_MAX} in all")],
+        ) from None
+    if not added:
+        raise NotFound(f"no highlight {highlight_id!r}")
 
 
 async def delete_highlight(backends: Backends, viewer_id: str, highlight_id: str) -> None:

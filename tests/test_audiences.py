@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from api.discovery import suggestions
 from api.mastodon.ids import to_mastodon
 from backends import Backends
+from graph.schema import migrate
 from tests.fixtures.factories import Factory, User
 from tests.fixtures.feeds import cypher_feed
 from tests.helpers import ids
@@ -252,6 +253,46 @@ async def test_mastodon_surface(client: httpx.AsyncClient, factory: Factory, wor
         assert status in inside, path
         assert status not in outside, path
         assert to_mastodon(world.open["id"]) in outside, path
+
+
+async def post_counts(client: httpx.AsyncClient, w: World, who: User) -> tuple[int, int]:
+    """The author's post count as `who` sees it: on the profile and on Mastodon's Account."""
+    profile = await get(client, who, "/users/amy")
+    assert profile.status_code == 200, profile.text
+    account = await get(client, who, f"/api/v1/accounts/{to_mastodon(w.amy['id'])}")
+    assert account.status_code == 200, account.text
+    return profile.json()["post_count"], account.json()["statuses_count"]
+
+
+async def test_a_profile_counts_only_the_posts_the_viewer_may_see(
+    client: httpx.AsyncClient, factory: Factory, world: World
+) -> None:
+    stranger = factory.user("stranger")
+    assert await post_counts(client, world, world.amy) == (2, 2)
+    assert await post_counts(client, world, world.outsider) == (1, 1)
+    assert await post_counts(client, world, stranger) == (1, 1)
+    # followers-for-days posts are counted for the author alone (see cypher/README.md).
+    inside = 1 if world.kind == "followers_for_days" else 2
+    assert await post_counts(client, world, world.insider) == (inside, inside)
+    # Graphs written before the counts were kept get them from the migration.
+    factory.driver.execute_query(
+        "MATCH (u:User) REMOVE u.posts_close_friends, u.posts_mutuals, u.posts_followers_for_days",
+        database_=factory.settings.neo4j_database,
+    )
+    migrate(factory.settings, ("admin/backfill_audience_counts",))
+    assert await post_counts(client, world, world.outsider) == (1, 1)
+    assert await post_counts(client, world, world.insider) == (inside, inside)
+    # Leaving the audience, and the post's deletion, move the count at once.
+    await leave(client, world)
+    assert await post_counts(client, world, world.insider) == (1, 1)
+    deleted = await client.delete(f"/posts/{world.limited['id']}", headers=world.amy["headers"])
+    assert deleted.status_code == 204, deleted.text
+    assert await post_counts(client, world, world.amy) == (1, 1)
+    assert await post_counts(client, world, world.outsider) == (1, 1)
+    mine = await make_post(client, world.amy, "another", AUDIENCES[world.kind])
+    assert await post_counts(client, world, world.amy) == (2, 2)
+    assert await post_counts(client, world, world.outsider) == (1, 1)
+    assert mine["audience"] == AUDIENCES[world.kind]
 
 
 async def leave(client: httpx.AsyncClient, w: World) -> None:

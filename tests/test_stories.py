@@ -15,10 +15,14 @@ from fastapi import FastAPI
 from minio import Minio
 from neo4j import Driver
 
+from api.mastodon.ids import to_mastodon
 from backends import Backends
+from graphgram.errors import Unprocessable
 from graphgram.settings import Settings
 from media.storage import object_exists
 from media.sweep import sweep
+from services import posts as post_service
+from services import stories as story_service
 from tests.fixtures.factories import Factory, User
 from tests.test_edge_purge import cached, unique_picture
 
@@ -194,6 +198,100 @@ async def test_the_tray_puts_unseen_rings_first_then_the_accounts_you_interact_w
     assert rings_of(rest) == [("carol", True)]
 
 
+async def test_the_tray_seen_state_keeps_audiences_deletions_and_expiry(
+    client: httpx.AsyncClient, factory: Factory, clock: Clock
+) -> None:
+    """A ring is unseen when its newest story the viewer may see is newer than what they saw:
+    a story for an audience they are not in changes nothing, deleting or outliving the newest
+    story puts the ring back as it was."""
+    viewer, alice, bob = (factory.user(n) for n in ("viewer", "alice", "bob"))
+    for someone in (alice, bob):
+        factory.follow(viewer, someone)
+    first = await story(client, alice)
+    assert await seen(client, viewer, first["id"]) == 204
+    assert rings_of(await tray(client, viewer)) == [("alice", True)]
+
+    # Stories for audiences the viewer is not in: no new ring, no unseen ring.
+    await story(client, bob, "close_friends")
+    await story(client, bob, "mutuals")
+    friends_only = await story(client, alice, "close_friends")
+    await story(client, alice, {"followers_for_days": 7})
+    rings = await tray(client, viewer)
+    assert rings_of(rings) == [("alice", True)]
+    assert [s["id"] for s in rings[0]["stories"]] == [first["id"]]
+    # On alice's close friends: her ring is unseen at once, and seen again once off the list.
+    factory.close_friend(alice, viewer)
+    rings = await tray(client, viewer)
+    assert rings_of(rings) == [("alice", False)]
+    assert [(s["id"], s["seen"]) for s in rings[0]["stories"]] == [
+        (first["id"], True),
+        (friends_only["id"], False),
+    ]
+    removed = await client.delete("/me/close-friends/viewer", headers=alice["headers"])
+    assert removed.status_code == 200, removed.text
+    assert rings_of(await tray(client, viewer)) == [("alice", True)]
+
+    # A new story makes the ring unseen; deleting it makes it seen again.
+    newer = await story(client, alice)
+    assert rings_of(await tray(client, viewer)) == [("alice", False)]
+    deleted = await client.delete(f"/stories/{newer['id']}", headers=alice["headers"])
+    assert deleted.status_code == 204, deleted.text
+    assert rings_of(await tray(client, viewer)) == [("alice", True)]
+    # A moderator's removal too.
+    removed_by_mod = await story(client, alice)
+    assert rings_of(await tray(client, viewer)) == [("alice", False)]
+    mod = factory.user("mod", role="moderator")
+    taken = await client.post(
+        f"/admin/stories/{removed_by_mod['id']}/remove",
+        json={"reason": "spam"},
+        headers=mod["headers"],
+    )
+    assert taken.status_code == 204, taken.text
+    assert rings_of(await tray(client, viewer)) == [("alice", True)]
+
+    # Stories of several ages: once the seen one has expired, the ring is the later unseen one.
+    clock(12 * 3600)
+    later = await story(client, alice)
+    assert rings_of(await tray(client, viewer)) == [("alice", False)]
+    clock(DAY + 3600)
+    rings = await tray(client, viewer)
+    assert rings_of(rings) == [("alice", False)]
+    assert [s["id"] for s in rings[0]["stories"]] == [later["id"]]
+    assert await seen(client, viewer, later["id"]) == 204
+    assert await seen(client, viewer, first["id"]) == 404  # expired: the seen state stays
+    assert rings_of(await tray(client, viewer)) == [("alice", True)]
+    clock(2 * DAY)
+    assert await tray(client, viewer) == []
+
+
+async def test_the_tray_reads_the_stories_of_a_ring_its_stored_values_cannot_decide(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    """followers_for_days stories of 1 and 30 days and a follow 10 days old: the viewer may see
+    the one only, which the author's stored values (fewest and most days) cannot tell."""
+    viewer, alice = factory.user("viewer"), factory.user("alice")
+    factory.follow(viewer, alice)
+    factory.age_follow(viewer, alice, 10)
+    short = await story(client, alice, {"followers_for_days": 1})
+    await story(client, alice, {"followers_for_days": 30})
+    rings = await tray(client, viewer)
+    assert rings_of(rings) == [("alice", False)]
+    assert [s["id"] for s in rings[0]["stories"]] == [short["id"]]
+    assert await seen(client, viewer, short["id"]) == 204
+    assert rings_of(await tray(client, viewer)) == [("alice", True)]
+    # Without any of the values (stories written before they were kept): the same answer.
+    factory.driver.execute_query(
+        "MATCH (a:User {id: $a}) REMOVE a.story_ring_ids",
+        {"a": alice["id"]},
+        database_=factory.settings.neo4j_database,
+    )
+    assert rings_of(await tray(client, viewer)) == [("alice", True)]
+    longer = await story(client, alice)
+    assert rings_of(await tray(client, viewer)) == [("alice", False)]
+    assert await seen(client, viewer, longer["id"]) == 204
+    assert rings_of(await tray(client, viewer)) == [("alice", True)]
+
+
 async def test_viewers_are_listed_newest_first_for_the_author_only(
     client: httpx.AsyncClient, factory: Factory
 ) -> None:
@@ -336,6 +434,49 @@ async def test_a_followers_for_days_story_waits_for_old_enough_follows(
     assert await story_paths(client, bob, alice, story_id) == ALL
 
 
+async def test_a_close_friends_story_is_for_the_list_only_on_every_read_path(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    alice, friend, other = (factory.user(n) for n in ("alice", "friend", "other"))
+    factory.follow(friend, alice)
+    factory.follow(other, alice)  # a follower, not on the list
+    listed = await client.put("/me/close-friends/friend", headers=alice["headers"])
+    assert listed.status_code == 200, listed.text
+    story_id = await highlighted_story(client, alice, "close_friends")
+    assert await story_paths(client, friend, alice, story_id) == ALL
+    assert await story_paths(client, other, alice, story_id) == NONE
+    # The author always sees it: on the profile, in the highlight, with its viewers.
+    mine = (await stories_of(client, alice, "alice")).json()
+    assert [(s["id"], s["audience"]) for s in mine] == [(story_id, "close_friends")]
+    kept = await client.get("/users/alice/highlights", headers=alice["headers"])
+    assert [s["id"] for h in kept.json() for s in h["stories"]] == [story_id]
+    viewers = await client.get(f"/stories/{story_id}/viewers", headers=alice["headers"])
+    assert [v["username"] for v in viewers.json()] == ["friend"]
+    for someone in (friend, other):
+        hidden = await client.get(f"/stories/{story_id}/viewers", headers=someone["headers"])
+        assert hidden.status_code == 404
+
+    # Stories are not statuses: no Mastodon route shows one, to anyone.
+    status = to_mastodon(story_id)
+    account = to_mastodon(alice["id"])
+    for someone in (friend, other, alice):
+        for path in ("/api/v1/timelines/home", f"/api/v1/accounts/{account}/statuses"):
+            answer = await client.get(path, headers=someone["headers"])
+            assert answer.status_code == 200, answer.text
+            assert status not in [s["id"] for s in answer.json()], path
+        answer = await client.get(f"/api/v1/statuses/{status}", headers=someone["headers"])
+        assert answer.status_code == 404
+
+    # Off the list: gone from every path at once; back on it: back.
+    removed = await client.delete("/me/close-friends/friend", headers=alice["headers"])
+    assert removed.status_code == 200, removed.text
+    assert await story_paths(client, friend, alice, story_id) == NONE
+    assert (await stories_of(client, alice, "alice")).json()[0]["id"] == story_id
+    again = await client.put("/me/close-friends/friend", headers=alice["headers"])
+    assert again.status_code == 200, again.text
+    assert await story_paths(client, friend, alice, story_id) == ALL
+
+
 # Highlights
 
 
@@ -376,6 +517,37 @@ async def test_highlights_keep_stories_past_24_hours_and_the_sweep_leaves_them(
     assert [s["id"] for s in again[0]["stories"]] == [kept["id"]]
 
 
+async def test_stories_are_added_to_the_end_of_an_existing_highlight(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    alice, bob = factory.user("alice"), factory.user("bob")
+    first, second, third = [(await story(client, alice))["id"] for _ in range(3)]
+    theirs = (await story(client, bob))["id"]
+    made = await client.post(
+        "/highlights", json={"title": "trip", "story_ids": [first]}, headers=alice["headers"]
+    )
+    assert made.status_code == 201, made.text
+    path = f"/highlights/{made.json()['id']}/stories"
+    added = await client.post(path, json={"story_ids": [third, second]}, headers=alice["headers"])
+    assert added.status_code == 200, added.text
+    assert added.json()["title"] == "trip"
+    assert [s["id"] for s in added.json()["stories"]] == [first, third, second]
+    # In it already, someone else's, or not all of them the author's: nothing is written.
+    fourth = (await story(client, alice))["id"]
+    for ids in ([first], [theirs], [fourth, theirs], [fourth, fourth], []):
+        refused = await client.post(path, json={"story_ids": ids}, headers=alice["headers"])
+        assert refused.status_code == 422, (ids, refused.text)
+    # Someone else's highlight, or none: 404.
+    other = await client.post(path, json={"story_ids": [theirs]}, headers=bob["headers"])
+    assert other.status_code == 404
+    gone = await client.post(
+        "/highlights/nope/stories", json={"story_ids": [fourth]}, headers=alice["headers"]
+    )
+    assert gone.status_code == 404
+    shown = (await client.get("/users/alice/highlights", headers=bob["headers"])).json()
+    assert [[s["id"] for s in h["stories"]] for h in shown] == [[first, third, second]]
+
+
 async def test_a_highlight_takes_only_your_own_stories_and_writes_nothing_otherwise(
     client: httpx.AsyncClient, factory: Factory
 ) -> None:
@@ -414,6 +586,60 @@ async def test_bad_story_input_is_refused_and_writes_nothing(
         assert answer.status_code == 422, (body, answer.text)
         assert "error" in answer.json()
     assert (await stories_of(client, alice, "alice")).json() == []
+
+
+async def test_a_story_takes_a_posts_audience_and_refuses_what_a_post_refuses(
+    client: httpx.AsyncClient, factory: Factory, app: FastAPI
+) -> None:
+    """One audience shape and check for posts and stories (wire/posts.py): each audience a post
+    takes a story takes and shows back alike; each one a post refuses, a story refuses with the
+    same fields, over the API and in the service (which the CLI and imports call)."""
+    alice = factory.user("alice")
+    good: list[Any] = ["everyone", "close_friends", "mutuals", {"followers_for_days": 3650}]
+    for audience in good:
+        posted = await story(client, alice, audience)
+        made = await client.post(
+            "/posts", json={"caption": "x", "audience": audience}, headers=alice["headers"]
+        )
+        assert made.status_code == 201, made.text
+        assert posted["audience"] == made.json()["audience"] == audience
+    mine = await upload(client, alice)
+    bad: list[Any] = [
+        "friends",
+        None,
+        {"followers_for_days": 0},
+        {"followers_for_days": 3651},
+        {"followers_for_days": 7, "other": 1},
+    ]
+    for audience in bad:
+        as_story = await client.post(
+            "/stories",
+            json={"media_id": mine["id"], "audience": audience},
+            headers=alice["headers"],
+        )
+        as_post = await client.post(
+            "/posts", json={"caption": "x", "audience": audience}, headers=alice["headers"]
+        )
+        assert as_story.status_code == as_post.status_code == 422, audience
+        fields = [{f["field"] for f in a.json()["error"]["fields"]} for a in (as_story, as_post)]
+        assert fields[0] == fields[1], audience
+    backends = backends_of(app)
+    for kind, days in (("friends", None), ("followers_for_days", None), ("mutuals", 3)):
+        with pytest.raises(Unprocessable) as refused:
+            await story_service.create_story(
+                backends, alice["id"], media_id=mine["id"], audience=kind, audience_days=days
+            )
+        with pytest.raises(Unprocessable) as refused_post:
+            await post_service.create_post(
+                backends,
+                alice["id"],
+                caption="x",
+                media_ids=[],
+                audience=kind,
+                audience_days=days,
+            )
+        assert refused.value.fields == refused_post.value.fields
+    assert len((await stories_of(client, alice, "alice")).json()) == len(good)
 
 
 async def test_the_author_deletes_a_story_and_its_media_goes(

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from graphgram.errors import FieldError, Unprocessable
 from media.views import MediaOut, Picture
 
 # Whom a post is for (cypher/README.md, "Audiences"): stored on the Post as `audience` and, for
@@ -31,8 +32,34 @@ class FollowersForDays(BaseModel):
 Audience = Literal["everyone", "close_friends", "mutuals"] | FollowersForDays
 
 
+def check_audience(audience: str, days: int | None) -> None:
+    """An audience as stored (a post's or a story's, cypher/README.md, "Audiences"): `days`
+    (1..3650) goes with `followers_for_days` only."""
+    if audience not in AUDIENCES:
+        raise Unprocessable(
+            f"audience: one of {', '.join(AUDIENCES)}",
+            fields=[FieldError(field="audience", message=f"one of {', '.join(AUDIENCES)}")],
+        )
+    if audience == "followers_for_days":
+        if days is None or not 1 <= days <= AUDIENCE_DAYS_MAX:
+            raise Unprocessable(
+                f"audience: followers_for_days takes 1 to {AUDIENCE_DAYS_MAX} days",
+                fields=[
+                    FieldError(
+                        field="audience.followers_for_days",
+                        message=f"days from 1 to {AUDIENCE_DAYS_MAX}",
+                    )
+                ],
+            )
+    elif days is not None:
+        raise Unprocessable(
+            "audience: days go with followers_for_days only",
+            fields=[FieldError(field="audience", message="days go with followers_for_days")],
+        )
+
+
 def audience_of(row: dict[str, Any]) -> Audience:
-    """A post row's (`posts/views`) audience in the API's shape."""
+    """A post's or story's row audience in the API's shape."""
     kind = row.get("audience") or "everyone"
     if kind == "followers_for_days":
         return FollowersForDays(followers_for_days=int(row.get("audience_days") or 0))

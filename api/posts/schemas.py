@@ -24,11 +24,22 @@ class FollowersForDaysIn(StrictBody):
     followers_for_days: Annotated[int, Field(ge=1, le=AUDIENCE_DAYS_MAX)]
 
 
+# The audience a client asks for, of a post or a story: a name, or `{"followers_for_days": N}`.
+AudienceIn = Literal["everyone", "close_friends", "mutuals"] | FollowersForDaysIn
+
+
+def audience_parts(audience: AudienceIn) -> tuple[str, int | None]:
+    """The audience as stored: its name, and N for followers of at least N days."""
+    if isinstance(audience, FollowersForDaysIn):
+        return "followers_for_days", audience.followers_for_days
+    return audience, None
+
+
 class NewPost(StrictBody):
     caption: Annotated[str, Field(max_length=CAPTION_MAX)] = ""
     media_ids: Annotated[list[str], Field(max_length=MEDIA_MAX)] = []
     audience: Annotated[
-        Literal["everyone", "close_friends", "mutuals"] | FollowersForDaysIn,
+        AudienceIn,
         Field(
             description="who may see the post, among those who may see your account: everyone "
             "(the default), your close friends (`GET /me/close-friends`), mutual follows, or "
@@ -38,9 +49,7 @@ class NewPost(StrictBody):
 
     def audience_parts(self) -> tuple[str, int | None]:
         """The audience as stored: its name, and N for followers of at least N days."""
-        if isinstance(self.audience, FollowersForDaysIn):
-            return "followers_for_days", self.audience.followers_for_days
-        return self.audience, None
+        return audience_parts(self.audience)
 
 
 class MediaAlt(StrictBody):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, Field
@@ -12,6 +12,7 @@ from api.auth.scopes import ReadAccounts, ReadStatuses, WriteStatuses
 from api.deps import Backend
 from api.errors import ERROR_RESPONSES, FORBIDDEN
 from api.pagination import Pagination
+from api.posts.schemas import AudienceIn, audience_parts
 from api.schemas import StrictBody, UserSummary, summary
 from graph import stories, users
 from graphgram import clock
@@ -19,6 +20,7 @@ from graphgram.errors import NotFound
 from graphgram.settings import Settings
 from media.views import MediaOut, media_view
 from services import stories as story_service
+from wire.posts import Audience, audience_of
 
 router = APIRouter(tags=["stories"], responses=ERROR_RESPONSES)
 
@@ -26,20 +28,6 @@ TRAY_DEFAULT = 20
 TRAY_MAX = 100
 # Stories shown per ring and per account (story_live_max caps how many are live at once).
 PER_RING = 100
-
-
-class FollowersForDays(StrictBody):
-    followers_for_days: int = Field(ge=1, le=story_service.MAX_AUDIENCE_DAYS)
-
-
-AudienceIn = Literal["everyone", "close_friends", "mutuals"] | FollowersForDays
-
-
-class FollowersForDaysOut(BaseModel):
-    followers_for_days: int
-
-
-AudienceOut = Literal["everyone", "close_friends", "mutuals"] | FollowersForDaysOut
 
 
 class NewStory(StrictBody):
@@ -53,7 +41,7 @@ class NewStory(StrictBody):
 class Story(BaseModel):
     id: str
     media: MediaOut | None
-    audience: AudienceOut
+    audience: Audience
     created_at: str
     expires_at: str
     seen: bool = Field(description="Whether you have seen it (your own stories: false)")
@@ -62,7 +50,7 @@ class Story(BaseModel):
 
 class Ring(BaseModel):
     user: UserSummary
-    seen: bool = Field(description="Every story in the ring seen")
+    seen: bool = Field(description="You have seen its newest story you may see")
     cursor: str = Field(description="Pass as `after` for the rings after this one")
     stories: list[Story] = Field(description="Oldest first")
 
@@ -83,21 +71,6 @@ class Highlight(BaseModel):
     stories: list[Story] = Field(description="In the order the author chose")
 
 
-def _audience(value: AudienceIn) -> story_service.Audience:
-    if isinstance(value, FollowersForDays):
-        return story_service.Audience("followers_for_days", value.followers_for_days)
-    return story_service.Audience(value)
-
-
-def _audience_out(row: dict[str, Any]) -> AudienceOut:
-    kind = row.get("audience") or "everyone"
-    if kind == "followers_for_days":
-        return FollowersForDaysOut(followers_for_days=int(row["audience_days"]))
-    if kind in ("close_friends", "mutuals"):
-        return kind  # type: ignore[return-value]
-    return "everyone"
-
-
 def story_view(settings: Settings, row: dict[str, Any]) -> Story:
     """A story row as a client sees it. A story no highlight keeps has its media URLs signed to
     expire with it, so none outlives the story at the edge."""
@@ -106,7 +79,7 @@ def story_view(settings: Settings, row: dict[str, Any]) -> Story:
     return Story(
         id=row["id"],
         media=media_view(settings, media, until=until) if media else None,
-        audience=_audience_out(row),
+        audience=audience_of(row),
         created_at=row["created_at"],
         expires_at=row["expires_at"],
         seen=row["seen"],
@@ -127,8 +100,9 @@ async def _view_one(backends: Backend, viewer_id: str, author_id: str, story_id:
 async def create_story(body: NewStory, viewer: WriteStatuses, backends: Backend) -> Story:
     """Post a story: one of your pictures or videos (`POST /media`), up for 24 hours, for an
     audience."""
+    audience, audience_days = audience_parts(body.audience)
     story_id = await story_service.create_story(
-        backends, viewer.id, media_id=body.media_id, audience=_audience(body.audience)
+        backends, viewer.id, media_id=body.media_id, audience=audience, audience_days=audience_days
     )
     return await _view_one(backends, viewer.id, viewer.id, story_id)
 
@@ -222,6 +196,26 @@ async def create_highlight(
     """Keep some of your stories on your profile past their 24 hours, under a title."""
     highlight_id = await story_service.create_highlight(
         backends, viewer.id, title=body.title, story_ids=body.story_ids
+    )
+    rows = await stories.highlights(
+        backends.graph, viewer.id, viewer.id, older_than=highlight_id + "~", limit=1
+    )
+    if not rows or rows[0]["id"] != highlight_id:
+        raise NotFound(f"no highlight {highlight_id!r}")  # deleted meanwhile
+    return _highlight(backends.settings, rows[0])
+
+
+class MoreStories(StrictBody):
+    story_ids: Annotated[list[str], Field(min_length=1, max_length=story_service.HIGHLIGHT_MAX)]
+
+
+@router.post("/highlights/{highlight_id}/stories", response_model=Highlight)
+async def add_to_highlight(
+    highlight_id: str, body: MoreStories, viewer: WriteStatuses, backends: Backend
+) -> Highlight:
+    """Add some of your stories to the end of one of your highlights; answers the highlight."""
+    await story_service.add_to_highlight(
+        backends, viewer.id, highlight_id, story_ids=body.story_ids
     )
     rows = await stories.highlights(
         backends.graph, viewer.id, viewer.id, older_than=highlight_id + "~", limit=1

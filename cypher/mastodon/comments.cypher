@@ -2,6 +2,9 @@
 // Visible means: the post's author is public, the viewer, or followed, and neither the post's
 // author nor the comment's author is in a block with the viewer, and the viewer is in the post's
 // audience. Counts read the degree store.
+// post_count: the author's posts, less those for an audience the viewer is not in (counted
+// from the author's kept per-audience counts, posts/create_post): close friends' posts unless
+// on the list, mutuals' unless mutual, followers-for-days posts for the author alone.
 /* :params {viewer_id: "01hzy0000000000000000000aa", ids: ["01hzy0000000000000000000c1"]} */
 MATCH (v:User {id: $viewer_id})
 UNWIND $ids AS comment_id
@@ -20,6 +23,8 @@ RETURN c.id AS id, c.text AS text, toString(c.created_at) AS created_at, p.id AS
        COUNT { (c)<-[:REPLY_TO]-() } AS replies_count,
        w {.id, .username, .display_name, .bio, .private, created_at: toString(w.created_at),
           pictures: COLLECT { MATCH (w)-[:PICTURE]->(pic:Media) RETURN pic {.kind, .key, .profile_key, .thumb_key, .blurhash} },
-          post_count: COUNT { (w)-[:POSTED]->() },
+          post_count: COUNT { (w)-[:POSTED]->() } - CASE WHEN w = v THEN 0 ELSE coalesce(w.posts_followers_for_days, 0)
+         + CASE WHEN coalesce(w.posts_close_friends, 0) = 0 OR EXISTS { (w)-[:CLOSE_FRIEND]->(v) } THEN 0 ELSE w.posts_close_friends END
+         + CASE WHEN coalesce(w.posts_mutuals, 0) = 0 OR (EXISTS { (w)-[:FOLLOWS]->(v) } AND EXISTS { (v)-[:FOLLOWS]->(w) }) THEN 0 ELSE w.posts_mutuals END END,
           follower_count: COUNT { (w)<-[:FOLLOWS]-() },
           following_count: COUNT { (w)-[:FOLLOWS]->() }} AS account

@@ -14,6 +14,11 @@ WITH v
 CREATE (v)-[:POSTED]->(p:Post {id: $id, caption: $caption, created_at: datetime(), author: v.id,
                                request: $request, audience: $audience,
                                audience_days: $audience_days})
+// The author's count of posts per narrower audience: a profile's post count leaves out those
+// for an audience the viewer is not in (users/get_profile) without reading the posts.
+SET v.posts_close_friends = coalesce(v.posts_close_friends, 0) + CASE WHEN $audience = "close_friends" THEN 1 ELSE 0 END,
+    v.posts_mutuals = coalesce(v.posts_mutuals, 0) + CASE WHEN $audience = "mutuals" THEN 1 ELSE 0 END,
+    v.posts_followers_for_days = coalesce(v.posts_followers_for_days, 0) + CASE WHEN $audience = "followers_for_days" THEN 1 ELSE 0 END
 WITH v, p
 CALL (v, p) {
   UNWIND $hashtags AS tag

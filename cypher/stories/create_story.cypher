@@ -1,7 +1,6 @@
 // Title: post a story: one picture or video of the viewer's, up until $expires_at, for an audience; returns its id
-// `User.story_until` is the latest expiry of the author's stories: the tray skips an account whose
-// value is in the past without looking for its stories (a deleted story may leave it later than
-// the truth, which only costs the tray one index seek that finds nothing).
+// Run in one transaction after stories/prepare_story (which locks the author) and before
+// stories/summarize_author, which stores on the author what the tray orders by.
 /* :params {viewer_id: "01hzy0000000000000000000aa", id: "01hzy0000000000000000000ss", media_id: "01hzy0000000000000000000mm", now: datetime("2026-01-01T00:00:00Z"), expires_at: datetime("2026-01-02T00:00:00Z"), audience: "everyone", audience_days: null} */
 MATCH (v:User {id: $viewer_id}), (v)-[:OWNS]->(m:Media {id: $media_id})
 CREATE (v)-[:POSTED_STORY]->(s:Story {
@@ -9,7 +8,4 @@ CREATE (v)-[:POSTED_STORY]->(s:Story {
   audience: $audience, audience_days: $audience_days
 })
 CREATE (s)-[:HAS_MEDIA {position: 0}]->(m)
-SET v.story_until = CASE
-  WHEN v.story_until IS NULL OR v.story_until < $expires_at THEN $expires_at ELSE v.story_until
-END
 RETURN s.id AS id

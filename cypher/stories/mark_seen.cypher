@@ -1,4 +1,7 @@
 // Title: record that the viewer saw a live story they may see; idempotent (the first view's time and id stay)
+// The viewer's FOLLOWS of the author keeps the newest story id of the author's they have seen
+// (`seen_upto`, the greatest, so seeing an older story again does not lower it): the tray
+// compares it with the author's newest story to order unseen rings first (stories/tray).
 // The viewer is locked, not the story: two requests of one viewer MERGE once, while the views of
 // one story by many people never wait for each other.
 /* :params {viewer_id: "01hzy0000000000000000000aa", story_id: "01hzy0000000000000000000ss", rel_id: "01hzy0000000000000000000sw", now: datetime("2026-01-01T00:00:00Z")} */
@@ -15,4 +18,7 @@ SET v.lock_ = true
 REMOVE v.lock_
 MERGE (v)-[r:SAW]->(s)
   ON CREATE SET r.id = $rel_id, r.at = $now, r.story = s.id, r.viewer = v.id
+WITH v, a, s
+OPTIONAL MATCH (v)-[fo:FOLLOWS]->(a)
+SET fo.seen_upto = CASE WHEN fo.seen_upto IS NULL OR fo.seen_upto < s.id THEN s.id ELSE fo.seen_upto END
 RETURN s.id AS id

@@ -1,10 +1,19 @@
 // Title: the story tray: one ring per followed account with live stories the viewer may see, unseen rings first, then the accounts the viewer interacts with most; each ring's stories oldest first with a seen flag
+// A ring is unseen when the newest live story in it the viewer may see is newer than the newest
+// story of that account the viewer has seen (`FOLLOWS.seen_upto`, a story id, kept by
+// stories/mark_seen); each story's `seen` flag is its own SAW.
 // Cost: the viewer's follows are walked once, reading one property of each followed account
-// (`story_until`, no lookup); only the accounts with a live story get an index seek on
-// story_author_expires for their live stories. Ring contents (media, seen flags) are built for
-// the page's rings only. The order: `cursor` = unseen (0) or seen (1), then 999999999 minus
-// FOLLOWS.interactions (the viewer's likes and comments on the account's posts since following
-// it, kept by posts/like and posts/create_comment), then the account's id; `after` pages by it.
+// (`story_until`, no lookup). For an account with a live story, whether it has a ring and
+// whether that ring is unseen come from what stories/summarize_author keeps on it (per audience
+// class: the newest live story, when it and the class end) and from the FOLLOWS relationship
+// already in hand: a few property reads, one relationship check for a close-friends or mutuals
+// class that is live, and no story read. Only a ring those values cannot decide (no values yet;
+// the newest story of a class ended before an older one; followers_for_days stories of several
+// lengths the follow is between) reads its live stories on story_author_expires as before.
+// Ring contents (media, seen flags) are built for the page's rings only.
+// The order: `cursor` = unseen (0) or seen (1), then 999999999 minus FOLLOWS.interactions (the
+// viewer's likes and comments on the account's posts since following it, kept by posts/like and
+// posts/create_comment), then the account's id; `after` pages by it.
 // Muted accounts have no ring (as they have no posts in the home feed). `a` has no label: a
 // FOLLOWS relationship ends at a User, and checking the label would cost a read per follow.
 /* :params {viewer_id: "01hzy0000000000000000000aa", now: datetime("2026-01-01T00:00:00Z"), after: "", limit: 21, per_ring: 100} */
@@ -12,24 +21,50 @@ MATCH (v:User {id: $viewer_id})-[fo:FOLLOWS]->(a)
 WHERE a.story_until > $now
   AND NOT EXISTS { (v)-[:BLOCKS]-(a) } AND a.suspended_at IS NULL
   AND NOT EXISTS { (v)-[m:MUTES]->(a) WHERE m.until IS NULL OR m.until > datetime() }
-CALL (v, a) {
-  MATCH (s:Story) USING INDEX SEEK s:Story(author, expires_at) WHERE s.author = a.id AND s.expires_at > $now
+WITH v, fo, a, $now.epochMillis AS t, a.story_ring_ids AS ids, a.story_ring_ends AS ends,
+     a.story_ring_until AS until
+// Per class (everyone, close_friends, mutuals, followers_for_days): true when it has a live
+// story the viewer may see, false when not, null when the stored values cannot tell.
+WITH v, fo, a, t, ids, ends, until,
+     CASE WHEN ids IS NULL THEN null ELSE [
+       until[0] > t,
+       CASE WHEN until[1] > t THEN EXISTS { (a)-[:CLOSE_FRIEND]->(v) } ELSE false END,
+       CASE WHEN until[2] > t THEN EXISTS { (a)-[:FOLLOWS]->(v) } ELSE false END,
+       CASE WHEN until[3] <= t THEN false
+            WHEN fo.since <= datetime() - duration({days: a.story_ring_days[1]}) THEN true
+            WHEN fo.since > datetime() - duration({days: a.story_ring_days[0]}) THEN false
+            ELSE null END
+     ] END AS shown
+WITH v, fo, a, t, ids, ends, shown,
+     shown IS NOT NULL AND none(c IN range(0, 3) WHERE shown[c] IS NULL OR (shown[c] AND ends[c] <= t)) AS decided
+WITH v, fo, a, decided,
+     CASE WHEN decided THEN reduce(top = '', c IN range(0, 3) |
+       CASE WHEN shown[c] AND ids[c] > top THEN ids[c] ELSE top END) END AS newest
+CALL (v, fo, a, decided, newest) {
+  WITH fo, newest, decided WHERE decided
+  RETURN newest > '' AS live, newest > coalesce(fo.seen_upto, '') AS unseen
+  UNION ALL
+  // An empty list for a decided ring, so the seek is not even tried (a WHERE here would be
+  // planned after it)
+  UNWIND CASE WHEN decided THEN [] ELSE [a.id] END AS author
+  MATCH (s:Story) USING INDEX SEEK s:Story(author, expires_at) WHERE s.author = author AND s.expires_at > $now
     AND (s.audience IS NULL OR s.audience = 'everyone' OR a = v
          OR (s.audience = 'close_friends' AND EXISTS { (a)-[:CLOSE_FRIEND]->(v) })
          OR (s.audience = 'mutuals' AND EXISTS { (a)-[:FOLLOWS]->(v) } AND EXISTS { (v)-[:FOLLOWS]->(a) })
          OR (s.audience = 'followers_for_days'
              AND EXISTS { (v)-[f:FOLLOWS]->(a) WHERE f.since <= datetime() - duration({days: coalesce(s.audience_days, 0)}) }))
-  RETURN count(s) AS live, count(CASE WHEN NOT EXISTS { (v)-[:SAW]->(s) } THEN s END) AS unseen
+  RETURN count(s) > 0 AS live,
+         count(CASE WHEN s.id > coalesce(fo.seen_upto, '') AND NOT EXISTS { (v)-[:SAW]->(s) } THEN s END) > 0 AS unseen
 }
 WITH v, a, fo, live, unseen
-WHERE live > 0
+WHERE live
 WITH v, a, unseen,
-     (CASE WHEN unseen > 0 THEN '0' ELSE '1' END)
+     (CASE WHEN unseen THEN '0' ELSE '1' END)
        + right('000000000' + toString(999999999 - coalesce(fo.interactions, 0)), 9) + a.id AS cursor
 WHERE cursor > $after
 ORDER BY cursor
 LIMIT $limit
-RETURN cursor, unseen = 0 AS seen,
+RETURN cursor, NOT unseen AS seen,
   {id: a.id, username: a.username, display_name: a.display_name, private: a.private,
    pictures: COLLECT { MATCH (a)-[:PICTURE]->(pic:Media {kind: "avatar"}) RETURN pic {.kind, .key, .profile_key, .thumb_key, .blurhash} }} AS user,
   COLLECT {

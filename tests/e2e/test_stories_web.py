@@ -97,3 +97,56 @@ def test_a_story_is_posted_watched_from_the_tray_and_its_viewers_listed(
     expect(own.get_by_role("list", name="Viewers").get_by_text("@boris")).to_be_visible()
     page.keyboard.press("Escape")
     expect(own).to_have_count(0)
+
+
+def test_the_author_keeps_stories_in_a_new_highlight_then_in_that_one(
+    open_context: OpenContext, api: httpx.Client
+) -> None:
+    hana = account(api, "hana")
+    posted = []
+    for seed in (4, 5):
+        media = upload(api, hana, f"s{seed}.jpg", photo(720, 1280, seed=seed), "image/jpeg")
+        made = api.post("/stories", json={"media_id": media}, headers=hana["headers"])
+        assert made.status_code == 201, made.text
+        posted.append(made.json()["id"])
+
+    # The page's clock stands still: no story goes on by itself while the test fills the form.
+    page = open_context(DESKTOP).new_page()
+    page.clock.install()
+    log_in(page, "hana")
+    page.goto("/web/u/hana")
+    page.get_by_role("button", name="Stories of @hana", exact=True).click()
+    own = page.get_by_role("dialog", name="Stories")
+    expect(own.get_by_role("img", name="Story 1 of 2 by @hana")).to_be_visible()
+    own.get_by_role("button", name="Add to highlight").click()
+    form = own.get_by_role("form", name="Add to highlight")
+    choice = form.get_by_label("Highlight", exact=True)
+    expect(choice).to_have_value("")  # no highlight yet: a new one
+    form.get_by_label("Highlight title").fill("Summer")
+    form.get_by_role("button", name="Add").click()
+    expect(form.get_by_role("status")).to_have_text("Added to “Summer”.")
+
+    # The next story goes into the highlight just made, chosen from the list.
+    own.get_by_role("button", name="Next story").click()
+    expect(own.get_by_role("img", name="Story 2 of 2 by @hana")).to_be_visible()
+    own.get_by_role("button", name="Add to highlight").click()
+    choice.select_option(label="Summer")
+    expect(form.get_by_label("Highlight title")).to_be_hidden()
+    form.get_by_role("button", name="Add").click()
+    expect(form.get_by_role("status")).to_have_text("Added to “Summer”.")
+    kept = api.get("/users/hana/highlights", headers=hana["headers"]).json()
+    assert [(h["title"], [s["id"] for s in h["stories"]]) for h in kept] == [("Summer", posted)]
+
+    # A new title left empty is refused by the form, and nothing is written.
+    own.get_by_role("button", name="Previous story").click()
+    own.get_by_role("button", name="Add to highlight").click()
+    choice.select_option(label="New highlight")
+    form.get_by_role("button", name="Add").click()
+    expect(form.get_by_role("status")).to_have_text("")
+    assert len(api.get("/users/hana/highlights", headers=hana["headers"]).json()) == 1
+
+    page.keyboard.press("Escape")
+    expect(own).to_have_count(0)
+    page.reload()
+    highlights = page.get_by_role("navigation", name="Highlights")
+    expect(highlights.get_by_role("button", name="Summer")).to_be_visible()

@@ -430,6 +430,8 @@ export const api = {
   highlights: (username: string) => json<Highlight[]>(`/users/${encodeURIComponent(username)}/highlights`),
   createHighlight: (title: string, story_ids: string[]) =>
     json<Highlight>("/highlights", { method: "POST", body: { title, story_ids } }),
+  addToHighlight: (id: string, story_ids: string[]) =>
+    json<Highlight>(`/highlights/${encodeURIComponent(id)}/stories`, { method: "POST", body: { story_ids } }),
   suspend: (username: string, reason: string) =>
     send(`/admin/accounts/${encodeURIComponent(username)}/suspend`, { method: "POST", body: { reason } }),
 };

@@ -173,7 +173,9 @@ export function openViewer(reels: Reel[], reelIndex: number, storyIndex: number,
     if (options.own) {
       const viewers = h("button", { type: "button", class: "story-viewers-button" }, "Viewers");
       viewers.addEventListener("click", () => void showViewers(story));
-      replace(extra, viewers);
+      const keep = h("button", { type: "button", class: "story-highlight-button" }, "Add to highlight");
+      keep.addEventListener("click", () => void addToHighlight(story, current_reel.user));
+      replace(extra, viewers, keep);
     }
     if (options.markSeen && !story.seen) {
       story.seen = true;
@@ -194,6 +196,51 @@ export function openViewer(reels: Reel[], reelIndex: number, storyIndex: number,
     } catch (error) {
       replace(extra, errorBox(error));
     }
+  };
+
+  /** The author keeps the story in one of their highlights, or in a new one. */
+  const addToHighlight = async (story: Story, author: UserSummary) => {
+    pause();
+    let existing: Highlight[] = [];
+    try {
+      existing = await api.highlights(author.username);
+    } catch (error) {
+      replace(extra, errorBox(error));
+      return;
+    }
+    const choice = h("select", { id: "highlight-choice" },
+      ...existing.map((hl) => h("option", { value: hl.id }, hl.title)),
+      h("option", { value: "" }, "New highlight"));
+    const title = h("input", { id: "highlight-title", type: "text", maxlength: 50, required: true });
+    const titleRow = h("p", {}, h("label", { for: "highlight-title" }, "Highlight title"), title);
+    const status = h("p", { class: "story-highlight-status", role: "status" });
+    const showTitle = () => {
+      titleRow.hidden = choice.value !== "";
+      title.required = choice.value === "";
+    };
+    choice.addEventListener("change", showTitle);
+    showTitle();
+    const form = h("form", { class: "story-highlight-form", "aria-label": "Add to highlight" },
+      h("p", {}, h("label", { for: "highlight-choice" }, "Highlight"), choice),
+      titleRow,
+      h("button", { type: "submit" }, "Add"),
+      status);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      void (async () => {
+        try {
+          const kept = choice.value === ""
+            ? await api.createHighlight(title.value.trim(), [story.id])
+            : await api.addToHighlight(choice.value, [story.id]);
+          story.highlighted = true;
+          replace(status, `Added to “${kept.title}”.`);
+        } catch (error) {
+          replace(status, describe(error));
+        }
+      })();
+    });
+    replace(extra, h("h2", {}, "Add to highlight"), form);
+    choice.focus();
   };
 
   function forward(): void {
@@ -226,6 +273,9 @@ export function openViewer(reels: Reel[], reelIndex: number, storyIndex: number,
   }
 
   function keys(event: KeyboardEvent): void {
+    // Arrow keys in the highlight form move its caret or choice, not the story.
+    const target = event.target;
+    if ((target instanceof HTMLInputElement || target instanceof HTMLSelectElement) && event.key !== "Escape") return;
     if (event.key === "ArrowRight") forward();
     else if (event.key === "ArrowLeft") back();
     else if (event.key === "Escape") finish();
