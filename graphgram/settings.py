@@ -55,8 +55,9 @@ class Settings(BaseSettings):
     analytics_heap: str = "1g"
     # Empty: half the copy's store, at most 15% of memory (ops.stack.AnalyticsService).
     analytics_pagecache: str = ""
-    # The copy's CPU priority (nice); it shares the machine with the serving graph here.
-    analytics_nice: int = Field(default=10, ge=0, le=19)
+    # The copy's CPU priority (nice): the lowest, so on a shared machine the serving graph and
+    # the API take the CPU first (bench/results/analytics-isolation-100002.json).
+    analytics_nice: int = Field(default=19, ge=0, le=19)
     # Where `graphgram backup` writes (one directory per backup); empty: .stack/<instance>/backups.
     backup_root: Path | None = None
 
