@@ -34,12 +34,20 @@ RETURN u.username AS username ORDER BY following DESC, u.username LIMIT 1
 EXISTS = "MATCH (u:User {username: $u}) RETURN u.username AS username"
 
 
-def bench_settings() -> Settings:
-    """A stack instance of its own (ports +17700), so benchmarks never touch dev or test data."""
+def bench_settings(stack_name: str = "", port_offset: int | None = None) -> Settings:
+    """A stack instance of its own (ports +17700), so benchmarks never touch dev or test data;
+    `stack_name` and `port_offset` pick another. Always a new Settings, never a `model_copy` of
+    one with another instance: the URLs (`neo4j_uri`, `s3_endpoint`, `redis_url`) are derived
+    from the port offset when the settings are made, and a copy would keep the first
+    instance's."""
     return Settings(
         environment="test",
-        stack_name=os.environ.get("GRAPHGRAM_BENCH_STACK_NAME", "bench"),
-        port_offset=int(os.environ.get("GRAPHGRAM_BENCH_PORT_OFFSET", "17700")),
+        stack_name=stack_name or os.environ.get("GRAPHGRAM_BENCH_STACK_NAME", "bench"),
+        port_offset=(
+            port_offset
+            if port_offset is not None
+            else int(os.environ.get("GRAPHGRAM_BENCH_PORT_OFFSET", "17700"))
+        ),
         neo4j_heap=os.environ.get("GRAPHGRAM_BENCH_NEO4J_HEAP", "2g"),
         neo4j_pagecache=os.environ.get("GRAPHGRAM_BENCH_NEO4J_PAGECACHE", "2g"),
     )

@@ -181,6 +181,15 @@ def direct_upload(
     return result
 
 
+def media_bench_settings() -> Settings:
+    """The `bench-media` instance's settings: its own graph, bucket and Redis (this benchmark
+    empties them), never the seeded `bench` instance's."""
+    return bench_settings(
+        os.environ.get("GRAPHGRAM_BENCH_MEDIA_STACK_NAME", "bench-media"),
+        int(os.environ.get("GRAPHGRAM_BENCH_MEDIA_PORT_OFFSET", "17900")),
+    )
+
+
 def start_worker(settings: Settings) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
@@ -211,12 +220,7 @@ def main() -> None:
     os.environ["GRAPHGRAM_MAX_VIDEO_BYTES"] = str(4 * 1024**3)
     # Its own stack instance: it wipes its graph and empties its bucket, which must never be the
     # seeded `bench` instance's (the feed, reads and analytics benchmarks need that graph).
-    settings = bench_settings().model_copy(
-        update={
-            "stack_name": os.environ.get("GRAPHGRAM_BENCH_MEDIA_STACK_NAME", "bench-media"),
-            "port_offset": int(os.environ.get("GRAPHGRAM_BENCH_MEDIA_PORT_OFFSET", "17900")),
-        }
-    )
+    settings = media_bench_settings()
     with console.status("starting the bench stack and API"):
         up(settings, with_api=True)
     api_pid = int(ApiService(settings).pid_file.read_text())
