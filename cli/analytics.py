@@ -73,10 +73,18 @@ def run_command(
         list[str], typer.Argument(help="pagerank, communities and/or components", metavar="ALG...")
     ],
     engine: Annotated[str, typer.Option(help="networkit (default) or igraph")] = "networkit",
+    graph: Annotated[
+        str,
+        typer.Option(
+            help="follows (default), or interactions: each like and comment an edge from the "
+            "liker to the post's author; results go to interaction_pagerank, ..."
+        ),
+    ] = "follows",
     write: Annotated[bool, typer.Option(help="Write the results onto the copy's users")] = True,
 ) -> None:
-    """Run graph algorithms over the copy's follow graph (projected once) and write each user's
-    results as properties (`pagerank`, `community`, `component`) on the copy."""
+    """Run graph algorithms over the copy's follow graph, or its interaction graph (likes and
+    comments), projected once, and write each user's results as properties (`pagerank`,
+    `community`, `component`, or `interaction_pagerank`, ...) on the copy."""
     from ops.analytics import has_copy, run
 
     unknown = [a for a in chosen if a not in ("pagerank", "communities", "components")]
@@ -84,6 +92,9 @@ def run_command(
         console.print(
             f"[red]unknown algorithm {unknown[0]!r}[/]: pagerank, communities, components"
         )
+        raise typer.Exit(2)
+    if graph not in ("follows", "interactions"):
+        console.print(f"[red]unknown graph {graph!r}[/]: follows or interactions")
         raise typer.Exit(2)
     if engine not in ("networkit", "igraph"):
         console.print(f"[red]unknown engine {engine!r}[/]: networkit or igraph")
@@ -97,10 +108,13 @@ def run_command(
             settings,
             chosen,  # type: ignore[arg-type]
             engine=engine,  # type: ignore[arg-type]
+            graph=graph,  # type: ignore[arg-type]
             write_back=write,
             progress=_Bars(progress),
         )
     console.print(
-        f"{report.vertices:,} users, {report.edges:,} follows; {json.dumps(report.summary)}; "
+        f"{report.vertices:,} users, {report.edges:,} "
+        f"{'follows' if graph == 'follows' else 'likes and comments'}; "
+        f"{json.dumps(report.summary)}; "
         f"seconds {json.dumps(report.timings_s)}"
     )

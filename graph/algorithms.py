@@ -20,11 +20,27 @@ from graph.fingerprint import SCAN_TIMEOUT_S
 from graphgram.settings import Settings
 
 Tick = Callable[[int, int], None]
-Property = Literal["pagerank", "community", "component"]
+Property = Literal[
+    "pagerank",
+    "community",
+    "component",
+    "interaction_pagerank",
+    "interaction_community",
+    "interaction_component",
+]
 _WRITE = {
     "pagerank": "algorithms/set_pagerank",
     "community": "algorithms/set_community",
     "component": "algorithms/set_component",
+    "interaction_pagerank": "algorithms/set_interaction_pagerank",
+    "interaction_community": "algorithms/set_interaction_community",
+    "interaction_component": "algorithms/set_interaction_component",
+}
+# The edges each projection streams: who follows whom, or who liked or commented on whose post.
+Graph = Literal["follows", "interactions"]
+EDGES: dict[Graph, str] = {
+    "follows": "algorithms/follow_pairs",
+    "interactions": "algorithms/interaction_pairs",
 }
 BATCH = 10_000
 
@@ -44,8 +60,9 @@ class Projection:
         return int(self.src.size)
 
 
-def project(driver: Driver, settings: Settings, tick: Tick) -> Projection:
-    """Users and follows as integer edge arrays; `tick(edges read, 0)` every 100,000 edges."""
+def project(driver: Driver, settings: Settings, tick: Tick, graph: Graph = "follows") -> Projection:
+    """Users and `graph`'s edges (follows, or likes and comments from the liker to the post's
+    author) as integer edge arrays; `tick(edges read, 0)` every 100,000 edges."""
     with driver.session(database=settings.neo4j_database, fetch_size=20_000) as session:
         ids = [
             str(r["id"])
@@ -55,7 +72,7 @@ def project(driver: Driver, settings: Settings, tick: Tick) -> Projection:
         src: list[int] = []
         dst: list[int] = []
         for n, record in enumerate(
-            session.run(Query(query("algorithms/follow_pairs"), timeout=SCAN_TIMEOUT_S)), 1
+            session.run(Query(query(EDGES[graph]), timeout=SCAN_TIMEOUT_S)), 1
         ):
             src.append(index[record["src"]])
             dst.append(index[record["dst"]])

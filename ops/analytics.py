@@ -29,10 +29,14 @@ from ops.stack import AnalyticsService
 Progress = Callable[[str, int, int], None]
 Algorithm = Literal["pagerank", "communities", "components"]
 Engine = Literal["networkit", "igraph"]
-PROPERTY: dict[str, algorithms.Property] = {
-    "pagerank": "pagerank",
-    "communities": "community",
-    "components": "component",
+# The property each algorithm's result is written to, per projected graph.
+PROPERTY: dict[algorithms.Graph, dict[str, algorithms.Property]] = {
+    "follows": {"pagerank": "pagerank", "communities": "community", "components": "component"},
+    "interactions": {
+        "pagerank": "interaction_pagerank",
+        "communities": "interaction_community",
+        "components": "interaction_component",
+    },
 }
 
 
@@ -173,17 +177,18 @@ def run(
     chosen: list[Algorithm],
     *,
     engine: Engine = "networkit",
+    graph: algorithms.Graph = "follows",
     write_back: bool = True,
     progress: Progress = _quiet,
 ) -> RunReport:
-    """Project once, compute each algorithm, and write every result onto the copy's users in
-    one writable window (see module doc)."""
+    """Project `graph` once, compute each algorithm, and write every result onto the copy's
+    users in one writable window (see module doc)."""
     target = copy_settings(settings)
     timings: dict[str, float] = {}
     mark = time.perf_counter()
     with make_driver(target) as driver:
         projection = algorithms.project(
-            driver, target, lambda done, total: progress("project", done, total)
+            driver, target, lambda done, total: progress(f"project {graph}", done, total), graph
         )
     timings["project"] = time.perf_counter() - mark
     results: dict[Algorithm, list[float] | list[int]] = {}
@@ -198,7 +203,7 @@ def run(
         local = not settings.analytics_neo4j_uri
         with writable(settings, progress) if local else _nothing(), make_driver(target) as driver:
             for algorithm, values in results.items():
-                prop = PROPERTY[algorithm]
+                prop = PROPERTY[graph][algorithm]
                 algorithms.write(
                     driver, target, prop, projection.ids, values, _phase(progress, prop)
                 )

@@ -285,6 +285,44 @@ def test_pagerank_communities_and_components_are_written_to_the_copy_only(
         _one(copy, "CREATE (n:Scratch) RETURN n")  # read-only again after the write-back
 
 
+def test_the_interaction_graph_gets_its_own_properties(drill: Settings, copy: Settings) -> None:
+    """Likes and comments, from the liker to the post's author, projected as a graph of their
+    own: its results go to `interaction_*`, beside (never over) the follow graph's."""
+    with make_driver(drill) as driver:  # one like between two accounts, then a fresh copy
+        driver.execute_query(
+            "MATCH (p:Post)<-[:POSTED]-(a:User) MATCH (u:User) WHERE u <> a "
+            "WITH p, a, u LIMIT 1 "
+            "CREATE (u)-[:LIKES {id: 'drill-like', at: datetime(), post: p.id, owner: a.id}]->(p)",
+            database_=drill.neo4j_database,
+        )
+    backup(drill)
+    with make_driver(copy) as driver:
+        records, _, _ = driver.execute_query(
+            "MATCH (u:User)-[:LIKES]->(:Post)<-[:POSTED]-(a:User) WHERE a <> u RETURN count(*) "
+            "AS likes",
+            database_=copy.neo4j_database,
+        )
+    assert records[0]["likes"] >= 1
+    run_algorithm(drill, ["pagerank"])
+    before = _one(copy, "MATCH (u:User) RETURN collect(u.pagerank)")
+    report = run_algorithm(drill, ["pagerank", "components"], graph="interactions")
+    assert report.edges >= records[0]["likes"]
+    with make_driver(copy) as driver:
+        records, _, _ = driver.execute_query(
+            "MATCH (u:User) RETURN count(u.interaction_pagerank) AS ranked, "
+            "count(u.interaction_component) AS parted, sum(u.interaction_pagerank) AS total, "
+            "count(*) AS users",
+            database_=copy.neo4j_database,
+        )
+    row = records[0]
+    assert row["ranked"] == row["parted"] == row["users"]
+    assert row["total"] == pytest.approx(1.0, abs=1e-6)
+    assert _one(copy, "MATCH (u:User) RETURN collect(u.pagerank)") == before
+    assert (
+        _one(drill, "MATCH (u:User) WHERE u.interaction_pagerank IS NOT NULL RETURN count(*)") == 0
+    )
+
+
 async def test_the_analyst_route_runs_on_the_copy_unless_asked_for_the_serving_graph(
     drill: Settings, copy: Settings, password_hash: str
 ) -> None:
