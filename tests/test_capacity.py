@@ -132,6 +132,10 @@ def test_cli_flags_json_and_markdown(tmp_path: Path) -> None:
         "2",
         "--retention-years",
         "1",
+        # No result files: every rate is the profile's (the repository's bench/results would
+        # make the rows they measure "measured").
+        "--results",
+        str(tmp_path),
     ]
     out = runner.invoke(cli, [*args, "--format", "json"])
     assert out.exit_code == 0, out.output
