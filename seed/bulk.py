@@ -62,7 +62,8 @@ from seed.generator import (
 FILES: dict[str, tuple[str, str, bool]] = {
     "users": (
         ":ID(User),id,username,display_name,bio,private:boolean,role,password_hash,"
-        "created_at:datetime",
+        "created_at:datetime,posts_close_friends:int,posts_mutuals:int,"
+        "posts_followers_for_days:int",
         "User",
         True,
     ),
@@ -193,7 +194,9 @@ def _write_frame(out: _Parts, frame: Frame, secret: str) -> None:
         out["users"].write(
             "".join(
                 f'{i},{uid},{w.usernames[i]},{_text(w.display[i])},"",'
-                f"{'true' if p else 'false'},{w.roles[i]},{secret},{t}\n"
+                # Seeded posts are all for everyone: no posts for a narrower audience to count
+                # (admin/backfill_audience_counts, which the online path runs, finds the same).
+                f"{'true' if p else 'false'},{w.roles[i]},{secret},{t},0,0,0\n"
                 for i, uid, p, t in zip(
                     users.tolist(),
                     texts(w.uid[users]),
