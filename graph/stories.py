@@ -48,11 +48,13 @@ async def create(
     """One transaction: lock the author, check the media and the live-story cap, write."""
 
     async def work(tx: AsyncManagedTransaction) -> str:
-        [check] = await run(
+        rows = await run(
             tx, "stories/prepare_story", {"viewer_id": viewer_id, "media_id": media_id, "now": now}
         )
-        if not check["media_ok"]:
+        # No row: the statement matched nothing for this media id (no such item of the viewer's).
+        if not rows or not rows[0]["media_ok"]:
             raise MediaNotStoryable(media_id)
+        check = rows[0]
         if check["live"] >= live_max:
             raise TooManyStories()
         await run(
@@ -160,7 +162,7 @@ async def create_highlight(
     """One transaction; every story must be the viewer's, or nothing is written."""
 
     async def work(tx: AsyncManagedTransaction) -> str:
-        [row] = await run(
+        rows = await run(
             tx,
             "stories/create_highlight",
             {
@@ -171,7 +173,8 @@ async def create_highlight(
                 "now": now,
             },
         )
-        if row["included"] != len(story_ids):
+        # No row: no story of the viewer's among the ids (the statement matched nothing).
+        if not rows or rows[0]["included"] != len(story_ids):
             raise NotOwnStories()
         return highlight_id
 
