@@ -43,6 +43,7 @@ class Profile:
     follows_per_user: float = 0.5  # new follows per DAU per day
     avg_following: float = 200  # accounts a user follows (graph size)
     registered_per_dau: float = 2.0  # registered accounts per daily active user
+    mau_per_dau: float = 1.6  # accounts active within 30 days per daily active user
     read_write_ratio: float | None = (
         None  # if set, reads = writes × ratio (overrides per-user reads)
     )

@@ -11,10 +11,15 @@ rate no file holds is the profile's assumed figure, printed as `assumed`:
   concurrency 16 over every viewer (an even mix of those reads), divided by the machine's cores;
 - fan-out timeline writes/s per Redis master: `feed.json`'s fan-out lag, the most-followed
   author's followers over the median time until every follower had the post (one Redis server);
-- timeline and cache bytes per active user: `redis-memory.json` (`python -m bench.redis_memory`):
-  Redis's `used_memory` growth (less its client connections' buffers) while the benchmark's
-  active users visit, ÷ their number (`bytes_per_active_user`: timelines, caches, sessions,
-  counters, every key family), else the profile's `feed_cache_kb_per_dau` (assumed);
+- Redis bytes per daily user: `redis-memory.json` (`python -m bench.redis_memory`): Redis's
+  `used_memory` growth (less its client connections' buffers) while the benchmark's active users
+  visit, ÷ their number (`bytes_per_active_user`: timelines, caches, sessions, counters, every key
+  family). A key lives as long as its TTL, so each family's bytes are counted for the users
+  active within that TTL (`resident_bytes_per_dau`): families that live up to two hours (Explore,
+  suggestions, sessions) for the users active in the peak hour (DAU × peak_factor / 24), those up
+  to two days (post views) for the DAU, longer ones (home timelines, 30 days) for the monthly
+  users (DAU × mau_per_dau, assumed). Without the file, the profile's `feed_cache_kb_per_dau`
+  (assumed);
 - Neo4j reads/s per member: `reads.json`, the same harmonic mean for the whole machine: every one
   of those reads runs its Cypher statements on the one Neo4j server, which shares the machine with
   the API processes, so this is a lower bound of what a member serves.
@@ -71,6 +76,36 @@ def _load(path: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+HOUR_S = 3600
+# A family whose keys live up to this long is resident for the users active in the peak hour,
+# up to DAY_LIVED_S for the day's users, longer for the month's.
+HOUR_LIVED_S = 2 * HOUR_S
+DAY_LIVED_S = 2 * DAY_S
+
+
+def resident_bytes_per_dau(memory: dict[str, Any], profile: Profile) -> float:
+    """Redis bytes resident per daily active user, from `redis-memory.json`: each key family's
+    bytes per active user weighted by how many users are active within its keys' TTL (see the
+    module doc). The families' sum is scaled to `bytes_per_active_user` (which also holds Redis's
+    per-key overhead); a file without families counts every byte once per daily user."""
+    total = float(memory["bytes_per_active_user"])
+    families = [f for f in (memory.get("families") or {}).values() if f.get("bytes_per_user")]
+    counted = sum(float(f["bytes_per_user"]) for f in families)
+    if not counted:
+        return total
+    weighted = 0.0
+    for family in families:
+        ttl = float(family.get("ttl_s_median") or 0)
+        if 0 < ttl <= HOUR_LIVED_S:
+            users = profile.peak_factor / 24
+        elif 0 < ttl <= DAY_LIVED_S:
+            users = 1.0
+        else:  # no TTL, or one longer than two days
+            users = profile.mau_per_dau
+        weighted += float(family["bytes_per_user"]) * users
+    return weighted * total / counted
+
+
 def measured_rates(results: Path, profile: Profile) -> dict[str, Rate]:
     """The per-unit rates of the plan, from the result files in `results`."""
     rates: dict[str, Rate] = {}
@@ -118,8 +153,8 @@ def measured_rates(results: Path, profile: Profile) -> dict[str, Rate]:
     memory = _load(memory_file)
     if memory is not None and "bytes_per_active_user" in memory:
         rates["timeline_bytes_per_user"] = Rate(
-            "timeline and cache bytes per active user",
-            float(memory["bytes_per_active_user"]),
+            "Redis bytes resident per daily user (by key TTL)",
+            resident_bytes_per_dau(memory, profile),
             "bytes",
             _shown(memory_file),
         )
@@ -132,7 +167,7 @@ def measured_rates(results: Path, profile: Profile) -> dict[str, Rate]:
             "writes/s",
         ),
         "timeline_bytes_per_user": (
-            "timeline and cache bytes per active user",
+            "Redis bytes resident per daily user",
             profile.feed_cache_kb_per_dau * 1000,
             "bytes",
         ),
@@ -193,7 +228,7 @@ def plan(profile: Profile, rates: dict[str, Rate]) -> list[Need]:
             "posts/s at peak × average followers",
             "rate",
         ),
-        Need("Redis timeline memory", memory, "DAU × timeline bytes per active user", "bytes"),
+        Need("Redis timeline memory", memory, "DAU × Redis bytes per daily user", "bytes"),
         Need("API cores", cores, "feed/s ÷ feed rate + (reads/s + writes/s) ÷ read rate"),
         Need(
             "Redis masters (each with a replica)",

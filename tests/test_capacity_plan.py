@@ -131,3 +131,37 @@ def test_estimate_marks_the_redis_memory_measured_in_the_model_and_the_plan(
     row = next(r for r in out["rows"] if r["name"] == "Redis: hot feeds")
     assert row["source"] == "measured"
     assert row["value"] == 1_000_000 * 52_000
+
+
+def test_redis_memory_counts_each_key_family_for_the_users_active_within_its_ttl(
+    tmp_path: Path,
+) -> None:
+    found = results(tmp_path)
+    families = {
+        # an hour-lived cache: resident for the peak hour's users only
+        "explore:{u:*}": {"bytes_per_user": 24_000.0, "ttl_s_median": 3540},
+        # a day-lived fragment: for the day's users
+        "tl:{p:*}:pv": {"bytes_per_user": 10_000.0, "ttl_s_median": 86_334},
+        # a timeline that lives 30 days: for the month's users
+        "tl:{u:*}:home": {"bytes_per_user": 6_000.0, "ttl_s_median": 2_591_938},
+    }
+    # 40,000 counted by family, 40,000 × 1.1 measured in all (Redis's per-key overhead).
+    (found / "redis-memory.json").write_text(
+        json.dumps({"bytes_per_active_user": 44_000.0, "families": families})
+    )
+    profile = Profile(dau=1_000_000, peak_factor=3, mau_per_dau=1.5)
+    rate = measured_rates(found, profile)["timeline_bytes_per_user"]
+    # (24,000 × 3/24 + 10,000 × 1 + 6,000 × 1.5) × 1.1 = (3,000 + 10,000 + 9,000) × 1.1
+    assert round(rate.value, 6) == 24_200
+    assert rate.source == str(found / "redis-memory.json")
+    needs = {n.name: n.value for n in plan(profile, measured_rates(found, profile))}
+    assert round(needs["Redis timeline memory"]) == 24_200 * 1_000_000
+    # Every key living a month would count them all for the month's users.
+    for family in families.values():
+        family["ttl_s_median"] = 2_591_938
+    (found / "redis-memory.json").write_text(
+        json.dumps({"bytes_per_active_user": 44_000.0, "families": families})
+    )
+    assert (
+        round(measured_rates(found, profile)["timeline_bytes_per_user"].value) == 66_000
+    )  # 40,000 × 1.5 × 1.1
