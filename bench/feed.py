@@ -37,18 +37,24 @@ import os
 import statistics
 import time
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, cast
+from typing import Any
 
 import httpx
 from neo4j import GraphDatabase
 from redis import Redis
-from redis.cluster import RedisCluster
 from rich.console import Console
 from rich.table import Table
 
 from bench import wrk
 from bench.common import EXISTS, TYPICAL, TYPICAL_ANY, write_result
-from bench.topology import TOPOLOGIES, BenchApi, Topology, bench_instance, current_topology
+from bench.topology import (
+    TOPOLOGIES,
+    BenchApi,
+    Topology,
+    bench_instance,
+    current_topology,
+    redis_client,
+)
 from bench.wrk import Load
 from graphgram.settings import Settings
 from seed.generator import PRESETS, HardCases
@@ -287,22 +293,14 @@ def main() -> None:
     users = _query(settings, "MATCH (u:User) RETURN count(u) AS n")[0]["n"]
     if users < PRESETS[args.preset].users:
         raise SystemExit(f"seed the {args.preset} preset first ({users} users found)")
-    from backends import open_backends
-    from timelines.maintenance import reset
-
-    async def _reset() -> int:
-        async with open_backends(settings) as backends:
-            return await reset(backends)
 
     def restart_api(celebrity_followers: int) -> None:
         """Fresh API processes on the current code, with this celebrity threshold, and no
         Redis state left from another policy."""
-        api.stop()
-        asyncio.run(_reset())
         with console.status(
             f"starting the API ({api.processes} process(es), {api.workers} worker processes)"
         ):
-            api.start({"GRAPHGRAM_TIMELINE_CELEBRITY_FOLLOWERS": str(celebrity_followers)})
+            api.restart({"GRAPHGRAM_TIMELINE_CELEBRITY_FOLLOWERS": str(celebrity_followers)})
 
     # The read path at its worst: every one of the 20 most-followed accounts merged on read (the
     # threshold just under the 20th's followers, whatever the graph's shape).
@@ -326,11 +324,7 @@ def main() -> None:
         "celebrities_followed": {row["username"]: row["followers"] for row in top},
         "viewers": {},
     }
-    redis: Redis = (
-        cast(Redis, RedisCluster.from_url(settings.redis_url, decode_responses=True))
-        if settings.redis_topology == "cluster"
-        else Redis.from_url(settings.redis_url, decode_responses=True)
-    )
+    redis = redis_client(settings)
     try:
         with httpx.Client(base_url=base, timeout=60) as client:
             typical = (
@@ -448,7 +442,7 @@ def main() -> None:
             results["fanout_lag"] = lag
     finally:
         api.stop()
-        asyncio.run(_reset())
+        api.reset_redis()
         redis.close()
     _print(results)
     name = args.out or "feed" + ("-topology-cluster" if topology == "cluster" else "")
