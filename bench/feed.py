@@ -48,11 +48,9 @@ from rich.table import Table
 from bench import wrk
 from bench.common import EXISTS, TYPICAL, TYPICAL_ANY, write_result
 from bench.topology import (
-    TOPOLOGIES,
     BenchApi,
-    Topology,
+    add_topology_option,
     bench_instance,
-    current_topology,
     redis_client,
 )
 from bench.wrk import Load
@@ -270,12 +268,7 @@ def main() -> None:
         "--rounds", type=int, default=3, help="alternating /health and timeline runs at c=16"
     )
     parser.add_argument("--preset", choices=sorted(PRESETS), default="large")
-    parser.add_argument(
-        "--topology",
-        choices=TOPOLOGIES,
-        default=None,
-        help="the instance's own when not given (.stack/<instance>/topology)",
-    )
+    add_topology_option(parser)
     parser.add_argument(
         "--out",
         default=None,
@@ -285,9 +278,8 @@ def main() -> None:
     args = parser.parse_args()
 
     instance = stack_settings()
-    topology: Topology = args.topology or current_topology(instance)
-    api = BenchApi(instance, topology)
-    settings = api.settings
+    api = BenchApi.of(instance, args.topology)
+    settings, topology = api.settings, api.topology
     with console.status(f"starting the stack ({topology} topology)"):
         api.up()
     users = _query(settings, "MATCH (u:User) RETURN count(u) AS n")[0]["n"]

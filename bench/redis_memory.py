@@ -59,11 +59,9 @@ from rich.table import Table
 
 from bench.common import write_result
 from bench.topology import (
-    TOPOLOGIES,
     BenchApi,
-    Topology,
+    add_topology_option,
     bench_instance,
-    current_topology,
     primaries,
     redis_client,
 )
@@ -338,18 +336,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--sample", type=int, default=300, help="keys sampled per family")
     parser.add_argument("--seed", type=int, default=27)
-    parser.add_argument(
-        "--topology",
-        choices=TOPOLOGIES,
-        default=None,
-        help="the instance's own when not given (.stack/<instance>/topology)",
-    )
+    add_topology_option(parser)
     args = parser.parse_args()
 
     instance = bench_instance()
-    topology: Topology = args.topology or current_topology(instance)
-    api = BenchApi(instance, topology)
-    settings = api.settings
+    api = BenchApi.of(instance, args.topology)
+    settings, topology = api.settings, api.topology
     with console.status(f"starting the stack ({topology} topology)"):
         api.up()
     with GraphDatabase.driver(

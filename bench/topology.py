@@ -14,6 +14,7 @@ other processes of the topology are started when missing.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 from collections.abc import Iterator, Sequence
@@ -33,6 +34,7 @@ __all__ = [
     "TOPOLOGIES",
     "Topology",
     "BenchApi",
+    "add_topology_option",
     "bench_instance",
     "current_topology",
     "primaries",
@@ -47,6 +49,16 @@ def bench_instance() -> Settings:
         environment="test",
         stack_name=os.environ.get("GRAPHGRAM_STACK_NAME", "tl"),
         port_offset=int(os.environ.get("GRAPHGRAM_PORT_OFFSET", "10190")),
+    )
+
+
+def add_topology_option(parser: argparse.ArgumentParser) -> None:
+    """`--topology single|cluster`; None (the instance's own) when not given: see `BenchApi.of`."""
+    parser.add_argument(
+        "--topology",
+        choices=TOPOLOGIES,
+        default=None,
+        help="the instance's own when not given (.stack/<instance>/topology)",
     )
 
 
@@ -86,6 +98,11 @@ class BenchApi:
     def __init__(self, settings: Settings, topology: Topology) -> None:
         self.topology = topology
         self.settings = cluster.cluster_settings(settings) if topology == "cluster" else settings
+
+    @classmethod
+    def of(cls, instance: Settings, topology: Topology | None) -> BenchApi:
+        """The instance's API on `topology`, or on the instance's own when None."""
+        return cls(instance, topology or current_topology(instance))
 
     def up(self, progress: Progress = _noop) -> None:
         """Every process of the topology but the API (a running instance of the other
