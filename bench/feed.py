@@ -37,18 +37,22 @@ import os
 import statistics
 import time
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, cast
+from typing import Any
 
 import httpx
 from neo4j import GraphDatabase
 from redis import Redis
-from redis.cluster import RedisCluster
 from rich.console import Console
 from rich.table import Table
 
 from bench import wrk
 from bench.common import EXISTS, TYPICAL, TYPICAL_ANY, write_result
-from bench.topology import TOPOLOGIES, BenchApi, Topology, bench_instance, current_topology
+from bench.topology import (
+    BenchApi,
+    add_topology_option,
+    bench_instance,
+    redis_client,
+)
 from bench.wrk import Load
 from graphgram.settings import Settings
 from seed.generator import PRESETS, HardCases
@@ -264,12 +268,7 @@ def main() -> None:
         "--rounds", type=int, default=3, help="alternating /health and timeline runs at c=16"
     )
     parser.add_argument("--preset", choices=sorted(PRESETS), default="large")
-    parser.add_argument(
-        "--topology",
-        choices=TOPOLOGIES,
-        default=None,
-        help="the instance's own when not given (.stack/<instance>/topology)",
-    )
+    add_topology_option(parser)
     parser.add_argument(
         "--out",
         default=None,
@@ -279,30 +278,21 @@ def main() -> None:
     args = parser.parse_args()
 
     instance = stack_settings()
-    topology: Topology = args.topology or current_topology(instance)
-    api = BenchApi(instance, topology)
-    settings = api.settings
+    api = BenchApi.of(instance, args.topology)
+    settings, topology = api.settings, api.topology
     with console.status(f"starting the stack ({topology} topology)"):
         api.up()
     users = _query(settings, "MATCH (u:User) RETURN count(u) AS n")[0]["n"]
     if users < PRESETS[args.preset].users:
         raise SystemExit(f"seed the {args.preset} preset first ({users} users found)")
-    from backends import open_backends
-    from timelines.maintenance import reset
-
-    async def _reset() -> int:
-        async with open_backends(settings) as backends:
-            return await reset(backends)
 
     def restart_api(celebrity_followers: int) -> None:
         """Fresh API processes on the current code, with this celebrity threshold, and no
         Redis state left from another policy."""
-        api.stop()
-        asyncio.run(_reset())
         with console.status(
             f"starting the API ({api.processes} process(es), {api.workers} worker processes)"
         ):
-            api.start({"GRAPHGRAM_TIMELINE_CELEBRITY_FOLLOWERS": str(celebrity_followers)})
+            api.restart({"GRAPHGRAM_TIMELINE_CELEBRITY_FOLLOWERS": str(celebrity_followers)})
 
     # The read path at its worst: every one of the 20 most-followed accounts merged on read (the
     # threshold just under the 20th's followers, whatever the graph's shape).
@@ -326,11 +316,7 @@ def main() -> None:
         "celebrities_followed": {row["username"]: row["followers"] for row in top},
         "viewers": {},
     }
-    redis: Redis = (
-        cast(Redis, RedisCluster.from_url(settings.redis_url, decode_responses=True))
-        if settings.redis_topology == "cluster"
-        else Redis.from_url(settings.redis_url, decode_responses=True)
-    )
+    redis = redis_client(settings)
     try:
         with httpx.Client(base_url=base, timeout=60) as client:
             typical = (
@@ -448,7 +434,7 @@ def main() -> None:
             results["fanout_lag"] = lag
     finally:
         api.stop()
-        asyncio.run(_reset())
+        api.reset_redis()
         redis.close()
     _print(results)
     name = args.out or "feed" + ("-topology-cluster" if topology == "cluster" else "")

@@ -14,7 +14,6 @@ PROFILE of read statements, through read transactions. Writes bench/results/read
 from __future__ import annotations
 
 import subprocess
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, LiteralString
@@ -26,6 +25,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.common import TYPICAL, bench_settings, write_result
+from bench.plans import profile
 from bench.reads import CELEBRITY, FIRST_POST, HARD
 from cypher import catalog
 from graph.driver import make_driver
@@ -56,31 +56,13 @@ RETURN DISTINCT s.id AS id LIMIT 20
 """
 
 
-def _hits(plan: Any) -> int:
-    return int(plan.get("dbHits", 0)) + sum(_hits(child) for child in plan.get("children", []))
-
-
-def profile(driver: Driver, text: str, params: Params, repeat: int) -> dict[str, Any]:
-    # A catalog statement (or its text at an older commit), never input.
-    statement: LiteralString = "PROFILE " + text
-    best, hits, rows = float("inf"), 0, []
-    for i in range(repeat + 1):
-        started = time.perf_counter()
-        records, summary, _ = driver.execute_query(statement, params, routing_="r")
-        took = time.perf_counter() - started
-        if i:  # the first run warms the plan cache and the page cache
-            best = min(best, took)
-        hits = _hits(summary.profile or {})
-        rows = [r.data() for r in records]
-    return {"ms": round(best * 1000, 2), "db_hits": hits, "rows": rows}
-
-
 def _attempt(driver: Driver, text: str, params: Params, repeat: int) -> dict[str, Any]:
     """One version's figures, or what stopped it (the server's transaction timeout)."""
     try:
-        return profile(driver, text, params, repeat)
+        run = profile(driver, text, params, repeat, warm=True)
     except Neo4jError as exc:
         return {"ms": None, "db_hits": None, "rows": None, "error": exc.code}
+    return {"ms": round(run.seconds * 1000, 2), "db_hits": run.db_hits, "rows": run.rows}
 
 
 def _old_text(rev: str, name: str) -> str | None:

@@ -32,7 +32,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.common import EXISTS, TYPICAL, TYPICAL_ANY, bench_settings, write_result
-from bench.topology import TOPOLOGIES, BenchApi, Topology, current_topology
+from bench.topology import BenchApi, add_topology_option
 from bench.wrk import Load, run
 from cypher import query
 from graphgram.ids import new_id
@@ -233,20 +233,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--preset", default="large", choices=sorted(PRESETS))
-    parser.add_argument(
-        "--topology",
-        choices=TOPOLOGIES,
-        default=None,
-        help="the instance's own when not given (.stack/<instance>/topology)",
-    )
+    add_topology_option(parser)
     args = parser.parse_args()
 
     # One API process (one worker) on the single topology, read routes measured, not throttled:
     # the limits are a setting of their own.
     instance = bench_settings().model_copy(update={"api_workers": 1, "rate_limits": False})
-    topology: Topology = args.topology or current_topology(instance)
-    api = BenchApi(instance, topology)
-    settings = api.settings
+    api = BenchApi.of(instance, args.topology)
+    settings, topology = api.settings, api.topology
     with console.status(f"starting the bench stack ({topology} topology)"):
         api.up()
     if args.reseed or not _seeded(settings, args.preset):

@@ -48,17 +48,23 @@ import statistics
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from typing import Any, cast
 
 import httpx
 from neo4j import GraphDatabase
 from redis import Redis
-from redis.cluster import RedisCluster
 from rich.console import Console
 from rich.table import Table
 
 from bench.common import write_result
-from bench.topology import TOPOLOGIES, BenchApi, Topology, bench_instance, current_topology
+from bench.topology import (
+    BenchApi,
+    add_topology_option,
+    bench_instance,
+    primaries,
+    redis_client,
+)
 from graphgram import redis_keys
 from graphgram.settings import Settings
 from seed.generator import PRESETS
@@ -71,23 +77,20 @@ MATCH (u:User) WHERE u.suspended_at IS NULL
 RETURN u.username AS username ORDER BY username
 """
 
-# Per-user state outside the timeline namespace, dropped at the start so the users start cold.
-DROPPED = ("session:*", "ratelimit:*", "explore:*", "explore-tags:*", "suggestions:*", "bm:*")
-
-_TAG = re.compile(r"\{(u|p|fanout):[^}]*\}")
-_RATE = re.compile(r"^ratelimit:([\w-]+):(?:(user|addr):)?")
+_TAG = re.compile(r"\{(" + "|".join(redis_keys.TAG_KINDS) + r"):[^}]*\}")
+_RATE = re.compile("^" + re.escape(redis_keys.rate_limit("")) + r"([\w-]+):(?:(user|addr):)?")
 _DIGEST = re.compile(r"^[0-9a-f]{32,}$")
 
 
 def family(key: str) -> str:
     """A key's family: its name with hash tags, digests and per-request parts replaced by `*`
     (`tl:{u:*}:home`, `session:*`, `ratelimit:writes:user:*`, `idempotency:{u:*}:*`)."""
-    if key.startswith("session:"):
-        return "session:*"
+    if fnmatchcase(key, redis_keys.SESSION_PATTERN):
+        return redis_keys.SESSION_PATTERN
     rate = _RATE.match(key)
     if rate:
         kind, by = rate.groups()
-        return f"ratelimit:{kind}:{by}:*" if by else f"ratelimit:{kind}:*"
+        return redis_keys.rate_limit(f"{kind}:{by}:*" if by else f"{kind}:*")
     key = _TAG.sub(lambda m: "{" + m.group(1) + ":*}", key)
     return ":".join("*" if _DIGEST.match(part) else part for part in key.split(":"))
 
@@ -109,13 +112,6 @@ class Family:
                 self.sample[slot] = key
 
 
-def _nodes(redis: Redis) -> list[Redis]:
-    """One plain client per server holding data: every master on Redis Cluster, else the one."""
-    if isinstance(redis, RedisCluster):
-        return [cast(Redis, redis.get_redis_connection(node)) for node in redis.get_primaries()]
-    return [redis]
-
-
 # INFO memory fields recorded before and after, summed over the servers holding data.
 MEMORY_FIELDS = (
     "used_memory",
@@ -130,7 +126,7 @@ MEMORY_FIELDS = (
 def memory(redis: Redis) -> dict[str, int]:
     """INFO memory's figures, summed over the servers holding data (the masters on a cluster)."""
     total = dict.fromkeys(MEMORY_FIELDS, 0)
-    for node in _nodes(redis):
+    for node in primaries(redis):
         info: dict[str, Any] = node.info("memory")
         for name in MEMORY_FIELDS:
             total[name] += int(info.get(name, 0))
@@ -145,7 +141,7 @@ def snapshot(redis: Redis, sample: int, seed: int) -> dict[str, dict[str, Any]]:
     """Every key family: its keys, bytes (MEMORY USAGE of a sample, scaled) and TTL."""
     rng = random.Random(seed)
     out: dict[str, dict[str, Any]] = {}
-    for node in _nodes(redis):
+    for node in primaries(redis):
         families: dict[str, Family] = {}
         for key in _scan(node):
             families.setdefault(family(key), Family()).offer(key, sample, rng)
@@ -172,20 +168,6 @@ def snapshot(redis: Redis, sample: int, seed: int) -> dict[str, dict[str, Any]]:
         entry["ttl_s_median"] = int(statistics.median(ttls)) if ttls else None
         entry["bytes"] = round(entry["bytes"])
     return out
-
-
-def _drop(redis: Redis) -> int:
-    dropped = 0
-    for node in _nodes(redis):
-        for pattern in DROPPED:
-            batch = list(cast(Iterator[str], node.scan_iter(match=pattern, count=1_000)))
-            for i in range(0, len(batch), 500):
-                # One key per call: on a cluster the keys of one batch sit in many slots.
-                with node.pipeline(transaction=False) as pipe:
-                    for key in batch[i : i + 500]:
-                        pipe.unlink(key)
-                    dropped += sum(int(n) for n in pipe.execute())
-    return dropped
 
 
 def client_address(i: int) -> str:
@@ -343,12 +325,6 @@ def per_user(
     return dict(sorted(rows.items(), key=lambda item: -float(item[1]["bytes_added"])))
 
 
-def _client(settings: Settings) -> Redis:
-    if settings.redis_topology == "cluster":
-        return cast(Redis, RedisCluster.from_url(settings.redis_url, decode_responses=True))
-    return Redis.from_url(settings.redis_url, decode_responses=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--preset", choices=sorted(PRESETS), default="large")
@@ -360,18 +336,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--sample", type=int, default=300, help="keys sampled per family")
     parser.add_argument("--seed", type=int, default=27)
-    parser.add_argument(
-        "--topology",
-        choices=TOPOLOGIES,
-        default=None,
-        help="the instance's own when not given (.stack/<instance>/topology)",
-    )
+    add_topology_option(parser)
     args = parser.parse_args()
 
     instance = bench_instance()
-    topology: Topology = args.topology or current_topology(instance)
-    api = BenchApi(instance, topology)
-    settings = api.settings
+    api = BenchApi.of(instance, args.topology)
+    settings, topology = api.settings, api.topology
     with console.status(f"starting the stack ({topology} topology)"):
         api.up()
     with GraphDatabase.driver(
@@ -387,22 +357,15 @@ def main() -> None:
         raise SystemExit(f"--users {args.users}: the graph has {len(everyone)} users")
     active = random.Random(args.seed).sample(everyone, args.users)
 
-    from backends import open_backends
-    from timelines.maintenance import reset
-
-    async def _reset() -> int:
-        async with open_backends(settings) as backends:
-            return await reset(backends)
-
-    redis = _client(settings)
+    redis = redis_client(settings)
     try:
-        api.stop()
-        asyncio.run(_reset())
-        dropped = _drop(redis)
         with console.status(f"starting the API ({api.workers} worker processes)"):
             # Rate limits stay on (their counters are part of the state); clients are told
-            # apart by X-Forwarded-For, believed from the benchmark's own address only.
-            api.start({"GRAPHGRAM_TRUSTED_PROXIES": '["127.0.0.1"]'})
+            # apart by X-Forwarded-For, believed from the benchmark's own address only. The
+            # per-user state outside the timelines is dropped too, so the users start cold.
+            dropped = api.restart(
+                {"GRAPHGRAM_TRUSTED_PROXIES": '["127.0.0.1"]'}, drop=redis_keys.USER_STATE_PATTERNS
+            )
         time.sleep(1.0)  # the processes' own start-up writes (stream groups) settle
         with console.status("measuring Redis before"):
             before_memory = memory(redis)

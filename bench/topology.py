@@ -8,23 +8,38 @@ API itself on the single topology, the balancer on the cluster one, so `/health`
 are measured through the same hops.
 
 A benchmark restarts the API processes itself (fresh processes on the current code, with the
-environment it asks for); the other processes of the topology are started when missing.
+environment it asks for, and Redis's derived state dropped while they are down: `restart`); the
+other processes of the topology are started when missing.
 """
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import os
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, cast
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
+from redis import Redis
+from redis.cluster import RedisCluster
 
 from graphgram.settings import Settings
 from ops import cluster, redis_cluster
 from ops.cluster import TOPOLOGIES, Topology, current_topology
 from ops.stack import ApiService, Progress, _noop
 
-__all__ = ["TOPOLOGIES", "Topology", "BenchApi", "bench_instance", "current_topology"]
+__all__ = [
+    "TOPOLOGIES",
+    "Topology",
+    "BenchApi",
+    "add_topology_option",
+    "bench_instance",
+    "current_topology",
+    "primaries",
+    "redis_client",
+]
 
 
 def bench_instance() -> Settings:
@@ -37,12 +52,57 @@ def bench_instance() -> Settings:
     )
 
 
+def add_topology_option(parser: argparse.ArgumentParser) -> None:
+    """`--topology single|cluster`; None (the instance's own) when not given: see `BenchApi.of`."""
+    parser.add_argument(
+        "--topology",
+        choices=TOPOLOGIES,
+        default=None,
+        help="the instance's own when not given (.stack/<instance>/topology)",
+    )
+
+
+def redis_client(settings: Settings) -> Redis:
+    """A plain (synchronous) client of the instance's Redis, replies decoded: the benchmark's own,
+    beside the API's; a `RedisCluster` on Redis Cluster."""
+    if settings.redis_topology == "cluster":
+        return cast(Redis, RedisCluster.from_url(settings.redis_url, decode_responses=True))
+    return Redis.from_url(settings.redis_url, decode_responses=True)
+
+
+def primaries(redis: Redis) -> list[Redis]:
+    """One plain client per server holding data: every master on Redis Cluster, else the one."""
+    if isinstance(redis, RedisCluster):
+        return [cast(Redis, redis.get_redis_connection(node)) for node in redis.get_primaries()]
+    return [redis]
+
+
+def unlink_matching(redis: Redis, patterns: Sequence[str]) -> int:
+    """Unlink every key matching one of `patterns` on every master; how many were."""
+    dropped = 0
+    for node in primaries(redis):
+        for pattern in patterns:
+            batch = list(cast(Iterator[str], node.scan_iter(match=pattern, count=1_000)))
+            for i in range(0, len(batch), 500):
+                # One key per call: on a cluster the keys of one batch sit in many slots.
+                with node.pipeline(transaction=False) as pipe:
+                    for key in batch[i : i + 500]:
+                        pipe.unlink(key)
+                    dropped += sum(int(n) for n in pipe.execute())
+    return dropped
+
+
 class BenchApi:
     """The API processes of one topology, restarted by the benchmark with its environment."""
 
     def __init__(self, settings: Settings, topology: Topology) -> None:
         self.topology = topology
         self.settings = cluster.cluster_settings(settings) if topology == "cluster" else settings
+
+    @classmethod
+    def of(cls, instance: Settings, topology: Topology | None) -> BenchApi:
+        """The instance's API on `topology`, or on the instance's own when None."""
+        return cls(instance, topology or current_topology(instance))
 
     def up(self, progress: Progress = _noop) -> None:
         """Every process of the topology but the API (a running instance of the other
@@ -69,6 +129,36 @@ class BenchApi:
         # ApiService hands the benchmark's own environment to uvicorn.
         os.environ.update(env)
         self._single().start(progress)
+
+    def reset_redis(self, drop: Sequence[str] = ()) -> int:
+        """`graphgram timelines reset` on the instance (the timelines and views of an earlier run
+        or policy dropped), then the keys matching `drop` unlinked; how many of those were."""
+        from backends import open_backends
+        from timelines.maintenance import reset
+
+        async def _reset() -> None:
+            async with open_backends(self.settings) as backends:
+                await reset(backends)
+
+        asyncio.run(_reset())
+        if not drop:
+            return 0
+        redis = redis_client(self.settings)
+        try:
+            return unlink_matching(redis, drop)
+        finally:
+            redis.close()
+
+    def restart(
+        self, env: dict[str, str], *, drop: Sequence[str] = (), progress: Progress = _noop
+    ) -> int:
+        """Fresh API processes on the current code with `env`, and no Redis state left from an
+        earlier run: stopped, Redis reset (`reset_redis`) while none runs, started; how many keys
+        matching `drop` were dropped."""
+        self.stop()
+        dropped = self.reset_redis(drop)
+        self.start(env, progress)
+        return dropped
 
     @property
     def address(self) -> str:

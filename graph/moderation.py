@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from neo4j import AsyncManagedTransaction
 from neo4j.exceptions import ConstraintError
 
-from graph import stories
+from graph import posts, stories
 from graph.driver import Graph, Row, run
 
 
@@ -89,24 +89,6 @@ async def find_content(graph: Graph, *, post_id: str | None, comment_id: str | N
     )
 
 
-async def remove_post(
-    graph: Graph, *, author_id: str, post_id: str, moderator_id: str, action_id: str, reason: str
-) -> list[str] | None:
-    """Delete a post as its author would, with the audit entry, in one transaction: the ids of
-    media no post uses any more, or None when the post is gone."""
-
-    async def work(tx: AsyncManagedTransaction) -> list[str] | None:
-        rows = await run(tx, "posts/delete_post", {"viewer_id": author_id, "post_id": post_id})
-        if not rows:
-            return None
-        await run(tx, "moderation/record_action", _action(
-            moderator_id, action_id, "remove_post", "post", post_id, reason
-        ))  # fmt: skip
-        return list(rows[0]["released_media"])
-
-    return await graph.in_write("moderation/record_action", work)
-
-
 async def find_story(graph: Graph, story_id: str) -> Row | None:
     return await graph.read_one("moderation/find_story", {"story_id": story_id})
 
@@ -124,25 +106,43 @@ async def report_stories(
     return [row["item"] for row in rows]
 
 
-async def remove_story(
+Removable = Literal["post", "story"]
+
+
+async def find_author(graph: Graph, kind: Removable, target_id: str) -> str | None:
+    """The author of the post or story a moderator acts on, whatever its audience; None when
+    there is no such item."""
+    if kind == "post":
+        row = await find_content(graph, post_id=target_id, comment_id=None)
+    else:
+        row = await find_story(graph, target_id)
+    return str(row["author_id"]) if row else None
+
+
+async def remove(
     graph: Graph,
+    kind: Removable,
     *,
     author_id: str,
-    story_id: str,
+    target_id: str,
     moderator_id: str,
     action_id: str,
     reason: str,
     now: datetime,
 ) -> list[str] | None:
-    """Delete a story as its author would, with the audit entry, in one transaction: the ids of
-    media nothing uses any more, or None when the story is gone."""
+    """Delete a post or a story as its author would (`posts.delete_in`, `stories.delete_in`: the
+    author's own statements) with the audit entry, in one transaction: the ids of media nothing
+    uses any more, or None when the item is gone."""
 
     async def work(tx: AsyncManagedTransaction) -> list[str] | None:
-        released = await stories.delete_in(tx, author_id, story_id, now)
+        if kind == "post":
+            released = await posts.delete_in(tx, author_id, target_id)
+        else:
+            released = await stories.delete_in(tx, author_id, target_id, now)
         if released is None:
             return None
         await run(tx, "moderation/record_action", _action(
-            moderator_id, action_id, "remove_story", "story", story_id, reason
+            moderator_id, action_id, f"remove_{kind}", kind, target_id, reason
         ))  # fmt: skip
         return released
 

@@ -195,10 +195,20 @@ async def access(graph: Graph, viewer_id: str, post_id: str) -> PostAccess | Non
     return PostAccess(row["own"], row["visible"]) if row else None
 
 
+async def delete_in(tx: AsyncManagedTransaction, author_id: str, post_id: str) -> list[str] | None:
+    """Delete the author's post in the caller's transaction; the ids of media no post uses any
+    more, or None when it is not theirs (or gone)."""
+    rows = await run(tx, "posts/delete_post", {"viewer_id": author_id, "post_id": post_id})
+    return list(rows[0]["released_media"]) if rows else None
+
+
 async def delete(graph: Graph, viewer_id: str, post_id: str) -> list[str] | None:
     """Delete the viewer's post; the ids of media no post uses any more, or None if not theirs."""
-    row = await graph.write_one("posts/delete_post", {"viewer_id": viewer_id, "post_id": post_id})
-    return list(row["released_media"]) if row else None
+
+    async def work(tx: AsyncManagedTransaction) -> list[str] | None:
+        return await delete_in(tx, viewer_id, post_id)
+
+    return await graph.in_write("posts/delete_post", work)
 
 
 async def user_post_ids(graph: Graph, viewer_id: str, user_id: str, page: Params) -> list[str]:

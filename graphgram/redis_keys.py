@@ -21,13 +21,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The kinds of hash tag: `{u:<user>}`, `{p:<post>}`, `{fanout:<shard>}`.
+USER_TAG, POST_TAG, FANOUT_TAG = "u", "p", "fanout"
+TAG_KINDS = (USER_TAG, POST_TAG, FANOUT_TAG)
+
+
+def _tag(kind: str, value: str) -> str:
+    return f"{{{kind}:{value}}}"
+
 
 def user_tag(user_id: str) -> str:
-    return f"{{u:{user_id}}}"
+    return _tag(USER_TAG, user_id)
 
 
 def post_tag(post_id: str) -> str:
-    return f"{{p:{post_id}}}"
+    return _tag(POST_TAG, post_id)
 
 
 @dataclass(frozen=True)
@@ -118,11 +126,11 @@ class Keys:
 
     def stream(self, shard: int) -> str:
         """One shard of the fan-out stream (timelines/fanout.py): a post goes to its author's."""
-        return f"{self.ns}:{{fanout:{shard}}}"
+        return f"{self.ns}:{_tag(FANOUT_TAG, str(shard))}"
 
     def is_stream(self, key: str) -> bool:
         """Whether `key` is a fan-out shard (of any shard count: queued work is kept)."""
-        return key.startswith(f"{self.ns}:{{fanout:")
+        return key.startswith(f"{self.ns}:{{{FANOUT_TAG}:")
 
     @property
     def epoch(self) -> str:
@@ -136,11 +144,14 @@ def session(sid: str) -> str:
     return f"session:{sid}"
 
 
-SESSION_PATTERN = "session:*"
+SESSION_PATTERN = session("*")
 
 
 def rate_limit(counter: str) -> str:
     return f"ratelimit:{counter}"
+
+
+RATE_LIMIT_PATTERN = rate_limit("*")
 
 
 def idempotency(namespace: str, user_id: str, digest: str) -> str:
@@ -150,6 +161,10 @@ def idempotency(namespace: str, user_id: str, digest: str) -> str:
 
 def suggestions(viewer_id: str) -> str:
     return f"suggestions:{user_tag(viewer_id)}"
+
+
+POPULAR_SUGGESTIONS = "suggestions:popular"
+"""The sample of popular accounts that suggestions fall back on (api/discovery/suggestions.py)."""
 
 
 def explore(viewer_id: str) -> str:
@@ -165,6 +180,20 @@ def explore_tags(viewer_id: str) -> str:
 def bookmark(user_id: str) -> str:
     """A user's last Neo4j write bookmarks (graph/bookmarks.py), in the user's slot."""
     return f"bm:{user_tag(user_id)}"
+
+
+# What Redis holds for users outside the timeline namespace, by pattern (a timelines reset
+# leaves it): sessions, rate-limit counters, Explore and suggestion lists and the popular
+# sample, bookmarks. bench/redis_memory.py drops it so the users it measures start cold.
+USER_STATE_PATTERNS = (
+    SESSION_PATTERN,
+    RATE_LIMIT_PATTERN,
+    explore("*"),
+    explore_tags("*"),
+    suggestions("*"),
+    POPULAR_SUGGESTIONS,
+    bookmark("*"),
+)
 
 
 def repair_run_id(namespace: str) -> str:

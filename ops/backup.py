@@ -27,6 +27,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+import redis
+import urllib3
+from minio.error import MinioException
 
 from backends import object_store, open_backends
 from graph.driver import make_driver
@@ -160,9 +165,64 @@ def _dangling(settings: Settings) -> list[str]:
     return sorted(referenced - present)
 
 
+PREFLIGHT_TIMEOUT_S = 3.0
+
+
+def _without_credentials(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None and parts.username is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return parts._replace(netloc=netloc).geturl()
+
+
+def preflight(settings: Settings, command: str) -> None:
+    """BackupError unless the object store's bucket and Redis answer, within a few seconds each:
+    `command` needs both after Neo4j's downtime, so they are asked before Neo4j is stopped."""
+    again = f"start the stack (`graphgram stack up`) and run `graphgram {command}` again"
+    scheme = "https" if settings.s3_secure else "http"
+    store = f"{scheme}://{settings.s3_endpoint}/{settings.media_bucket}"
+    quick = settings.model_copy(
+        update={
+            "s3_connect_timeout_s": PREFLIGHT_TIMEOUT_S,
+            "s3_read_timeout_s": PREFLIGHT_TIMEOUT_S,
+        }
+    )
+    try:
+        exists = object_store(quick, timed=False).bucket_exists(settings.media_bucket)
+    except (urllib3.exceptions.HTTPError, MinioException, OSError) as exc:
+        raise BackupError(
+            f"the object store is not reachable at {store} ({type(exc).__name__}): {again}; "
+            "nothing was stopped"
+        ) from None
+    if not exists:
+        raise BackupError(
+            f"the object store at {store} has no bucket {settings.media_bucket!r}: {again}; "
+            "nothing was stopped"
+        )
+    address = _without_credentials(settings.redis_url)
+    client = redis.Redis.from_url(
+        settings.redis_url,
+        socket_connect_timeout=PREFLIGHT_TIMEOUT_S,
+        socket_timeout=PREFLIGHT_TIMEOUT_S,
+    )
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        raise BackupError(
+            f"Redis is not reachable at {address} ({type(exc).__name__}): {again}; "
+            "nothing was stopped"
+        ) from None
+    finally:
+        client.close()
+
+
 def backup(settings: Settings, progress: Progress = _quiet) -> Manifest:
     """Dump the serving graph (stopping it meanwhile), mirror the bucket, fingerprint the dump on
-    the analytics copy, and write the manifest; returns it."""
+    the analytics copy, and write the manifest; returns it. The bucket and Redis are asked first
+    (`preflight`): with either away, nothing is stopped."""
+    preflight(settings, "backup")
     dangling = _dangling(settings)
     if dangling:
         raise BackupError(
@@ -280,7 +340,9 @@ async def _after_restore(settings: Settings, deleted: list[str]) -> int:
 
 
 def restore(settings: Settings, directory: Path, progress: Progress = _quiet) -> RestoreReport:
-    """Put the graph, the bucket and Redis back to the backup in `directory` (see module doc)."""
+    """Put the graph, the bucket and Redis back to the backup in `directory` (see module doc).
+    The bucket and Redis are asked first (`preflight`): with either away, nothing is stopped."""
+    preflight(settings, "restore")
     progress("verify", 0, 1)
     manifest = check(directory)
     if manifest.database != settings.neo4j_database:

@@ -17,10 +17,11 @@ from backends import Backends
 from graph import accounts
 from graph import moderation as mod_graph
 from graph.driver import Row
+from graph.moderation import Removable
 from graphgram import clock
 from graphgram.errors import FieldError, NotFound, Unprocessable
 from graphgram.ids import new_id
-from media.lifecycle import release_media
+from services import posts, stories
 from services.sessions import cache_key, forget_sessions
 from timelines import hooks as timeline_hooks
 from timelines import repair
@@ -146,41 +147,29 @@ async def close_report(
     return row
 
 
-async def remove_post(backends: Backends, moderator_id: str, post_id: str, reason: str) -> None:
-    """Take a post down: gone from the graph, every feed and cache, its media deleted and
-    purged from the edge (the reports that name it keep their snapshot)."""
+async def remove(
+    backends: Backends, moderator_id: str, kind: Removable, target_id: str, reason: str
+) -> None:
+    """Take a post or a story down as its author would delete it: the same graph statements, with
+    the audit entry in their transaction, and the same side effects (`posts.after_delete`,
+    `stories.after_delete`): a post gone from every feed and cache, a story from every read path
+    (tray, profile, highlights, viewers), their media deleted and purged from the edge. The
+    reports that name it keep their snapshot."""
     _check_text("reason", reason, MAX_REASON)
-    found = await mod_graph.find_content(backends.graph, post_id=post_id, comment_id=None)
-    if found is None:
-        raise NotFound(f"no post {post_id!r}")
-    released = await mod_graph.remove_post(
-        backends.graph, author_id=found["author_id"], post_id=post_id,
-        moderator_id=moderator_id, action_id=new_id(), reason=reason,
-    )  # fmt: skip
-    if released is None:
-        raise NotFound(f"no post {post_id!r}")
-    await timeline_hooks.post_deleted(backends, post_id, found["author_id"])
-    if released:
-        await release_media(backends, released)
-
-
-async def remove_story(backends: Backends, moderator_id: str, story_id: str, reason: str) -> None:
-    """Take a story down: gone from every read path (tray, profile, highlights, viewers), its
-    media deleted from the store and purged from the edge (the reports that name it keep their
-    snapshot)."""
-    _check_text("reason", reason, MAX_REASON)
-    found = await mod_graph.find_story(backends.graph, story_id)
-    if found is None:
-        raise NotFound(f"no story {story_id!r}")
-    released = await mod_graph.remove_story(
-        backends.graph, author_id=found["author_id"], story_id=story_id,
+    author_id = await mod_graph.find_author(backends.graph, kind, target_id)
+    if author_id is None:
+        raise NotFound(f"no {kind} {target_id!r}")
+    released = await mod_graph.remove(
+        backends.graph, kind, author_id=author_id, target_id=target_id,
         moderator_id=moderator_id, action_id=new_id(), reason=reason,
         now=clock.now(backends.settings),
     )  # fmt: skip
-    if released is None:
-        raise NotFound(f"no story {story_id!r}")
-    if released:
-        await release_media(backends, released)
+    if released is None:  # deleted meanwhile
+        raise NotFound(f"no {kind} {target_id!r}")
+    if kind == "post":
+        await posts.after_delete(backends, author_id, target_id, released)
+    else:
+        await stories.after_delete(backends, released)
 
 
 async def remove_comment(

@@ -137,7 +137,16 @@ async def delete_post(backends: Backends, viewer_id: str, post_id: str) -> None:
     if not found.own:
         raise Forbidden("only the author can delete a post")
     released = await posts.delete(backends.graph, viewer_id, post_id)
-    await timeline_hooks.post_deleted(backends, post_id, viewer_id)
+    await after_delete(backends, viewer_id, post_id, released or [])
+
+
+async def after_delete(
+    backends: Backends, author_id: str, post_id: str, released: list[str]
+) -> None:
+    """What follows a post's deletion from the graph, by its author or a moderator
+    (services/moderation.py): gone from every feed, cached view and fragment; the media no post
+    uses any more (`released`) deleted and purged from the edge."""
+    await timeline_hooks.post_deleted(backends, post_id, author_id)
     if released:
         await release_media(backends, released)
 

@@ -73,6 +73,12 @@ async def delete_story(backends: Backends, viewer_id: str, story_id: str) -> Non
     released = await stories.delete(backends.graph, viewer_id, story_id, now)
     if released is None:
         raise _no_story(story_id)
+    await after_delete(backends, released)
+
+
+async def after_delete(backends: Backends, released: list[str]) -> None:
+    """What follows a story's deletion from the graph, by its author or a moderator
+    (services/moderation.py): the media nothing uses any more deleted and purged from the edge."""
     if released:
         await release_media(backends, released)
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Iterator
+import socket
+from collections.abc import AsyncIterator, Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any, LiteralString
 
@@ -220,6 +222,46 @@ def test_a_graph_pointing_at_missing_objects_is_refused_before_neo4j_stops(
                 "MATCH (m:Media {id: 'dangling-drill'}) DELETE m", database_=drill.neo4j_database
             )
     assert serving.pid_file.read_text() == pid  # the same Neo4j process: never stopped
+    assert sorted(p.name for p in drill.backups_dir.iterdir()) == before
+
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A port bound by this test and not listening: connecting to it is refused at once."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield int(held.getsockname()[1])
+
+
+@pytest.mark.parametrize("command", ["backup", "restore"])
+@pytest.mark.parametrize("away", ["object store", "Redis"])
+def test_backup_and_restore_refuse_before_neo4j_stops_when_the_store_or_redis_is_away(
+    drill: Settings, closed_port: int, tmp_path: Path, command: str, away: str
+) -> None:
+    """Without the bucket or Redis a restore would load the dump and then die half-way; both
+    commands ask them first and say what to do, with Neo4j still serving the same graph."""
+    if away == "object store":
+        down = drill.model_copy(update={"s3_endpoint": f"127.0.0.1:{closed_port}"})
+        address = rf"http://127\.0\.0\.1:{closed_port}/{drill.media_bucket}"
+    else:
+        down = drill.model_copy(update={"redis_url": f"redis://127.0.0.1:{closed_port}/0"})
+        address = rf"redis://127\.0\.0\.1:{closed_port}/0"
+    serving = stack.Neo4jService(drill)
+    pid = serving.pid_file.read_text()
+    printed = _graph_fingerprint(drill)
+    before = sorted(p.name for p in drill.backups_dir.iterdir())
+    expected = (
+        rf"{away} is not reachable at {address} .*start the stack \(`graphgram stack up`\) "
+        rf"and run `graphgram {command}` again; nothing was stopped"
+    )
+    # The restore is given an empty folder: the refusal comes before the backup is even read.
+    attempt: Callable[[], object] = (
+        partial(backup, down) if command == "backup" else partial(restore, down, tmp_path)
+    )
+    with pytest.raises(BackupError, match=expected):
+        attempt()
+    assert serving.pid_file.read_text() == pid  # the same Neo4j process: never stopped
+    assert _graph_fingerprint(drill) == printed
     assert sorted(p.name for p in drill.backups_dir.iterdir()) == before
 
 

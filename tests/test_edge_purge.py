@@ -27,6 +27,7 @@ from media.lifecycle import remove_unreferenced
 from media.signing import signed_url
 from tests.fixtures import media_files as files
 from tests.fixtures.factories import Factory
+from tests.fixtures.uploads import upload_ready
 
 
 def unique_picture() -> bytes:
@@ -125,17 +126,7 @@ async def test_deleting_a_video_post_purges_the_video_and_its_poster(
 ) -> None:
     alice = factory.user("alice")
     data = files.video("mp4", "libx264", frames=24, size=(160, 120), tint=secrets.randbelow(65536))
-    uploaded = await client.post(
-        "/media", files={"file": ("v.mp4", data, "video/mp4")}, headers=alice["headers"]
-    )
-    assert uploaded.status_code == 201, uploaded.text
-    media_id = uploaded.json()["id"]
-    for _ in range(300):  # the media worker makes the poster
-        video = (await client.get(f"/media/{media_id}", headers=alice["headers"])).json()
-        if video["status"] != "processing":
-            break
-        await asyncio.sleep(0.1)
-    assert video["status"] == "ready"
+    media_id = await upload_ready(client, alice, data, "video/mp4")  # the worker made the poster
     created = await client.post("/posts", json={"media_ids": [media_id]}, headers=alice["headers"])
     shown = created.json()["media"][0]
     ranged = {"Range": "bytes=10-99"}

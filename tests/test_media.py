@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import io
 import secrets
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -20,6 +19,7 @@ from api.app import create_app
 from graphgram.settings import Settings
 from tests.fixtures import media_files as files
 from tests.fixtures.factories import Factory
+from tests.fixtures.uploads import upload, wait_ready
 
 
 def objects(s3: Minio, settings: Settings) -> set[str]:
@@ -35,30 +35,6 @@ def media_nodes(driver: Driver, settings: Settings) -> int:
         "MATCH (m:Media) RETURN count(m) AS n", database_=settings.neo4j_database
     )
     return int(records[0]["n"])
-
-
-async def upload(
-    client: httpx.AsyncClient,
-    user: dict[str, Any],
-    data: bytes,
-    name: str = "f",
-    ctype: str = "application/octet-stream",
-) -> httpx.Response:
-    return await client.post("/media", files={"file": (name, data, ctype)}, headers=user["headers"])
-
-
-async def wait_ready(
-    client: httpx.AsyncClient, user: dict[str, Any], media_id: str
-) -> dict[str, Any]:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        body: dict[str, Any] = (
-            await client.get(f"/media/{media_id}", headers=user["headers"])
-        ).json()
-        if body["status"] != "processing":
-            return body
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"media {media_id} still processing after 30s")
 
 
 def fetch_image(url: str) -> Image.Image:

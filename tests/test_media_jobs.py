@@ -4,7 +4,6 @@ acknowledged: real Redis streams, real MinIO, real Neo4j."""
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -24,6 +23,7 @@ from media.upload import store_upload
 from tests.fixtures import media_files as files
 from tests.fixtures.factories import Factory
 from tests.fixtures.servers import own_redis
+from tests.fixtures.uploads import wait_ready
 
 
 @asynccontextmanager
@@ -51,13 +51,7 @@ async def upload_video(http: httpx.AsyncClient, user: dict[str, Any], tint: int)
 
 
 async def status_becomes(http: httpx.AsyncClient, user: dict[str, Any], media_id: str) -> str:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        body = (await http.get(f"/media/{media_id}", headers=user["headers"])).json()
-        if body["status"] != "processing":
-            return str(body["status"])
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"media {media_id} still processing after 30 s")
+    return str((await wait_ready(http, user, media_id, timeout_s=30))["status"])
 
 
 @asynccontextmanager

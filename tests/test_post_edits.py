@@ -11,8 +11,8 @@ from neo4j import Driver
 from graphgram.settings import Settings
 from tests.fixtures import media_files as files
 from tests.fixtures.factories import Factory
+from tests.fixtures.uploads import upload, wait_ready
 from tests.helpers import post
-from tests.test_media import upload, wait_ready
 
 
 def count(driver: Driver, settings: Settings, query: str) -> int:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import io
 import os
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,6 +24,7 @@ from media.sweep import sweep
 from services import media as media_service
 from tests.fixtures import media_files as files
 from tests.fixtures.factories import Factory
+from tests.fixtures.uploads import Sender, complete, part_of, send_parts, start, wait_ready
 
 MiB = 1024 * 1024
 
@@ -64,50 +64,6 @@ def assert_nothing_left(s3: Minio, driver: Driver, settings: Settings) -> None:
     assert count(driver, settings, "Media") == 0
 
 
-class Sender:
-    """PUTs parts to their presigned URLs over real HTTP, counting the body bytes sent."""
-
-    def __init__(self) -> None:
-        self.http = httpx.Client(timeout=30)
-        self.sent = 0
-
-    def put(self, url: str, body: bytes) -> httpx.Response:
-        self.sent += len(body)
-        return self.http.put(url, content=body)
-
-
-async def start(
-    client: httpx.AsyncClient, user: dict[str, Any], size: int, ctype: str = "image/jpeg"
-) -> dict[str, Any]:
-    response = await client.post(
-        "/uploads",
-        json={"filename": "big.jpg", "content_type": ctype, "size": size},
-        headers=user["headers"],
-    )
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def part_of(data: bytes, upload: dict[str, Any], number: int) -> bytes:
-    size = upload["part_size"]
-    return data[(number - 1) * size : number * size]
-
-
-async def wait_ready(
-    client: httpx.AsyncClient, user: dict[str, Any], media_id: str
-) -> dict[str, Any]:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        body: dict[str, Any] = (
-            await client.get(f"/media/{media_id}", headers=user["headers"])
-        ).json()
-        if body["status"] != "processing":
-            return body
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"media {media_id} still processing after 60s")
-
-
 async def test_a_multipart_upload_completes_and_is_processed(
     client: httpx.AsyncClient,
     factory: Factory,
@@ -119,14 +75,9 @@ async def test_a_multipart_upload_completes_and_is_processed(
     upload = await start(client, alice, len(data))
     assert upload["part_count"] == 3
     assert [p["size"] for p in upload["part_urls"]] == [8 * MiB, 8 * MiB, 3 * MiB]
-    sender = Sender()
-    for part in upload["part_urls"]:
-        response = await asyncio.to_thread(
-            sender.put, part["url"], part_of(data, upload, part["number"])
-        )
-        assert response.status_code == 200, response.text
+    await send_parts(upload, data)
 
-    done = await client.post(f"/uploads/{upload['id']}/complete", headers=alice["headers"])
+    done = await complete(client, alice, upload)
     assert done.status_code == 200, done.text
     media = done.json()
     assert media["kind"] == "image"
@@ -144,7 +95,7 @@ async def test_a_multipart_upload_completes_and_is_processed(
     assert len(stored) == 2
     assert multipart_uploads(s3, settings) == []
     # Completing again answers the same media item (a retry after a lost answer).
-    again = await client.post(f"/uploads/{upload['id']}/complete", headers=alice["headers"])
+    again = await complete(client, alice, upload)
     assert again.status_code == 200
     assert again.json()["id"] == media["id"]
     # It can go on a post like any upload.
@@ -161,9 +112,8 @@ async def test_a_connection_cut_half_way_resumes_sending_only_the_missing_parts(
     data = padded_jpeg(2 * 8 * MiB + 3 * MiB)
     upload = await start(client, alice, len(data))
     assert upload["part_count"] == 3
-    sender = Sender()
     first, second, _ = upload["part_urls"]
-    assert (await asyncio.to_thread(sender.put, first["url"], part_of(data, upload, 1))).is_success
+    sender = await send_parts(upload, data, [first])
     # The connection drops half way through part 2 (half the file sent): the store keeps
     # nothing of that part.
     body = part_of(data, upload, 2)
@@ -190,16 +140,12 @@ async def test_a_connection_cut_half_way_resumes_sending_only_the_missing_parts(
         f"/uploads/{upload['id']}/parts", params={"first": 2}, headers=alice["headers"]
     )
     assert [p["number"] for p in fresh.json()["part_urls"]] == [2, 3]
-    for part in fresh.json()["part_urls"]:
-        response = await asyncio.to_thread(
-            sender.put, part["url"], part_of(data, upload, part["number"])
-        )
-        assert response.status_code == 200
+    await send_parts(upload, data, fresh.json()["part_urls"], sender)
     # Part 1 went once: the resumed client sent parts 2 and 3 only.
     assert sender.sent - before_resume == 8 * MiB + 3 * MiB
     assert sender.sent == len(data) + 4 * MiB  # the file once, plus the half part lost in the cut
 
-    done = await client.post(f"/uploads/{upload['id']}/complete", headers=alice["headers"])
+    done = await complete(client, alice, upload)
     assert done.status_code == 200, done.text
     assert (await wait_ready(client, alice, done.json()["id"]))["status"] == "ready"
 
@@ -210,11 +156,8 @@ async def test_completing_with_parts_missing_is_refused_and_changes_nothing(
     alice = factory.user("alice")
     data = padded_jpeg(8 * MiB + MiB)
     upload = await start(client, alice, len(data))
-    first = upload["part_urls"][0]
-    assert (
-        await asyncio.to_thread(Sender().put, first["url"], part_of(data, upload, 1))
-    ).is_success
-    refused = await client.post(f"/uploads/{upload['id']}/complete", headers=alice["headers"])
+    await send_parts(upload, data, upload["part_urls"][:1])
+    refused = await complete(client, alice, upload)
     assert refused.status_code == 409
     assert refused.json()["error"]["code"] == "parts_missing"
     state = (await client.get(f"/uploads/{upload['id']}", headers=alice["headers"])).json()
@@ -288,8 +231,7 @@ async def test_a_never_completed_upload_expires_and_is_aborted_by_the_sweep(
     alice = factory.user("alice")
     data = padded_jpeg(8 * MiB + MiB)
     upload = await start(client, alice, len(data))
-    part = upload["part_urls"][0]
-    assert (await asyncio.to_thread(Sender().put, part["url"], part_of(data, upload, 1))).is_success
+    await send_parts(upload, data, upload["part_urls"][:1])
     backends: Backends = app.state.backends
     # Before its expiry the sweep leaves it alone.
     early = await sweep(backends, grace_s=3600)
@@ -317,9 +259,8 @@ async def test_a_completed_object_that_is_not_a_picture_or_video_is_refused_and_
     declared = ctype if ctype != "application/octet-stream" else "image/png"
     data = os.urandom(6 * MiB)
     upload = await start(client, alice, len(data), ctype=declared)
-    part = upload["part_urls"][0]
-    assert (await asyncio.to_thread(Sender().put, part["url"], data)).is_success
-    refused = await client.post(f"/uploads/{upload['id']}/complete", headers=alice["headers"])
+    await send_parts(upload, data)
+    refused = await complete(client, alice, upload)
     assert refused.status_code == 415, refused.text
     assert set(refused.json()) == {"error"}
     assert_nothing_left(s3, neo4j_driver, settings)
@@ -335,9 +276,8 @@ async def test_a_declared_type_the_bytes_contradict_is_refused(
     alice = factory.user("alice")
     data = padded_jpeg(6 * MiB)
     upload = await start(client, alice, len(data), ctype="video/mp4")
-    part = upload["part_urls"][0]
-    assert (await asyncio.to_thread(Sender().put, part["url"], data)).is_success
-    refused = await client.post(f"/uploads/{upload['id']}/complete", headers=alice["headers"])
+    await send_parts(upload, data)
+    refused = await complete(client, alice, upload)
     assert refused.status_code == 415
     assert_nothing_left(s3, neo4j_driver, settings)
 
@@ -349,9 +289,8 @@ async def test_a_video_uploaded_directly_gets_its_poster(
     data = files.video("mp4", "h264")
     upload = await start(client, alice, len(data), ctype="video/mp4")
     assert upload["part_count"] == 1
-    part = upload["part_urls"][0]
-    assert (await asyncio.to_thread(Sender().put, part["url"], data)).is_success
-    done = await client.post(f"/uploads/{upload['id']}/complete", headers=alice["headers"])
+    await send_parts(upload, data)
+    done = await complete(client, alice, upload)
     assert done.status_code == 200, done.text
     assert done.json()["kind"] == "video"
     ready = await wait_ready(client, alice, done.json()["id"])
@@ -401,9 +340,8 @@ async def test_a_picture_over_the_pixel_limit_is_refused_from_its_header(
     Image.new("1", (8000, 8000)).save(out, format="PNG")  # 64 megapixels, a few KB
     data = out.getvalue() + os.urandom(6 * MiB)
     upload = await start(client, alice, len(data), ctype="image/png")
-    part = upload["part_urls"][0]
-    assert (await asyncio.to_thread(Sender().put, part["url"], data)).is_success
-    refused = await client.post(f"/uploads/{upload['id']}/complete", headers=alice["headers"])
+    await send_parts(upload, data)
+    refused = await complete(client, alice, upload)
     assert refused.status_code == 422, refused.text
     assert refused.json()["error"]["code"] == "too_many_pixels"
     assert_nothing_left(s3, neo4j_driver, settings)
@@ -419,8 +357,7 @@ async def test_deleting_the_account_aborts_its_uploads(
     alice = factory.user("alice")
     data = padded_jpeg(8 * MiB + MiB)
     upload = await start(client, alice, len(data))
-    part = upload["part_urls"][0]
-    assert (await asyncio.to_thread(Sender().put, part["url"], part_of(data, upload, 1))).is_success
+    await send_parts(upload, data, upload["part_urls"][:1])
     assert len(multipart_uploads(s3, settings)) == 1
     assert (await client.delete("/me", headers=alice["headers"])).status_code == 204
     assert_nothing_left(s3, neo4j_driver, settings)
@@ -444,7 +381,7 @@ async def test_parts_go_through_the_edge_which_passes_part_puts_and_nothing_else
         assert (await http.get(f"{edge}/{settings.media_bucket}/")).status_code == 404
         # A part PUT with the presigned signature goes through.
         assert (await http.put(url, content=data)).status_code == 200
-    done = await client.post(f"/uploads/{upload['id']}/complete", headers=alice["headers"])
+    done = await complete(client, alice, upload)
     assert done.status_code == 200, done.text
 
 
@@ -458,12 +395,7 @@ async def test_two_concurrent_completes_of_one_upload_make_one_media_item(
     alice = factory.user("alice")
     data = padded_jpeg(2 * 8 * MiB + MiB)
     upload = await start(client, alice, len(data))
-    sender = Sender()
-    for part in upload["part_urls"]:
-        response = await asyncio.to_thread(
-            sender.put, part["url"], part_of(data, upload, part["number"])
-        )
-        assert response.status_code == 200, response.text
+    await send_parts(upload, data)
     path = f"/uploads/{upload['id']}/complete"
     # All at once: the first to lock the upload joins and checks it; the others wait for its
     # lock and answer the Media item it made.
@@ -524,8 +456,7 @@ async def test_concurrent_completes_of_a_refused_upload_refuse_it_once(
     alice = factory.user("alice")
     data = os.urandom(6 * MiB)
     upload = await start(client, alice, len(data), ctype="image/png")
-    part = upload["part_urls"][0]
-    assert (await asyncio.to_thread(Sender().put, part["url"], data)).is_success
+    await send_parts(upload, data)
     path = f"/uploads/{upload['id']}/complete"
     answers = await asyncio.gather(*(client.post(path, headers=alice["headers"]) for _ in range(4)))
     # One request checks the object and refuses it; the others find the upload gone.

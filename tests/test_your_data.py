@@ -26,6 +26,7 @@ from media.storage import object_exists
 from media.sweep import sweep
 from tests.fixtures import media_files as files
 from tests.fixtures.factories import Factory
+from tests.fixtures.uploads import upload_ready
 from tests.test_scopes import app_token
 
 User = dict[str, Any]
@@ -44,28 +45,6 @@ def archive_objects(s3: Minio, settings: Settings, user: User) -> list[str]:
         )
         if o.object_name
     ]
-
-
-async def wait_media(client: httpx.AsyncClient, user: User, media_id: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        body: dict[str, Any] = (
-            await client.get(f"/media/{media_id}", headers=user["headers"])
-        ).json()
-        if body["status"] != "processing":
-            return body
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"media {media_id} still processing")
-
-
-async def upload(client: httpx.AsyncClient, user: User, data: bytes, ctype: str) -> str:
-    response = await client.post(
-        "/media", files={"file": ("f", data, ctype)}, headers=user["headers"]
-    )
-    assert response.status_code == 201, response.text
-    media_id: str = response.json()["id"]
-    assert (await wait_media(client, user, media_id))["status"] == "ready"
-    return media_id
 
 
 async def export(client: httpx.AsyncClient, user: User) -> dict[str, Any]:
@@ -112,8 +91,8 @@ async def test_the_archive_holds_each_part_of_the_account_file_by_file(
 
     picture = files.picture("PNG", 120, 80)
     video = files.video("mp4", "libx264", frames=12, size=(64, 48), tint=7)
-    picture_id = await upload(client, alice, picture, "image/png")
-    video_id = await upload(client, alice, video, "video/mp4")
+    picture_id = await upload_ready(client, alice, picture, "image/png")
+    video_id = await upload_ready(client, alice, video, "video/mp4")
     first = await client.post(
         "/posts", json={"caption": "first #sunset", "media_ids": [picture_id, video_id]},
         headers=alice["headers"],
@@ -200,7 +179,7 @@ async def test_the_archive_holds_live_and_highlighted_stories_with_their_media(
     alice, bob = factory.user("alice"), factory.user("bob")
     factory.follow(bob, alice)
     pictures = [
-        await upload(client, alice, files.picture("PNG", 100 + i, 60), "image/png")
+        await upload_ready(client, alice, files.picture("PNG", 100 + i, 60), "image/png")
         for i in range(3)
     ]
     kept = await post_story(client, alice, pictures[0])
@@ -317,7 +296,7 @@ async def test_deleting_the_account_removes_its_archives(
     alice = factory.user("alice")
     factory.post(alice, "hello")
     kept = await post_story(
-        client, alice, await upload(client, alice, files.picture("PNG"), "image/png")
+        client, alice, await upload_ready(client, alice, files.picture("PNG"), "image/png")
     )
     made = await client.post(
         "/highlights", json={"title": "kept", "story_ids": [kept["id"]]}, headers=alice["headers"]
@@ -341,7 +320,7 @@ async def test_the_sweep_deletes_expired_stories_and_keeps_archives(
     client: httpx.AsyncClient, factory: Factory, app: FastAPI, s3: Minio, settings: Settings
 ) -> None:
     alice = factory.user("alice")
-    media_id = await upload(client, alice, files.picture("PNG", 90, 50), "image/png")
+    media_id = await upload_ready(client, alice, files.picture("PNG", 90, 50), "image/png")
     posted = await post_story(client, alice, media_id)
     state = await export(client, alice)
     assert [s["id"] for s in read_json(download(state, alice), "stories.json")] == [posted["id"]]

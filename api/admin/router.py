@@ -124,14 +124,14 @@ async def dismiss_report(
 
 @router.post("/posts/{post_id}/remove", status_code=204)
 async def remove_post(post_id: str, body: Reason, viewer: ModeratorUser, backends: Backend) -> None:
-    await moderation_service.remove_post(backends, viewer.id, post_id, body.reason)
+    await moderation_service.remove(backends, viewer.id, "post", post_id, body.reason)
 
 
 @router.post("/stories/{story_id}/remove", status_code=204)
 async def remove_story(
     story_id: str, body: Reason, viewer: ModeratorUser, backends: Backend
 ) -> None:
-    await moderation_service.remove_story(backends, viewer.id, story_id, body.reason)
+    await moderation_service.remove(backends, viewer.id, "story", story_id, body.reason)
 
 
 @router.post("/comments/{comment_id}/remove", status_code=204)
