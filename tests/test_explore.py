@@ -201,3 +201,25 @@ async def test_a_list_older_than_five_minutes_is_served_once_and_computed_again(
     # Older: served once more while the new one is computed, then the new one.
     assert [item["post"]["caption"] for item in await explore(client, ada)] == ["first"]
     assert [item["post"]["caption"] for item in await explore(client, ada)] == ["second", "first"]
+
+
+async def test_a_viewer_without_a_list_is_served_the_kept_sample_until_the_list_lands(
+    client: httpx.AsyncClient, factory: Factory, redis_client: Redis
+) -> None:
+    ada, bob, eve = factory.user("ada"), factory.user("bob"), factory.user("eve")
+    factory.follow(ada, bob)
+    first = factory.post(eve, "first")
+    factory.like(bob, first)
+    key = redis_keys.explore(ada["id"])
+    # Another process is computing the list (its lock is held): the read samples, keeps it.
+    redis_client.set(f"{key}:lock", "1", ex=60)
+    assert shown(await explore(client, ada)) == [("first", "liked by bob, whom you follow")]
+    second = factory.post(eve, "second")
+    factory.like(bob, second)
+    # The next read is answered from the kept sample (re-checked), not a new one.
+    assert [item["post"]["caption"] for item in await explore(client, ada)] == ["first"]
+    # The lock released, the read after starts the computation, and the list replaces the sample.
+    redis_client.delete(f"{key}:lock")
+    assert [item["post"]["caption"] for item in await explore(client, ada)] == ["first"]
+    assert [item["post"]["caption"] for item in await explore(client, ada)] == ["second", "first"]
+    assert json.loads(redis_client.get(key) or "{}")["at"] > 0  # computed, no longer the sample

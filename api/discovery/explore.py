@@ -13,7 +13,9 @@ shown ("liked by ada and 3 others you follow", "commented on by bob, whom you fo
 - **No list yet** (a new viewer, one away for an hour): the request samples with small bounds
   (`SAMPLE`: 10 followees × 10 likes and 10 comments among the first 20 of each, 3 hashtags × 10
   posts, each read stopping at its bound, so the page costs the same whatever the degrees) and
-  starts the computation.
+  starts the computation. The sample is kept as the viewer's list until the computed one
+  replaces it, so the reads in between are served from it (re-checked) rather than each sampling
+  again while the computation runs beside them.
 - **Trending hashtags** in the viewer's network: the tags on the posts of the last day by the
   viewer and their 200 newest followees (50 posts each), counted by posts and accounts; kept
   and refreshed like the list (small bounds, 20 × 20, when missing). Only posts the viewer may
@@ -84,6 +86,13 @@ def _store(rows: list[Row]) -> str:
     return json.dumps({"at": time.time(), "items": rows})
 
 
+async def _keep_sample(backends: Backends, key: str, rows: list[Row]) -> None:
+    """Keep a sample at `key` until the computed list replaces it: only where there is no list (a
+    computed one that landed first stays), and as computed at time 0, so each read of it starts
+    the computation again should the running one fail."""
+    await backends.redis.set(key, json.dumps({"at": 0, "items": rows}), ex=LIST_TTL_S, nx=True)
+
+
 async def _kept(
     backends: Backends, key: str, refresh: Callable[[], Coroutine[Any, Any, None]]
 ) -> list[Row] | None:
@@ -119,6 +128,7 @@ async def page(backends: Backends, viewer_id: str, limit: int) -> list[Row]:
     )
     if rows is None:
         rows = await _candidates(backends, viewer_id, SAMPLE, 2 * limit)
+        await _keep_sample(backends, redis_keys.explore(viewer_id), rows)
         _spawn(refresh(backends, viewer_id))
     by_id = {row["id"]: row for row in rows}
     ids = list(by_id)
@@ -160,5 +170,6 @@ async def trending_tags(backends: Backends, viewer_id: str, limit: int) -> list[
     )
     if rows is None:
         rows = await _tags(backends, viewer_id, TAGS_SAMPLE_FOLLOWEES, TAGS_SAMPLE_PER_AUTHOR)
+        await _keep_sample(backends, redis_keys.explore_tags(viewer_id), rows)
         _spawn(refresh_tags(backends, viewer_id))
     return rows[:limit]
