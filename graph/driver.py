@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from neo4j import (
     AsyncDriver,
@@ -30,6 +30,7 @@ from neo4j import (
     Bookmarks,
     Driver,
     GraphDatabase,
+    Record,
     unit_of_work,
 )
 from neo4j.api import AsyncBookmarkManager
@@ -168,13 +169,39 @@ def make_driver(settings: Settings) -> Driver:
     )
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain(value: object) -> bool:
+    """Whether a value is made of maps, lists and scalars only (no node, relationship, path,
+    temporal or spatial value), as `record.data()` would return it unchanged."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return True
+    if kind is list:
+        return all(_plain(item) for item in cast(list[object], value))
+    if kind is dict:
+        return all(_plain(item) for item in cast(dict[str, object], value).values())
+    return False
+
+
+def as_row(record: Record) -> Row:
+    """`record.data()`, without its deep copy for values that need no conversion: the driver's
+    exporter walks every nested map and list with abstract-class checks (~1.7 ms for a story
+    tray page of 20 rings), where most rows are maps, lists and scalars already."""
+    return {
+        key: value if _plain(value) else record.data(key)[key]
+        for key, value in zip(record.keys(), record, strict=True)
+    }
+
+
 async def run(tx: AsyncManagedTransaction, name: str, params: Params | None = None) -> list[Row]:
     """Run one catalog statement inside a transaction function and consume its rows."""
     started = time.perf_counter()
     ok = False
     try:
         result = await tx.run(query(name), params or {})
-        rows = [record.data() async for record in result]
+        rows = [as_row(record) async for record in result]
         ok = True
         return rows
     except ClientError as exc:

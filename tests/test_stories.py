@@ -374,6 +374,59 @@ async def test_blocks_hide_stories_both_ways_on_every_read_path(
     assert await story_paths(client, carol, alice, story_id) == NONE
 
 
+async def test_a_muted_account_has_no_ring_while_the_mute_lasts(
+    client: httpx.AsyncClient, factory: Factory, neo4j_driver: Driver, settings: Settings
+) -> None:
+    viewer, alice, bob = (factory.user(n) for n in ("viewer", "alice", "bob"))
+    factory.follow(viewer, alice)
+    factory.follow(viewer, bob)
+    await story(client, alice)
+    await story(client, bob)
+    assert sorted(rings_of(await tray(client, viewer))) == [("alice", False), ("bob", False)]
+
+    muted = await client.put(
+        "/users/alice/mute", json={"duration": 3600}, headers=viewer["headers"]
+    )
+    assert muted.status_code == 200, muted.text
+    assert rings_of(await tray(client, viewer)) == [("bob", False)]
+    # The mute's hour passes: alice's ring is back.
+    neo4j_driver.execute_query(
+        "MATCH (:User {id: $v})-[m:MUTES]->(:User {id: $a})"
+        " SET m.until = datetime() - duration('PT1S')",
+        {"v": viewer["id"], "a": alice["id"]},
+        database_=settings.neo4j_database,
+    )
+    assert sorted(rings_of(await tray(client, viewer))) == [("alice", False), ("bob", False)]
+    # Muted until unmuted: no ring until unmuted.
+    muted = await client.put("/users/alice/mute", headers=viewer["headers"])
+    assert muted.status_code == 200, muted.text
+    assert rings_of(await tray(client, viewer)) == [("bob", False)]
+    unmuted = await client.delete("/users/alice/mute", headers=viewer["headers"])
+    assert unmuted.status_code == 204, unmuted.text
+    assert sorted(rings_of(await tray(client, viewer))) == [("alice", False), ("bob", False)]
+
+
+async def test_the_tray_checks_blocks_both_ways_even_beside_a_follow(
+    client: httpx.AsyncClient, factory: Factory, neo4j_driver: Driver, settings: Settings
+) -> None:
+    """A block removes the follows (users/block); the tray checks it all the same, so a BLOCKS
+    beside a FOLLOWS (written straight to the graph here) hides the ring in either direction."""
+    viewer, alice, bob = (factory.user(n) for n in ("viewer", "alice", "bob"))
+    factory.follow(viewer, alice)
+    factory.follow(viewer, bob)
+    await story(client, alice)
+    await story(client, bob)
+    assert sorted(rings_of(await tray(client, viewer))) == [("alice", False), ("bob", False)]
+    for blocker, blocked, left in ((bob, viewer, "alice"), (viewer, alice, None)):
+        neo4j_driver.execute_query(
+            "MATCH (a:User {id: $a}), (b:User {id: $b})"
+            " CREATE (a)-[:BLOCKS {since: datetime()}]->(b)",
+            {"a": blocker["id"], "b": blocked["id"]},
+            database_=settings.neo4j_database,
+        )
+        assert rings_of(await tray(client, viewer)) == ([(left, False)] if left else [])
+
+
 async def test_a_private_accounts_stories_are_for_its_followers(
     client: httpx.AsyncClient, factory: Factory
 ) -> None:
