@@ -476,19 +476,8 @@ async def _hinted_page(
     gone...): the pipelines then read the page. A session to check (`session_key`) is read in
     the same call and checked here."""
     want = limit + 1
-    keys = [
-        k.home(viewer_id),
-        k.celebs(viewer_id),
-        k.blocks(viewer_id),
-        k.liked(viewer_id),
-        k.celebrity_merge(viewer_id),
-        k.mutes(viewer_id),
-        k.saved(viewer_id),
-        k.inflight,
-        session_key or k.home(viewer_id),  # not read when there is no session to check
-        *(k.author_version(author) for author in authors),
-    ]
-    args = [want, want, ttl, int(time.time() * 1000), "1" if session_key else "0"]
+    keys, fragments_read = _hinted_keys(k, viewer_id, session_key, tuple(authors), tuple(post_ids))
+    args = (want, want, ttl, int(time.time() * 1000), "1" if session_key else "0")
     reply, fragments = await backends.redis_batched.execute_many(
         [
             (
@@ -501,7 +490,7 @@ async def _hinted_page(
                 *authors,
                 *post_ids,
             ),
-            ("MGET", *(k.fragment(post_id) for post_id in post_ids)),
+            fragments_read,
         ]
     )
     why = _text(reply[1]) if int(reply[0]) != 1 else None
@@ -528,6 +517,27 @@ async def _hinted_page(
             raise
     HINTS.saw_page(viewer_id, authors, ids, want)
     return viewer_id, ids, body
+
+
+@functools.lru_cache(maxsize=4096)
+def _hinted_keys(
+    k: Keys, viewer_id: str, session_key: str, authors: tuple[str, ...], post_ids: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The keys `timelines/hinted_page` takes for these hints and the MGET of the hinted posts'
+    fragments, made once per hinted page (a viewer's pages repeat their hints)."""
+    keys = (
+        k.home(viewer_id),
+        k.celebs(viewer_id),
+        k.blocks(viewer_id),
+        k.liked(viewer_id),
+        k.celebrity_merge(viewer_id),
+        k.mutes(viewer_id),
+        k.saved(viewer_id),
+        k.inflight,
+        session_key or k.home(viewer_id),  # not read when there is no session to check
+        *(k.author_version(author) for author in authors),
+    )
+    return keys, ("MGET", *(k.fragment(post_id) for post_id in post_ids))
 
 
 # A post's closing part by its digit of `timelines/hinted_page`'s flags (1 liked, 2 saved).
