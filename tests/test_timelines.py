@@ -33,6 +33,7 @@ from timelines.store import GROUP, Keys
 from wire import sessions
 
 NS = "tlx"
+NS_KEYS = Keys(NS)
 
 
 def policy(settings: Settings, **changes: Any) -> Settings:
@@ -786,8 +787,9 @@ async def test_on_one_server_a_hinted_page_is_one_script_and_a_changed_page_fall
     tl: httpx.AsyncClient, tl_app: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """On one Redis server the newest page of a viewer seen before is one call of
-    `timelines/hinted_page` (the hints name every key it reads); when the page changed since (a
-    new post) the script declines and the pipelines answer. Either way the page is the Cypher
+    `timelines/hinted_page` (the hints name every key it reads) with the MGET of the hinted
+    posts' fragments in the same write; when the page changed since (a new post) the script
+    declines and the pipelines answer. Either way the page is the Cypher
     feed's. On a Redis Cluster the script is never called: the pipelines answer every page."""
     backends = backends_of(tl_app)
     single = backends.settings.redis_topology != "cluster"
@@ -802,19 +804,38 @@ async def test_on_one_server_a_hinted_page_is_one_script_and_a_changed_page_fall
     key = cache_key(session_id(ann["token"]))
     answers: list[int] = []
     batcher = backends.redis_batched
-    one = batcher.execute
+    one, many = batcher.execute, batcher.execute_many
+
+    def seen(args: tuple[Any, ...], reply: Any) -> None:
+        if args[:2] == ("EVALSHA", fastpage.HINTED_PAGE.sha):
+            answers.append(int(reply[0]))
 
     async def watched(*args: Any) -> Any:
         reply = await one(*args)
-        if args[:2] == ("EVALSHA", fastpage.HINTED_PAGE.sha):
-            answers.append(int(reply[0]))
+        seen(args, reply)
         return reply
+
+    async def watched_many(commands: list[tuple[Any, ...]]) -> list[Any]:
+        replies = await many(commands)
+        if len(commands) == 2 and commands[0][:2] == ("EVALSHA", fastpage.HINTED_PAGE.sha):
+            # The script, then the MGET of the hinted posts' fragments: a page whose post has
+            # no fragment is declined too (by the caller, after the script).
+            reply, fragments = replies
+            assert commands[1][0] == "MGET"
+            read = dict(zip(commands[1][1:], fragments, strict=True))
+            named = [NS_KEYS.fragment(post_id.decode()) for post_id in reply[3:]]
+            answers.append(int(reply[0]) if all(read[key] for key in named) else 0)
+            return replies
+        for args, reply in zip(commands, replies, strict=True):
+            seen(args, reply)
+        return replies
 
     def hints(result: str) -> float:
         labels = {"cache": "feed_page_hints", "result": result}
         return REGISTRY.get_sample_value("graphgram_cache_lookups_total", labels) or 0.0
 
     monkeypatch.setattr(batcher, "execute", watched)
+    monkeypatch.setattr(batcher, "execute_many", watched_many)
     first = await fastpage.home_page(backends, session_key=key, limit=20, max_id=None)
     assert first is not None
     del answers[:]

@@ -468,13 +468,64 @@ async def _hinted_page(
     limit: int,
     ttl: int,
 ) -> tuple[str, list[str], bytes] | None:
-    """The newest page in one script on one Redis server (`timelines/hinted_page`), when the
-    hints of this viewer's last page (its celebrities, its posts) still make it: the same
-    checks, merge and floors as the pipelines below, with every key passed in. None when they
-    do not (a new post, a changed celebrity list...): the pipelines then read the page. A
-    session to check (`session_key`) is read in the same call and checked here."""
+    """The newest page in one round trip on one Redis server, when the hints of this viewer's
+    last page (its celebrities, its posts) still make it: `timelines/hinted_page` (the same
+    checks, merge and floors as the pipelines below, with every key passed in) answers the
+    page's ids and liked and saved flags, and one MGET behind it in the same write the hinted
+    posts' fragments. None when they do not (a new post, a changed celebrity list, a fragment
+    gone...): the pipelines then read the page. A session to check (`session_key`) is read in
+    the same call and checked here."""
     want = limit + 1
-    keys = [
+    keys, fragments_read = _hinted_keys(k, viewer_id, session_key, tuple(authors), tuple(post_ids))
+    args = (want, want, ttl, int(time.time() * 1000), "1" if session_key else "0")
+    reply, fragments = await backends.redis_batched.execute_many(
+        [
+            (
+                "EVALSHA",
+                HINTED_PAGE.sha,
+                len(keys),
+                *keys,
+                *args,
+                len(authors),
+                *authors,
+                *post_ids,
+            ),
+            fragments_read,
+        ]
+    )
+    why = _text(reply[1]) if int(reply[0]) != 1 else None
+    ids: list[str] = []
+    body = b"[]"
+    if why is None:
+        ids = _texts(reply[3:])
+        try:
+            body = _hinted_body(ids, post_ids, fragments, reply[1], limit)
+        except _Decline as declined:
+            why = str(declined)
+    if why is not None:
+        # A decline costs this call and the pipelines' reads: how often, is this counter's miss.
+        cache_lookup("feed_page_hints", hit=False)
+        log.debug("hinted page declined: %s", why)
+        return None
+    cache_lookup("feed_page_hints", hit=True)
+    if session_key:
+        try:
+            if _session_viewer(reply[2]) != viewer_id:
+                raise _Decline("session")
+        except _Decline:
+            HINTS.forget_viewer(session_key)
+            raise
+    HINTS.saw_page(viewer_id, authors, ids, want)
+    return viewer_id, ids, body
+
+
+@functools.lru_cache(maxsize=4096)
+def _hinted_keys(
+    k: Keys, viewer_id: str, session_key: str, authors: tuple[str, ...], post_ids: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The keys `timelines/hinted_page` takes for these hints and the MGET of the hinted posts'
+    fragments, made once per hinted page (a viewer's pages repeat their hints)."""
+    keys = (
         k.home(viewer_id),
         k.celebs(viewer_id),
         k.blocks(viewer_id),
@@ -485,29 +536,41 @@ async def _hinted_page(
         k.inflight,
         session_key or k.home(viewer_id),  # not read when there is no session to check
         *(k.author_version(author) for author in authors),
-        *(k.fragment(post_id) for post_id in post_ids),
-    ]
-    args = [want, want, limit, ttl, int(time.time() * 1000), "1" if session_key else "0"]
-    reply = await backends.redis_batched.execute(
-        "EVALSHA", HINTED_PAGE.sha, len(keys), *keys, *args, len(authors), *authors, *post_ids
     )
-    if int(reply[0]) != 1:
-        # A decline costs this call and the pipelines' reads: how often, is this counter's miss.
-        cache_lookup("feed_page_hints", hit=False)
-        log.debug("hinted page declined: %s", _text(reply[1]))
-        return None
-    cache_lookup("feed_page_hints", hit=True)
-    if session_key:
+    return keys, ("MGET", *(k.fragment(post_id) for post_id in post_ids))
+
+
+# A post's closing part by its digit of `timelines/hinted_page`'s flags (1 liked, 2 saved).
+_FLAG_DIGITS = {
+    ord(str(liked + 2 * saved)): _FLAGS[bool(liked), bool(saved)]
+    for liked in (0, 1)
+    for saved in (0, 1)
+}
+
+
+def _hinted_body(
+    ids: list[str], post_ids: list[str], fragments: list[Any], flags: bytes, limit: int
+) -> bytes:
+    """The page's JSON from the hinted posts' fragments (read in `post_ids`' order) and the
+    script's flags (the script names hinted posts only); _Decline when a fragment is missing
+    (the pipelines, then the full path, which caches it, answer)."""
+    if ids != post_ids[: len(ids)]:
+        at = {post_id: i for i, post_id in enumerate(post_ids)}
         try:
-            if _session_viewer(reply[2]) != viewer_id:
-                raise _Decline("session")
-        except _Decline:
-            HINTS.forget_viewer(session_key)
-            raise
-    ids = _texts(reply[3:])
-    HINTS.saw_page(viewer_id, authors, ids, want)
-    body = reply[1]
-    return viewer_id, ids, body.encode() if isinstance(body, str) else bytes(body)
+            fragments = [fragments[at[post_id]] for post_id in ids]
+        except KeyError:
+            raise _Decline("hints") from None
+    parts = [b"["]
+    for i, fragment in enumerate(fragments[: len(ids)]):
+        if not fragment or fragment[:1] != b"{":
+            raise _Decline("fragment")  # the extra id's too, as in the pipelines
+        if i < limit:
+            if i:
+                parts.append(b",")
+            parts.append(fragment)
+            parts.append(_FLAG_DIGITS[flags[i]])
+    parts.append(b"]")
+    return b"".join(parts)
 
 
 def _versions(k: Keys, authors: list[str]) -> list[tuple[Any, ...]]:

@@ -20,6 +20,7 @@ call and the send, at about a quarter of a served page's CPU.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from dataclasses import dataclass
@@ -75,8 +76,53 @@ def bearer_session_key(scope: Scope) -> str | None:
             token = token.strip()
             if scheme.lower() != "bearer" or not token:
                 return None
-            return cache_key(session_id(token))
+            return _session_key(token)
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _session_key(token: str) -> str:
+    """The cached session's key of a bearer token (a hash: the same every time it is asked)."""
+    return cache_key(session_id(token))
+
+
+def request_url(scope: Scope) -> URL:
+    """The request's URL without its query (what `link_header` reads: scheme, host, path)."""
+    host = None
+    for name, value in scope["headers"]:
+        if name == b"host":
+            host = value
+            break
+    server = scope.get("server")
+    return _url(
+        scope.get("scheme", "http"),
+        tuple(server) if server is not None else None,
+        scope.get("root_path", ""),
+        scope["path"],
+        host,
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _url(
+    scheme: str,
+    server: tuple[str, int | None] | None,
+    root_path: str,
+    path: str,
+    host: bytes | None,
+) -> URL:
+    """`URL(scope=...)` of a request without a query string, made once per address."""
+    headers = [(b"host", host)] if host is not None else []
+    scope = {
+        "type": "http",
+        "scheme": scheme,
+        "server": server,
+        "root_path": root_path,
+        "path": path,
+        "query_string": b"",
+        "headers": headers,
+    }
+    return URL(scope=scope)
 
 
 @dataclass(frozen=True)
@@ -137,7 +183,7 @@ class FeedHotPath:
         page = ids[:limit]
         if page:
             link = link_header(
-                URL(scope=scope),
+                request_url(scope),
                 query,
                 limit=limit,
                 first=page[0],
