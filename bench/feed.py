@@ -345,6 +345,9 @@ def main() -> None:
                 per_route: dict[str, Any] = {}
                 for name, path in routes.items():
                     with console.status(f"{kind} viewer ({username}): {name}, c=1"):
+                        # One request first, without wrk's 2 s timeout: a viewer's first page in a
+                        # fresh API process may build its timeline (and Neo4j plan the statement).
+                        client.get(path, headers={"Authorization": f"Bearer {token}"}, timeout=120)
                         run(base + path, token=token, concurrency=1, seconds=1)  # warm up
                         one = run(base + path, token=token, concurrency=1, seconds=args.seconds)
                     per_route[name] = {
