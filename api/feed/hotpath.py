@@ -76,14 +76,9 @@ def bearer_session_key(scope: Scope) -> str | None:
             token = token.strip()
             if scheme.lower() != "bearer" or not token:
                 return None
-            return _session_key(token)
+            # Not memoized: a cache would keep bearer tokens in the process past their requests.
+            return cache_key(session_id(token))
     return None
-
-
-@functools.lru_cache(maxsize=4096)
-def _session_key(token: str) -> str:
-    """The cached session's key of a bearer token (a hash: the same every time it is asked)."""
-    return cache_key(session_id(token))
 
 
 def request_url(scope: Scope) -> URL:
