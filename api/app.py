@@ -40,6 +40,7 @@ from api.web import install_web
 from api.yourdata.router import router as yourdata_router
 from backends import Backends
 from graph.driver import causal_chain, keep_bookmarks
+from graph.warmup import warm_in_background
 from graphgram.settings import Settings, get_settings
 from media import direct as direct_uploads
 from media.jobs import depth as media_queue_depth
@@ -110,10 +111,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             workers.append(asyncio.create_task(timeline_worker(backends, stop=stop)))
         if settings.timeline_repair:
             workers.append(asyncio.create_task(repair_worker(backends, stop=stop)))
+        warming = (
+            asyncio.create_task(warm_in_background(backends.graph))
+            if settings.warms_query_plans
+            else None
+        )
         freeze_startup_heap()
         try:
             yield
         finally:
+            if warming is not None:
+                warming.cancel()
             stop.set()
             for worker in workers:
                 await worker

@@ -120,7 +120,11 @@ class BenchApi:
             self._single().stop()
 
     def start(self, env: dict[str, str], progress: Progress = _noop) -> None:
-        """Fresh API processes with `env` added to their environment (stopped first)."""
+        """Fresh API processes with `env` added to their environment (stopped first). Their
+        background warm-up of query plans is off (graph/warmup.py): it would share the cores with
+        the first routes measured; the benchmarks plan each route with one request before timing
+        it instead."""
+        env = {"GRAPHGRAM_WARM_QUERY_PLANS": "false", **env}
         self.stop()
         if self.topology == "cluster":
             # Only the API processes: the rest of the topology is up already.

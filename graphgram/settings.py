@@ -185,6 +185,10 @@ class Settings(BaseSettings):
     import_max_bytes: int = Field(default=1024 * 1024, ge=1024)
     # Each API process also drains the media queue; set false to run `graphgram media worker`s.
     media_worker: bool = True
+    # Each API process plans every catalog statement in the background when it starts
+    # (graph/warmup.py), so no request waits seconds for Neo4j to plan one. Unset: on, except in
+    # the `test` environment (many short-lived apps on one test database).
+    warm_query_plans: bool | None = None
     # The media job stream's key (graphgram/redis_keys.py). A test app that must keep its jobs
     # from other apps' workers names its own (on one server it may use another database; a
     # cluster has only database 0).
@@ -235,6 +239,12 @@ class Settings(BaseSettings):
     edge_port_base: int = 8080
 
     extra_cypher_metadata: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def warms_query_plans(self) -> bool:
+        if self.warm_query_plans is None:
+            return self.environment != "test"
+        return self.warm_query_plans
 
     @model_validator(mode="after")
     def _derive_urls(self) -> Settings:
