@@ -13,10 +13,23 @@ from graph.driver import Graph, Row, run
 T = TypeVar("T")
 
 
-async def create(graph: Graph, viewer_id: str, upload: dict[str, Any], ttl_s: int) -> Row:
-    row = await graph.write_one(
-        "uploads/create", {"viewer_id": viewer_id, "upload": upload, "ttl_s": ttl_s}
-    )
+async def create(
+    graph: Graph,
+    viewer_id: str,
+    upload: dict[str, Any],
+    ttl_s: int,
+    s3_upload_id: Callable[[], Awaitable[str]],
+) -> Row:
+    """Record the viewer's new upload. Its store upload id is awaited inside the transaction,
+    once it has begun, so the store's CreateMultipartUpload runs while the session opens."""
+
+    async def tx_work(tx: AsyncManagedTransaction) -> Row | None:
+        fields = {**upload, "s3_upload_id": await s3_upload_id()}
+        params = {"viewer_id": viewer_id, "upload": fields, "ttl_s": ttl_s}
+        rows = await run(tx, "uploads/create", params)
+        return rows[0] if rows else None
+
+    row = await graph.in_write("uploads/create", tx_work)
     if row is None:
         raise LookupError("the uploading account no longer exists")
     return dict(row["upload"])

@@ -6,6 +6,7 @@ the last post using it goes (`services.posts.delete_post`, `services.accounts.de
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import suppress
@@ -133,13 +134,15 @@ async def start_upload(
         raise PayloadTooLarge(f"more than {direct.MAX_PARTS} parts of {part_size} bytes")
     upload_id = new_id()
     key = f"{jobs.UPLOAD_PREFIX}{upload_id}"
-    s3_upload_id = await anyio.to_thread.run_sync(
-        direct.create, backends.s3, settings.media_bucket, key, content_type
+    bucket = settings.media_bucket
+    # The store's upload starts while the graph's transaction opens; the Upload node waits for
+    # its id. Shielded, so a cancelled request never leaves a store upload nobody knows of.
+    started = asyncio.ensure_future(
+        anyio.to_thread.run_sync(direct.create, backends.s3, bucket, key, content_type)
     )
     fields = {
         "id": upload_id,
         "key": key,
-        "s3_upload_id": s3_upload_id,
         "filename": filename[:255],
         "content_type": content_type,
         "kind": kind,
@@ -149,14 +152,20 @@ async def start_upload(
     }
     try:
         upload = await uploads_graph.create(
-            backends.graph, viewer_id, fields, settings.upload_ttl_s
+            backends.graph,
+            viewer_id,
+            fields,
+            settings.upload_ttl_s,
+            lambda: asyncio.shield(started),
         )
     except BaseException:
         # Shielded: a cancelled request still aborts the store's upload it started.
         with anyio.CancelScope(shield=True):
-            await anyio.to_thread.run_sync(
-                direct.abort, backends.s3, settings.media_bucket, key, s3_upload_id
-            )
+            s3_upload_id: str | None = None
+            with suppress(Exception):  # the store started none: nothing to abort
+                s3_upload_id = await started
+            if s3_upload_id is not None:
+                await anyio.to_thread.run_sync(direct.abort, backends.s3, bucket, key, s3_upload_id)
         raise
     return upload, _part_urls(backends, upload, 1, settings.upload_urls_per_answer)
 
