@@ -69,6 +69,26 @@ class LockedUpload:
             raise LookupError("the locked upload is no longer open")
         return dict(rows[0]["media"])
 
+    async def retype(self, media_id: str, kind: str, content_type: str) -> Row:
+        """Set the type the bytes showed on the Media item `record_media` made."""
+        params = {
+            "viewer_id": self._viewer_id,
+            "media_id": media_id,
+            "kind": kind,
+            "content_type": content_type,
+        }
+        rows = await run(self._tx, "uploads/retype", params)
+        if not rows:
+            raise LookupError("the recorded media item is gone")
+        return dict(rows[0]["media"])
+
+    async def refuse(self) -> None:
+        """Delete the Upload node and the Media item `record_media` made for it (a refused
+        object)."""
+        await run(
+            self._tx, "uploads/refuse", {"viewer_id": self._viewer_id, "upload_id": self._id()}
+        )
+
     async def forget(self) -> None:
         """Delete the Upload node (a refused or vanished upload)."""
         await run(self._tx, "uploads/delete", {"upload_ids": [self._id()]})
