@@ -13,10 +13,23 @@ from graph.driver import Graph, Row, run
 T = TypeVar("T")
 
 
-async def create(graph: Graph, viewer_id: str, upload: dict[str, Any], ttl_s: int) -> Row:
-    row = await graph.write_one(
-        "uploads/create", {"viewer_id": viewer_id, "upload": upload, "ttl_s": ttl_s}
-    )
+async def create(
+    graph: Graph,
+    viewer_id: str,
+    upload: dict[str, Any],
+    ttl_s: int,
+    s3_upload_id: Callable[[], Awaitable[str]],
+) -> Row:
+    """Record the viewer's new upload. Its store upload id is awaited inside the transaction,
+    once it has begun, so the store's CreateMultipartUpload runs while the session opens."""
+
+    async def tx_work(tx: AsyncManagedTransaction) -> Row | None:
+        fields = {**upload, "s3_upload_id": await s3_upload_id()}
+        params = {"viewer_id": viewer_id, "upload": fields, "ttl_s": ttl_s}
+        rows = await run(tx, "uploads/create", params)
+        return rows[0] if rows else None
+
+    row = await graph.in_write("uploads/create", tx_work)
     if row is None:
         raise LookupError("the uploading account no longer exists")
     return dict(row["upload"])
@@ -55,6 +68,26 @@ class LockedUpload:
         if not rows:
             raise LookupError("the locked upload is no longer open")
         return dict(rows[0]["media"])
+
+    async def retype(self, media_id: str, kind: str, content_type: str) -> Row:
+        """Set the type the bytes showed on the Media item `record_media` made."""
+        params = {
+            "viewer_id": self._viewer_id,
+            "media_id": media_id,
+            "kind": kind,
+            "content_type": content_type,
+        }
+        rows = await run(self._tx, "uploads/retype", params)
+        if not rows:
+            raise LookupError("the recorded media item is gone")
+        return dict(rows[0]["media"])
+
+    async def refuse(self) -> None:
+        """Delete the Upload node and the Media item `record_media` made for it (a refused
+        object)."""
+        await run(
+            self._tx, "uploads/refuse", {"viewer_id": self._viewer_id, "upload_id": self._id()}
+        )
 
     async def forget(self) -> None:
         """Delete the Upload node (a refused or vanished upload)."""

@@ -6,11 +6,12 @@ the last post using it goes (`services.posts.delete_post`, `services.accounts.de
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import suppress
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import anyio.to_thread
 from redis.exceptions import RedisError
@@ -32,10 +33,13 @@ from graphgram.errors import (
 )
 from graphgram.ids import new_id
 from media import direct, ingest, jobs
+from media.sniff import Sniffed
 from media.storage import delete_objects, object_exists
 from media.upload import CHUNK, store_upload
 
 log = logging.getLogger(__name__)
+A = TypeVar("A")
+B = TypeVar("B")
 
 
 class Readable(Protocol):
@@ -133,13 +137,15 @@ async def start_upload(
         raise PayloadTooLarge(f"more than {direct.MAX_PARTS} parts of {part_size} bytes")
     upload_id = new_id()
     key = f"{jobs.UPLOAD_PREFIX}{upload_id}"
-    s3_upload_id = await anyio.to_thread.run_sync(
-        direct.create, backends.s3, settings.media_bucket, key, content_type
+    bucket = settings.media_bucket
+    # The store's upload starts while the graph's transaction opens; the Upload node waits for
+    # its id. Shielded, so a cancelled request never leaves a store upload nobody knows of.
+    started = asyncio.ensure_future(
+        anyio.to_thread.run_sync(direct.create, backends.s3, bucket, key, content_type)
     )
     fields = {
         "id": upload_id,
         "key": key,
-        "s3_upload_id": s3_upload_id,
         "filename": filename[:255],
         "content_type": content_type,
         "kind": kind,
@@ -149,14 +155,20 @@ async def start_upload(
     }
     try:
         upload = await uploads_graph.create(
-            backends.graph, viewer_id, fields, settings.upload_ttl_s
+            backends.graph,
+            viewer_id,
+            fields,
+            settings.upload_ttl_s,
+            lambda: asyncio.shield(started),
         )
     except BaseException:
         # Shielded: a cancelled request still aborts the store's upload it started.
         with anyio.CancelScope(shield=True):
-            await anyio.to_thread.run_sync(
-                direct.abort, backends.s3, settings.media_bucket, key, s3_upload_id
-            )
+            s3_upload_id: str | None = None
+            with suppress(Exception):  # the store started none: nothing to abort
+                s3_upload_id = await started
+            if s3_upload_id is not None:
+                await anyio.to_thread.run_sync(direct.abort, backends.s3, bucket, key, s3_upload_id)
         raise
     return upload, _part_urls(backends, upload, 1, settings.upload_urls_per_answer)
 
@@ -227,60 +239,88 @@ class _Completion:
     refused: AppError | None = None
 
 
+async def _both(first: Awaitable[A], second: Awaitable[B]) -> tuple[A, B]:
+    """Run two awaitables at once and wait for both (neither is cut off when the other fails:
+    one is a statement of the open transaction); their results, or the first one's error."""
+    tasks = (asyncio.ensure_future(first), asyncio.ensure_future(second))
+    await asyncio.wait(tasks)
+    errors = [task.exception() for task in tasks]
+    for error in errors:
+        if error is not None:
+            raise error
+    return tasks[0].result(), tasks[1].result()
+
+
+async def _join(
+    backends: Backends, upload: Row, stored: list[direct.StoredPart] | None
+) -> Sniffed | AppError:
+    """The store's side of a completion: join the parts (`stored`, none when an earlier attempt
+    joined them) and check the object; what `check_object` found, or the refusal."""
+    bucket = backends.settings.media_bucket
+    key, s3_upload_id = upload["key"], upload["s3_upload_id"]
+    if stored is None:
+        # Joined by an earlier attempt of this transaction (a retry), or dropped by the store.
+        if not await anyio.to_thread.run_sync(object_exists, backends.s3, bucket, key):
+            return NotFound(f"no upload {upload['id']!r}")
+    else:
+        sizes = direct.part_sizes(int(upload["size"]), int(upload["part_size"]))
+        wrong = [p.number for p in stored if p.number > len(sizes) or p.size != sizes[p.number - 1]]
+        if wrong:
+            return Unprocessable(
+                f"part {wrong[0]} is not the size it was signed for", code="size_mismatch"
+            )
+        if not await anyio.to_thread.run_sync(
+            direct.complete, backends.s3, bucket, key, s3_upload_id, stored
+        ) and not await anyio.to_thread.run_sync(object_exists, backends.s3, bucket, key):
+            return NotFound(f"no upload {upload['id']!r}")
+    try:
+        return await ingest.check_object(
+            backends, key, str(upload["content_type"]), int(upload["size"])
+        )
+    except AppError as exc:
+        return exc
+
+
 async def _join_and_check(
     backends: Backends, locked: uploads_graph.LockedUpload, upload: Row
 ) -> _Completion:
     """The locked, open upload: join its parts (the list the store holds), check the object and
     record its `processing` Media item. A refused upload is dropped from the store and forgotten,
     and the refusal is returned (raising would roll its forgetting back); a Conflict (parts
-    still missing) is raised, changing nothing."""
+    still missing) is raised, changing nothing.
+
+    Once the parts are all there, the Media item is recorded (as the declared type) while the
+    store joins and checks the object: a refusal deletes it again in the same transaction, and
+    the type the bytes showed replaces the declared one."""
     bucket = backends.settings.media_bucket
     key, s3_upload_id = upload["key"], upload["s3_upload_id"]
     stored = await anyio.to_thread.run_sync(
         direct.list_parts, backends.s3, bucket, key, s3_upload_id
     )
-    refusal: AppError | None = None
-    if stored is None:
-        # Joined by an earlier attempt of this transaction (a retry), or dropped by the store.
-        if not await anyio.to_thread.run_sync(object_exists, backends.s3, bucket, key):
-            refusal = NotFound(f"no upload {upload['id']!r}")
-    else:
+    if stored is not None:
         sizes = direct.part_sizes(int(upload["size"]), int(upload["part_size"]))
-        have = {p.number: p for p in stored}
+        have = {p.number for p in stored}
         missing = [n for n in range(1, len(sizes) + 1) if n not in have]
         if missing:
             raise Conflict(
                 f"{len(missing)} parts are missing, first {missing[0]}", code="parts_missing"
             )
-        wrong = [n for n, p in have.items() if n > len(sizes) or p.size != sizes[n - 1]]
-        if wrong:
-            refusal = Unprocessable(
-                f"part {wrong[0]} is not the size it was signed for", code="size_mismatch"
-            )
-        elif not await anyio.to_thread.run_sync(
-            direct.complete, backends.s3, bucket, key, s3_upload_id, stored
-        ) and not await anyio.to_thread.run_sync(object_exists, backends.s3, bucket, key):
-            refusal = NotFound(f"no upload {upload['id']!r}")
-    if refusal is None:
-        try:
-            found = await ingest.check_object(
-                backends, key, str(upload["content_type"]), int(upload["size"])
-            )
-        except AppError as exc:
-            refusal = exc
-    if refusal is not None:
-        await _drop_stored(backends, upload)
-        await locked.forget()
-        return _Completion(refused=refusal)
-    media = {
+    draft = {
         "id": new_id(),
-        "kind": found.kind,
+        "kind": str(upload["kind"]),
         "status": "processing",
-        "content_type": found.content_type,
+        "content_type": str(upload["content_type"]),
         "bytes": int(upload["size"]),
         "key": key,
     }
-    return _Completion(media=await locked.record_media(media), new=True)
+    outcome, media = await _both(_join(backends, upload, stored), locked.record_media(draft))
+    if isinstance(outcome, AppError):
+        await _drop_stored(backends, upload)
+        await locked.refuse()
+        return _Completion(refused=outcome)
+    if (outcome.kind, outcome.content_type) != (media.get("kind"), media.get("content_type")):
+        media = await locked.retype(str(media["id"]), outcome.kind, outcome.content_type)
+    return _Completion(media=media, new=True)
 
 
 async def complete_upload(backends: Backends, viewer_id: str, upload_id: str) -> Row:

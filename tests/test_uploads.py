@@ -282,6 +282,25 @@ async def test_a_declared_type_the_bytes_contradict_is_refused(
     assert_nothing_left(s3, neo4j_driver, settings)
 
 
+async def test_the_type_the_bytes_show_replaces_the_declared_one_of_the_same_kind(
+    client: httpx.AsyncClient, factory: Factory, neo4j_driver: Driver, settings: Settings
+) -> None:
+    alice = factory.user("alice")
+    data = padded_jpeg(6 * MiB)
+    upload = await start(client, alice, len(data), ctype="image/png")
+    await send_parts(upload, data)
+    done = await complete(client, alice, upload)
+    assert done.status_code == 200, done.text
+    media_id = done.json()["id"]
+    records, _, _ = neo4j_driver.execute_query(
+        "MATCH (m:Media {id: $id}) RETURN m.kind AS kind, m.content_type AS content_type",
+        id=media_id,
+        database_=settings.neo4j_database,
+    )
+    assert [(r["kind"], r["content_type"]) for r in records] == [("image", "image/jpeg")]
+    assert count(neo4j_driver, settings, "Media") == 1
+
+
 async def test_a_video_uploaded_directly_gets_its_poster(
     client: httpx.AsyncClient, factory: Factory, s3: Minio, settings: Settings
 ) -> None:
