@@ -18,15 +18,12 @@ from typing import Any, LiteralString
 import neo4j
 from neo4j import AsyncManagedTransaction, unit_of_work
 
-from cypher import catalog, header, query
+from cypher import catalog, example_params, header, query
 from graph.driver import Graph
 
 PREFIX = "analytics/"
 ROW_CAP = 1_000
 TIMEOUT_S = 15.0
-
-_PARAMS = re.compile(r"/\*\s*:params\s*(\{.*?\})\s*\*/", re.S)
-_KEY = re.compile(r"([{,]\s*)([A-Za-z_][A-Za-z0-9_]*)\s*:")
 
 
 class UnknownQuery(LookupError):
@@ -56,14 +53,6 @@ class Result:
     truncated: bool
 
 
-def _example_params(text: str) -> dict[str, Any]:
-    found = _PARAMS.search(text)
-    if not found:
-        return {}
-    parsed: dict[str, Any] = json.loads(_KEY.sub(r'\1"\2":', found.group(1)))
-    return parsed
-
-
 def saved_queries() -> list[SavedQuery]:
     result = []
     for full in sorted(n for n in catalog() if n.startswith(PREFIX)):
@@ -72,7 +61,7 @@ def saved_queries() -> list[SavedQuery]:
                 name=full[len(PREFIX) :],
                 title=header(full, "Title") or full,
                 description=header(full, "Description"),
-                params=_example_params(catalog()[full]),
+                params=example_params(full) or {},
             )
         )
     return result

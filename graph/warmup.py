@@ -16,52 +16,18 @@ is cold again until they restart (docs/operations.md).
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
 
 from neo4j import READ_ACCESS
 from neo4j.exceptions import Neo4jError
 
-from cypher import catalog, query
+from cypher import catalog, example_params, has_example, query
 from graph.driver import Graph
 
-_PARAMS = re.compile(r"/\*\s*:params\s*(\{.*?\})\s*\*/", re.S)
-# A key of a Cypher map literal (`{viewer_id: "...", limit: 21}`): after `{` or `,`, unquoted.
-_KEY = re.compile(r"([{,]\s*)([A-Za-z_][A-Za-z0-9_]*)\s*:")
-_DATETIME = re.compile(r'datetime\("([^"]+)"\)')
-_MARK = "$datetime"
-
 log = logging.getLogger(__name__)
-
-
-def _revive(value: Any) -> Any:
-    if isinstance(value, dict):
-        if set(value) == {_MARK}:
-            return datetime.fromisoformat(str(value[_MARK]))
-        return {k: _revive(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_revive(v) for v in value]
-    return value
-
-
-def example_params(name: str) -> dict[str, Any] | None:
-    """The statement's example parameters from its `:params` header, with the types the API sends
-    (strings, numbers, lists, booleans, null, `datetime("...")` as a datetime); None without one."""
-    found = _PARAMS.search(catalog()[name])
-    if found is None:
-        return None
-    text = _DATETIME.sub(lambda m: json.dumps({_MARK: m.group(1)}), found.group(1))
-    parsed = json.loads(_KEY.sub(r'\1"\2":', text))
-    if not isinstance(parsed, dict):
-        raise ValueError(f"cypher/{name}.cypher: its :params header is not a map")
-    revived: dict[str, Any] = _revive(parsed)
-    return revived
 
 
 @dataclass
@@ -74,7 +40,7 @@ class Warmed:
 def warmable() -> list[str]:
     """Every catalog statement with example parameters (the schema files, several statements
     each and run once by the migrations, have none)."""
-    return [name for name in sorted(catalog()) if _PARAMS.search(catalog()[name])]
+    return [name for name in sorted(catalog()) if has_example(name)]
 
 
 async def warm(graph: Graph, names: Iterable[str] | None = None) -> Warmed:

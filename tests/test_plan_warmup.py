@@ -12,9 +12,9 @@ from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 
 from api.app import create_app
-from cypher import catalog
+from cypher import catalog, example_params
 from graph.driver import Graph, make_async_driver
-from graph.warmup import example_params, warm, warmable
+from graph.warmup import warm, warmable
 from graphgram.settings import Settings
 
 
