@@ -26,23 +26,54 @@ a timeout fails every command of the batch and drops the connection, as a failed
 from __future__ import annotations
 
 import asyncio
+import functools
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeAlias, cast
 
 import hiredis
 from redis.asyncio import Redis
 from redis.asyncio.cluster import ClusterNode, RedisCluster
 from redis.client import NEVER_DECODE
-from redis.exceptions import AskError, ClusterDownError, ResponseError, TryAgainError
+from redis.crc import key_slot
+from redis.exceptions import (
+    AskError,
+    ClusterDownError,
+    NoScriptError,
+    ResponseError,
+    TryAgainError,
+)
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.typing import EncodableT
 
 from graphgram.metrics import observe_backend
+from redis_scripts import script
 
 _Future: TypeAlias = "asyncio.Future[Any]"
 _Pending = tuple[tuple[EncodableT, ...], "asyncio.Future[Any]"]
+
+NODE_GET = script("cluster/node_get")
+
+
+@dataclass(frozen=True, slots=True)
+class MultiGet:
+    """`execute_many`'s read of several keys in any slots; its reply is their values in order
+    (None where a key is missing). One MGET on one Redis server. On a cluster, where a command's
+    keys must share one slot, each node holding some of them gets one `cluster/node_get` call
+    (a GET each inside Redis; a plain GET for a node's only key), in its write of the turn."""
+
+    keys: tuple[str, ...]
+
+
+Command: TypeAlias = tuple[EncodableT, ...] | MultiGet
+
+
+@functools.lru_cache(maxsize=65536)
+def _slot(key: str) -> int:
+    """A key's hash slot (the keys of a feed page repeat from page to page)."""
+    return key_slot(key.encode())
 
 
 class CommandBatcher:
@@ -61,24 +92,88 @@ class CommandBatcher:
         self._pending.append((args, future))
         return await future
 
-    async def execute_many(self, commands: list[tuple[EncodableT, ...]]) -> list[Any]:
+    async def execute_many(self, commands: Sequence[Command]) -> list[Any]:
         """Send several commands at once, with the others of this turn; their replies in order
-        (undecoded), or the first error reply raised."""
+        (undecoded; a `MultiGet`'s: the list of its values), or the first error reply raised."""
         if not commands:
             return []
         loop = asyncio.get_running_loop()
         if not self._pending:
             loop.call_soon(self._flush)
         futures: list[asyncio.Future[Any]] = []
-        for args in commands:
-            future: asyncio.Future[Any] = loop.create_future()
-            self._pending.append((args, future))
-            futures.append(future)
+        # Per command: None, or a MultiGet's keys and the key positions of each of its parts.
+        plans: list[tuple[tuple[str, ...], list[list[int]]] | None] = []
+        for command in commands:
+            if isinstance(command, MultiGet):
+                split = self._multi_get_parts(command.keys)
+                plans.append((command.keys, [positions for positions, _ in split]))
+                sent = [args for _, args in split]
+            else:
+                plans.append(None)
+                sent = [command]
+            for args in sent:
+                future: asyncio.Future[Any] = loop.create_future()
+                self._pending.append((args, future))
+                futures.append(future)
         settled = await asyncio.gather(*futures, return_exceptions=True)
-        for reply in settled:
-            if isinstance(reply, BaseException):
-                raise reply
-        return settled
+        replies: list[Any] = []
+        at = 0
+        for plan in plans:
+            if plan is None:
+                reply = settled[at]
+                at += 1
+                if isinstance(reply, BaseException):
+                    raise reply
+                replies.append(reply)
+                continue
+            keys, parts = plan
+            values: list[Any] = [None] * len(keys)
+            for positions in parts:
+                got = settled[at]
+                at += 1
+                if isinstance(got, BaseException):
+                    got = await self._get_each(keys, positions, got)
+                elif len(positions) == 1 and isinstance(self._redis, RedisCluster):
+                    got = [got]  # a node's only key: a plain GET
+                for position, value in zip(positions, got, strict=True):
+                    values[position] = value
+            replies.append(values)
+        return replies
+
+    def _multi_get_parts(self, keys: tuple[str, ...]) -> list[tuple[list[int], tuple[Any, ...]]]:
+        """A MultiGet's commands, each with the positions of the keys it reads: one MGET; on a
+        cluster one `cluster/node_get` per node of the slot map (GET for a node's only key)."""
+        if not isinstance(self._redis, RedisCluster):
+            return [(list(range(len(keys))), ("MGET", *keys))]
+        nodes = self._redis.nodes_manager
+        by_node: dict[str, list[int]] = {}
+        for position, key in enumerate(keys):
+            try:
+                name = nodes.get_node_from_slot(_slot(key)).name
+            except Exception:  # noqa: BLE001 - no slot map entry: a GET, which the client routes
+                name = f"?{position}"
+            by_node.setdefault(name, []).append(position)
+        parts: list[tuple[list[int], tuple[Any, ...]]] = []
+        for positions in by_node.values():
+            if len(positions) == 1:
+                parts.append((positions, ("GET", keys[positions[0]])))
+            else:
+                first, *rest = (keys[p] for p in positions)
+                parts.append((positions, ("EVALSHA", NODE_GET.sha, 1, first, *rest)))
+        return parts
+
+    async def _get_each(
+        self, keys: tuple[str, ...], positions: list[int], error: BaseException
+    ) -> list[Any]:
+        """A node's part of a MultiGet that Redis refused, read again a GET each (routed and
+        redirected by the cluster client): a key no longer on that node (a failover or a
+        resharding since the slot map was read), or the script not loaded there yet (a restarted
+        or newly promoted node: it is loaded again on every primary). Other errors are raised."""
+        if isinstance(error, NoScriptError):
+            await self._redis.script_load(NODE_GET.text)  # every primary, on a cluster
+        elif not isinstance(error, ResponseError) or len(positions) == 1:
+            raise error
+        return await self.execute_many([("GET", keys[p]) for p in positions])
 
     def _flush(self) -> None:
         batch, self._pending = self._pending, []
@@ -128,7 +223,9 @@ class CommandBatcher:
             node = None
             if key is not None:
                 try:
-                    node = cluster.nodes_manager.get_node_from_slot(cluster.keyslot(key))
+                    node = cluster.nodes_manager.get_node_from_slot(
+                        _slot(key) if isinstance(key, str) else cluster.keyslot(key)
+                    )
                 except Exception:  # noqa: BLE001 - no slot map entry: the client finds it
                     node = None
             if node is None:

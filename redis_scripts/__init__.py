@@ -11,6 +11,10 @@ Each script starts with a header of `--` lines:
     -- ARGV[3..]: what the third argument and every one after it are
     -- Returns: what it answers (optional; more comment lines may follow)
 
+A first line `#!lua flags=...` before it gives Redis the script's flags (`Script.flags`); one
+script has them, `cluster/node_get`: `no-writes,allow-cross-slot-keys`, the one script allowed
+to read keys handed in ARGV (a node's keys of many slots, read in one call on Redis Cluster).
+
 A line `--!include name` is replaced by `redis_scripts/includes/<name>.lua` (its own header of
 `--` lines left out), so a piece several scripts share (the timeline `coverage` function) is
 written once, as BullMQ's `src/commands/includes/` does. `Script.text` is what Redis runs and
@@ -59,6 +63,7 @@ class Script:
     args: tuple[Slot, ...]
     includes: tuple[str, ...]  # every include expanded into it, nested ones too
     origins: tuple[str, ...]  # where each line of `text` was written: "timelines/x.lua:12"
+    flags: tuple[str, ...] = ()  # from a first line `#!lua flags=...` (Redis's script flags)
 
 
 def _walk(node: Traversable, prefix: str) -> dict[str, str]:
@@ -71,10 +76,26 @@ def _walk(node: Traversable, prefix: str) -> dict[str, str]:
     return found
 
 
+def shebang_flags(source: str) -> tuple[str, ...]:
+    """The flags of a first line `#!lua flags=no-writes,allow-cross-slot-keys` (Redis 7's script
+    flags), in the order written; () without one."""
+    first = source.split("\n", 1)[0].strip()
+    if not first.startswith("#!lua"):
+        return ()
+    for word in first.split()[1:]:
+        if word.startswith("flags="):
+            return tuple(f for f in word[len("flags=") :].split(",") if f)
+    return ()
+
+
 def header_lines(source: str) -> list[str]:
-    """The leading `--` comment lines (an `--!include` line ends the header)."""
+    """The leading `--` comment lines, after a `#!lua` line if there is one (an `--!include`
+    line ends the header)."""
     lines = []
-    for line in source.splitlines():
+    body = source.splitlines()
+    if body and body[0].startswith("#!"):
+        body = body[1:]
+    for line in body:
         stripped = line.strip()
         if not stripped.startswith("--") or _INCLUDE.match(stripped):
             break
@@ -151,6 +172,7 @@ def parse(name: str, source: str, includes: dict[str, str]) -> Script:
         keys=_slots(name, "KEYS", found["KEYS"]),
         args=_slots(name, "ARGV", found["ARGV"]),
         includes=tuple(sorted(used)),
+        flags=shebang_flags(source),
     )
 
 

@@ -44,7 +44,7 @@ class Token:
 _TOKEN = re.compile(
     r"""
     (?P<space>\s+)
-  | (?P<comment>--\[(?P<ceq>=*)\[.*?\](?P=ceq)\]|--[^\n]*)
+  | (?P<comment>--\[(?P<ceq>=*)\[.*?\](?P=ceq)\]|--[^\n]*|\A\#![^\n]*)
   | (?P<long>\[(?P<leq>=*)\[.*?\](?P=leq)\])
   | (?P<string>'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*")
   | (?P<number>0[xX][0-9a-fA-F]+|\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+)
@@ -296,9 +296,10 @@ def table_depths(tokens: list[Token]) -> list[int]:
     return depths
 
 
-def derived_names(tokens: list[Token]) -> set[str]:
-    """Names that only ever hold keys from KEYS: loop variables over ipairs(KEYS), locals and
-    tables assigned only from KEYS, function parameters every call passes such a key."""
+def derived_names(tokens: list[Token], tables: tuple[str, ...] = ("KEYS",)) -> set[str]:
+    """Names that only ever hold keys from KEYS (or `tables`): loop variables over ipairs(KEYS),
+    locals and tables assigned only from KEYS, function parameters every call passes such a
+    key."""
     bindings: dict[str, list[list[Token] | None]] = {}  # None: bound to something unknown
 
     def bind(name: str, value: list[Token] | None) -> None:
@@ -366,26 +367,29 @@ def derived_names(tokens: list[Token]) -> set[str]:
         more = {
             name
             for name, values in bindings.items()
-            if all(v is not None and from_keys(v, aliases) for v in values)
+            if all(v is not None and from_keys(v, aliases, tables) for v in values)
         }
         if more == aliases:
             return aliases
         aliases = more
 
 
-def from_keys(expression: list[Token], aliases: set[str]) -> bool:
-    """Whether the expression is a key from KEYS (or all of them, unpacked)."""
+def from_keys(
+    expression: list[Token], aliases: set[str], tables: tuple[str, ...] = ("KEYS",)
+) -> bool:
+    """Whether the expression is a key from KEYS (or all of them, unpacked), or from one of
+    `tables`."""
     texts = [t.text for t in expression]
     if texts and texts[-1] == "ELEMENT":  # an element of: ipairs(<table>), or <table>[i] = value
         texts = texts[:-1]
         if texts[:2] == ["ipairs", "("] and texts[-1] == ")":
-            return texts[2:-1] == ["KEYS"] or (len(texts) == 4 and texts[2] in aliases)
-        return from_keys(expression[:-1], aliases)
+            return len(texts) == 4 and (texts[2] in tables or texts[2] in aliases)
+        return from_keys(expression[:-1], aliases, tables)
     if texts[:2] == ["unpack", "("] and texts[-1] == ")":
         inner = texts[2:-1]
-        return inner == ["KEYS"] or (len(inner) == 1 and inner[0] in aliases)
+        return len(inner) == 1 and (inner[0] in tables or inner[0] in aliases)
     if len(texts) >= 4 and texts[1] == "[" and closing(expression, 1) == len(texts) - 1:
-        return texts[0] == "KEYS" or texts[0] in aliases
+        return texts[0] in tables or texts[0] in aliases
     return len(texts) == 1 and expression[0].kind == "name" and texts[0] in aliases
 
 
@@ -411,10 +415,18 @@ def key_arguments(redis: Redis, command: str, args: list[list[Token]]) -> list[l
     ]
 
 
+# A script Redis runs with these flags reads only (Redis refuses a write in it) and may read keys
+# of several slots of its node: it may read keys handed in ARGV (`cluster/node_get`, a node's
+# part of backends.batching's MultiGet). Its keys still come from the caller, never from Lua.
+NODE_LOCAL_READS = {"no-writes", "allow-cross-slot-keys"}
+
+
 def touched_outside_keys(redis: Redis, script: Script) -> list[str]:
-    """The Redis calls whose key comes from somewhere other than KEYS, and writes to KEYS."""
+    """The Redis calls whose key comes from somewhere other than KEYS (or ARGV, in a node-local
+    read-only script), and writes to KEYS."""
     tokens = tokenize(script.text)
-    aliases = derived_names(tokens)
+    tables = ("KEYS", "ARGV") if set(script.flags) >= NODE_LOCAL_READS else ("KEYS",)
+    aliases = derived_names(tokens, tables)
     found: list[str] = []
     for i, t in enumerate(tokens):
         if t.text == "KEYS" and i + 1 < len(tokens) and tokens[i + 1].text == "[":
@@ -434,7 +446,7 @@ def touched_outside_keys(redis: Redis, script: Script) -> list[str]:
             continue
         command = args[0][0].text
         for key in key_arguments(redis, command, args[1:]):
-            if not from_keys(key, aliases):
+            if not from_keys(key, aliases, tables):
                 where = script.origins[t.line - 1]
                 found.append(f"{where}: {command} on `{text_of(key)}`, not a key from KEYS")
     return found
@@ -472,4 +484,26 @@ def test_with_redis_the_key_check_sees_keys_built_in_lua(redis_client: Redis) ->
         "rewrites KEYS",
         "MGET on `unpack ( ids )`, not a key from KEYS",
         "SET on `'ns:' .. ARGV [ 1 ]`, not a key from KEYS",
+    ], found
+
+
+def test_with_redis_only_a_node_local_read_script_may_read_keys_from_argv(
+    redis_client: Redis,
+) -> None:
+    """A script flagged `no-writes,allow-cross-slot-keys` may read keys the caller hands in ARGV
+    (a key built in Lua still fails); the same body without the flags may not."""
+    flagged = sample("node_local_reads")
+    assert flagged.flags == ("no-writes", "allow-cross-slot-keys")
+    found = touched_outside_keys(redis_client, flagged)
+    assert [f.split(": ", 1)[1] for f in found] == [
+        "GET on `'ns:' .. ARGV [ 1 ]`, not a key from KEYS"
+    ], found
+    source = (SAMPLES / "node_local_reads.lua").read_text(encoding="utf-8")
+    plain = parse("samples/plain", source.split("\n", 1)[1], {})
+    assert plain.flags == ()
+    found = touched_outside_keys(redis_client, plain)
+    assert [f.split(": ", 1)[1] for f in found] == [
+        "GET on `ARGV [ i ]`, not a key from KEYS",
+        "EXISTS on `key`, not a key from KEYS",
+        "GET on `'ns:' .. ARGV [ 1 ]`, not a key from KEYS",
     ], found

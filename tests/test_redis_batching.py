@@ -13,7 +13,7 @@ from redis.exceptions import NoScriptError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from backends import redis_client
-from backends.batching import CommandBatcher
+from backends.batching import CommandBatcher, MultiGet
 from graphgram.settings import Settings
 from tests.fixtures.relay import Relay, stalling_relay
 
@@ -142,4 +142,26 @@ async def test_replies_match_the_library_client(settings: Settings, concurrent: 
         assert ours == [[m.encode() for m in theirs]] * concurrent
     finally:
         await client.delete("batching-test-zset")
+        await client.aclose()
+
+
+async def test_a_multi_get_reads_its_keys_in_order_among_other_commands(
+    settings: Settings,
+) -> None:
+    """A MultiGet's reply is its keys' values in order, None where a key is missing, beside the
+    other commands of the call (one MGET here; one call per node on a cluster)."""
+    client = redis_client(settings)
+    batcher = CommandBatcher(client, timeout_s=2)
+    keys = tuple(f"batching-test:{{m{i}}}" for i in range(12))
+    try:
+        for i, key in enumerate(keys):
+            if i % 4:
+                await client.set(key, f"m{i}", ex=5)
+        before, values, after, none = await batcher.execute_many(
+            [("ECHO", "before"), MultiGet(keys), ("ECHO", "after"), MultiGet(keys[:1])]
+        )
+        assert (before, after) == (b"before", b"after")
+        assert values == [f"m{i}".encode() if i % 4 else None for i in range(12)]
+        assert none == [None]
+    finally:
         await client.aclose()

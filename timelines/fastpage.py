@@ -11,10 +11,11 @@ renders the page with the least work:
    has ended sends the page to the full path), the liked and saved windows' coverage and the kept
    celebrity merge, all keys tagged by the viewer, `graphgram.redis_keys`), and with
    them what this process's hints of the viewer's last page name (`_Hints`): the cached session
-   (checked against the hinted viewer), each followed celebrity's list version (plain reads:
-   one MGET on one server), and the fragments (`<ns>:{p:<post>}:pf`: the `Post` JSON
-   without `liked`, `saved` and its closing brace) and liked and saved flags of the last page's
-   posts;
+   (checked against the hinted viewer), each followed celebrity's list version and the
+   fragments (`<ns>:{p:<post>}:pf`: the `Post` JSON without `liked`, `saved` and its closing
+   brace) of the last page's posts (plain reads of many owners' keys in one
+   `backends.batching.MultiGet`: one MGET on one server, one call per node on a cluster), and
+   their liked and saved flags;
 2. only for what the hints did not cover: the session first when this process has not seen it,
    the versions of newly followed celebrities and of versions gone missing (minted by
    `timelines/author_version`) (for an older page each list's range,
@@ -27,7 +28,9 @@ A viewer's second page in a process is thus one round trip. A hint never decides
 session is read in the same batch and a revoked one declines at once.
 
 Batches go through `backends.batching`: one write with the other requests' commands of the same
-loop turn, replies left as bytes, on one server; on a cluster one such write per node.
+loop turn, replies left as bytes, on one server; on a cluster one such write per node. On one
+server the newest page is most often one script (`timelines/hinted_page`); on a cluster, where
+its keys sit in many slots, the same page is the one batch of step 1, a write per node.
 The page's JSON is the fragments joined with their liked and saved flags: no post is parsed or
 rendered.
 Whenever anything is not plain the answer is "no", and the full path (which also fills the
@@ -47,6 +50,7 @@ from typing import Any
 from redis.exceptions import NoScriptError
 
 from backends import Backends
+from backends.batching import Command, MultiGet
 from graphgram.metrics import cache_lookup
 from redis_scripts import Script, script
 from timelines.store import AFTER_SENTINELS, Keys
@@ -288,7 +292,7 @@ async def _page(
         )
         if found is not None:
             return found
-    commands: list[tuple[Any, ...]] = []
+    commands: list[Command] = []
     if check_session:
         commands.append(("GET", session_key))
     commands.append(("ZREVRANGEBYLEX", k.inflight, high, AFTER_SENTINELS, "LIMIT", 0, n))
@@ -310,10 +314,14 @@ async def _page(
             int(time.time() * 1000),
         )
     )
-    # Hinted versions are plain reads (one MGET on one server); one that is missing is minted
-    # with the versions still needed below.
-    commands.extend(_gets(backends, [k.author_version(author) for author in hinted_authors]))
-    commands.extend(_gets(backends, [k.fragment(post_id) for post_id in hinted_ids]))
+    # Hinted versions and fragments are plain reads, in one MultiGet; a version that is missing
+    # is minted with the versions still needed below.
+    commands.extend(
+        _gets(
+            [k.author_version(author) for author in hinted_authors]
+            + [k.fragment(post_id) for post_id in hinted_ids]
+        )
+    )
     commands.extend(_flags(k, viewer_id, hinted_ids))
     replies = await batched.execute_many(commands)
     if check_session:
@@ -326,16 +334,17 @@ async def _page(
             raise
     inflight, head, *replies = replies
     versions: dict[str, Any] = {}
-    if hinted_authors:
-        hinted_versions, replies = _took(backends, replies, len(hinted_authors))
+    known: dict[str, tuple[bytes | str | None, bool, bool]] = {}
+    if hinted_authors or hinted_ids:
+        hinted_values, *replies = replies
         versions = {
             author: version
-            for author, version in zip(hinted_authors, hinted_versions, strict=True)
+            for author, version in zip(hinted_authors, hinted_values, strict=False)
             if version is not None
         }
-    known: dict[str, tuple[bytes | str | None, bool, bool]] = {}
+        fragments = hinted_values[len(hinted_authors) :]
     if hinted_ids:
-        fragments, (liked, saved, *_) = _took(backends, replies, len(hinted_ids))
+        liked, saved, *_ = replies
         for i, post_id in enumerate(hinted_ids):
             known[post_id] = (fragments[i], liked[i] is not None, saved[i] is not None)
     if int(head[0]) != 1:
@@ -359,7 +368,7 @@ async def _page(
         for post_id in _guess(sources.lists, kept if authors else None, want)
         if post_id not in known
     ]
-    commands = _gets(backends, [k.fragment(post_id) for post_id in guessed])
+    commands = _gets([k.fragment(post_id) for post_id in guessed])
     commands.extend(_flags(k, viewer_id, guessed))
     unversioned = [a for a in authors if a not in versions]
     if hi:
@@ -369,8 +378,7 @@ async def _page(
         commands.extend(_versions(k, unversioned))
     replies = await batched.execute_many(commands) if commands else []
     if guessed:
-        fragments, replies = _took(backends, replies, len(guessed))
-        liked, saved, *replies = replies
+        fragments, liked, saved, *replies = replies
         for i, post_id in enumerate(guessed):
             known[post_id] = (fragments[i], liked[i] is not None, saved[i] is not None)
     if not hi:
@@ -419,13 +427,13 @@ async def _page(
         raise _Decline("floor")
     missing = [post_id for post_id in ids if post_id not in known]
     if missing or remade is not None:
-        commands = _gets(backends, [k.fragment(post_id) for post_id in missing])
+        commands = _gets([k.fragment(post_id) for post_id in missing])
         commands.extend(_flags(k, viewer_id, missing))
         if remade is not None:
             commands.append(("SET", merge_key, remade, "EX", CELEBRITY_MERGE_TTL_S))
         replies = await batched.execute_many(commands)
         if missing:
-            fragments, (liked, saved, *_) = _took(backends, replies, len(missing))
+            fragments, liked, saved, *_ = replies
             for i, post_id in enumerate(missing):
                 known[post_id] = (fragments[i], liked[i] is not None, saved[i] is not None)
     if not hi:
@@ -580,21 +588,10 @@ def _versions(k: Keys, authors: list[str]) -> list[tuple[Any, ...]]:
     ]
 
 
-def _gets(backends: Backends, keys: list[str]) -> list[tuple[Any, ...]]:
-    """Commands that read `keys`: one MGET on one Redis server; a GET each on a cluster, where
-    the keys (one post's each) sit in many slots. `_took` takes their values back."""
-    if not keys:
-        return []
-    if backends.settings.redis_topology == "cluster":
-        return [("GET", key) for key in keys]
-    return [("MGET", *keys)]
-
-
-def _took(backends: Backends, replies: list[Any], count: int) -> tuple[list[Any], list[Any]]:
-    """The `count` values `_gets`'s commands read, and the replies after them."""
-    if count and backends.settings.redis_topology != "cluster":  # one MGET
-        return list(replies[0]), replies[1:]
-    return replies[:count], replies[count:]
+def _gets(keys: list[str]) -> list[Command]:
+    """The command that reads `keys` (a MultiGet: one MGET on one Redis server, one call per node
+    on a cluster, `backends.batching`), or none for no keys."""
+    return [MultiGet(tuple(keys))] if keys else []
 
 
 def _script(found: Script, key: str, *args: Any) -> tuple[Any, ...]:
