@@ -21,8 +21,10 @@ import asyncio
 import secrets
 import statistics
 import time
+from collections.abc import Sequence
 from typing import Any
 
+from backends.batching import Command
 from bench.common import TYPICAL, write_result
 from bench.feed import _query, stack_settings
 from seed.generator import HardCases
@@ -64,7 +66,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
             counted["trips"] += 1
             return await one(*a)
 
-        async def counted_many(commands: list[tuple[Any, ...]]) -> list[Any]:
+        async def counted_many(commands: Sequence[Command]) -> list[Any]:
             counted["trips"] += 1
             return await many(commands)
 

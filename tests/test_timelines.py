@@ -22,6 +22,7 @@ from api.auth.deps import cache_key
 from api.auth.security import session_id
 from api.posts.schemas import Post
 from backends import Backends
+from backends.batching import Command
 from graphgram.metrics import REGISTRY
 from graphgram.settings import Settings
 from tests.fixtures import media_files
@@ -806,8 +807,11 @@ async def test_on_one_server_a_hinted_page_is_one_script_and_a_changed_page_fall
     batcher = backends.redis_batched
     one, many = batcher.execute, batcher.execute_many
 
-    def seen(args: tuple[Any, ...], reply: Any) -> None:
-        if args[:2] == ("EVALSHA", fastpage.HINTED_PAGE.sha):
+    def seen_script(args: Command) -> bool:
+        return isinstance(args, tuple) and args[:2] == ("EVALSHA", fastpage.HINTED_PAGE.sha)
+
+    def seen(args: Command, reply: Any) -> None:
+        if seen_script(args):
             answers.append(int(reply[0]))
 
     async def watched(*args: Any) -> Any:
@@ -815,14 +819,16 @@ async def test_on_one_server_a_hinted_page_is_one_script_and_a_changed_page_fall
         seen(args, reply)
         return reply
 
-    async def watched_many(commands: list[tuple[Any, ...]]) -> list[Any]:
+    async def watched_many(commands: list[Command]) -> list[Any]:
         replies = await many(commands)
-        if len(commands) == 2 and commands[0][:2] == ("EVALSHA", fastpage.HINTED_PAGE.sha):
+        if len(commands) == 2 and seen_script(commands[0]):
             # The script, then the MGET of the hinted posts' fragments: a page whose post has
             # no fragment is declined too (by the caller, after the script).
             reply, fragments = replies
-            assert commands[1][0] == "MGET"
-            read = dict(zip(commands[1][1:], fragments, strict=True))
+            fragments_read = commands[1]
+            assert isinstance(fragments_read, tuple)
+            assert fragments_read[0] == "MGET"
+            read = dict(zip(fragments_read[1:], fragments, strict=True))
             named = [NS_KEYS.fragment(post_id.decode()) for post_id in reply[3:]]
             answers.append(int(reply[0]) if all(read[key] for key in named) else 0)
             return replies
