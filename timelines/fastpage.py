@@ -28,9 +28,11 @@ A viewer's second page in a process is thus one round trip. A hint never decides
 session is read in the same batch and a revoked one declines at once.
 
 Batches go through `backends.batching`: one write with the other requests' commands of the same
-loop turn, replies left as bytes, on one server; on a cluster one such write per node. On one
-server the newest page is most often one script (`timelines/hinted_page`); on a cluster, where
-its keys sit in many slots, the same page is the one batch of step 1, a write per node.
+loop turn, replies left as bytes, on one server; on a cluster one such write per node. Before
+all this, a viewer's newest page whose hints still make it is one script
+(`timelines/hinted_page`) with the read of its fragments behind it (`_hinted_page`): on a
+cluster the script has the viewer's slot, and the in-flight set, the session and the versions
+are read beside it in the same write.
 The page's JSON is the fragments joined with their liked and saved flags: no post is parsed or
 rendered.
 Whenever anything is not plain the answer is "no", and the full path (which also fills the
@@ -279,7 +281,7 @@ async def _page(
     hinted_ids = hinted_ids[:want]
     # The script only when the hinted page was at least as long (a shorter one cannot name
     # every post of this one).
-    if hinted_ids and hinted_want >= want and settings.redis_topology != "cluster":
+    if hinted_ids and hinted_want >= want:
         found = await _hinted_page(
             backends,
             k,
@@ -476,37 +478,45 @@ async def _hinted_page(
     limit: int,
     ttl: int,
 ) -> tuple[str, list[str], bytes] | None:
-    """The newest page in one round trip on one Redis server, when the hints of this viewer's
-    last page (its celebrities, its posts) still make it: `timelines/hinted_page` (the same
-    checks, merge and floors as the pipelines below, with every key passed in) answers the
-    page's ids and liked and saved flags, and one MGET behind it in the same write the hinted
-    posts' fragments. None when they do not (a new post, a changed celebrity list, a fragment
-    gone...): the pipelines then read the page. A session to check (`session_key`) is read in
-    the same call and checked here."""
+    """The newest page in one round trip, when the hints of this viewer's last page (its
+    celebrities, its posts) still make it: `timelines/hinted_page` (the same checks, merge and
+    floors as the pipelines below) answers the page's ids and liked and saved flags, and the
+    read of the hinted posts' fragments behind it in the same write. None when they do not (a
+    new post, a changed celebrity list, a fragment gone...): the pipelines then read the page.
+    A session to check (`session_key`) is read in the same write and checked here.
+
+    On one Redis server the script is handed every key it reads and the fragments are one MGET.
+    On a cluster it is handed the viewer's keys (one slot) only; beside it in the same write go
+    the in-flight set's newest ids, the session and one MultiGet of the celebrities' versions
+    and the fragments, and the page stands only when the kept merge the script took was made
+    from the versions read and no in-flight post would be on it."""
     want = limit + 1
-    keys, fragments_read = _hinted_keys(k, viewer_id, session_key, tuple(authors), tuple(post_ids))
-    args = (want, want, ttl, int(time.time() * 1000), "1" if session_key else "0")
-    reply, fragments = await backends.redis_batched.execute_many(
-        [
-            (
-                "EVALSHA",
-                HINTED_PAGE.sha,
-                len(keys),
-                *keys,
-                *args,
-                len(authors),
-                *authors,
-                *post_ids,
-            ),
-            fragments_read,
-        ]
+    cluster = backends.settings.redis_topology == "cluster"
+    keys, extra_keys = _hinted_keys(
+        k, viewer_id, session_key, tuple(authors), tuple(post_ids), cluster
     )
+    args = (want, want, ttl, int(time.time() * 1000), "1" if session_key else "0")
+    commands: list[Command] = [
+        ("EVALSHA", HINTED_PAGE.sha, len(keys), *keys, *args, len(authors), *authors, *post_ids)
+    ]
+    if not cluster:
+        commands.append(("MGET", *extra_keys))
+    else:
+        commands.append(MultiGet(extra_keys))
+        commands.append(("ZREVRANGEBYLEX", k.inflight, "+", AFTER_SENTINELS, "LIMIT", 0, want))
+        if session_key:
+            commands.append(("GET", session_key))
+    replies = await backends.redis_batched.execute_many(commands)
+    reply, values = replies[0], replies[1]
+    fragments = values[len(authors) :] if cluster else values
     why = _text(reply[1]) if int(reply[0]) != 1 else None
     ids: list[str] = []
     body = b"[]"
     if why is None:
-        ids = _texts(reply[3:])
+        ids = _texts(reply[4:])
         try:
+            if cluster:
+                _check_beside(authors, values[: len(authors)], reply[3], replies[2], ids, want)
             body = _hinted_body(ids, post_ids, fragments, reply[1], limit)
         except _Decline as declined:
             why = str(declined)
@@ -517,8 +527,9 @@ async def _hinted_page(
         return None
     cache_lookup("feed_page_hints", hit=True)
     if session_key:
+        session = replies[3] if cluster else reply[2]
         try:
-            if _session_viewer(reply[2]) != viewer_id:
+            if _session_viewer(session) != viewer_id:
                 raise _Decline("session")
         except _Decline:
             HINTS.forget_viewer(session_key)
@@ -527,13 +538,43 @@ async def _hinted_page(
     return viewer_id, ids, body
 
 
+def _check_beside(
+    authors: list[str],
+    versions: list[Any],
+    signature: Any,
+    inflight: list[Any],
+    ids: list[str],
+    want: int,
+) -> None:
+    """On a cluster, what `timelines/hinted_page` could not read in its slot: the kept merge it
+    took must be made from the celebrities' versions read beside it (as the pipelines' merge
+    signature), and no post of the in-flight set may be on the page (the pipelines would send
+    such a page to the full path). _Decline otherwise."""
+    if authors:
+        if any(version is None for version in versions):
+            raise _Decline("version")
+        made = ",".join(f"{a}={_text(v)}" for a, v in zip(authors, versions, strict=True))
+        if _text(signature) != made:
+            raise _Decline("merge")
+    if inflight:
+        pending = set(_texts(inflight)).difference(ids)
+        if pending and (len(ids) < want or max(pending) > ids[-1]):
+            raise _Decline("inflight")
+
+
 @functools.lru_cache(maxsize=4096)
 def _hinted_keys(
-    k: Keys, viewer_id: str, session_key: str, authors: tuple[str, ...], post_ids: tuple[str, ...]
+    k: Keys,
+    viewer_id: str,
+    session_key: str,
+    authors: tuple[str, ...],
+    post_ids: tuple[str, ...],
+    cluster: bool,
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The keys `timelines/hinted_page` takes for these hints and the MGET of the hinted posts'
-    fragments, made once per hinted page (a viewer's pages repeat their hints)."""
-    keys = (
+    """The keys `timelines/hinted_page` takes for these hints, and the keys read beside it: the
+    hinted posts' fragments (on a cluster the celebrities' versions first), made once per hinted
+    page (a viewer's pages repeat their hints)."""
+    viewer = (
         k.home(viewer_id),
         k.celebs(viewer_id),
         k.blocks(viewer_id),
@@ -541,11 +582,18 @@ def _hinted_keys(
         k.celebrity_merge(viewer_id),
         k.mutes(viewer_id),
         k.saved(viewer_id),
+    )
+    fragments = tuple(k.fragment(post_id) for post_id in post_ids)
+    versions = tuple(k.author_version(author) for author in authors)
+    if cluster:
+        return viewer, versions + fragments
+    keys = (
+        *viewer,
         k.inflight,
         session_key or k.home(viewer_id),  # not read when there is no session to check
-        *(k.author_version(author) for author in authors),
+        *versions,
     )
-    return keys, ("MGET", *(k.fragment(post_id) for post_id in post_ids))
+    return keys, fragments
 
 
 # A post's closing part by its digit of `timelines/hinted_page`'s flags (1 liked, 2 saved).

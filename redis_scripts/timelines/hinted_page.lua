@@ -1,4 +1,4 @@
--- Title: The home feed's newest page in one call on one Redis server, from the hints of the last
+-- Title: The home feed's newest page in one call, from the hints of the viewer's last page
 -- KEYS[1]: the viewer's home timeline
 -- KEYS[2]: the viewer's celebrity set
 -- KEYS[3]: the viewer's block set
@@ -6,9 +6,9 @@
 -- KEYS[5]: the viewer's kept celebrity merge (JSON, made by timelines/fastpage.py)
 -- KEYS[6]: the viewer's mute set
 -- KEYS[7]: the viewer's saved window
--- KEYS[8]: the in-flight set
--- KEYS[9]: the cached session (returned as it is, for the caller to check)
--- KEYS[10..]: the hinted celebrities' version keys (ARGV[6] of them)
+-- KEYS[8]: the in-flight set (one Redis server only)
+-- KEYS[9]: the cached session (returned as it is, for the caller to check; one server only)
+-- KEYS[10..]: the hinted celebrities' version keys (ARGV[6] of them; one server only)
 -- ARGV[1]: n: how many ids to read per source
 -- ARGV[2]: want: limit + 1 (the extra id says an older page exists)
 -- ARGV[3]: the timeline's inactivity TTL to refresh, seconds (0: no touch)
@@ -17,19 +17,23 @@
 -- ARGV[6]: how many hinted celebrities
 -- ARGV[7..]: the hinted celebrities' ids (sorted), then the hinted posts' ids
 -- Returns: {0, why} when the hints do not make the page (timelines/fastpage.py then reads it in
---   its pipelines), else {1, flags, session or "", id1, id2, ...}: up to `want` ids newest
---   first, and per id one digit of `flags`, 1 when the viewer liked the post plus 2 when the
---   viewer saved it
+--   its pipelines), else {1, flags, session or "", the kept merge's signature or "", id1, id2,
+--   ...}: up to `want` ids newest first, and per id one digit of `flags`, 1 when the viewer
+--   liked the post plus 2 when the viewer saved it
 --
--- Called by timelines/fastpage.py on one Redis server only: its keys sit in many slots (the
--- viewer's, the in-flight set's, each celebrity's), which a Redis Cluster refuses in one script;
--- there the same page takes the pipelines. Every key it touches is in KEYS. It answers only what
--- the pipelines would: the same checks (home_checks), the kept merge only when every version it
--- names is current, the same floors, and it declines (rather than reads further) when the page
--- needs a celebrity or a post the hints did not name. The posts' fragments are not read here:
--- the caller sends the MGET of the hinted posts' fragments right behind this call, in the same
+-- Called by timelines/fastpage.py. Every key it touches is in KEYS. It answers only what the
+-- pipelines would: the same checks (home_checks), the same floors, and it declines (rather than
+-- reads further) when the page needs a celebrity or a post the hints did not name. The posts'
+-- fragments are not read here: the caller sends their read right behind this call, in the same
 -- write, and declines (to the pipelines) when one is missing; Redis then writes each fragment
 -- straight from its value, where a Lua copy, join and reply of them cost a third of the call.
+--
+-- On one Redis server it is handed every key the page reads (KEYS[8..]) and takes the kept merge
+-- only when every version it names is current. On Redis Cluster those keys sit in other slots
+-- than the viewer's, and only the viewer's seven (one slot) are handed in: the caller reads the
+-- in-flight set, the session and the versions in the same write (beside the fragments), takes
+-- the page only when the returned signature is the versions it read, and declines when a post
+-- of the in-flight set would be on it. Either way the page is the pipelines' page.
 --!include home_checks
 local n, want = tonumber(ARGV[1]), tonumber(ARGV[2])
 local ttl = tonumber(ARGV[3])
@@ -61,27 +65,33 @@ local function add(got, is_regular)
     regular[#regular + 1] = is_regular
   end
 end
+local one_server = #KEYS > 7
+local signature = ''
 add(redis.call('ZREVRANGEBYLEX', KEYS[1], '+', '(!~', 'LIMIT', 0, n), true)
 if #authors > 0 then
-  local vkeys = {}
-  for i = 1, hinted_authors do vkeys[i] = KEYS[9 + i] end
-  local versions = redis.call('MGET', unpack(vkeys))
-  local parts = {}
-  for i = 1, hinted_authors do
-    if not versions[i] then return {0, 'version'} end
-    parts[i] = ARGV[6 + i] .. '=' .. versions[i]
-  end
   local kept = redis.call('GET', KEYS[5])
   if not kept then return {0, 'merge'} end
   local decoded, m = pcall(cjson.decode, kept)
-  if not decoded or type(m) ~= 'table' or m.sig ~= table.concat(parts, ',')
+  if not decoded or type(m) ~= 'table' or type(m.sig) ~= 'string'
       or (tonumber(m.n) or 0) < n or type(m.ids) ~= 'table' then
     return {0, 'merge'}
   end
+  if one_server then
+    local vkeys = {}
+    for i = 1, hinted_authors do vkeys[i] = KEYS[9 + i] end
+    local versions = redis.call('MGET', unpack(vkeys))
+    local parts = {}
+    for i = 1, hinted_authors do
+      if not versions[i] then return {0, 'version'} end
+      parts[i] = ARGV[6 + i] .. '=' .. versions[i]
+    end
+    if m.sig ~= table.concat(parts, ',') then return {0, 'merge'} end
+  end
+  signature = m.sig
   if m.floor and m.floor ~= '' and (floor == nil or m.floor > floor) then floor = m.floor end
   add(m.ids, true)
 end
-add(redis.call('ZREVRANGEBYLEX', KEYS[8], '+', '(!~', 'LIMIT', 0, n), false)
+if one_server then add(redis.call('ZREVRANGEBYLEX', KEYS[8], '+', '(!~', 'LIMIT', 0, n), false) end
 -- The page: the newest `want` ids of every source (each newest first) without repeats, merged
 -- step by step (a few sources: cheaper than sorting them together).
 local pos = {}
@@ -110,8 +120,8 @@ while #ids < want do
 end
 if #ids < want and (safe or floor) then return {0, 'floor'} end
 local session = ''
-if ARGV[5] == '1' then session = redis.call('GET', KEYS[9]) or '' end
-local out = {1, '', session}
+if one_server and ARGV[5] == '1' then session = redis.call('GET', KEYS[9]) or '' end
+local out = {1, '', session, signature}
 if #ids == 0 then return out end
 local liked_flags = redis.call('ZMSCORE', KEYS[4], unpack(ids))
 local saved_flags = redis.call('ZMSCORE', KEYS[7], unpack(ids))
