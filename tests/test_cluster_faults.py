@@ -37,6 +37,8 @@ from redis.cluster import RedisCluster
 
 from backends import object_store
 from graph.admin import wipe
+from graph.driver import Graph, make_async_driver
+from graph.warmup import warm
 from graphgram.settings import Settings
 from media.storage import empty_bucket
 from ops import cluster
@@ -53,7 +55,20 @@ PASSWORD = "cluster-faults-pw"
 def cluster_stack() -> Settings:
     settings = cluster_test_settings()
     start_cluster(settings, fresh_api=True)
+    # Every statement planned, as each API process does when it starts in production
+    # (graph/warmup.py; off in the test environment). On a cold Neo4j a statement's first plan
+    # takes seconds on 2 cores: a GET that met one inside a measured window waited 5-17 s.
+    asyncio.run(_warm_plans(settings))
     return settings
+
+
+async def _warm_plans(settings: Settings) -> None:
+    driver = make_async_driver(settings)
+    try:
+        report = await warm(Graph(driver, settings.neo4j_database))
+    finally:
+        await driver.close()
+    assert report.failed == {}
 
 
 @pytest.fixture

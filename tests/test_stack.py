@@ -32,6 +32,19 @@ def test_neo4j_is_community_5_26(neo4j_driver: Driver, settings: Settings) -> No
     assert records[0]["edition"] == "community"
 
 
+def test_neo4j_replans_a_statement_at_most_every_five_minutes(
+    neo4j_driver: Driver, settings: Settings
+) -> None:
+    """Neo4j's default (10 s) put a new plan of each large statement in some request's path
+    every 10 s while a graph grows (docs/operations.md#query-plans)."""
+    records, _, _ = neo4j_driver.execute_query(
+        "SHOW SETTINGS YIELD name, value WHERE name = $name RETURN value",
+        {"name": "dbms.cypher.min_replan_interval"},
+        database_=settings.neo4j_database,
+    )
+    assert [r["value"] for r in records] in (["5m"], ["300s"], ["PT5M"])
+
+
 def test_neo4j_round_trip_and_schema(neo4j_driver: Driver, settings: Settings) -> None:
     records, _, _ = neo4j_driver.execute_query(
         "CREATE (u:User {id: $id, username: $name}) RETURN u.username AS name",

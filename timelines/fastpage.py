@@ -487,8 +487,8 @@ async def _hinted_page(
 
     On one Redis server the script is handed every key it reads and the fragments are one MGET.
     On a cluster it is handed the viewer's keys (one slot) only; beside it in the same write go
-    the in-flight set's newest ids, the session and one MultiGet of the celebrities' versions
-    and the fragments, and the page stands only when the kept merge the script took was made
+    the in-flight set's newest ids and one MultiGet of the celebrities' versions, the fragments
+    and the session, and the page stands only when the kept merge the script took was made
     from the versions read and no in-flight post would be on it."""
     want = limit + 1
     cluster = backends.settings.redis_topology == "cluster"
@@ -502,13 +502,12 @@ async def _hinted_page(
     if not cluster:
         commands.append(("MGET", *extra_keys))
     else:
-        commands.append(MultiGet(extra_keys))
+        # The session is one more plain read: in the MultiGet, after the versions and fragments.
+        commands.append(MultiGet((*extra_keys, session_key) if session_key else extra_keys))
         commands.append(("ZREVRANGEBYLEX", k.inflight, "+", AFTER_SENTINELS, "LIMIT", 0, want))
-        if session_key:
-            commands.append(("GET", session_key))
     replies = await backends.redis_batched.execute_many(commands)
     reply, values = replies[0], replies[1]
-    fragments = values[len(authors) :] if cluster else values
+    fragments = values[len(authors) : len(extra_keys)] if cluster else values
     why = _text(reply[1]) if int(reply[0]) != 1 else None
     ids: list[str] = []
     body = b"[]"
@@ -527,7 +526,7 @@ async def _hinted_page(
         return None
     cache_lookup("feed_page_hints", hit=True)
     if session_key:
-        session = replies[3] if cluster else reply[2]
+        session = values[-1] if cluster else reply[2]
         try:
             if _session_viewer(session) != viewer_id:
                 raise _Decline("session")
