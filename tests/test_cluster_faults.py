@@ -38,14 +38,13 @@ from redis.cluster import RedisCluster
 
 from backends import object_store
 from graph.admin import wipe
-from graph.driver import Graph, make_async_driver
-from graph.warmup import warm
 from graphgram.settings import Settings
 from media.storage import empty_bucket
 from ops import cluster
 from ops.stack import Service
 from tests.fixtures.cluster import cluster_test_settings, start_cluster
 from tests.fixtures.media_files import picture
+from tests.fixtures.plans import warm_catalog
 
 pytestmark = [pytest.mark.no_clean, pytest.mark.faults]
 
@@ -64,12 +63,7 @@ def cluster_stack() -> Settings:
 
 
 async def _warm_plans(settings: Settings) -> None:
-    driver = make_async_driver(settings)
-    try:
-        report = await warm(Graph(driver, settings.neo4j_database))
-    finally:
-        await driver.close()
-    assert report.failed == {}
+    assert (await warm_catalog(settings)).failed == {}
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from httpx import ASGITransport, AsyncClient
 
 from api.app import create_app
 from cypher import catalog, example_params
-from graph.driver import Graph, make_async_driver
-from graph.warmup import warm, warmable
+from graph.warmup import warmable
 from graphgram.settings import Settings
+from tests.fixtures.plans import warm_catalog
 
 
 def test_example_params_keep_the_types_the_api_sends() -> None:
@@ -32,11 +32,7 @@ def test_example_params_keep_the_types_the_api_sends() -> None:
 
 
 async def test_every_catalog_statement_plans_with_its_example_params(settings: Settings) -> None:
-    driver = make_async_driver(settings)
-    try:
-        report = await warm(Graph(driver, settings.neo4j_database))
-    finally:
-        await driver.close()
+    report = await warm_catalog(settings)
     assert report.failed == {}
     assert report.planned == warmable()
 
