@@ -61,7 +61,7 @@ test-fast: $(STAMP) web
 CLUSTER_TESTS = tests/test_timelines.py tests/test_timelines_churn.py tests/test_ratelimit.py \
 	tests/test_idempotency.py tests/test_idempotency_mastodon.py tests/test_media_jobs.py \
 	tests/test_repair.py tests/test_lua_catalog.py tests/test_sessions.py tests/test_redis_failover.py \
-	tests/test_redis_batching_cluster.py
+	tests/test_redis_batching_cluster.py tests/test_fanout_cluster.py
 test-cluster: $(STAMP) web
 	GRAPHGRAM_TEST_REDIS=cluster $(BIN)/pytest --durations=10 $(CLUSTER_TESTS)
 

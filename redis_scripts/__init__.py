@@ -11,9 +11,10 @@ Each script starts with a header of `--` lines:
     -- ARGV[3..]: what the third argument and every one after it are
     -- Returns: what it answers (optional; more comment lines may follow)
 
-A first line `#!lua flags=...` before it gives Redis the script's flags (`Script.flags`); one
-script has them, `cluster/node_get`: `no-writes,allow-cross-slot-keys`, the one script allowed
-to read keys handed in ARGV (a node's keys of many slots, read in one call on Redis Cluster).
+A first line `#!lua flags=...` before it gives Redis the script's flags (`Script.flags`). The
+`cluster/` scripts have them: `allow-cross-slot-keys` makes a script node-local, the only kind
+allowed to take keys handed in ARGV (a node's keys of many slots, in one call on Redis Cluster:
+`cluster/node_get` reads them, `no-writes` too; `cluster/node_add_if_exists` adds to them).
 
 A line `--!include name` is replaced by `redis_scripts/includes/<name>.lua` (its own header of
 `--` lines left out), so a piece several scripts share (the timeline `coverage` function) is

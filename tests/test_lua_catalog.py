@@ -390,7 +390,12 @@ def from_keys(
         return len(inner) == 1 and (inner[0] in tables or inner[0] in aliases)
     if len(texts) >= 4 and texts[1] == "[" and closing(expression, 1) == len(texts) - 1:
         return texts[0] in tables or texts[0] in aliases
-    return len(texts) == 1 and expression[0].kind == "name" and texts[0] in aliases
+    # A name: an alias, or KEYS itself handed on whole (a function that walks it).
+    return (
+        len(texts) == 1
+        and expression[0].kind == "name"
+        and (texts[0] in aliases or texts[0] in tables)
+    )
 
 
 def key_arguments(redis: Redis, command: str, args: list[list[Token]]) -> list[list[Token]]:
@@ -415,17 +420,18 @@ def key_arguments(redis: Redis, command: str, args: list[list[Token]]) -> list[l
     ]
 
 
-# A script Redis runs with these flags reads only (Redis refuses a write in it) and may read keys
-# of several slots of its node: it may read keys handed in ARGV (`cluster/node_get`, a node's
-# part of backends.batching's MultiGet). Its keys still come from the caller, never from Lua.
-NODE_LOCAL_READS = {"no-writes", "allow-cross-slot-keys"}
+# A script Redis runs with this flag may touch keys of several slots of its node (and Redis still
+# refuses any key its node does not hold): it may take keys handed in ARGV (`cluster/node_get`, a
+# node's part of backends.batching's MultiGet; `cluster/node_add_if_exists`, a node's part of a
+# fan-out). Its keys still come from the caller, never from Lua.
+NODE_LOCAL = {"allow-cross-slot-keys"}
 
 
 def touched_outside_keys(redis: Redis, script: Script) -> list[str]:
     """The Redis calls whose key comes from somewhere other than KEYS (or ARGV, in a node-local
-    read-only script), and writes to KEYS."""
+    script), and writes to KEYS."""
     tokens = tokenize(script.text)
-    tables = ("KEYS", "ARGV") if set(script.flags) >= NODE_LOCAL_READS else ("KEYS",)
+    tables = ("KEYS", "ARGV") if set(script.flags) >= NODE_LOCAL else ("KEYS",)
     aliases = derived_names(tokens, tables)
     found: list[str] = []
     for i, t in enumerate(tokens):
@@ -473,25 +479,28 @@ def sample(name: str) -> Script:
 
 
 def test_with_redis_the_key_check_sees_keys_built_in_lua(redis_client: Redis) -> None:
-    """The check itself: a key from KEYS (directly, through a loop, a local, a table or a
-    function's parameter) passes; a key built from strings, or KEYS rewritten, does not."""
+    """The check itself: a key from KEYS (directly, through a loop, a local, a table, a
+    function's parameter, or KEYS handed whole to a function that walks it) passes; ARGV handed
+    on the same way, a key built from strings, or KEYS rewritten do not."""
     good = sample("keys_from_keys")
     assert touched_outside_keys(redis_client, good) == []
     bad = sample("keys_built_in_lua")
     found = touched_outside_keys(redis_client, bad)
     assert [f.split(": ", 1)[1] for f in found] == [
         "GET on `key`, not a key from KEYS",
+        "EXISTS on `key`, not a key from KEYS",
         "rewrites KEYS",
         "MGET on `unpack ( ids )`, not a key from KEYS",
         "SET on `'ns:' .. ARGV [ 1 ]`, not a key from KEYS",
     ], found
 
 
-def test_with_redis_only_a_node_local_read_script_may_read_keys_from_argv(
+def test_with_redis_only_a_node_local_script_may_take_keys_from_argv(
     redis_client: Redis,
 ) -> None:
-    """A script flagged `no-writes,allow-cross-slot-keys` may read keys the caller hands in ARGV
-    (a key built in Lua still fails); the same body without the flags may not."""
+    """A script flagged `allow-cross-slot-keys` may touch keys the caller hands in ARGV (a key
+    built in Lua still fails); the same body without the flag, or with `no-writes` alone, may
+    not."""
     flagged = sample("node_local_reads")
     assert flagged.flags == ("no-writes", "allow-cross-slot-keys")
     found = touched_outside_keys(redis_client, flagged)
@@ -499,11 +508,14 @@ def test_with_redis_only_a_node_local_read_script_may_read_keys_from_argv(
         "GET on `'ns:' .. ARGV [ 1 ]`, not a key from KEYS"
     ], found
     source = (SAMPLES / "node_local_reads.lua").read_text(encoding="utf-8")
-    plain = parse("samples/plain", source.split("\n", 1)[1], {})
-    assert plain.flags == ()
-    found = touched_outside_keys(redis_client, plain)
-    assert [f.split(": ", 1)[1] for f in found] == [
-        "GET on `ARGV [ i ]`, not a key from KEYS",
-        "EXISTS on `key`, not a key from KEYS",
-        "GET on `'ns:' .. ARGV [ 1 ]`, not a key from KEYS",
-    ], found
+    body = source.split("\n", 1)[1]
+    plain = parse("samples/plain", body, {})
+    read_only = parse("samples/read_only", f"#!lua flags=no-writes\n{body}", {})
+    assert (plain.flags, read_only.flags) == ((), ("no-writes",))
+    for without in (plain, read_only):
+        found = touched_outside_keys(redis_client, without)
+        assert [f.split(": ", 1)[1] for f in found] == [
+            "GET on `ARGV [ i ]`, not a key from KEYS",
+            "EXISTS on `key`, not a key from KEYS",
+            "GET on `'ns:' .. ARGV [ 1 ]`, not a key from KEYS",
+        ], found

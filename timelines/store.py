@@ -18,6 +18,7 @@ nothing until its owner returns and it is rebuilt from the graph.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +26,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.asyncio.cluster import RedisCluster
 from redis.crc import key_slot
-from redis.exceptions import NoScriptError
+from redis.exceptions import NoScriptError, ResponseError
 
 from graphgram.redis_keys import Keys
 from redis_scripts import Script, script
@@ -43,6 +44,8 @@ GROUP = "fanout"
 # The scripts that keep windows and caches consistent (redis_scripts/timelines/*.lua: each one's
 # header says what its keys and arguments are).
 ADD_IF_EXISTS = script("timelines/add_if_exists")
+# Its form for Redis Cluster: one call per node over windows of that node's many slots.
+NODE_ADD_IF_EXISTS = script("cluster/node_add_if_exists")
 START_BUILD = script("timelines/start_build")
 FINISH_BUILD = script("timelines/finish_build")
 EXTEND_DOWN = script("timelines/extend_down")
@@ -55,7 +58,8 @@ FILL_AFTER = script("timelines/fill_after")
 
 class Scripts:
     """The one-window scripts, registered once per client (EVALSHA with a fallback to EVAL);
-    the scripts that take many windows run per slot (`run_per_slot`)."""
+    the scripts that take many windows run per slot (`run_per_slot`), or per node on a cluster
+    where they have a node form (`run_per_node`)."""
 
     def __init__(self, redis: Redis) -> None:
         self.finish_build = redis.register_script(FINISH_BUILD.text)
@@ -73,7 +77,7 @@ def scripts(redis: Redis) -> Scripts:
     return found
 
 
-def by_slot(redis: Redis, keys: list[str]) -> list[list[str]]:
+def by_slot(redis: Redis | RedisCluster, keys: list[str]) -> list[list[str]]:
     """`keys` in groups a script may take together: one group on one Redis server, one per hash
     slot on a cluster (keys of one owner share a slot: graphgram/redis_keys.py)."""
     if not isinstance(redis, RedisCluster) or len(keys) < 2:
@@ -91,7 +95,7 @@ def pipe_script(pipe: Any, found: Script, keys: list[str], args: list[Any]) -> N
 
 
 async def run_per_slot(
-    redis: Redis,
+    redis: Redis | RedisCluster,
     found: Script,
     keys: list[str],
     args: list[Any] | Callable[[list[str]], list[Any]],
@@ -119,6 +123,52 @@ async def run_per_slot(
                 raise
             await redis.script_load(found.text)  # every primary, on a cluster
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def by_node(redis: RedisCluster, keys: list[str]) -> list[list[str]]:
+    """`keys` grouped by the node that holds each one's slot in the client's slot map (a key
+    whose slot the map lacks is a group of its own, which the cluster client routes)."""
+    nodes = redis.nodes_manager
+    groups: dict[str, list[str]] = {}
+    for n, key in enumerate(keys):
+        try:
+            name = nodes.get_node_from_slot(key_slot(key.encode())).name
+        except Exception:  # noqa: BLE001 - no slot map entry
+            name = f"?{n}"
+        groups.setdefault(name, []).append(key)
+    return list(groups.values())
+
+
+async def run_per_node(
+    redis: RedisCluster, node_script: Script, slot_script: Script, keys: list[str], args: list[Any]
+) -> list[Any]:
+    """On Redis Cluster, a script of many alike keys as one call per node: `node_script` (flagged
+    `allow-cross-slot-keys`, routed by its first key, the others in ARGV after their count, then
+    `args`), all nodes at once; the replies in no particular order. A node that refuses its call
+    (a key whose slot it no longer holds after a failover or a resharding) may have run part of
+    it, so `slot_script` does what `node_script` does, and again changes nothing: that node's
+    keys go again through `run_per_slot`, routed and redirected by the client."""
+
+    async def one_node(group: list[str]) -> list[Any]:
+        if len(group) == 1:
+            return await run_per_slot(redis, slot_script, group, args)
+        first, *rest = group
+        for attempt in range(2):
+            try:
+                reply = await redis.execute_command(
+                    "EVALSHA", node_script.sha, 1, first, len(rest), *rest, *args
+                )
+                return [reply]
+            except NoScriptError:
+                if attempt:
+                    raise
+                await redis.script_load(node_script.text)  # every primary
+            except ResponseError:
+                break
+        return await run_per_slot(redis, slot_script, group, args)
+
+    replies = await asyncio.gather(*(one_node(group) for group in by_node(redis, keys)))
+    return [reply for part in replies for reply in part]
 
 
 async def mget(redis: Redis, keys: list[str]) -> list[Any]:
@@ -191,7 +241,11 @@ async def add(
     when `members` are only the newest of a longer list, the lowest id they are exact from."""
     if not keys or not members:
         return 0
-    added = await run_per_slot(redis, ADD_IF_EXISTS, keys, [cap, exact_from, *members])
+    args = [cap, exact_from, *members]
+    if isinstance(redis, RedisCluster) and len(keys) > 1:
+        added = await run_per_node(redis, NODE_ADD_IF_EXISTS, ADD_IF_EXISTS, keys, args)
+    else:
+        added = await run_per_slot(redis, ADD_IF_EXISTS, keys, args)
     return sum(int(n) for n in added)
 
 

@@ -7,28 +7,7 @@
 --
 -- A window that trims moves its floor up to its lowest id kept; a floor below ARGV[2] moves up
 -- to ARGV[2]. A window being built (`!?`) keeps its sentinel.
-local added = 0
-local cap = tonumber(ARGV[1])
-for _, key in ipairs(KEYS) do
-  if redis.call('EXISTS', key) == 1 then
-    for i = 3, #ARGV do
-      redis.call('ZADD', key, 0, ARGV[i])
-    end
-    local size = redis.call('ZCARD', key)
-    local floor = nil
-    if size > cap + 1 then
-      redis.call('ZREMRANGEBYRANK', key, 1, size - cap - 1)
-      floor = redis.call('ZRANGE', key, 1, 1)[1]
-    end
-    local sentinel = redis.call('ZRANGE', key, 0, 0)[1]
-    if ARGV[2] ~= '' and (floor == nil or floor < ARGV[2]) then
-      floor = ARGV[2]
-    end
-    if floor ~= nil and sentinel ~= '!?' and sentinel < '!' .. floor then
-      redis.call('ZREM', key, sentinel)
-      redis.call('ZADD', key, 0, '!' .. floor)
-    end
-    added = added + 1
-  end
-end
-return added
+--!include add_to_windows
+local ids = {}
+for i = 3, #ARGV do ids[#ids + 1] = ARGV[i] end
+return add_to_windows(KEYS, tonumber(ARGV[1]), ARGV[2], ids)
