@@ -13,6 +13,7 @@ import pytest
 from redis.asyncio.cluster import RedisCluster
 
 from graphgram.settings import Settings
+from tests.fixtures.redis_cluster import evalsha_calls
 from timelines import store
 
 pytestmark = pytest.mark.no_clean
@@ -59,14 +60,6 @@ async def contents(client: RedisCluster, keys: list[str]) -> list[list[str] | No
     for key in keys:
         members: Any = await client.zrange(key, 0, -1)
         found.append(list(members) if await client.exists(key) else None)
-    return found
-
-
-async def evalsha_calls(client: RedisCluster) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for node in client.get_primaries():
-        stats: Any = await client.info("commandstats", target_nodes=node)
-        found[node.name] = int(stats.get("cmdstat_evalsha", {}).get("calls", 0))
     return found
 
 

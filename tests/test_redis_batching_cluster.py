@@ -12,6 +12,7 @@ from redis.asyncio.cluster import RedisCluster
 
 from backends.batching import NODE_GET, CommandBatcher, MultiGet
 from graphgram.settings import Settings
+from tests.fixtures.redis_cluster import evalsha_calls
 
 pytestmark = pytest.mark.no_clean
 
@@ -75,14 +76,6 @@ async def test_a_command_sent_to_the_wrong_node_is_redirected(settings: Settings
         await client.aclose()
 
 
-async def _evalsha_calls(client: RedisCluster) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for node in client.get_primaries():
-        stats: Any = await client.info("commandstats", target_nodes=node)
-        found[node.name] = int(stats.get("cmdstat_evalsha", {}).get("calls", 0))
-    return found
-
-
 async def test_a_multi_get_is_one_call_per_node(settings: Settings) -> None:
     """Sixty keys of sixty slots on every master, some missing, read as one MultiGet: each master
     gets one `cluster/node_get` call, and the values come back in the keys' order."""
@@ -96,11 +89,11 @@ async def test_a_multi_get_is_one_call_per_node(settings: Settings) -> None:
         for i, key in enumerate(keys):
             if i % 3:
                 await client.set(key, f"v{i}", ex=10)
-        before = await _evalsha_calls(client)
+        before = await evalsha_calls(client)
         values, echoed = await batcher.execute_many([MultiGet(keys), ("ECHO", "after")])
         assert values == [f"v{i}".encode() if i % 3 else None for i in range(60)]
         assert echoed == b"after"
-        after = await _evalsha_calls(client)
+        after = await evalsha_calls(client)
         assert {node: after[node] - before[node] for node in after} == dict.fromkeys(after, 1)
     finally:
         await client.aclose()
