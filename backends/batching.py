@@ -76,6 +76,22 @@ def _slot(key: str) -> int:
     return key_slot(key.encode())
 
 
+def positions_by_node(cluster: RedisCluster, keys: Sequence[str]) -> list[list[int]]:
+    """The positions of `keys` grouped by the node that holds each one's slot in the client's
+    slot map, in first-seen order; a key whose slot the map lacks is a group of its own (a
+    command the cluster client routes). A MultiGet's parts here; a fan-out's in
+    `timelines.store.run_per_node`."""
+    nodes = cluster.nodes_manager
+    by_node: dict[str, list[int]] = {}
+    for position, key in enumerate(keys):
+        try:
+            name = nodes.get_node_from_slot(_slot(key)).name
+        except Exception:  # noqa: BLE001 - no slot map entry
+            name = f"?{position}"
+        by_node.setdefault(name, []).append(position)
+    return list(by_node.values())
+
+
 class CommandBatcher:
     def __init__(self, redis: Redis, *, timeout_s: float) -> None:
         self._redis = redis
@@ -145,16 +161,8 @@ class CommandBatcher:
         cluster one `cluster/node_get` per node of the slot map (GET for a node's only key)."""
         if not isinstance(self._redis, RedisCluster):
             return [(list(range(len(keys))), ("MGET", *keys))]
-        nodes = self._redis.nodes_manager
-        by_node: dict[str, list[int]] = {}
-        for position, key in enumerate(keys):
-            try:
-                name = nodes.get_node_from_slot(_slot(key)).name
-            except Exception:  # noqa: BLE001 - no slot map entry: a GET, which the client routes
-                name = f"?{position}"
-            by_node.setdefault(name, []).append(position)
         parts: list[tuple[list[int], tuple[Any, ...]]] = []
-        for positions in by_node.values():
+        for positions in positions_by_node(self._redis, keys):
             if len(positions) == 1:
                 parts.append((positions, ("GET", keys[positions[0]])))
             else:

@@ -28,6 +28,7 @@ from redis.asyncio.cluster import RedisCluster
 from redis.crc import key_slot
 from redis.exceptions import NoScriptError, ResponseError
 
+from backends.batching import positions_by_node
 from graphgram.redis_keys import Keys
 from redis_scripts import Script, script
 
@@ -125,20 +126,6 @@ async def run_per_slot(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def by_node(redis: RedisCluster, keys: list[str]) -> list[list[str]]:
-    """`keys` grouped by the node that holds each one's slot in the client's slot map (a key
-    whose slot the map lacks is a group of its own, which the cluster client routes)."""
-    nodes = redis.nodes_manager
-    groups: dict[str, list[str]] = {}
-    for n, key in enumerate(keys):
-        try:
-            name = nodes.get_node_from_slot(key_slot(key.encode())).name
-        except Exception:  # noqa: BLE001 - no slot map entry
-            name = f"?{n}"
-        groups.setdefault(name, []).append(key)
-    return list(groups.values())
-
-
 async def run_per_node(
     redis: RedisCluster, node_script: Script, slot_script: Script, keys: list[str], args: list[Any]
 ) -> list[Any]:
@@ -167,7 +154,8 @@ async def run_per_node(
                 break
         return await run_per_slot(redis, slot_script, group, args)
 
-    replies = await asyncio.gather(*(one_node(group) for group in by_node(redis, keys)))
+    groups = [[keys[p] for p in part] for part in positions_by_node(redis, keys)]
+    replies = await asyncio.gather(*(one_node(group) for group in groups))
     return [reply for part in replies for reply in part]
 
 
