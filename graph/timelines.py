@@ -88,6 +88,12 @@ async def followed_celebrities(
     return [row["id"] for row in rows]
 
 
+async def following_ids(graph: Graph, viewer_id: str) -> list[str]:
+    """The viewer's id and the ids of everyone they follow."""
+    rows = await graph.read("timelines/following_ids", {"viewer_id": viewer_id})
+    return [row["id"] for row in rows]
+
+
 async def blocked_ids(graph: Graph, viewer_id: str) -> list[str]:
     rows = await graph.read("timelines/blocked_ids", {"viewer_id": viewer_id})
     return [row["id"] for row in rows]

@@ -58,6 +58,11 @@ class Keys:
         """Bumped whenever a user's follow set changes; a rebuild that raced it is dropped."""
         return self._user(user_id, "gen")
 
+    def follows(self, user_id: str) -> str:
+        """The accounts a user follows (and a sentinel), loaded from the graph when a page meets
+        a post still in fan-out (timelines/inflight.py); dropped by every follow change."""
+        return self._user(user_id, "follows")
+
     def author(self, user_id: str) -> str:
         return self._user(user_id, "author")
 
@@ -123,6 +128,11 @@ class Keys:
     def inflight(self) -> str:
         """Posts whose fan-out has not finished: readers merge them, so a post is never missing."""
         return f"{self.ns}:inflight"
+
+    def inflight_author(self, post_id: str) -> str:
+        """The author of a post in fan-out, set before the post joins the in-flight set and kept
+        for an hour: a page checks it against the viewer's follows (timelines/inflight.py)."""
+        return f"{self.ns}:{post_tag(post_id)}:ia"
 
     def stream(self, shard: int) -> str:
         """One shard of the fan-out stream (timelines/fanout.py): a post goes to its author's."""

@@ -3,7 +3,8 @@
 `timelines/feed.py` answers every page correctly with a few pipelines and Python around them.
 Most requests, though, are the plain case: newest first (no cursor or `max_id`), a timeline and
 celebrity set that exist, a viewer in no block and with no mute that has ended, no post of the
-page still in flight, every post's rendered fragment cached. For those this module merges and
+page still in flight for them (a post in fan-out by an author they do not follow is not
+theirs: `_check_in_flight`), every post's rendered fragment cached. For those this module merges and
 renders the page with the least work:
 
 1. one batch: the in-flight set's newest ids, then `timelines/fast_page` on the viewer's slot
@@ -30,9 +31,14 @@ session is read in the same batch and a revoked one declines at once.
 Batches go through `backends.batching`: one write with the other requests' commands of the same
 loop turn, replies left as bytes, on one server; on a cluster one such write per node. Before
 all this, a viewer's newest page whose hints still make it is one script
-(`timelines/hinted_page`) with the read of its fragments behind it (`_hinted_page`): on a
-cluster the script has the viewer's slot, and the in-flight set, the session and the versions
-are read beside it in the same write.
+(`timelines/hinted_page`) with the read of its fragments behind it (`_hinted_page`), the
+in-flight set's read just before it in the same write: on a cluster the script has the
+viewer's slot, and the session and the versions are read beside it too.
+
+Either way, a post still in fan-out that would be on the page and is not in it yet sends the
+page to the full path only when it may be the viewer's (`_check_in_flight`): its author is
+someone they follow. The in-flight set is global, so this check is what keeps other people's
+posts in fan-out from costing this viewer's page anything but two reads.
 The page's JSON is the fragments joined with their liked and saved flags: no post is parsed or
 rendered.
 Whenever anything is not plain the answer is "no", and the full path (which also fills the
@@ -53,9 +59,11 @@ from redis.exceptions import NoScriptError
 
 from backends import Backends
 from backends.batching import Command, MultiGet
+from graph import timelines as tl_graph
 from graphgram.metrics import cache_lookup
 from redis_scripts import Script, script
-from timelines.store import AFTER_SENTINELS, Keys
+from timelines import store
+from timelines.store import AFTER_SENTINELS, SENTINEL, Keys
 
 FAST_PAGE = script("timelines/fast_page")
 WINDOW_RANGE = script("timelines/window_range")
@@ -72,6 +80,12 @@ TOUCH_SHARE = 0.125
 # list and replacing its version (Redis failing between two commands): five minutes, against
 # one remade merge per active viewer per five minutes.
 CELEBRITY_MERGE_TTL_S = 300
+# How long a viewer's follows (`Keys.follows`) stay loaded: a day, then the next page that meets
+# a post in fan-out reads them from the graph again (a follow change drops them at once).
+FOLLOWS_TTL_S = 86_400
+# How long a post's author stays beside it for the in-flight check (`Keys.inflight_author`): past
+# it, a post still in fan-out (a backlog) counts as followed, and the full path asks the graph.
+INFLIGHT_AUTHOR_TTL_S = 3_600
 
 SHA = FAST_PAGE.sha
 # The viewer's part of a post's JSON, by (liked, saved): closes the cached fragment.
@@ -140,17 +154,12 @@ def _parse_session(raw: Any) -> str:
     return str(data["id"])
 
 
-def _merge(lists: list[list[str]], regular: list[bool], count: int) -> tuple[list[str], set[str]]:
-    """Merge newest-first lists as far as `count` distinct ids; the ids, and those a regular
-    list (a timeline or an author list, not the in-flight set) had."""
+def _merge(lists: list[list[str]], count: int) -> list[str]:
+    """Merge newest-first lists (a timeline, author lists, a kept merge) as far as `count`
+    distinct ids."""
     # Every list is newest first, so the merge is the newest `count` of their union (sorting
     # the union in C costs less than stepping through the lists in Python).
-    seen: set[str] = set()
-    for items, is_regular in zip(lists, regular, strict=True):
-        if is_regular:
-            seen.update(items)
-    every = seen.union(*(items for items, r in zip(lists, regular, strict=True) if not r))
-    return sorted(every, reverse=True)[:count], seen
+    return sorted(set().union(*lists), reverse=True)[:count]
 
 
 class _Sources:
@@ -160,10 +169,9 @@ class _Sources:
     def __init__(self, n: int) -> None:
         self.n = n
         self.lists: list[list[str]] = []
-        self.regular: list[bool] = []
         self.safe: str | None = None
 
-    def add(self, got: list[str], regular: bool) -> None:
+    def add(self, got: list[str]) -> None:
         if self.safe is not None:
             got = [i for i in got if i >= self.safe]
         got = got[: self.n]
@@ -171,7 +179,6 @@ class _Sources:
             self.safe = got[self.n - 1]
         if got:
             self.lists.append(got)
-            self.regular.append(regular)
 
 
 async def _load_scripts(backends: Backends) -> None:
@@ -358,7 +365,7 @@ async def _page(
     count = int(head[5])
     authors = sorted(_texts(head[6 : 6 + count]))
     sources = _Sources(n)
-    sources.add(_texts(head[6 + count :]), True)
+    sources.add(_texts(head[6 + count :]))
     low = f"[{sources.safe}" if sources.safe is not None else AFTER_SENTINELS
 
     # The page is most often the newest of the timeline and the kept merge: what the hints did
@@ -397,7 +404,7 @@ async def _page(
             afloor = _text(reply[1]) or None
             if afloor and (floor is None or afloor > floor):
                 floor = afloor
-            sources.add(_texts(reply[2:]), True)
+            sources.add(_texts(reply[2:]))
     elif authors:
         signature = ",".join(f"{a}={_text(v)}" for a, v in zip(authors, per_author, strict=True))
         merged, mfloor = _kept_merge(kept, signature, n)
@@ -411,22 +418,20 @@ async def _page(
             floor = mfloor
         # A kept merge may hold more than n ids (made for a longer page): a page of n never
         # reads past its n-th.
-        sources.add(merged, True)
-    sources.add(_texts(inflight), False)
+        sources.add(merged)
 
-    ids, seen = _merge(sources.lists, sources.regular, want)
+    ids = _merge(sources.lists, want)
     safe = sources.safe
     for post_id in ids:
         if (safe and post_id < safe) or (floor and post_id < floor):
             raise _Decline("floor")
-        if post_id not in seen:
-            raise _Decline("inflight")
         if liked_floor and post_id < liked_floor:
             raise _Decline("liked")
         if saved_floor and post_id < saved_floor:
             raise _Decline("saved")
     if len(ids) < want and (safe or floor):
         raise _Decline("floor")
+    await _check_in_flight(backends, k, viewer_id, _texts(inflight), ids, want)
     missing = [post_id for post_id in ids if post_id not in known]
     if missing or remade is not None:
         commands = _gets([k.fragment(post_id) for post_id in missing])
@@ -497,16 +502,17 @@ async def _hinted_page(
     )
     args = (want, want, ttl, int(time.time() * 1000), "1" if session_key else "0")
     commands: list[Command] = [
-        ("EVALSHA", HINTED_PAGE.sha, len(keys), *keys, *args, len(authors), *authors, *post_ids)
+        # The in-flight set first: on one server it is read before the timeline, so a post
+        # acknowledged before this request is in one or the other.
+        ("ZREVRANGEBYLEX", k.inflight, "+", AFTER_SENTINELS, "LIMIT", 0, want),
+        ("EVALSHA", HINTED_PAGE.sha, len(keys), *keys, *args, len(authors), *authors, *post_ids),
     ]
     if not cluster:
         commands.append(("MGET", *extra_keys))
     else:
         # The session is one more plain read: in the MultiGet, after the versions and fragments.
         commands.append(MultiGet((*extra_keys, session_key) if session_key else extra_keys))
-        commands.append(("ZREVRANGEBYLEX", k.inflight, "+", AFTER_SENTINELS, "LIMIT", 0, want))
-    replies = await backends.redis_batched.execute_many(commands)
-    reply, values = replies[0], replies[1]
+    inflight, reply, values = await backends.redis_batched.execute_many(commands)
     fragments = values[len(authors) : len(extra_keys)] if cluster else values
     why = _text(reply[1]) if int(reply[0]) != 1 else None
     ids: list[str] = []
@@ -515,7 +521,7 @@ async def _hinted_page(
         ids = _texts(reply[4:])
         try:
             if cluster:
-                _check_beside(authors, values[: len(authors)], reply[3], replies[2], ids, want)
+                _check_beside(authors, values[: len(authors)], reply[3])
             body = _hinted_body(ids, post_ids, fragments, reply[1], limit)
         except _Decline as declined:
             why = str(declined)
@@ -524,6 +530,12 @@ async def _hinted_page(
         cache_lookup("feed_page_hints", hit=False)
         log.debug("hinted page declined: %s", why)
         return None
+    try:
+        await _check_in_flight(backends, k, viewer_id, _texts(inflight), ids, want)
+    except _Decline:
+        # The pipelines would meet the same post: the full path answers.
+        cache_lookup("feed_page_hints", hit=False)
+        raise
     cache_lookup("feed_page_hints", hit=True)
     if session_key:
         session = values[-1] if cluster else reply[2]
@@ -537,28 +549,62 @@ async def _hinted_page(
     return viewer_id, ids, body
 
 
-def _check_beside(
-    authors: list[str],
-    versions: list[Any],
-    signature: Any,
-    inflight: list[Any],
-    ids: list[str],
-    want: int,
-) -> None:
+def _check_beside(authors: list[str], versions: list[Any], signature: Any) -> None:
     """On a cluster, what `timelines/hinted_page` could not read in its slot: the kept merge it
     took must be made from the celebrities' versions read beside it (as the pipelines' merge
-    signature), and no post of the in-flight set may be on the page (the pipelines would send
-    such a page to the full path). _Decline otherwise."""
+    signature). _Decline otherwise."""
     if authors:
         if any(version is None for version in versions):
             raise _Decline("version")
         made = ",".join(f"{a}={_text(v)}" for a, v in zip(authors, versions, strict=True))
         if _text(signature) != made:
             raise _Decline("merge")
-    if inflight:
-        pending = set(_texts(inflight)).difference(ids)
-        if pending and (len(ids) < want or max(pending) > ids[-1]):
-            raise _Decline("inflight")
+
+
+async def _check_in_flight(
+    backends: Backends, k: Keys, viewer_id: str, inflight: list[str], ids: list[str], want: int
+) -> None:
+    """_Decline when a post still in fan-out would be on the page (newer than its last post, or
+    the page is short, and not in it yet) and may be the viewer's: its author is someone they
+    follow, themselves, or unknown. The full path then shows it to them if it is theirs, as
+    fan-out is about to. A post by anyone else is on no page of theirs: the page stands.
+
+    The authors (`Keys.inflight_author`, set before a post joins the set) are read in one
+    MultiGet, then checked against the viewer's follows (`Keys.follows`), loaded from the graph
+    the first time (guarded by the viewer's generation, which every follow change moves, and
+    dropped by it)."""
+    held = set(ids)
+    on_page = [p for p in inflight if p not in held and (len(ids) < want or p > ids[-1])]
+    if not on_page:
+        return
+    batched = backends.redis_batched
+    (found,) = await batched.execute_many(_gets([k.inflight_author(p) for p in on_page]))
+    if any(author is None for author in found):
+        raise _Decline("inflight")
+    authors = sorted({_text(author) for author in found})
+    if viewer_id in authors:
+        raise _Decline("inflight")
+    (members,) = await batched.execute_many(
+        [("SMISMEMBER", k.follows(viewer_id), SENTINEL, *authors)]
+    )
+    if int(members[0]):
+        followed = any(int(m) for m in members[1:])
+    else:
+        redis = backends.redis
+        generation = await store.generation(redis, k.generation(viewer_id), epoch_key=k.epoch)
+        following = await tl_graph.following_ids(backends.graph, viewer_id)
+        await store.fill_set(
+            redis,
+            k.follows(viewer_id),
+            k.generation(viewer_id),
+            generation,
+            following,
+            ttl_s=FOLLOWS_TTL_S,
+            epoch_key=k.epoch,
+        )
+        followed = not set(authors).isdisjoint(following)
+    if followed:
+        raise _Decline("inflight")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -588,7 +634,6 @@ def _hinted_keys(
         return viewer, versions + fragments
     keys = (
         *viewer,
-        k.inflight,
         session_key or k.home(viewer_id),  # not read when there is no session to check
         *versions,
     )
@@ -694,5 +739,5 @@ async def _celebrity_merge(
             mfloor = afloor
         if len(reply) > 2:
             lists.append(_texts(reply[2:]))
-    ids, _ = _merge(lists, [True] * len(lists), n)
+    ids = _merge(lists, n)
     return ids, mfloor

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from backends import Backends
 from graph import timelines as tl_graph
-from timelines import fanout, store, views
+from timelines import fanout, fastpage, store, views
 from timelines.repair import tolerant
 from timelines.store import Keys
 
@@ -38,6 +38,10 @@ async def post_created(
     in its audience, and readers take it from the in-flight set only when they are in it."""
     k = keys(backends)
     cap = backends.settings.timeline_cap
+    # Its author first: a page that meets the post in flight asks whether it is the viewer's.
+    await backends.redis.set(
+        k.inflight_author(post_id), author_id, ex=fastpage.INFLIGHT_AUTHOR_TTL_S
+    )
     await backends.redis.zadd(k.inflight, {post_id: 0})
     if everyone:
         await store.add(backends.redis, [k.home(author_id), k.author(author_id)], [post_id], cap)
@@ -72,6 +76,7 @@ async def followed(backends: Backends, follower_id: str, followed_id: str) -> No
     """`follower_id` now follows `followed_id`: their recent posts join the timeline."""
     if follower_id == followed_id:
         return
+    await follows_changed(backends, follower_id)
     if followed_id not in await tl_graph.followed_authors(
         backends.graph, follower_id, [followed_id]
     ):
@@ -80,7 +85,6 @@ async def followed(backends: Backends, follower_id: str, followed_id: str) -> No
     redis = backends.redis
     settings = backends.settings
     cap = settings.timeline_cap
-    await redis.incr(k.generation(follower_id))
     coverage = store.Coverage.of(await redis.zrange(k.home(follower_id), 0, 0))
     if not coverage.exists:
         return  # rebuilt from the graph when next read
@@ -99,6 +103,16 @@ async def followed(backends: Backends, follower_id: str, followed_id: str) -> No
         await redis.sadd(k.celebs(follower_id), followed_id)
 
 
+async def follows_changed(backends: Backends, user_id: str) -> None:
+    """Whom `user_id` follows changed: a timeline build or a follows load that read the graph
+    before the change is thrown away (the generation moves), and the loaded follows go."""
+    k = keys(backends)
+    async with backends.redis.pipeline(transaction=False) as pipe:
+        pipe.incr(k.generation(user_id))
+        pipe.delete(k.follows(user_id))
+        await pipe.execute()
+
+
 @tolerant
 async def unfollowed(backends: Backends, follower_id: str, followed_id: str) -> None:
     """`follower_id` no longer follows `followed_id`: their posts leave the timeline."""
@@ -106,7 +120,7 @@ async def unfollowed(backends: Backends, follower_id: str, followed_id: str) -> 
         return
     k = keys(backends)
     redis = backends.redis
-    await redis.incr(k.generation(follower_id))
+    await follows_changed(backends, follower_id)
     await redis.srem(k.celebs(follower_id), followed_id)
     held = [str(m) for m in await redis.zrange(k.home(follower_id), 1, -1)]
     theirs = await tl_graph.posts_by_author(backends.graph, followed_id, held)
@@ -252,6 +266,7 @@ async def account_deleted(backends: Backends, user_id: str, footprint: set[str])
         k.saved(user_id),
         k.blocks(user_id),
         k.mutes(user_id),
+        k.follows(user_id),
         k.author(user_id),
         k.author_version(user_id),
         k.celebrity_merge(user_id),

@@ -55,6 +55,8 @@ EXTEND_DOWN = script("timelines/extend_down")
 # or before it (and must not).
 TOMBSTONE = script("timelines/tombstone")
 FILL_AFTER = script("timelines/fill_after")
+# A set read from the graph (a viewer's follows), loaded only if its generation held.
+FILL_SET = script("timelines/fill_set")
 
 
 class Scripts:
@@ -66,6 +68,7 @@ class Scripts:
         self.finish_build = redis.register_script(FINISH_BUILD.text)
         self.start_build = redis.register_script(START_BUILD.text)
         self.extend_down = redis.register_script(EXTEND_DOWN.text)
+        self.fill_set = redis.register_script(FILL_SET.text)
 
 
 _scripts: dict[int, Scripts] = {}
@@ -279,6 +282,26 @@ async def finish_build(
     done = await scripts(redis).finish_build(
         keys=[key, generation_key],
         args=[generation.rpartition("@")[0], floor, cap, ttl_s, *ids],
+    )
+    return bool(done) and await _still_in_epoch(redis, key, generation, epoch_key)
+
+
+async def fill_set(
+    redis: Redis,
+    key: str,
+    generation_key: str,
+    generation: str,
+    members: list[str],
+    *,
+    ttl_s: int,
+    epoch_key: str,
+) -> bool:
+    """Load the set `key` with `members` (and the sentinel), read from the graph after
+    `generation` was read (`store.generation`); nothing when the generation or the repair epoch
+    moved since."""
+    done = await scripts(redis).fill_set(
+        keys=[key, generation_key],
+        args=[generation.rpartition("@")[0], ttl_s, SENTINEL, *members],
     )
     return bool(done) and await _still_in_epoch(redis, key, generation, epoch_key)
 

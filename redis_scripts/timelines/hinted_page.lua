@@ -6,9 +6,8 @@
 -- KEYS[5]: the viewer's kept celebrity merge (JSON, made by timelines/fastpage.py)
 -- KEYS[6]: the viewer's mute set
 -- KEYS[7]: the viewer's saved window
--- KEYS[8]: the in-flight set (one Redis server only)
--- KEYS[9]: the cached session (returned as it is, for the caller to check; one server only)
--- KEYS[10..]: the hinted celebrities' version keys (ARGV[6] of them; one server only)
+-- KEYS[8]: the cached session (returned as it is, for the caller to check; one server only)
+-- KEYS[9..]: the hinted celebrities' version keys (ARGV[6] of them; one server only)
 -- ARGV[1]: n: how many ids to read per source
 -- ARGV[2]: want: limit + 1 (the extra id says an older page exists)
 -- ARGV[3]: the timeline's inactivity TTL to refresh, seconds (0: no touch)
@@ -31,9 +30,10 @@
 -- On one Redis server it is handed every key the page reads (KEYS[8..]) and takes the kept merge
 -- only when every version it names is current. On Redis Cluster those keys sit in other slots
 -- than the viewer's, and only the viewer's seven (one slot) are handed in: the caller reads the
--- in-flight set, the session and the versions in the same write (beside the fragments), takes
--- the page only when the returned signature is the versions it read, and declines when a post
--- of the in-flight set would be on it. Either way the page is the pipelines' page.
+-- session and the versions in the same write (beside the fragments) and takes the page only
+-- when the returned signature is the versions it read. Either way the caller reads the in-flight
+-- set just before this call and checks whether a post in it that would be on the page may be
+-- the viewer's (timelines/fastpage.py `_check_in_flight`). The page is the pipelines' page.
 --!include home_checks
 local n, want = tonumber(ARGV[1]), tonumber(ARGV[2])
 local ttl = tonumber(ARGV[3])
@@ -52,8 +52,8 @@ end
 local hinted_posts = {}
 for i = 7 + hinted_authors, #ARGV do hinted_posts[ARGV[i]] = true end
 -- Sources newest first: once one holds n ids, the page is among ids >= its n-th (`safe`).
-local lists, regular, safe = {}, {}, nil
-local function add(got, is_regular)
+local lists, safe = {}, nil
+local function add(got)
   local kept = {}
   for _, id in ipairs(got) do
     if #kept >= n then break end
@@ -62,12 +62,11 @@ local function add(got, is_regular)
   if #kept >= n and (safe == nil or kept[n] > safe) then safe = kept[n] end
   if #kept > 0 then
     lists[#lists + 1] = kept
-    regular[#regular + 1] = is_regular
   end
 end
 local one_server = #KEYS > 7
 local signature = ''
-add(redis.call('ZREVRANGEBYLEX', KEYS[1], '+', '(!~', 'LIMIT', 0, n), true)
+add(redis.call('ZREVRANGEBYLEX', KEYS[1], '+', '(!~', 'LIMIT', 0, n))
 if #authors > 0 then
   local kept = redis.call('GET', KEYS[5])
   if not kept then return {0, 'merge'} end
@@ -78,7 +77,7 @@ if #authors > 0 then
   end
   if one_server then
     local vkeys = {}
-    for i = 1, hinted_authors do vkeys[i] = KEYS[9 + i] end
+    for i = 1, hinted_authors do vkeys[i] = KEYS[8 + i] end
     local versions = redis.call('MGET', unpack(vkeys))
     local parts = {}
     for i = 1, hinted_authors do
@@ -89,9 +88,8 @@ if #authors > 0 then
   end
   signature = m.sig
   if m.floor and m.floor ~= '' and (floor == nil or m.floor > floor) then floor = m.floor end
-  add(m.ids, true)
+  add(m.ids)
 end
-if one_server then add(redis.call('ZREVRANGEBYLEX', KEYS[8], '+', '(!~', 'LIMIT', 0, n), false) end
 -- The page: the newest `want` ids of every source (each newest first) without repeats, merged
 -- step by step (a few sources: cheaper than sorting them together).
 local pos = {}
@@ -104,15 +102,12 @@ while #ids < want do
     if head and (best == nil or head > best) then best = head end
   end
   if best == nil then break end
-  local from_regular = false
   for i = 1, #lists do
     if lists[i][pos[i]] == best then
       pos[i] = pos[i] + 1
-      from_regular = from_regular or regular[i]
     end
   end
   if (safe and best < safe) or (floor and best < floor) then return {0, 'floor'} end
-  if not from_regular then return {0, 'inflight'} end
   if liked_floor and best < liked_floor then return {0, 'liked'} end
   if saved_floor and best < saved_floor then return {0, 'saved'} end
   if not hinted_posts[best] then return {0, 'hints'} end
@@ -120,7 +115,7 @@ while #ids < want do
 end
 if #ids < want and (safe or floor) then return {0, 'floor'} end
 local session = ''
-if one_server and ARGV[5] == '1' then session = redis.call('GET', KEYS[9]) or '' end
+if one_server and ARGV[5] == '1' then session = redis.call('GET', KEYS[8]) or '' end
 local out = {1, '', session, signature}
 if #ids == 0 then return out end
 local liked_flags = redis.call('ZMSCORE', KEYS[4], unpack(ids))
