@@ -6,7 +6,10 @@ benchmark result files under `bench/results/` (each printed with the file it was
 rate no file holds is the profile's assumed figure, printed as `assumed`:
 
 - feed requests/s per API core: `feed.json`, the timeline's requests/s at concurrency 16 for its
-  slowest viewer, divided by the API's worker processes (one per core);
+  slowest viewer, divided by the API's worker processes (one per core); measured with no post in
+  fan-out, so times `inflight.json`'s factor when that file is there (`python -m bench.inflight`:
+  the page's requests/s with a stranger's post in fan-out ÷ without, its slowest viewer), as
+  nearly every newest page meets such a post at scale;
 - read requests/s per API core: `reads.json`, the harmonic mean of every route's requests/s at
   concurrency 16 over every viewer (an even mix of those reads), divided by the machine's cores;
 - fan-out timeline writes/s per Redis master: `feed.json`'s fan-out lag, the most-followed
@@ -114,11 +117,22 @@ def measured_rates(results: Path, profile: Profile) -> dict[str, Rate]:
     if feed is not None:
         workers = float(feed.get("api_workers") or 1)
         viewers = feed["viewers"].values()
+        feed_rate = min(v["routes"][TIMELINE]["rps_c16"] for v in viewers) / workers
+        source = _shown(feed_file)
+        inflight_file = results / "inflight.json"
+        inflight = _load(inflight_file)
+        if inflight is not None:
+            feed_rate *= min(
+                float(v["rps_c16_in_flight_vs_empty"]) for v in inflight["viewers"].values()
+            )
+            source = f"{source} × {_shown(inflight_file)}"
         rates["feed_rps_per_core"] = Rate(
-            "feed requests/s per API core",
-            min(v["routes"][TIMELINE]["rps_c16"] for v in viewers) / workers,
+            "feed requests/s per API core (a post in fan-out on the page)"
+            if inflight is not None
+            else "feed requests/s per API core",
+            feed_rate,
             "req/s",
-            _shown(feed_file),
+            source,
         )
         lag = feed.get("fanout_lag") or {}
         if lag:

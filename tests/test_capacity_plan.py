@@ -63,6 +63,24 @@ def test_rates_come_from_the_result_files_and_the_rest_is_assumed(tmp_path: Path
     assert {r.source for r in measured_rates(empty, Profile()).values()} == {"assumed"}
 
 
+def test_the_feed_rate_is_priced_with_a_post_in_fan_out(tmp_path: Path) -> None:
+    """With `inflight.json` (bench/inflight.py) beside `feed.json`, the feed's rate per core is
+    the empty-set rate times the slowest viewer's in-flight factor, and says both files."""
+    (results(tmp_path) / "inflight.json").write_text(
+        json.dumps(
+            {
+                "viewers": {
+                    "typical": {"rps_c16_in_flight_vs_empty": 0.8},
+                    "heavy": {"rps_c16_in_flight_vs_empty": 0.5},
+                }
+            }
+        )
+    )
+    rate = measured_rates(tmp_path, Profile())["feed_rps_per_core"]
+    assert rate.value == 200  # 400 × 0.5
+    assert rate.source == f"{tmp_path / 'feed.json'} × {tmp_path / 'inflight.json'}"
+
+
 def test_the_plan_arithmetic(tmp_path: Path) -> None:
     profile = Profile(dau=864_000, peak_factor=1)
     needs = {n.name: n.value for n in plan(profile, measured_rates(results(tmp_path), profile))}
