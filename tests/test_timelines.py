@@ -753,6 +753,10 @@ async def test_both_merges_take_in_flight_posts_only_from_followed_authors(
             # stranger: not shown, and the fast page serves the page without it.
             assert await pages(ann) == ([held["id"]], None)
             assert await pages(cid) == ([older["id"]], [older["id"]])
+            # The post's author is known to this process now (it never changes): the next
+            # pages read only cid's follows, even with the author's key gone from Redis.
+            await backends.redis.delete(NS_KEYS.inflight_author(held["id"]))
+            assert await pages(cid) == ([older["id"]], [older["id"]])
             follows = await backends.redis.smembers(NS_KEYS.follows(cid["id"]))
             assert {str(m) for m in follows} == {store.SENTINEL, cid["id"]}  # loaded, bob not in
             # cid follows bob: their posts join cid's timeline, and the loaded follows go.

@@ -255,6 +255,10 @@ class _Hints:
 
 
 HINTS = _Hints()
+# The authors of posts met in fan-out (a post's author never changes): every page of this
+# process that meets the same post then reads only the viewer's follows. The newest 4,096.
+_AUTHORS: dict[str, str] = {}
+_AUTHORS_KEPT = 4096
 
 
 async def _page(
@@ -570,18 +574,24 @@ async def _check_in_flight(
     fan-out is about to. A post by anyone else is on no page of theirs: the page stands.
 
     The authors (`Keys.inflight_author`, set before a post joins the set) are read in one
-    MultiGet, then checked against the viewer's follows (`Keys.follows`), loaded from the graph
-    the first time (guarded by the viewer's generation, which every follow change moves, and
-    dropped by it)."""
+    MultiGet the first time this process meets a post (`_AUTHORS` after that), then checked
+    against the viewer's follows (`Keys.follows`), loaded from the graph the first time
+    (guarded by the viewer's generation, which every follow change moves, and dropped by it)."""
     held = set(ids)
     on_page = [p for p in inflight if p not in held and (len(ids) < want or p > ids[-1])]
     if not on_page:
         return
     batched = backends.redis_batched
-    (found,) = await batched.execute_many(_gets([k.inflight_author(p) for p in on_page]))
-    if any(author is None for author in found):
-        raise _Decline("inflight")
-    authors = sorted({_text(author) for author in found})
+    unknown = [p for p in on_page if p not in _AUTHORS]
+    if unknown:
+        (found,) = await batched.execute_many(_gets([k.inflight_author(p) for p in unknown]))
+        if any(author is None for author in found):
+            raise _Decline("inflight")
+        for post_id, author in zip(unknown, found, strict=True):
+            _AUTHORS[post_id] = _text(author)
+        while len(_AUTHORS) > _AUTHORS_KEPT:
+            del _AUTHORS[next(iter(_AUTHORS))]
+    authors = sorted({_AUTHORS[p] for p in on_page})
     if viewer_id in authors:
         raise _Decline("inflight")
     (members,) = await batched.execute_many(
