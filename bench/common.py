@@ -11,7 +11,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
+from neo4j import GraphDatabase
+
 from graphgram.settings import PROJECT_ROOT, Settings
+from seed.loader import DEMO_PASSWORD
 
 RESULTS = PROJECT_ROOT / "bench" / "results"
 
@@ -109,3 +113,21 @@ def report(name: str, title: str, data: dict[str, Any]) -> None:
     console = Console()
     console.print(table)
     console.print(f"written to {write_result(name, data)}")
+
+
+def graph_query(settings: Settings, statement: str, **params: Any) -> list[dict[str, Any]]:
+    """A benchmark's own read of the instance's graph (its setup, not what it measures)."""
+    with GraphDatabase.driver(
+        settings.neo4j_uri,
+        auth=(settings.neo4j_user, settings.neo4j_password),
+        notifications_min_severity="OFF",
+    ) as driver:
+        records, _, _ = driver.execute_query(statement, params)
+        return [record.data() for record in records]
+
+
+def login(client: httpx.Client, username: str) -> str:
+    """A seeded user's bearer token (every seeded user has the demo password)."""
+    response = client.post("/auth/login", json={"username": username, "password": DEMO_PASSWORD})
+    response.raise_for_status()
+    return str(response.json()["access_token"])

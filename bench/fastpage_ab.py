@@ -25,8 +25,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from backends.batching import Command
-from bench.common import TYPICAL, write_result
-from bench.feed import _query, stack_settings
+from bench.common import TYPICAL, graph_query, write_result
+from bench.feed import stack_settings
 from seed.generator import HardCases
 from services.security import session_id
 from services.sessions import cache_key
@@ -49,7 +49,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
     settings = stack_settings()
     up(settings, with_api=False)
     named = ["alice", "bob", "carol", "benchfan", *HARD.usernames()]
-    typical = _query(settings, TYPICAL, named=named)[0]["username"]
+    typical = graph_query(settings, TYPICAL, named=named)[0]["username"]
     results: dict[str, Any] = {
         "topology": settings.redis_topology,
         "pages_c1_block": args.pages,
@@ -73,7 +73,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         batcher.execute = counted_one  # type: ignore[method-assign]
         batcher.execute_many = counted_many  # type: ignore[method-assign]
         for kind, username in (("typical", typical), ("heavy", HARD.heavy_viewers[0])):
-            row = _query(
+            row = graph_query(
                 settings,
                 "MATCH (u:User {username: $u}) RETURN u.id AS id, u.role AS role",
                 u=username,

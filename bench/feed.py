@@ -40,13 +40,12 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import httpx
-from neo4j import GraphDatabase
 from redis import Redis
 from rich.console import Console
 from rich.table import Table
 
 from bench import wrk
-from bench.common import EXISTS, TYPICAL, TYPICAL_ANY, write_result
+from bench.common import EXISTS, TYPICAL, TYPICAL_ANY, graph_query, login, write_result
 from bench.topology import (
     BenchApi,
     add_topology_option,
@@ -90,20 +89,6 @@ def stack_settings() -> Settings:
     return bench_instance()
 
 
-def _query(settings: Settings, statement: str, **params: Any) -> list[dict[str, Any]]:
-    with GraphDatabase.driver(
-        settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password)
-    ) as driver:
-        records, _, _ = driver.execute_query(statement, params)
-        return [record.data() for record in records]
-
-
-def _login(client: httpx.Client, username: str) -> str:
-    response = client.post("/auth/login", json={"username": username, "password": DEMO_PASSWORD})
-    response.raise_for_status()
-    return str(response.json()["access_token"])
-
-
 def _celebrity_fan(client: httpx.Client, celebrities: list[str]) -> str:
     """A user who follows exactly the 20 most-followed accounts (created on the first run)."""
     created = client.post(
@@ -111,7 +96,7 @@ def _celebrity_fan(client: httpx.Client, celebrities: list[str]) -> str:
     )  # 409 on later runs
     if created.status_code not in (201, 409):
         created.raise_for_status()
-    token = _login(client, FAN)
+    token = login(client, FAN)
     for username in celebrities:
         client.post(f"/users/{username}/follow", headers={"Authorization": f"Bearer {token}"})
     return token
@@ -123,9 +108,9 @@ def _muting_viewer(client: httpx.Client, settings: Settings, like: str) -> str:
     created = client.post("/auth/register", json={"username": MUTER, "password": DEMO_PASSWORD})
     if created.status_code not in (201, 409):
         created.raise_for_status()
-    token = _login(client, MUTER)
+    token = login(client, MUTER)
     headers = {"Authorization": f"Bearer {token}"}
-    followed = _query(
+    followed = graph_query(
         settings,
         "MATCH (:User {username: $u})-[:FOLLOWS]->(a:User) WHERE NOT a.private "
         "RETURN a.username AS username ORDER BY username LIMIT 500",
@@ -175,7 +160,7 @@ def cypher_load(
     settings: Settings, username: str, *, concurrency: int, seconds: float, processes: int
 ) -> Load:
     """The Cypher feed (fan-in and hydration) at `concurrency`, spread over `processes`."""
-    viewer_id = _query(settings, "MATCH (u:User {username: $u}) RETURN u.id AS id", u=username)
+    viewer_id = graph_query(settings, "MATCH (u:User {username: $u}) RETURN u.id AS id", u=username)
     processes = max(1, min(processes, concurrency))
     shares = [concurrency // processes + (i < concurrency % processes) for i in range(processes)]
     with ProcessPoolExecutor(processes) as pool:
@@ -208,7 +193,7 @@ def _lag(
 ) -> dict[str, Any]:
     """Post `posts` times as `author`; seconds until the first and the last follower have it."""
     keys = Keys(settings.timeline_namespace)
-    followers = [row["id"] for row in _query(settings, FOLLOWER_IDS, id=author["id"])]
+    followers = [row["id"] for row in graph_query(settings, FOLLOWER_IDS, id=author["id"])]
     # Every follower active: a timeline of 50 placeholder ids (exact from the oldest of them).
     with redis.pipeline(transaction=False) as pipe:
         for follower in followers:
@@ -217,7 +202,7 @@ def _lag(
             pipe.zadd(key, {"!00000000000000000000000000": 0})
             pipe.zadd(key, {f"00000000000000000000{i:06d}": 0 for i in range(50)})
         pipe.execute()
-    token = _login(client, author["username"])
+    token = login(client, author["username"])
     first_key, last_key = keys.home(followers[0]), keys.home(followers[-1])
     first: list[float] = []
     last: list[float] = []
@@ -282,7 +267,7 @@ def main() -> None:
     settings, topology = api.settings, api.topology
     with console.status(f"starting the stack ({topology} topology)"):
         api.up()
-    users = _query(settings, "MATCH (u:User) RETURN count(u) AS n")[0]["n"]
+    users = graph_query(settings, "MATCH (u:User) RETURN count(u) AS n")[0]["n"]
     if users < PRESETS[args.preset].users:
         raise SystemExit(f"seed the {args.preset} preset first ({users} users found)")
 
@@ -296,7 +281,7 @@ def main() -> None:
 
     # The read path at its worst: every one of the 20 most-followed accounts merged on read (the
     # threshold just under the 20th's followers, whatever the graph's shape).
-    top = _query(settings, TOP, n=20)
+    top = graph_query(settings, TOP, n=20)
     read_threshold = min(row["followers"] for row in top) - 1
     restart_api(read_threshold)
     base = api.address
@@ -320,12 +305,13 @@ def main() -> None:
     try:
         with httpx.Client(base_url=base, timeout=60) as client:
             typical = (
-                _query(settings, TYPICAL, named=named) or _query(settings, TYPICAL_ANY, named=named)
+                graph_query(settings, TYPICAL, named=named)
+                or graph_query(settings, TYPICAL_ANY, named=named)
             )[0]["username"]
             tokens = {"typical": typical}
-            if _query(settings, EXISTS, u=HARD.heavy_viewers[0]):
+            if graph_query(settings, EXISTS, u=HARD.heavy_viewers[0]):
                 tokens["heavy (2,000 followed)"] = HARD.heavy_viewers[0]
-            viewers = {kind: (name, _login(client, name)) for kind, name in tokens.items()}
+            viewers = {kind: (name, login(client, name)) for kind, name in tokens.items()}
             viewers["20 celebrities followed"] = (
                 FAN,
                 _celebrity_fan(client, [row["username"] for row in top]),
@@ -336,7 +322,7 @@ def main() -> None:
             )
             del typical
             for kind, (username, token) in viewers.items():
-                following = _query(
+                following = graph_query(
                     settings,
                     "MATCH (:User {username: $u})-[:FOLLOWS]->(a) RETURN count(a) AS n",
                     u=username,
@@ -414,7 +400,7 @@ def main() -> None:
             for target in (100, 10_000):
                 # The public author nearest above the target who is still fanned out (the
                 # large preset's tail has gaps: none between 8,000 and 12,500 followers).
-                found = _query(
+                found = graph_query(
                     settings,
                     AUTHOR_NEAR,
                     named=named,

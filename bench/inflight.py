@@ -27,16 +27,13 @@ import time
 from typing import Any
 
 import httpx
-from neo4j import GraphDatabase
 from rich.console import Console
 from rich.table import Table
 
-from bench.common import EXISTS, TYPICAL, TYPICAL_ANY, write_result
+from bench.common import EXISTS, TYPICAL, TYPICAL_ANY, graph_query, login, write_result
 from bench.topology import BenchApi, add_topology_option, bench_instance, redis_client
 from bench.wrk import run
-from graphgram.settings import Settings
 from seed.generator import PRESETS, HardCases
-from seed.loader import DEMO_PASSWORD
 from timelines.store import Keys
 
 console = Console()
@@ -53,22 +50,6 @@ RETURN u.username AS username ORDER BY u.username LIMIT 1
 """
 
 
-def _query(settings: Settings, statement: str, **params: Any) -> list[dict[str, Any]]:
-    with GraphDatabase.driver(
-        settings.neo4j_uri,
-        auth=(settings.neo4j_user, settings.neo4j_password),
-        notifications_min_severity="OFF",
-    ) as driver:
-        records, _, _ = driver.execute_query(statement, params)
-        return [record.data() for record in records]
-
-
-def _login(client: httpx.Client, username: str) -> str:
-    response = client.post("/auth/login", json={"username": username, "password": DEMO_PASSWORD})
-    response.raise_for_status()
-    return str(response.json()["access_token"])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=3.0)
@@ -81,7 +62,7 @@ def main() -> None:
     settings = api.settings
     with console.status(f"starting the stack ({api.topology} topology)"):
         api.up()
-    users = _query(settings, "MATCH (u:User) RETURN count(u) AS n")[0]["n"]
+    users = graph_query(settings, "MATCH (u:User) RETURN count(u) AS n")[0]["n"]
     if users < PRESETS["large"].users:
         raise SystemExit(
             f"seed the large preset first: graphgram seed --preset large --wipe "
@@ -91,11 +72,13 @@ def main() -> None:
         api.restart({})
     base = api.address
     named = ["alice", "bob", "carol", *HARD.usernames()]
-    typical = _query(settings, TYPICAL, named=named) or _query(settings, TYPICAL_ANY, named=named)
+    typical = graph_query(settings, TYPICAL, named=named) or graph_query(
+        settings, TYPICAL_ANY, named=named
+    )
     viewers = {"typical": str(typical[0]["username"])}
-    if _query(settings, EXISTS, u=HARD.heavy_viewers[0]):
+    if graph_query(settings, EXISTS, u=HARD.heavy_viewers[0]):
         viewers["heavy (2,000 followed)"] = HARD.heavy_viewers[0]
-    stranger = _query(settings, STRANGER, viewers=list(viewers.values()))
+    stranger = graph_query(settings, STRANGER, viewers=list(viewers.values()))
     if not stranger:
         raise SystemExit("no public author with at most 50 followers that no viewer follows")
     author = str(stranger[0]["username"])
@@ -112,7 +95,7 @@ def main() -> None:
         "viewers": {},
     }
     with httpx.Client(base_url=base, timeout=60) as client:
-        author_auth = {"Authorization": f"Bearer {_login(client, author)}"}
+        author_auth = {"Authorization": f"Bearer {login(client, author)}"}
         created = client.post("/posts", json={"caption": "in flight"}, headers=author_auth)
         created.raise_for_status()
         post_id = str(created.json()["id"])
@@ -123,7 +106,7 @@ def main() -> None:
             time.sleep(0.01)
         try:
             for kind, username in viewers.items():
-                token = _login(client, username)
+                token = login(client, username)
                 client.get(PAGE, headers={"Authorization": f"Bearer {token}"}, timeout=120)
                 run(base + PAGE, token=token, concurrency=1, seconds=1)  # warm up
                 figures: dict[str, dict[str, list[float]]] = {
