@@ -59,8 +59,9 @@ class Keys:
         return self._user(user_id, "gen")
 
     def follows(self, user_id: str) -> str:
-        """The accounts a user follows (and a sentinel), loaded from the graph when a page meets
-        a post still in fan-out (timelines/inflight.py); dropped by every follow change."""
+        """The accounts a user follows (each as `timelines.fastpage.follow_tag`, and a sentinel),
+        loaded from the graph when a page meets a post still in fan-out; dropped by every follow
+        change."""
         return self._user(user_id, "follows")
 
     def author(self, user_id: str) -> str:
@@ -131,7 +132,7 @@ class Keys:
 
     def inflight_author(self, post_id: str) -> str:
         """The author of a post in fan-out, set before the post joins the in-flight set and kept
-        for an hour: a page checks it against the viewer's follows (timelines/inflight.py)."""
+        for an hour: a page checks it against the viewer's follows (timelines/fastpage.py)."""
         return f"{self.ns}:{post_tag(post_id)}:ia"
 
     def stream(self, shard: int) -> str:

@@ -293,15 +293,16 @@ async def fill_set(
     generation: str,
     members: list[str],
     *,
+    sentinel: str,
     ttl_s: int,
     epoch_key: str,
 ) -> bool:
-    """Load the set `key` with `members` (and the sentinel), read from the graph after
-    `generation` was read (`store.generation`); nothing when the generation or the repair epoch
-    moved since."""
+    """Load the set `key` with `members` and `sentinel` (which says the set is loaded), read from
+    the graph after `generation` was read (`store.generation`); nothing when the generation or
+    the repair epoch moved since."""
     done = await scripts(redis).fill_set(
         keys=[key, generation_key],
-        args=[generation.rpartition("@")[0], ttl_s, SENTINEL, *members],
+        args=[generation.rpartition("@")[0], ttl_s, sentinel, *members],
     )
     return bool(done) and await _still_in_epoch(redis, key, generation, epoch_key)
 
