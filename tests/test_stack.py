@@ -59,6 +59,17 @@ def test_neo4j_round_trip_and_schema(neo4j_driver: Driver, settings: Settings) -
     assert {"user_id", "user_username", "post_id"} <= set(constraints[0]["names"])
 
 
+def test_redis_keeps_a_viewers_loaded_follows_as_an_intset(redis_client: Redis) -> None:
+    """The loaded follows (64-bit hashes, timelines/fastpage.py) stay 8 bytes a member up to
+    4,096 follows: the project's Redis configuration raises set-max-intset-entries from 512."""
+    assert redis_client.config_get("set-max-intset-entries") == {"set-max-intset-entries": "4096"}
+    key = "graphgram:test:intset"
+    redis_client.delete(key)
+    redis_client.sadd(key, *range(4096))
+    assert redis_client.object("encoding", key) == "intset"
+    redis_client.delete(key)
+
+
 def test_redis_round_trip(redis_client: Redis) -> None:
     redis_client.set("graphgram:test", "42", ex=60)
     assert redis_client.get("graphgram:test") == "42"
