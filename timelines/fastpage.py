@@ -499,11 +499,13 @@ async def _hinted_page(
     new post, a changed celebrity list, a fragment gone...): the pipelines then read the page.
     A session to check (`session_key`) is read in the same write and checked here.
 
-    On one Redis server the script is handed every key it reads and the fragments are one MGET.
-    On a cluster it is handed the viewer's keys (one slot) only; beside it in the same write go
-    the in-flight set's newest ids and one MultiGet of the celebrities' versions, the fragments
-    and the session, and the page stands only when the kept merge the script took was made
-    from the versions read and no in-flight post would be on it."""
+    The in-flight set's newest ids are read just before the script, in the same write, and a
+    post of it that would be on the page is checked by `_check_in_flight` (raising _Decline
+    for the full path when it may be the viewer's). On one Redis server the script is handed
+    every other key it reads and the fragments are one MGET. On a cluster it is handed the
+    viewer's keys (one slot) only; beside it in the same write goes one MultiGet of the
+    celebrities' versions, the fragments and the session, and the page stands only when the
+    kept merge the script took was made from the versions read."""
     want = limit + 1
     cluster = backends.settings.redis_topology == "cluster"
     keys, extra_keys = _hinted_keys(
