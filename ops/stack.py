@@ -76,16 +76,24 @@ def _started_at(pid: int) -> float | None:
     return None
 
 
+# How much later than its pid file's time a process may seem to have started and still be the
+# one the file names. /proc gives a start time as boot time + ticks, and the boot time moves with
+# every step of the wall clock (a virtual machine's clock is stepped by its time sync after a
+# pause): a Redis node seemed to start 24 s after the pid file it wrote at start-up.
+PID_CLOCK_SLACK_S = 300.0
+
+
 def _read_pid(path: Path) -> int | None:
     """The pid a pid file names, or None when the file is missing or the pid now belongs to a
-    process started after the file was written (the pid was reused: ours died, e.g. at a reboot)."""
+    process started after the file was written (the pid was reused: ours died, e.g. at a reboot),
+    by more than the wall clock may have been stepped since (`PID_CLOCK_SLACK_S`)."""
     try:
         pid = int(path.read_text().strip())
         written = path.stat().st_mtime
     except (OSError, ValueError):
         return None
     started = _started_at(pid)
-    if started is not None and started > written + 5.0:
+    if started is not None and started > written + PID_CLOCK_SLACK_S:
         return None
     return pid
 

@@ -188,7 +188,7 @@ def test_a_pid_file_naming_a_process_started_after_it_is_stale(tmp_path: Path) -
     """After a reboot (or a crash) a pid file can name a pid the kernel has since given to some
     other process; `stack up` then waited for a server that was never going to answer. A pid
     whose process started after the file was written is not ours."""
-    from ops.stack import _read_pid
+    from ops.stack import _read_pid, _started_at
 
     pid_file = tmp_path / "redis.pid"
     pid_file.write_text(str(os.getpid()))
@@ -196,3 +196,10 @@ def test_a_pid_file_naming_a_process_started_after_it_is_stale(tmp_path: Path) -
     long_ago = time.time() - 365 * 24 * 3600
     os.utime(pid_file, (long_ago, long_ago))  # written before this process existed
     assert _read_pid(pid_file) is None
+    # A wall clock stepped forward since the process started makes /proc date its start later
+    # than the file it wrote: within the slack, the pid is still ours.
+    started = _started_at(os.getpid())
+    assert started is not None
+    stepped = started - 60
+    os.utime(pid_file, (stepped, stepped))
+    assert _read_pid(pid_file) == os.getpid()
