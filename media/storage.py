@@ -99,12 +99,27 @@ def empty_bucket(client: Minio, bucket: str) -> int:
     return len(keys)
 
 
+# Per-object answers of a batch delete that mean "not now" (an erasure set whose restarted
+# member is not writable yet answers SlowDownWrite): those keys are sent again, with a backoff.
+_RETRY_CODES = frozenset({"SlowDown", "SlowDownWrite", "SlowDownRead", "ServiceUnavailable"})
+_DELETE_ATTEMPTS = 6
+
+
 def delete_objects(client: Minio, bucket: str, keys: list[str]) -> None:
-    """Delete the given keys (missing ones are fine); raises when the store reports errors."""
+    """Delete the given keys (missing ones are fine); keys the store answers "slow down" for are
+    sent again (up to 6 tries over about 6 s); raises when the store reports other errors, or
+    still those after the last try."""
+    import time
+
     from minio.deleteobjects import DeleteObject
 
-    if not keys:
-        return
-    errors = list(client.remove_objects(bucket, [DeleteObject(k) for k in keys]))
-    if errors:
-        raise RuntimeError(f"could not delete {len(errors)} objects: {errors[0]}")
+    for attempt in range(_DELETE_ATTEMPTS):
+        if not keys:
+            return
+        errors = list(client.remove_objects(bucket, [DeleteObject(k) for k in keys]))
+        if not errors:
+            return
+        if attempt + 1 == _DELETE_ATTEMPTS or any(e.code not in _RETRY_CODES for e in errors):
+            raise RuntimeError(f"could not delete {len(errors)} objects: {errors[0]}")
+        keys = [e.name for e in errors if e.name]
+        time.sleep(0.2 * 2**attempt)
