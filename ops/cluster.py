@@ -236,7 +236,10 @@ class ClusterNginx(NginxService):
 CLUSTER_SERVERS = """
     # The S3 endpoint the API writes to: every MinIO process of the erasure set. Signed
     # requests keep their Host header (SigV4 signs it). A request that could not reach a process
-    # goes to the next one unless it is a POST (nginx's idempotent methods only).
+    # goes to the next one unless it is a POST (nginx's idempotent methods only); so does a 404,
+    # since a process rejoining the set answers NoSuchKey for objects the set holds for seconds
+    # after its health check passes (docs/scaling.md): a HEAD before a PUT, or a GET, is asked
+    # of up to 3 processes before the object is called missing.
     server {{
         listen {s3_listen};
         client_max_body_size 0;
@@ -248,7 +251,8 @@ CLUSTER_SERVERS = """
             proxy_set_header Connection "";
             proxy_set_header Host $http_host;
             proxy_connect_timeout 2s;
-            proxy_next_upstream error timeout http_502 http_503 http_504;
+            proxy_next_upstream error timeout http_502 http_503 http_504 http_404;
+            proxy_next_upstream_tries 3;
             proxy_next_upstream_timeout 10s;
         }}
     }}

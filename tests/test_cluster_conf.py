@@ -34,12 +34,17 @@ def test_every_minio_process_serves_the_edge_and_the_s3_endpoint(tmp_path: Path)
     s3 = block(conf, f"listen 127.0.0.1:{settings.s3_port};")
     assert "proxy_pass http://object_store;" in s3
     assert "proxy_set_header Host $http_host;" in s3  # SigV4 signs the Host header
+    # A process rejoining the set answers NoSuchKey for objects it holds: the next one is asked.
+    [s3_retry] = re.findall(r"proxy_next_upstream ([^;]*);", s3)
+    assert s3_retry.split() == ["error", "timeout", "http_502", "http_503", "http_504", "http_404"]
+    assert "proxy_next_upstream_tries 3;" in s3
     # The media edge is the single topology's, with the pool as its upstream.
     media = block(conf, f"listen 127.0.0.1:{settings.edge_port};")
     assert "secure_link_md5" in media
     assert "proxy_pass http://object_store;" in media
     [retry] = re.findall(r"proxy_next_upstream ([^;]*);", media)
-    assert retry.split() == ["error", "timeout", "http_502", "http_503", "http_504"]
+    assert retry.split() == ["error", "timeout", "http_502", "http_503", "http_504", "http_404"]
+    assert "proxy_next_upstream_tries 3;" in media
 
 
 def test_the_balancer_retries_only_what_is_safe_on_the_next_process(tmp_path: Path) -> None:
