@@ -13,6 +13,7 @@ from pathlib import Path
 
 from minio import Minio
 from minio.error import S3Error
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 PART_SIZE = 16 * 1024 * 1024  # S3 multipart part size for large originals
 # A person's data archives (services/data_export.py): `export/<user id>/<archive id>.zip`, no
@@ -102,24 +103,31 @@ def empty_bucket(client: Minio, bucket: str) -> int:
 # Per-object answers of a batch delete that mean "not now" (an erasure set whose restarted
 # member is not writable yet answers SlowDownWrite): those keys are sent again, with a backoff.
 _RETRY_CODES = frozenset({"SlowDown", "SlowDownWrite", "SlowDownRead", "ServiceUnavailable"})
-_DELETE_ATTEMPTS = 6
+
+
+class _NotNow(Exception):
+    """Some keys of a batch delete were answered "slow down"."""
 
 
 def delete_objects(client: Minio, bucket: str, keys: list[str]) -> None:
     """Delete the given keys (missing ones are fine); keys the store answers "slow down" for are
     sent again (up to 6 tries over about 6 s); raises when the store reports other errors, or
     still those after the last try."""
-    import time
-
     from minio.deleteobjects import DeleteObject
 
-    for attempt in range(_DELETE_ATTEMPTS):
-        if not keys:
-            return
-        errors = list(client.remove_objects(bucket, [DeleteObject(k) for k in keys]))
-        if not errors:
-            return
-        if attempt + 1 == _DELETE_ATTEMPTS or any(e.code not in _RETRY_CODES for e in errors):
-            raise RuntimeError(f"could not delete {len(errors)} objects: {errors[0]}")
-        keys = [e.name for e in errors if e.name]
-        time.sleep(0.2 * 2**attempt)
+    left = list(keys)
+    for attempt in Retrying(
+        retry=retry_if_exception_type(_NotNow),
+        stop=stop_after_attempt(6),
+        wait=wait_exponential(multiplier=0.2, max=3.2),
+        reraise=True,
+    ):
+        with attempt:
+            if not left:
+                return
+            errors = list(client.remove_objects(bucket, [DeleteObject(k) for k in left]))
+            if any(e.code not in _RETRY_CODES for e in errors):
+                raise RuntimeError(f"could not delete {len(errors)} objects: {errors[0]}")
+            left = [e.name for e in errors if e.name]
+            if errors:
+                raise _NotNow(f"could not delete {len(errors)} objects yet: {errors[0]}")

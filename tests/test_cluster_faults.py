@@ -37,6 +37,7 @@ import httpx
 import pytest
 import urllib3
 from minio import Minio
+from minio.deleteobjects import DeleteObject
 from minio.error import S3Error
 from neo4j import GraphDatabase
 from redis.cluster import RedisCluster
@@ -45,7 +46,7 @@ from backends import object_store
 from graph.admin import wipe
 from graphgram.settings import Settings
 from media.signing import signed_url
-from media.storage import empty_bucket
+from media.storage import delete_objects, empty_bucket
 from ops import cluster
 from ops.stack import Service
 from tests.fixtures.cluster import cluster_test_settings, start_cluster
@@ -302,6 +303,8 @@ async def test_minio_process_killed_under_uploads_and_edge_reads(
 
 
 REJOIN_TRIES = 4  # restarts of minio-2 before one shows the window under test
+# The per-key answers of a batch delete that delete_objects sends again.
+RETRIED = {"SlowDown", "SlowDownWrite", "SlowDownRead", "ServiceUnavailable"}
 
 
 async def test_a_rejoining_minio_process_answering_missing_is_passed_over(
@@ -354,6 +357,57 @@ async def test_a_rejoining_minio_process_answering_missing_is_passed_over(
         pytest.skip(f"minio-2 never answered NoSuchKey in {REJOIN_TRIES} restarts: no window")
     assert set(endpoint) == {"200"}, endpoint
     assert set(edge_answers) == {200}, edge_answers
+
+
+def delete_answer(client: Minio, bucket: str, key: str) -> str:
+    """What a batch delete of one key gets: "ok", the key's error code, or the request's."""
+    try:
+        errors = list(client.remove_objects(bucket, [DeleteObject(key)]))
+    except S3Error as exc:
+        return f"request {exc.code}"
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        return type(exc).__name__
+    return str(errors[0].code) if errors else "ok"
+
+
+async def test_a_rejoining_minio_process_asked_to_delete_is_asked_again(
+    cluster_settings: Settings,
+) -> None:
+    """While a restarted MinIO process cannot reach write quorum it answers a batch delete key by
+    key with SlowDownWrite (in a 200, so nginx passes it on); `delete_objects` sends those keys
+    again with a backoff, through the S3 endpoint to the next process, so a delete that met the
+    window still deletes everything (a bucket wipe, a sweep, an account's media)."""
+    settings = cluster_settings
+    victim, bucket = cluster.MinioNode(settings, 2), settings.media_bucket
+    two, via_nginx = direct(settings, 2), object_store(settings, timed=False)
+    seen: collections.Counter[str] = collections.Counter()
+    for _ in range(REJOIN_TRIES):
+        keys = [f"test/delete/{uuid.uuid4().hex}" for _ in range(20)]
+        for key in keys:
+            payload = os.urandom(2048)
+            via_nginx.put_object(bucket, key, BytesIO(payload), len(payload))
+        await asyncio.to_thread(kill, victim)
+        victim.launch()
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not seen.keys() & RETRIED:
+            seen[
+                await asyncio.to_thread(delete_answer, two, bucket, f"test/probe/{uuid.uuid4()}")
+            ] += 1
+            await asyncio.sleep(0.01)
+        if seen.keys() & RETRIED:
+            # In that window, through the S3 endpoint as the API deletes: 4 batches, so the round
+            # robin hands one of them to minio-2 first (nginx never retries a POST itself).
+            for batch in range(4):
+                await asyncio.to_thread(delete_objects, via_nginx, bucket, keys[batch::4])
+            await asyncio.to_thread(victim.start, lambda _: None, 60.0)
+            break
+        await asyncio.to_thread(victim.start, lambda _: None, 60.0)
+    print(f"minio-2 answered a batch delete: {dict(seen)}")
+    if not seen.keys() & RETRIED:
+        pytest.skip(f"minio-2 never answered SlowDownWrite in {REJOIN_TRIES} restarts: no window")
+    assert {answer(via_nginx, bucket, key) for key in keys} == {"NoSuchKey"}
+    for node in range(1, cluster.MINIO_NODES + 1):
+        assert not [key for key in keys if on_drive(settings, node, key)], f"left on minio-{node}"
 
 
 def test_erasure_set_is_ec2_and_spreads_every_object(cluster_settings: Settings) -> None:

@@ -88,9 +88,6 @@ FOLLOWS_TTL_S = 86_400
 # intset (8 bytes a member up to Redis's set-max-intset-entries, 512 by default) where the ids
 # themselves would make a hash table (about 77 bytes a member: 23 KB for 300 follows).
 FOLLOWS_SENTINEL = "0"
-# How long a post's author stays beside it for the in-flight check (`Keys.inflight_author`): past
-# it, a post still in fan-out (a backlog) counts as followed, and the full path asks the graph.
-INFLIGHT_AUTHOR_TTL_S = 3_600
 
 SHA = FAST_PAGE.sha
 # The viewer's part of a post's JSON, by (liked, saved): closes the cached fragment.

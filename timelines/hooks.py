@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from backends import Backends
 from graph import timelines as tl_graph
-from timelines import fanout, fastpage, store, views
+from timelines import fanout, store, views
 from timelines.repair import tolerant
 from timelines.store import Keys
 
@@ -38,11 +38,7 @@ async def post_created(
     in its audience, and readers take it from the in-flight set only when they are in it."""
     k = keys(backends)
     cap = backends.settings.timeline_cap
-    # Its author first: a page that meets the post in flight asks whether it is the viewer's.
-    await backends.redis.set(
-        k.inflight_author(post_id), author_id, ex=fastpage.INFLIGHT_AUTHOR_TTL_S
-    )
-    await backends.redis.zadd(k.inflight, {post_id: 0})
+    await store.mark_in_flight(backends.redis, k, post_id, author_id)
     if everyone:
         await store.add(backends.redis, [k.home(author_id), k.author(author_id)], [post_id], cap)
         await author_changed(backends, author_id, f"+{post_id}")

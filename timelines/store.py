@@ -57,6 +57,9 @@ TOMBSTONE = script("timelines/tombstone")
 FILL_AFTER = script("timelines/fill_after")
 # A set read from the graph (a viewer's follows), loaded only if its generation held.
 FILL_SET = script("timelines/fill_set")
+# How long a post's author stays beside it for the in-flight check (`Keys.inflight_author`): past
+# it, a post still in fan-out (a backlog) counts as followed, and the full path asks the graph.
+INFLIGHT_AUTHOR_TTL_S = 3_600
 
 
 class Scripts:
@@ -352,3 +355,10 @@ async def fill_after(redis: Redis, values: dict[str, str], *, started_us: str, t
         lambda group: [started_us, ttl_s, *(values[key] for key in group)],
     )
     return sum(int(n) for n in filled)
+
+
+async def mark_in_flight(redis: Redis, k: Keys, post_id: str, author_id: str) -> None:
+    """The post joins the in-flight set, its author written beside it first: a page that meets
+    the post there asks whether it is the viewer's (timelines/fastpage.py `_check_in_flight`)."""
+    await redis.set(k.inflight_author(post_id), author_id, ex=INFLIGHT_AUTHOR_TTL_S)
+    await redis.zadd(k.inflight, {post_id: 0})
