@@ -173,6 +173,23 @@ def test_counts_are_exact_at_both_sizes(
         assert tag[0]["post_count"] == n - 2
 
 
+# The one read here that returns every relationship by design: a viewer's follows, loaded into
+# Redis once a day or after a follow change (timelines/fastpage.py `_check_in_flight`). Its cost
+# is linear in the follows, about 3 hits each (the relationship, the account, its id), and never
+# more: nothing past the followed accounts (their posts, their followers) is read.
+HITS_PER_FOLLOW = 4
+
+
+@pytest.mark.no_clean
+def test_loading_a_viewers_follows_reads_each_follow_once(
+    hubs: dict[int, str], neo4j_driver: Driver, settings: Settings
+) -> None:
+    for n, hub in hubs.items():
+        hits, rows = db_hits(neo4j_driver, settings, "timelines/following_ids", {"viewer_id": hub})
+        assert len(rows) == n + 1  # everyone the hub follows, and the hub
+        assert hits <= HITS_PER_FOLLOW * n + 20, f"{hits} db hits for {n} follows"
+
+
 @pytest.mark.parametrize("size", [SMALL, BIG])
 def test_session_lookup_and_processing_media_do_not_grow_with_the_graph(
     size: int, neo4j_driver: Driver, settings: Settings
@@ -201,20 +218,3 @@ def test_session_lookup_and_processing_media_do_not_grow_with_the_graph(
     # Flat: a handful of hits whatever the size (a scan would touch every session or media item).
     assert session_hits <= 20, session_hits
     assert media_hits <= 20, media_hits
-
-
-# The one read here that returns every relationship by design: a viewer's follows, loaded into
-# Redis once a day or after a follow change (timelines/fastpage.py `_check_in_flight`). Its cost
-# is linear in the follows, about 3 hits each (the relationship, the account, its id), and never
-# more: nothing past the followed accounts (their posts, their followers) is read.
-HITS_PER_FOLLOW = 4
-
-
-@pytest.mark.no_clean
-def test_loading_a_viewers_follows_reads_each_follow_once(
-    hubs: dict[int, str], neo4j_driver: Driver, settings: Settings
-) -> None:
-    for n, hub in hubs.items():
-        hits, rows = db_hits(neo4j_driver, settings, "timelines/following_ids", {"viewer_id": hub})
-        assert len(rows) == n + 1  # everyone the hub follows, and the hub
-        assert hits <= HITS_PER_FOLLOW * n + 20, f"{hits} db hits for {n} follows"
