@@ -102,7 +102,7 @@ def empty_bucket(client: Minio, bucket: str) -> int:
 
 # Per-object answers of a batch delete that mean "not now" (an erasure set whose restarted
 # member is not writable yet answers SlowDownWrite): those keys are sent again, with a backoff.
-_RETRY_CODES = frozenset({"SlowDown", "SlowDownWrite", "SlowDownRead", "ServiceUnavailable"})
+SLOW_DOWN_CODES = frozenset({"SlowDown", "SlowDownWrite", "SlowDownRead", "ServiceUnavailable"})
 
 
 class _NotNow(Exception):
@@ -126,7 +126,7 @@ def delete_objects(client: Minio, bucket: str, keys: list[str]) -> None:
             if not left:
                 return
             errors = list(client.remove_objects(bucket, [DeleteObject(k) for k in left]))
-            if any(e.code not in _RETRY_CODES for e in errors):
+            if any(e.code not in SLOW_DOWN_CODES for e in errors):
                 raise RuntimeError(f"could not delete {len(errors)} objects: {errors[0]}")
             left = [e.name for e in errors if e.name]
             if errors:

@@ -46,7 +46,7 @@ from backends import object_store
 from graph.admin import wipe
 from graphgram.settings import Settings
 from media.signing import signed_url
-from media.storage import delete_objects, empty_bucket
+from media.storage import SLOW_DOWN_CODES, delete_objects, empty_bucket
 from ops import cluster
 from ops.stack import Service
 from tests.fixtures.cluster import cluster_test_settings, start_cluster
@@ -305,8 +305,6 @@ async def test_minio_process_killed_under_uploads_and_edge_reads(
 
 
 REJOIN_TRIES = 4  # restarts of minio-2 before one shows the window under test
-# The per-key answers of a batch delete that delete_objects sends again.
-RETRIED = {"SlowDown", "SlowDownWrite", "SlowDownRead", "ServiceUnavailable"}
 
 
 async def test_a_rejoining_minio_process_answering_missing_is_passed_over(
@@ -393,12 +391,12 @@ async def test_a_rejoining_minio_process_asked_to_delete_is_asked_again(
         await asyncio.to_thread(kill, victim)
         victim.launch()
         deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and not seen.keys() & RETRIED:
+        while time.monotonic() < deadline and not seen.keys() & SLOW_DOWN_CODES:
             seen[
                 await asyncio.to_thread(delete_answer, two, bucket, f"test/probe/{uuid.uuid4()}")
             ] += 1
             await asyncio.sleep(0.01)
-        if seen.keys() & RETRIED:
+        if seen.keys() & SLOW_DOWN_CODES:
             # In that window, through the S3 endpoint as the API deletes: 4 batches, so the round
             # robin hands one of them to minio-2 first (nginx never retries a POST itself).
             for batch in range(4):
@@ -407,7 +405,7 @@ async def test_a_rejoining_minio_process_asked_to_delete_is_asked_again(
             break
         await asyncio.to_thread(victim.start, lambda _: None, 60.0)
     print(f"minio-2 answered a batch delete: {dict(seen)}")
-    if not seen.keys() & RETRIED:
+    if not seen.keys() & SLOW_DOWN_CODES:
         pytest.skip(f"minio-2 never answered SlowDownWrite in {REJOIN_TRIES} restarts: no window")
     assert {answer(via_nginx, bucket, key) for key in keys} == {"NoSuchKey"}
     for node in range(1, cluster.MINIO_NODES + 1):
